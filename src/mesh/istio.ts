@@ -1,0 +1,134 @@
+import { ApiObject } from 'cdk8s';
+import { IConstruct } from 'constructs';
+import { EgressRuleJson, IngressRuleJson, PortJson } from '../private/json';
+import { lazy } from '../private/lazy';
+import { fail, show, validateDnsLabel } from '../private/validation';
+import { MeshImplementation, NamespaceMeshContext, WorkloadMeshContext, WorkloadMeshResult } from './types';
+
+/** Settings of the Istio implementation. */
+export interface IstioSettings {
+  readonly revision?: string;
+  readonly ambient: boolean;
+  readonly trustDomain: string;
+  readonly controlPlaneNamespace: string;
+}
+
+/**
+ * Istio ≥ 1.22 (security.istio.io/v1 and networking.istio.io/v1), sidecar or ambient.
+ *
+ * Ports (istio.io "Ports used by Istio", docs/ops/deployment/application-requirements):
+ * - 15012/TCP on istiod: xDS and CA over mTLS. Sidecars (istio-proxy) connect to it, so every pod
+ *   of a sidecar namespace needs egress to istiod:15012.
+ * - 15008/TCP: HBONE mTLS tunnel. In ambient mode ztunnel delivers meshed traffic to the
+ *   destination pod on 15008, so callers need it next to the service ports.
+ * - In ambient mode kubelet health probes are SNATed to 169.254.7.127 (istio.io "Ambient and
+ *   Kubernetes NetworkPolicy"), which must be allowed to reach the pods.
+ */
+export class IstioMesh implements MeshImplementation {
+  public readonly providesMtls = true;
+
+  constructor(private readonly settings: IstioSettings) {}
+
+  public get displayName(): string {
+    return this.settings.ambient ? 'Istio (ambient)' : `Istio (sidecar${this.settings.revision ? `, revision ${this.settings.revision}` : ''})`;
+  }
+
+  public validate(scope: IConstruct): void {
+    if (this.settings.revision !== undefined && this.settings.ambient) {
+      fail(scope, `Mesh.istio() was given both revision ${show(this.settings.revision)} and ambient: true`,
+        'choose one: a revision label (istio.io/rev) selects a sidecar control plane, ambient mode (istio.io/dataplane-mode) does not use sidecars');
+    }
+    if (this.settings.revision !== undefined) validateDnsLabel(scope, 'Istio revision', this.settings.revision);
+    validateDnsLabel(scope, 'Istio control plane namespace', this.settings.controlPlaneNamespace);
+    if (!/^[a-zA-Z0-9]([-a-zA-Z0-9.]*[a-zA-Z0-9])?$/.test(this.settings.trustDomain)) {
+      fail(scope, `Istio trust domain ${show(this.settings.trustDomain)} is not a valid domain`, 'use the mesh trust domain, e.g. "cluster.local"');
+    }
+  }
+
+  public namespaceLabels(): Record<string, string> {
+    if (this.settings.ambient) return { 'istio.io/dataplane-mode': 'ambient' };
+    if (this.settings.revision !== undefined) return { 'istio.io/rev': this.settings.revision };
+    return { 'istio-injection': 'enabled' };
+  }
+
+  public namespaceAnnotations(): Record<string, string> {
+    return {};
+  }
+
+  public enrolNamespace(ctx: NamespaceMeshContext): void {
+    new ApiObject(ctx.scope, 'PeerAuthentication', {
+      apiVersion: 'security.istio.io/v1',
+      kind: 'PeerAuthentication',
+      metadata: { name: 'default', namespace: ctx.namespace },
+      spec: { mtls: { mode: 'STRICT' } },
+    });
+    // An ALLOW-less, rule-less policy (`spec: {}`) denies every request in the namespace: only
+    // callers that a workload's own AuthorizationPolicy names get in.
+    new ApiObject(ctx.scope, 'DenyAll', {
+      apiVersion: 'security.istio.io/v1',
+      kind: 'AuthorizationPolicy',
+      metadata: { name: 'deny-all', namespace: ctx.namespace },
+      spec: {},
+    });
+  }
+
+  public controlPlaneEgress(): EgressRuleJson[] {
+    if (this.settings.ambient) return [];
+    return [{
+      to: [{
+        namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': this.settings.controlPlaneNamespace } },
+        podSelector: { matchLabels: { app: 'istiod' } },
+      }],
+      ports: [{ protocol: 'TCP', port: 15012 }],
+    }];
+  }
+
+  public dataPlaneIngress(): IngressRuleJson[] {
+    if (!this.settings.ambient) return [];
+    return [{ from: [{ ipBlock: { cidr: '169.254.7.127/32' } }] }];
+  }
+
+  public inboundPorts(): PortJson[] {
+    return this.settings.ambient ? [{ protocol: 'TCP', port: 15008 }] : [];
+  }
+
+  public secureWorkload(ctx: WorkloadMeshContext): WorkloadMeshResult {
+    const selector = { matchLabels: ctx.selectorLabels };
+    new ApiObject(ctx.scope, 'PeerAuthentication', {
+      apiVersion: 'security.istio.io/v1',
+      kind: 'PeerAuthentication',
+      metadata: { name: ctx.name, namespace: ctx.namespace },
+      spec: { selector, mtls: { mode: 'STRICT' } },
+    });
+    new ApiObject(ctx.scope, 'DestinationRule', {
+      apiVersion: 'networking.istio.io/v1',
+      kind: 'DestinationRule',
+      metadata: { name: ctx.name, namespace: ctx.namespace },
+      spec: {
+        host: `${ctx.name}.${ctx.namespace}.svc.${ctx.clusterDomain}`,
+        trafficPolicy: { tls: { mode: 'ISTIO_MUTUAL' } },
+      },
+    });
+    const ports = [...new Set(ctx.ports.map((p) => String(p.containerPort)))].sort((a, b) => Number(a) - Number(b));
+    const trustDomain = this.settings.trustDomain;
+    new ApiObject(ctx.scope, 'AuthorizationPolicy', {
+      apiVersion: 'security.istio.io/v1',
+      kind: 'AuthorizationPolicy',
+      metadata: { name: ctx.name, namespace: ctx.namespace },
+      spec: {
+        selector,
+        action: 'ALLOW',
+        // No callers: an ALLOW policy without rules matches nothing, so nobody gets in.
+        rules: lazy(() => {
+          const callers = ctx.callers();
+          if (callers.length === 0) return undefined;
+          return [{
+            from: [{ source: { principals: callers.map((c) => `${trustDomain}/ns/${c.namespace}/sa/${c.serviceAccount}`) } }],
+            to: [{ operation: { ports } }],
+          }];
+        }),
+      },
+    });
+    return { podAnnotations: {}, volumes: [] };
+  }
+}

@@ -1,0 +1,126 @@
+import { ApiObject } from 'cdk8s';
+import { IConstruct } from 'constructs';
+import { EgressRuleJson, IngressRuleJson, PortJson } from '../private/json';
+import { lazy } from '../private/lazy';
+import { validateDnsLabel } from '../private/validation';
+import { MeshImplementation, NamespaceMeshContext, WorkloadMeshContext, WorkloadMeshResult } from './types';
+
+/** Settings of the Linkerd implementation. */
+export interface LinkerdSettings {
+  readonly defaultInboundPolicy: string;
+  readonly controlPlaneNamespace: string;
+}
+
+/** Linkerd `proxyProtocol` of a Server, by Kubernetes appProtocol. */
+const PROXY_PROTOCOL: Record<string, string> = {
+  'http': 'HTTP/1',
+  'http2': 'HTTP/2',
+  'kubernetes.io/h2c': 'HTTP/2',
+  'grpc': 'gRPC',
+  'tcp': 'opaque',
+  'tls': 'TLS',
+  'https': 'TLS',
+};
+
+/**
+ * Linkerd 2 with the policy.linkerd.io API (Server v1beta3, MeshTLSAuthentication and
+ * AuthorizationPolicy v1alpha1).
+ *
+ * Ports (linkerd.io "Network Policy" common error, proxy configuration and control-plane
+ * reference):
+ * - 4143/TCP: the proxy's inbound port. Meshed traffic between pods always arrives on it, so a
+ *   NetworkPolicy that blocks 4143 blocks all meshed traffic; callers need it next to the
+ *   service ports.
+ * - Control plane (namespace `linkerd`): identity on 8080/TCP (`linkerd-identity`), destination
+ *   on 8086/TCP and the policy controller on 8090/TCP (both in the `linkerd-destination` pods).
+ */
+export class LinkerdMesh implements MeshImplementation {
+  public readonly displayName = 'Linkerd';
+  public readonly providesMtls = true;
+
+  constructor(private readonly settings: LinkerdSettings) {}
+
+  public validate(scope: IConstruct): void {
+    validateDnsLabel(scope, 'Linkerd control plane namespace', this.settings.controlPlaneNamespace);
+  }
+
+  public namespaceLabels(): Record<string, string> {
+    return {};
+  }
+
+  public namespaceAnnotations(): Record<string, string> {
+    return {
+      'linkerd.io/inject': 'enabled',
+      'config.linkerd.io/default-inbound-policy': this.settings.defaultInboundPolicy,
+    };
+  }
+
+  public enrolNamespace(_ctx: NamespaceMeshContext): void {
+    // Linkerd has no namespace-wide policy object: the default inbound policy annotation above
+    // denies what no Server + AuthorizationPolicy admits.
+  }
+
+  public controlPlaneEgress(): EgressRuleJson[] {
+    const ns = { matchLabels: { 'kubernetes.io/metadata.name': this.settings.controlPlaneNamespace } };
+    return [
+      {
+        to: [{ namespaceSelector: ns, podSelector: { matchLabels: { 'linkerd.io/control-plane-component': 'identity' } } }],
+        ports: [{ protocol: 'TCP', port: 8080 }],
+      },
+      {
+        to: [{ namespaceSelector: ns, podSelector: { matchLabels: { 'linkerd.io/control-plane-component': 'destination' } } }],
+        ports: [{ protocol: 'TCP', port: 8086 }, { protocol: 'TCP', port: 8090 }],
+      },
+    ];
+  }
+
+  public dataPlaneIngress(): IngressRuleJson[] {
+    return [];
+  }
+
+  public inboundPorts(): PortJson[] {
+    return [{ protocol: 'TCP', port: 4143 }];
+  }
+
+  public secureWorkload(ctx: WorkloadMeshContext): WorkloadMeshResult {
+    const authName = `${ctx.name}-callers`;
+    for (const port of ctx.ports) {
+      const serverName = `${ctx.name}-${port.name}`;
+      new ApiObject(ctx.scope, `Server-${port.name}`, {
+        apiVersion: 'policy.linkerd.io/v1beta3',
+        kind: 'Server',
+        metadata: { name: serverName, namespace: ctx.namespace },
+        spec: {
+          podSelector: { matchLabels: ctx.selectorLabels },
+          port: port.containerPort,
+          proxyProtocol: PROXY_PROTOCOL[port.appProtocol] ?? 'unknown',
+        },
+      });
+    }
+    // Until a caller is declared there is no authorization at all: with a Server in place and the
+    // namespace's default inbound policy `deny`, nobody gets in.
+    const onFirstCaller = () => {
+      new ApiObject(ctx.scope, 'MeshTLSAuthentication', {
+        apiVersion: 'policy.linkerd.io/v1alpha1',
+        kind: 'MeshTLSAuthentication',
+        metadata: { name: authName, namespace: ctx.namespace },
+        spec: {
+          identityRefs: lazy(() => ctx.callers().map((c) => ({ kind: 'ServiceAccount', name: c.serviceAccount, namespace: c.namespace }))),
+        },
+      });
+      for (const port of ctx.ports) {
+        const serverName = `${ctx.name}-${port.name}`;
+        new ApiObject(ctx.scope, `AuthorizationPolicy-${port.name}`, {
+          apiVersion: 'policy.linkerd.io/v1alpha1',
+          kind: 'AuthorizationPolicy',
+          metadata: { name: serverName, namespace: ctx.namespace },
+          spec: {
+            targetRef: { group: 'policy.linkerd.io', kind: 'Server', name: serverName },
+            requiredAuthenticationRefs: [{ group: 'policy.linkerd.io', kind: 'MeshTLSAuthentication', name: authName }],
+          },
+        });
+      }
+    };
+    return { podAnnotations: { 'linkerd.io/inject': 'enabled' }, volumes: [], onFirstCaller };
+  }
+}

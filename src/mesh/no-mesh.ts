@@ -1,0 +1,75 @@
+import { ApiObject } from 'cdk8s';
+import { IConstruct } from 'constructs';
+import { EgressRuleJson, IngressRuleJson, PortJson } from '../private/json';
+import { MeshImplementation, NamespaceMeshContext, WorkloadMeshContext, WorkloadMeshResult } from './types';
+
+/**
+ * No service mesh: every workload gets its own cert-manager `Certificate` (cert-manager.io/v1),
+ * ECDSA P-256, rotated with a new key on every renewal, usable for server and client auth, and
+ * mounted read-only as a whole volume (never with `subPath`, which silently stops rotation).
+ * NetworkPolicies are the only gate on who connects; the workload verifies peers against the
+ * CA bundle mounted next to its certificate.
+ */
+export class NoMesh implements MeshImplementation {
+  public readonly displayName = 'no mesh (cert-manager TLS)';
+  public readonly providesMtls = false;
+
+  public validate(_scope: IConstruct): void {}
+
+  public namespaceLabels(): Record<string, string> {
+    return {};
+  }
+
+  public namespaceAnnotations(): Record<string, string> {
+    return {};
+  }
+
+  public enrolNamespace(_ctx: NamespaceMeshContext): void {}
+
+  public controlPlaneEgress(): EgressRuleJson[] {
+    return [];
+  }
+
+  public dataPlaneIngress(): IngressRuleJson[] {
+    return [];
+  }
+
+  public inboundPorts(): PortJson[] {
+    return [];
+  }
+
+  public secureWorkload(ctx: WorkloadMeshContext): WorkloadMeshResult {
+    const cert = ctx.certificate!;
+    const secretName = `${ctx.name}-tls`;
+    new ApiObject(ctx.scope, 'Certificate', {
+      apiVersion: 'cert-manager.io/v1',
+      kind: 'Certificate',
+      metadata: { name: ctx.name, namespace: ctx.namespace },
+      spec: {
+        secretName,
+        dnsNames: [
+          ctx.name,
+          `${ctx.name}.${ctx.namespace}`,
+          `${ctx.name}.${ctx.namespace}.svc`,
+          `${ctx.name}.${ctx.namespace}.svc.${ctx.clusterDomain}`,
+        ],
+        duration: cert.duration,
+        renewBefore: cert.renewBefore,
+        privateKey: { algorithm: 'ECDSA', size: 256, rotationPolicy: 'Always' },
+        usages: ['server auth', 'client auth', 'digital signature'],
+        issuerRef: cert.issuerRef,
+      },
+    });
+    const volumes = [{
+      volume: { name: 'tls', secret: { secretName, defaultMode: 0o440 } },
+      mount: { name: 'tls', mountPath: cert.mountPath, readOnly: true },
+    }];
+    if (cert.caBundleConfigMap) {
+      volumes.push({
+        volume: { name: 'tls-ca', configMap: { name: cert.caBundleConfigMap, defaultMode: 0o440 } } as any,
+        mount: { name: 'tls-ca', mountPath: `${cert.mountPath}-ca`, readOnly: true },
+      });
+    }
+    return { podAnnotations: {}, volumes };
+  }
+}

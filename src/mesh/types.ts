@@ -1,0 +1,96 @@
+import { Construct, IConstruct } from 'constructs';
+import { EgressRuleJson, IngressRuleJson, PortJson } from '../private/json';
+
+/** What a mesh needs to know about a namespace it enrols. */
+export interface NamespaceMeshContext {
+  /** Where the namespace-level mesh objects are created. */
+  readonly scope: Construct;
+  /** The namespace name. */
+  readonly namespace: string;
+}
+
+/** An identity that may call a workload. */
+export interface CallerIdentity {
+  readonly namespace: string;
+  readonly serviceAccount: string;
+}
+
+/** A port a workload serves. */
+export interface WorkloadPort {
+  /** Service port name. */
+  readonly name: string;
+  /** Container (target) port. */
+  readonly containerPort: number;
+  /** Kubernetes appProtocol (http, http2, grpc, tcp, ...). */
+  readonly appProtocol: string;
+}
+
+/** A volume plus its mount that the mesh adds to the workload's pods. */
+export interface MeshVolume {
+  readonly volume: any;
+  readonly mount: any;
+}
+
+/** Certificate options the no-mesh implementation needs. */
+export interface WorkloadCertificate {
+  readonly issuerRef: { name: string; kind: string; group: string };
+  readonly duration: string;
+  readonly renewBefore: string;
+  readonly mountPath: string;
+  readonly caBundleConfigMap?: string;
+  readonly caBundleKey?: string;
+}
+
+/** What a mesh needs to know about one workload. */
+export interface WorkloadMeshContext {
+  /** Where the workload's mesh objects are created. */
+  readonly scope: Construct;
+  readonly name: string;
+  readonly namespace: string;
+  readonly serviceAccountName: string;
+  /** The single label that selects exactly this workload's pods. */
+  readonly selectorLabels: Record<string, string>;
+  readonly ports: WorkloadPort[];
+  readonly clusterDomain: string;
+  /** The allowed callers, sorted and de-duplicated; read lazily at synth time. */
+  readonly callers: () => CallerIdentity[];
+  /** Present when the mesh is none: the workload's own certificate. */
+  readonly certificate?: WorkloadCertificate;
+}
+
+/** The result of securing a workload. */
+export interface WorkloadMeshResult {
+  /** Annotations on the pod template. */
+  readonly podAnnotations: Record<string, string>;
+  /** Volumes (and their mounts in the main container) to add. */
+  readonly volumes: MeshVolume[];
+  /** Called once, when the workload's first caller is declared (objects that need a caller). */
+  readonly onFirstCaller?: () => void;
+}
+
+/**
+ * One service mesh (or no mesh): everything that differs between Istio, Linkerd and plain
+ * cert-manager TLS lives behind this interface, so the constructs never branch on the mesh.
+ */
+export interface MeshImplementation {
+  /** Human-readable name for errors and reports, e.g. `Istio (sidecar)`. */
+  readonly displayName: string;
+  /** Whether the mesh provides workload mTLS itself (when false, cert-manager certificates do). */
+  readonly providesMtls: boolean;
+  /** Fails with a precise error when the mesh options conflict. */
+  validate(scope: IConstruct): void;
+  /** Labels on the Namespace. */
+  namespaceLabels(): Record<string, string>;
+  /** Annotations on the Namespace. */
+  namespaceAnnotations(): Record<string, string>;
+  /** Creates the namespace-wide mesh objects (PeerAuthentication, deny-all policy, ...). */
+  enrolNamespace(ctx: NamespaceMeshContext): void;
+  /** Egress every pod of the namespace needs to reach the mesh control plane. */
+  controlPlaneEgress(): EgressRuleJson[];
+  /** Ingress every pod of the namespace needs from the data plane (e.g. ambient's probe SNAT address). */
+  dataPlaneIngress(): IngressRuleJson[];
+  /** Ports, besides the service ports, that callers reach a workload on (Linkerd 4143, ambient HBONE 15008). */
+  inboundPorts(): PortJson[];
+  /** Secures one workload: mesh policy objects, pod annotations, certificate volumes. */
+  secureWorkload(ctx: WorkloadMeshContext): WorkloadMeshResult;
+}

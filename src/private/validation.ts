@@ -1,0 +1,189 @@
+import { ApiObject } from 'cdk8s';
+import { IConstruct } from 'constructs';
+
+/**
+ * Every synth-time error of this library goes through here, so that it always names the
+ * construct path, the offending value and how to fix it.
+ *
+ * Format: `<path>: <what> <value> <problem>. Fix: <fix>`.
+ */
+export function fail(scope: IConstruct, problem: string, fix: string): never {
+  throw new Error(`${scope.node.path}: ${problem}. Fix: ${fix}`);
+}
+
+/** JSON rendering of a value for error messages. */
+export function show(value: unknown): string {
+  return JSON.stringify(value);
+}
+
+const DNS1123_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
+const DNS1123_SUBDOMAIN = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
+
+/** Validates a DNS-1123 label (namespace names, Service names, port names...). */
+export function validateDnsLabel(scope: IConstruct, what: string, value: string, maxLength = 63): string {
+  if (typeof value !== 'string' || value.length === 0 || value.length > maxLength || !DNS1123_LABEL.test(value)) {
+    fail(
+      scope,
+      `${what} ${show(value)} is not a valid DNS-1123 label`,
+      `use at most ${maxLength} lowercase letters, digits and '-', starting and ending with a letter or digit`,
+    );
+  }
+  return value;
+}
+
+/** Validates a DNS-1123 subdomain (object names such as ServiceAccounts, Roles, Secrets). */
+export function validateDnsSubdomain(scope: IConstruct, what: string, value: string): string {
+  if (typeof value !== 'string' || value.length === 0 || value.length > 253 || !DNS1123_SUBDOMAIN.test(value)) {
+    fail(
+      scope,
+      `${what} ${show(value)} is not a valid DNS-1123 subdomain`,
+      "use at most 253 lowercase letters, digits, '-' and '.', starting and ending with a letter or digit",
+    );
+  }
+  return value;
+}
+
+/** Validates a TCP/UDP port number. */
+export function validatePort(scope: IConstruct, what: string, value: number): number {
+  if (!Number.isInteger(value) || value < 1 || value > 65535) {
+    fail(scope, `${what} ${show(value)} is out of range`, 'use an integer port from 1 to 65535');
+  }
+  return value;
+}
+
+/** Validates an IPv4 or IPv6 CIDR and returns it normalised to lowercase. */
+export function validateCidr(scope: IConstruct, what: string, value: string): string {
+  if (parseCidr(value) === undefined) {
+    fail(scope, `${what} ${show(value)} is not a valid CIDR`, 'write an IPv4 or IPv6 network with a prefix length, e.g. "10.0.0.0/16" or "fd00::/8"');
+  }
+  return value.toLowerCase();
+}
+
+/** A parsed CIDR: the address as a bigint, the prefix length and the family's bit width. */
+export interface ParsedCidr {
+  readonly address: bigint;
+  readonly prefix: number;
+  readonly bits: number;
+}
+
+function parseIpv4(s: string): bigint | undefined {
+  const parts = s.split('.');
+  if (parts.length !== 4) return undefined;
+  let n = 0n;
+  for (const p of parts) {
+    if (!/^(0|[1-9][0-9]{0,2})$/.test(p)) return undefined;
+    const v = Number(p);
+    if (v > 255) return undefined;
+    n = (n << 8n) | BigInt(v);
+  }
+  return n;
+}
+
+function parseIpv6(s: string): bigint | undefined {
+  if (!/^[0-9a-fA-F:]+$/.test(s)) return undefined;
+  const halves = s.split('::');
+  if (halves.length > 2) return undefined;
+  const head = halves[0] === '' ? [] : halves[0].split(':');
+  const tail = halves.length === 2 ? (halves[1] === '' ? [] : halves[1].split(':')) : [];
+  const groups = halves.length === 2 ? head.length + tail.length : head.length;
+  if (halves.length === 1 && groups !== 8) return undefined;
+  if (halves.length === 2 && groups > 7) return undefined;
+  const all = [...head, ...Array(8 - groups).fill('0'), ...tail];
+  let n = 0n;
+  for (const g of all) {
+    if (!/^[0-9a-fA-F]{1,4}$/.test(g)) return undefined;
+    n = (n << 16n) | BigInt(parseInt(g, 16));
+  }
+  return n;
+}
+
+/** Parses an IPv4 or IPv6 CIDR; `undefined` when it is not one. */
+export function parseCidr(value: string): ParsedCidr | undefined {
+  if (typeof value !== 'string') return undefined;
+  const m = /^([^/]+)\/([0-9]{1,3})$/.exec(value);
+  if (!m) return undefined;
+  const prefix = Number(m[2]);
+  const v4 = parseIpv4(m[1]);
+  if (v4 !== undefined) return prefix <= 32 ? { address: v4, prefix, bits: 32 } : undefined;
+  const v6 = parseIpv6(m[1]);
+  if (v6 !== undefined) return prefix <= 128 ? { address: v6, prefix, bits: 128 } : undefined;
+  return undefined;
+}
+
+/** Whether CIDR `outer` contains CIDR `inner` (same family). */
+export function cidrContains(outer: ParsedCidr, inner: ParsedCidr): boolean {
+  if (outer.bits !== inner.bits || inner.prefix < outer.prefix) return false;
+  const shift = BigInt(outer.bits - outer.prefix);
+  return outer.address >> shift === inner.address >> shift;
+}
+
+const QUANTITY = /^([+-]?[0-9]+(\.[0-9]*)?|[+-]?\.[0-9]+)(Ki|Mi|Gi|Ti|Pi|Ei|m|k|M|G|T|P|E|[eE][+-]?[0-9]+)?$/;
+const SUFFIX: Record<string, number> = {
+  'Ki': 2 ** 10, 'Mi': 2 ** 20, 'Gi': 2 ** 30, 'Ti': 2 ** 40, 'Pi': 2 ** 50, 'Ei': 2 ** 60,
+  'm': 1e-3, '': 1, 'k': 1e3, 'M': 1e6, 'G': 1e9, 'T': 1e12, 'P': 1e15, 'E': 1e18,
+};
+
+/** Parses a Kubernetes resource quantity ("500m", "1Gi", "2e3") to a number; `undefined` when invalid. */
+export function parseQuantity(value: string): number | undefined {
+  if (typeof value !== 'string') return undefined;
+  const m = QUANTITY.exec(value);
+  if (!m) return undefined;
+  const suffix = m[3] ?? '';
+  const base = Number(m[1]);
+  if (/^[eE]/.test(suffix)) return base * 10 ** Number(suffix.slice(1));
+  return base * SUFFIX[suffix];
+}
+
+/** Validates a Kubernetes quantity; with `positive`, it must also be greater than zero. */
+export function validateQuantity(scope: IConstruct, what: string, value: string, positive = true): number {
+  const n = parseQuantity(value);
+  if (n === undefined || (positive && !(n > 0))) {
+    fail(
+      scope,
+      `${what} ${show(value)} is not a valid ${positive ? 'positive ' : ''}Kubernetes quantity`,
+      'write a number with an optional suffix, e.g. "500m", "256Mi", "10Gi"',
+    );
+  }
+  return n;
+}
+
+const TRIVIAL_REASONS = new Set(['todo', 'tbd', 'n/a', 'na', 'none', 'because', 'needed', 'required', 'test', 'testing', 'temp', 'temporary', 'ok', 'fine', 'yes', 'reason', 'wip', 'fixme', 'xxx']);
+
+/** The shortest reason accepted for an opt-out or acknowledgement. */
+export const MIN_REASON_LENGTH = 20;
+
+/**
+ * Validates the reason given for an explicit opt-out or acknowledgement: it is written into the
+ * output and the audit report, so it must say something.
+ */
+export function validateReason(scope: IConstruct, what: string, reason: string | undefined): string {
+  const r = (reason ?? '').trim();
+  const words = r.toLowerCase().replace(/[^a-z0-9/ ]/g, ' ').split(/\s+/).filter(Boolean);
+  if (r.length < MIN_REASON_LENGTH || words.length < 3 || TRIVIAL_REASONS.has(r.toLowerCase().replace(/[.!]+$/, ''))) {
+    fail(
+      scope,
+      `the reason for ${what} ${show(reason ?? '')} is empty or trivial`,
+      `explain in at least ${MIN_REASON_LENGTH} characters and 3 words why this is needed and why it is safe, e.g. who approved it and what compensates for it`,
+    );
+  }
+  return r;
+}
+
+/**
+ * Makes an ApiObject cluster-scoped: cdk8s stamps a chart's namespace onto every object,
+ * cluster-scoped ones included, so the rendered `metadata.namespace` is removed.
+ */
+export function makeClusterScoped<T extends ApiObject>(obj: T): T {
+  const render = obj.toJson.bind(obj);
+  (obj as { toJson: () => any }).toJson = () => {
+    const json = render();
+    if (json.metadata) delete json.metadata.namespace;
+    return json;
+  };
+  return obj;
+}
+
+/** Sorts strings and removes duplicates, for deterministic output. */
+export function uniqueSorted(values: Iterable<string>): string[] {
+  return [...new Set(values)].sort();
+}
