@@ -38,6 +38,8 @@ const project = new cdk8s.ConstructLibraryCdk8s({
     '@kubernetes-models/cert-manager@4.4.4',
     '@kubernetes-models/validate@^4.0.0',
     'yaml@^2.6.0',
+    // Compiles the vendored CRD schemas (crds/) in the test suite's validator.
+    'ajv@^8.17.0',
     'ts-node@^10.9.2',
   ],
 
@@ -67,7 +69,7 @@ const project = new cdk8s.ConstructLibraryCdk8s({
   gitignore: ['/cdk8s.out/', '/bench/results/', '*.cpuprofile'],
 });
 
-for (const p of ['/examples/', '/bench/', '/scripts/', '/.ci/', '/cdk8s.yaml']) project.addPackageIgnore(p);
+for (const p of ['/examples/', '/bench/', '/scripts/', '/.ci/', '/crds/', '/docs/', '/cdk8s.yaml']) project.addPackageIgnore(p);
 
 // jsii prints a large Node 20 end-of-life banner on every run.
 project.tasks.addEnvironment('JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION', '1');
