@@ -1,5 +1,6 @@
 import { ApiObject } from 'cdk8s';
 import { IConstruct } from 'constructs';
+import { AuthorizationPolicy, Server } from '../imports/linkerd';
 import { EgressRuleJson, IngressRuleJson, PortJson } from '../private/json';
 import { lazy } from '../private/lazy';
 import { validateDnsLabel } from '../private/validation';
@@ -86,9 +87,7 @@ export class LinkerdMesh implements MeshImplementation {
     const authName = `${ctx.name}-callers`;
     for (const port of ctx.ports) {
       const serverName = `${ctx.name}-${port.name}`;
-      new ApiObject(ctx.scope, `Server-${port.name}`, {
-        apiVersion: 'policy.linkerd.io/v1beta3',
-        kind: 'Server',
+      new Server(ctx.scope, `Server-${port.name}`, {
         metadata: { name: serverName, namespace: ctx.namespace },
         spec: {
           podSelector: { matchLabels: ctx.selectorLabels },
@@ -100,6 +99,7 @@ export class LinkerdMesh implements MeshImplementation {
     // Until a caller is declared there is no authorization at all: with a Server in place and the
     // namespace's default inbound policy `deny`, nobody gets in.
     const onFirstCaller = () => {
+      // A plain ApiObject: the typed L1 class cannot carry identityRefs that are filled in lazily.
       new ApiObject(ctx.scope, 'MeshTLSAuthentication', {
         apiVersion: 'policy.linkerd.io/v1alpha1',
         kind: 'MeshTLSAuthentication',
@@ -110,9 +110,7 @@ export class LinkerdMesh implements MeshImplementation {
       });
       for (const port of ctx.ports) {
         const serverName = `${ctx.name}-${port.name}`;
-        new ApiObject(ctx.scope, `AuthorizationPolicy-${port.name}`, {
-          apiVersion: 'policy.linkerd.io/v1alpha1',
-          kind: 'AuthorizationPolicy',
+        new AuthorizationPolicy(ctx.scope, `AuthorizationPolicy-${port.name}`, {
           metadata: { name: serverName, namespace: ctx.namespace },
           spec: {
             targetRef: { group: 'policy.linkerd.io', kind: 'Server', name: serverName },

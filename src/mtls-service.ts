@@ -1,0 +1,897 @@
+import { ApiObject, Duration } from 'cdk8s';
+import { Construct } from 'constructs';
+import { LeastPrivilegeServiceAccount } from './least-privilege-service-account';
+import { Mesh, MeshType } from './mesh';
+import { CallerIdentity, WorkloadCertificate, WorkloadPort } from './mesh/types';
+import { PodHardening } from './pod-hardening';
+import { acknowledgementAnnotation, RuleIds } from './private/acknowledge';
+import { EgressRuleJson, IngressRuleJson, PeerJson, PortJson } from './private/json';
+import { lazy } from './private/lazy';
+import { appSingleton } from './private/singleton';
+import { fail, makeClusterScoped, parseQuantity, show, validateDnsLabel, validateDnsSubdomain, validatePort, validateQuantity, validateReason } from './private/validation';
+import { SecureNamespace } from './secure-namespace';
+
+/** The application protocol of a service port (Service `appProtocol`, mesh protocol selection). */
+export enum AppProtocol {
+  /** HTTP/1.1 */
+  HTTP = 'http',
+  /** HTTP/2 (cleartext inside the mesh) */
+  HTTP2 = 'http2',
+  /** gRPC */
+  GRPC = 'grpc',
+  /** Opaque TCP */
+  TCP = 'tcp',
+  /** TLS terminated by the application */
+  TLS = 'tls',
+}
+
+/** The controller that runs the pods. */
+export enum WorkloadKind {
+  /** A Deployment: stateless replicas. The default. */
+  DEPLOYMENT = 'Deployment',
+  /**
+   * A StatefulSet with stable pod identity, for a single-writer workload such as a database
+   * whose `ReadWriteOncePod` volume cannot be shared by replicas.
+   */
+  STATEFUL_SET = 'StatefulSet',
+}
+
+/** A port the service serves. */
+export interface ServicePortOptions {
+  /** The container port. */
+  readonly port: number;
+  /**
+   * The Service port callers use.
+   * @default - the container port
+   */
+  readonly servicePort?: number;
+  /**
+   * The application protocol.
+   * @default AppProtocol.HTTP
+   */
+  readonly appProtocol?: AppProtocol;
+  /**
+   * The port name (a DNS-1123 label of at most 15 characters).
+   * @default - the protocol, suffixed with the port when several ports share a protocol
+   */
+  readonly name?: string;
+}
+
+/** A health check of the main container. */
+export class HealthCheck {
+  /** An HTTP GET of `path` on a container port. */
+  public static http(path: string, options: HealthCheckOptions = {}): HealthCheck {
+    return new HealthCheck({ httpGet: { path } }, options);
+  }
+
+  /** A TCP connect to a container port. */
+  public static tcp(options: HealthCheckOptions = {}): HealthCheck {
+    return new HealthCheck({ tcpSocket: {} }, options);
+  }
+
+  /** A gRPC health check (grpc.health.v1) on a container port. */
+  public static grpc(options: HealthCheckOptions = {}): HealthCheck {
+    return new HealthCheck({ grpc: {} }, options);
+  }
+
+  private constructor(private readonly handler: any, private readonly options: HealthCheckOptions) {}
+
+  /** @internal */
+  public _render(scope: Construct, what: string, defaultPort: number, defaults: { initialDelaySeconds: number; periodSeconds: number; failureThreshold: number }): any {
+    const port = validatePort(scope, `${what} port`, this.options.port ?? defaultPort);
+    if (this.handler.httpGet && !String(this.handler.httpGet.path).startsWith('/')) {
+      fail(scope, `${what} path ${show(this.handler.httpGet.path)} is not absolute`, 'give an absolute path such as "/healthz"');
+    }
+    const threshold = this.options.failureThreshold ?? defaults.failureThreshold;
+    if (!Number.isInteger(threshold) || threshold < 1) fail(scope, `${what} failureThreshold ${show(threshold)} is below 1`, 'use a whole number of at least 1');
+    const handler = this.handler.httpGet ? { httpGet: { ...this.handler.httpGet, port } }
+      : this.handler.grpc ? { grpc: { port } } : { tcpSocket: { port } };
+    return {
+      ...handler,
+      initialDelaySeconds: this.options.initialDelay?.toSeconds() ?? defaults.initialDelaySeconds,
+      periodSeconds: this.options.period?.toSeconds() ?? defaults.periodSeconds,
+      timeoutSeconds: this.options.timeout?.toSeconds() ?? 2,
+      failureThreshold: threshold,
+    };
+  }
+}
+
+/** Options of a health check. */
+export interface HealthCheckOptions {
+  /**
+   * The container port probed.
+   * @default - the first service port
+   */
+  readonly port?: number;
+  /**
+   * Delay before the first probe.
+   * @default - 0s for readiness, 10s for liveness
+   */
+  readonly initialDelay?: Duration;
+  /**
+   * How often to probe.
+   * @default - 5s for readiness, 15s for liveness
+   */
+  readonly period?: Duration;
+  /**
+   * Probe timeout.
+   * @default Duration.seconds(2)
+   */
+  readonly timeout?: Duration;
+  /**
+   * Consecutive failures before the probe fails.
+   * @default - 3 for readiness, 4 for liveness
+   */
+  readonly failureThreshold?: number;
+}
+
+/** Requests and limits of the main container. Limits must not be below requests. */
+export interface ResourceOptions {
+  /** CPU request. @default "100m" */
+  readonly cpuRequest?: string;
+  /** CPU limit. @default "500m" */
+  readonly cpuLimit?: string;
+  /** Memory request. @default "128Mi" */
+  readonly memoryRequest?: string;
+  /** Memory limit. @default "256Mi" */
+  readonly memoryLimit?: string;
+  /** Ephemeral-storage request. @default "64Mi" */
+  readonly ephemeralStorageRequest?: string;
+  /** Ephemeral-storage limit. @default "1Gi" */
+  readonly ephemeralStorageLimit?: string;
+}
+
+/** The cert-manager issuer that signs a workload's certificate. */
+export class CertificateIssuer {
+  /** A namespaced `Issuer` in the workload's namespace. */
+  public static issuer(name: string): CertificateIssuer {
+    return new CertificateIssuer(name, 'Issuer', 'cert-manager.io');
+  }
+
+  /** A `ClusterIssuer`. */
+  public static clusterIssuer(name: string): CertificateIssuer {
+    return new CertificateIssuer(name, 'ClusterIssuer', 'cert-manager.io');
+  }
+
+  /** An external issuer (e.g. `awspca.cert-manager.io` / `AWSPCAClusterIssuer`). */
+  public static external(group: string, kind: string, name: string): CertificateIssuer {
+    return new CertificateIssuer(name, kind, group);
+  }
+
+  private constructor(
+    /** Issuer name. */
+    public readonly name: string,
+    /** Issuer kind. */
+    public readonly kind: string,
+    /** Issuer API group. */
+    public readonly group: string,
+  ) {}
+}
+
+/** The workload certificate used when the namespace has no mesh. */
+export interface CertificateOptions {
+  /** The cert-manager issuer. Required: there is no safe default CA. */
+  readonly issuer: CertificateIssuer;
+  /**
+   * Certificate lifetime (cert-manager's minimum is one hour).
+   * @default Duration.hours(24)
+   */
+  readonly duration?: Duration;
+  /**
+   * How long before expiry cert-manager renews (must be shorter than `duration`).
+   * @default Duration.hours(8)
+   */
+  readonly renewBefore?: Duration;
+  /**
+   * Where the certificate volume (tls.crt, tls.key, ca.crt) is mounted, read-only.
+   * @default "/etc/tls"
+   */
+  readonly mountPath?: string;
+  /**
+   * A ConfigMap with the CA bundle peers are verified against (e.g. from trust-manager), mounted
+   * read-only at `<mountPath>-ca`.
+   * @default - the issuing CA in the certificate Secret's `ca.crt`
+   */
+  readonly caBundleConfigMap?: string;
+}
+
+/** How the Service is reachable. */
+export class ServiceExposure {
+  /** Inside the cluster only (ClusterIP). The default. */
+  public static clusterIp(): ServiceExposure {
+    return new ServiceExposure('ClusterIP');
+  }
+
+  /** A NodePort Service. Needs a reason, recorded in the output and the audit report. */
+  public static nodePort(reason: string): ServiceExposure {
+    return new ServiceExposure('NodePort', reason);
+  }
+
+  /** A LoadBalancer Service. Needs a reason, recorded in the output and the audit report. */
+  public static loadBalancer(reason: string, sourceRanges?: string[]): ServiceExposure {
+    return new ServiceExposure('LoadBalancer', reason, sourceRanges);
+  }
+
+  private constructor(
+    /** The Service type. */
+    public readonly type: string,
+    /** Why the Service is exposed outside the cluster. */
+    public readonly reason?: string,
+    /** For LoadBalancer: the client ranges allowed. */
+    public readonly sourceRanges?: string[],
+  ) {}
+}
+
+/** A Secret mounted into the main container as read-only files. */
+export interface SecretMountOptions {
+  /** The Secret name (a reference: the value never appears in the manifests). */
+  readonly secretName: string;
+  /** Where it is mounted (a directory; no `subPath`, so rotation keeps working). */
+  readonly mountPath: string;
+}
+
+/** A persistent volume a workload can mount (for example an `EncryptedVolume`). */
+export interface IClaimVolume {
+  /** The PersistentVolumeClaim name. */
+  readonly claimName: string;
+  /** The namespace of the claim. */
+  readonly namespaceName: string;
+}
+
+/** A persistent volume mounted into the main container. */
+export interface VolumeMountOptions {
+  /** The volume (e.g. an EncryptedVolume). */
+  readonly volume: IClaimVolume;
+  /** Where it is mounted. */
+  readonly mountPath: string;
+  /**
+   * Mount it read-only.
+   * @default false
+   */
+  readonly readOnly?: boolean;
+}
+
+/**
+ * An identity that may call an MtlsService: another MtlsService, or a bare identity such as an
+ * ingress gateway (`Caller.identity(...)`).
+ */
+export interface ICaller {
+  /** The caller's namespace. */
+  readonly callerNamespace: string;
+  /** The caller's ServiceAccount. */
+  readonly callerServiceAccount: string;
+  /**
+   * Labels that select the caller's pods, for NetworkPolicies.
+   * @default - every pod of the caller's namespace
+   */
+  readonly callerPodLabels?: { [key: string]: string };
+  /**
+   * The mesh of the caller's namespace, when known (a caller must be in the same mesh).
+   * @default - unknown: not checked
+   */
+  readonly callerMeshType?: MeshType;
+}
+
+/** A bare caller identity. */
+export interface CallerIdentityOptions {
+  /** The caller's namespace. */
+  readonly namespace: string;
+  /** The caller's ServiceAccount. */
+  readonly serviceAccount: string;
+  /**
+   * Labels that select the caller's pods (e.g. `{ istio: 'ingressgateway' }`).
+   * @default - every pod of the caller's namespace may connect at the network layer; the mesh
+   * identity still restricts it to the ServiceAccount
+   */
+  readonly podLabels?: { [key: string]: string };
+  /**
+   * The caller's mesh, when known.
+   * @default - not checked
+   */
+  readonly mesh?: MeshType;
+}
+
+/** Factories for callers that are not MtlsServices. */
+export class Caller {
+  /** A bare identity: namespace + ServiceAccount (e.g. an ingress gateway). */
+  public static identity(options: CallerIdentityOptions): ICaller {
+    return {
+      callerNamespace: options.namespace,
+      callerServiceAccount: options.serviceAccount,
+      callerPodLabels: options.podLabels,
+      callerMeshType: options.mesh,
+    };
+  }
+
+  private constructor() {}
+}
+
+/** Props of an MtlsService. */
+export interface MtlsServiceProps {
+  /** The container image: pinned with a tag other than `latest`, or a digest. */
+  readonly image: string;
+  /**
+   * The name of the Deployment, Service and related objects (a DNS-1035 label).
+   * @default - the construct id, lowercased
+   */
+  readonly name?: string;
+  /**
+   * The main container port (shortcut for `ports: [{ port }]`).
+   * @default - use `ports`
+   */
+  readonly port?: number;
+  /**
+   * All ports the service serves.
+   * @default - the single `port`
+   */
+  readonly ports?: ServicePortOptions[];
+  /**
+   * Require the image to be pinned by digest (`@sha256:...`).
+   * @default false
+   */
+  readonly requireDigest?: boolean;
+  /**
+   * Number of replicas (at least 1).
+   * @default 2
+   */
+  readonly replicas?: number;
+  /**
+   * The controller that runs the pods.
+   * @default WorkloadKind.DEPLOYMENT
+   */
+  readonly workloadKind?: WorkloadKind;
+  /**
+   * Container command.
+   * @default - the image's entrypoint
+   */
+  readonly command?: string[];
+  /**
+   * Container arguments.
+   * @default - the image's cmd
+   */
+  readonly args?: string[];
+  /**
+   * Plain, non-secret environment variables. Names that look like secrets are refused: mount
+   * secrets with `secretMounts`.
+   * @default - none
+   */
+  readonly env?: { [key: string]: string };
+  /**
+   * Secrets mounted as read-only files.
+   * @default - none
+   */
+  readonly secretMounts?: SecretMountOptions[];
+  /**
+   * Persistent volumes mounted into the main container.
+   * @default - none
+   */
+  readonly volumes?: VolumeMountOptions[];
+  /**
+   * Requests and limits of the main container.
+   * @default - see ResourceOptions
+   */
+  readonly resources?: ResourceOptions;
+  /**
+   * Readiness probe.
+   * @default HealthCheck.tcp() on the first port, every 5s
+   */
+  readonly readiness?: HealthCheck;
+  /**
+   * Liveness probe (kept distinct from readiness).
+   * @default HealthCheck.tcp() on the first port, after 10s, every 15s
+   */
+  readonly liveness?: HealthCheck;
+  /**
+   * The workload's identity.
+   * @default - a new LeastPrivilegeServiceAccount named like the service, with no API access
+   */
+  readonly serviceAccount?: LeastPrivilegeServiceAccount;
+  /**
+   * Callers admitted from the start (more with `allowFrom`).
+   * @default - nobody
+   */
+  readonly allowFrom?: ICaller[];
+  /**
+   * How the Service is reachable.
+   * @default ServiceExposure.clusterIp()
+   */
+  readonly exposure?: ServiceExposure;
+  /**
+   * The workload certificate. Required when the namespace has no mesh; not allowed with a mesh
+   * (the mesh issues workload certificates).
+   * @default - none
+   */
+  readonly certificate?: CertificateOptions;
+  /**
+   * UID the containers run as (≥ 10000).
+   * @default 10001
+   */
+  readonly runAsUser?: number;
+  /**
+   * GID the containers run as and that owns mounted volumes (≥ 10000).
+   * @default 10001
+   */
+  readonly runAsGroup?: number;
+  /**
+   * PriorityClass of the pods.
+   * @default - a shared PriorityClass `secure-baseline-workload` (value 1000) is emitted
+   */
+  readonly priorityClassName?: string;
+  /**
+   * `app.kubernetes.io/component` label.
+   * @default - none
+   */
+  readonly component?: string;
+  /**
+   * `app.kubernetes.io/part-of` label.
+   * @default - none
+   */
+  readonly partOf?: string;
+}
+
+const IMAGE = /^(?<repo>[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*(?::[0-9]+)?(?:\/[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*)*)(?::(?<tag>[\w][\w.-]{0,127}))?(?:@(?<digest>sha256:[a-f0-9]{64}))?$/;
+const DNS1035 = /^[a-z]([-a-z0-9]*[a-z0-9])?$/;
+const DEFAULT_PRIORITY_CLASS = 'secure-baseline-workload';
+
+/**
+ * A hardened workload whose traffic is mutually authenticated and admitted only from declared
+ * callers: a Deployment (Pod Security "restricted"), its own LeastPrivilegeServiceAccount, a
+ * ClusterIP Service, a PodDisruptionBudget, a NetworkPolicy for exactly its callers and
+ * dependencies, and the namespace mesh's policy objects (Istio PeerAuthentication,
+ * DestinationRule and AuthorizationPolicy; Linkerd Server, MeshTLSAuthentication and
+ * AuthorizationPolicy; or a cert-manager Certificate without a mesh).
+ *
+ * @example
+ * const payments = new MtlsService(ns, 'payments', { image: 'ghcr.io/acme/payments:1.4.2', port: 8443 });
+ * payments.allowFrom(checkout);
+ */
+export class MtlsService extends Construct implements ICaller {
+  /** The object name. */
+  public readonly name: string;
+  /** The namespace. */
+  public readonly namespaceName: string;
+  /** The namespace's mesh. */
+  public readonly mesh: Mesh;
+  /** The workload's identity. */
+  public readonly serviceAccount: LeastPrivilegeServiceAccount;
+  /**
+   * The Deployment, or StatefulSet with `workloadKind: STATEFUL_SET` (escape hatch:
+   * `addJsonPatch`; the pod hardening is re-applied after patches).
+   */
+  public readonly workload: ApiObject;
+  /** The Service. */
+  public readonly service: ApiObject;
+  /** The workload's NetworkPolicy. */
+  public readonly networkPolicy: ApiObject;
+  /** The PodDisruptionBudget. */
+  public readonly podDisruptionBudget: ApiObject;
+  /** The label that selects exactly this workload's pods. */
+  public readonly selectorLabels: { [key: string]: string };
+
+  private readonly ports: WorkloadPort[];
+  private readonly servicePorts: Array<{ name: string; port: number; targetPort: number; appProtocol: string }>;
+  private readonly callers = new Map<string, ICaller>();
+  private readonly egress = new Map<string, EgressRuleJson>();
+  private readonly onFirstCaller?: () => void;
+  private readonly secureNamespace: SecureNamespace;
+
+  constructor(scope: Construct, id: string, props: MtlsServiceProps) {
+    super(scope, id);
+    const ns = SecureNamespace.of(this);
+    this.secureNamespace = ns;
+    this.namespaceName = ns.name;
+    this.mesh = ns.mesh;
+    const name = props.name ?? id.toLowerCase();
+    if (!DNS1035.test(name) || name.length > 63) {
+      fail(this, `name ${show(name)} is not a valid DNS-1035 label`, 'use at most 63 lowercase letters, digits and "-", starting with a letter (it names the Service)');
+    }
+    this.name = name;
+    this.selectorLabels = { 'app.kubernetes.io/instance': name };
+
+    const tag = this.validateImage(props.image, props.requireDigest ?? false);
+    this.ports = this.validatePorts(props);
+    this.servicePorts = this.ports.map((p, i) => ({
+      name: p.name,
+      port: (props.ports?.[i]?.servicePort !== undefined ? validatePort(this, `ports[${i}].servicePort`, props.ports[i].servicePort!) : p.containerPort),
+      targetPort: p.containerPort,
+      appProtocol: p.appProtocol,
+    }));
+    const replicas = props.replicas ?? 2;
+    if (!Number.isInteger(replicas) || replicas < 1) {
+      fail(this, `replicas ${show(replicas)} is below 1`, 'run at least 1 replica (2 or more for availability)');
+    }
+    const resources = this.validateResources(props.resources ?? {});
+
+    // Identity
+    this.serviceAccount = props.serviceAccount ?? new LeastPrivilegeServiceAccount(this, 'ServiceAccount', { name });
+    if (this.serviceAccount.namespaceName !== ns.name) {
+      fail(this, `serviceAccount ${show(this.serviceAccount.name)} is in namespace ${show(this.serviceAccount.namespaceName)}, not ${show(ns.name)}`, 'give the workload an account of its own namespace');
+    }
+
+    // Mesh
+    const certificate = this.validateCertificate(props.certificate);
+    const meshResult = this.mesh._impl.secureWorkload({
+      scope: this,
+      name,
+      namespace: ns.name,
+      serviceAccountName: this.serviceAccount.name,
+      selectorLabels: this.selectorLabels,
+      ports: this.ports,
+      clusterDomain: ns.clusterDomain,
+      callers: () => this.callerIdentities(),
+      certificate,
+    });
+    this.onFirstCaller = meshResult.onFirstCaller;
+
+    // Labels
+    const labels: Record<string, string> = {
+      'app.kubernetes.io/name': name,
+      'app.kubernetes.io/instance': name,
+      'app.kubernetes.io/managed-by': 'cdk8s-secure-baseline',
+      ...(tag ? { 'app.kubernetes.io/version': tag } : {}),
+      ...(props.component ? { 'app.kubernetes.io/component': props.component } : {}),
+      ...(props.partOf ? { 'app.kubernetes.io/part-of': props.partOf } : {}),
+    };
+
+    // Pod
+    const sa = this.serviceAccount._podAdditions();
+    const volumes: any[] = [{ name: 'tmp', emptyDir: { sizeLimit: '64Mi' } }];
+    const mounts: any[] = [{ name: 'tmp', mountPath: '/tmp' }];
+    const addVolume = (volume: any, mount: any) => {
+      if (volumes.some((v) => v.name === volume.name)) fail(this, `two volumes are named ${show(volume.name)}`, 'give each mount its own path');
+      if (mounts.some((m) => m.mountPath === mount.mountPath)) fail(this, `two volumes are mounted at ${show(mount.mountPath)}`, 'mount each volume at its own path');
+      volumes.push(volume);
+      mounts.push(mount);
+    };
+    for (const v of meshResult.volumes) addVolume(v.volume, v.mount);
+    sa.volumes.forEach((v: any, i: number) => addVolume(v, sa.volumeMounts[i]));
+    (props.secretMounts ?? []).forEach((s, i) => {
+      validateDnsSubdomain(this, `secretMounts[${i}].secretName`, s.secretName);
+      this.validatePath(`secretMounts[${i}].mountPath`, s.mountPath);
+      addVolume({ name: `secret-${i}`, secret: { secretName: s.secretName, defaultMode: 0o440 } }, { name: `secret-${i}`, mountPath: s.mountPath, readOnly: true });
+    });
+    (props.volumes ?? []).forEach((v, i) => {
+      if (v.volume.namespaceName !== ns.name) {
+        fail(this, `volumes[${i}] claim ${show(v.volume.claimName)} is in namespace ${show(v.volume.namespaceName)}, not ${show(ns.name)}`, 'a pod can only mount claims of its own namespace; create the volume in this SecureNamespace');
+      }
+      this.validatePath(`volumes[${i}].mountPath`, v.mountPath);
+      addVolume(
+        { name: `data-${i}`, persistentVolumeClaim: { claimName: v.volume.claimName, ...(v.readOnly ? { readOnly: true } : {}) } },
+        { name: `data-${i}`, mountPath: v.mountPath, ...(v.readOnly ? { readOnly: true } : {}) },
+      );
+    });
+    for (const k of Object.keys(props.env ?? {})) {
+      if (PodHardening._looksSecret(k)) {
+        fail(this, `env var ${show(k)} looks like a secret`, 'never put secret values in manifests: keep the value in a Secret (or an ExternalSecret) and mount it with `secretMounts`');
+      }
+    }
+    const env = Object.entries(props.env ?? {}).sort(([a], [b]) => a.localeCompare(b)).map(([k, value]) => ({ name: k, value }));
+    const firstPort = this.ports[0].containerPort;
+    const container: any = {
+      name: 'main',
+      image: props.image,
+      ...(props.command ? { command: props.command } : {}),
+      ...(props.args ? { args: props.args } : {}),
+      ports: this.ports.map((p) => ({ name: p.name, containerPort: p.containerPort, protocol: 'TCP' })),
+      ...(env.length ? { env } : {}),
+      resources,
+      readinessProbe: (props.readiness ?? HealthCheck.tcp())._render(this, 'readiness probe', firstPort, { initialDelaySeconds: 0, periodSeconds: 5, failureThreshold: 3 }),
+      livenessProbe: (props.liveness ?? HealthCheck.tcp())._render(this, 'liveness probe', firstPort, { initialDelaySeconds: 10, periodSeconds: 15, failureThreshold: 4 }),
+      volumeMounts: mounts,
+    };
+    if (JSON.stringify(container.readinessProbe) === JSON.stringify(container.livenessProbe)) {
+      fail(this, 'the readiness and liveness probes are identical', 'make them differ (e.g. a /ready and a /healthz path, or different timings): a failing identical liveness probe restarts pods that are merely busy');
+    }
+    let priorityClassName = props.priorityClassName;
+    if (priorityClassName === undefined) {
+      appSingleton(this, 'priority-class', (chart, sid) => makeClusterScoped(new ApiObject(chart, sid, {
+        apiVersion: 'scheduling.k8s.io/v1',
+        kind: 'PriorityClass',
+        metadata: { name: DEFAULT_PRIORITY_CLASS },
+        value: 1000,
+        globalDefault: false,
+        preemptionPolicy: 'PreemptLowerPriority',
+        description: 'Default priority of workloads synthesized by cdk8s-secure-baseline.',
+      })));
+      priorityClassName = DEFAULT_PRIORITY_CLASS;
+    } else {
+      validateDnsSubdomain(this, 'priorityClassName', priorityClassName);
+    }
+    const podAnnotations = { ...meshResult.podAnnotations, ...sa.annotations };
+    const kind = props.workloadKind ?? WorkloadKind.DEPLOYMENT;
+    this.workload = new ApiObject(this, kind, {
+      apiVersion: 'apps/v1',
+      kind,
+      metadata: { name, namespace: ns.name, labels },
+      spec: {
+        replicas,
+        revisionHistoryLimit: 5,
+        selector: { matchLabels: this.selectorLabels },
+        ...(kind === WorkloadKind.DEPLOYMENT
+          ? { strategy: { type: 'RollingUpdate', rollingUpdate: { maxSurge: 1, maxUnavailable: 0 } } }
+          : { serviceName: name, podManagementPolicy: 'OrderedReady', updateStrategy: { type: 'RollingUpdate' } }),
+        template: {
+          metadata: {
+            labels: { ...labels, ...sa.labels },
+            ...(Object.keys(podAnnotations).length ? { annotations: podAnnotations } : {}),
+          },
+          spec: {
+            serviceAccountName: this.serviceAccount.name,
+            automountServiceAccountToken: false,
+            enableServiceLinks: false,
+            priorityClassName,
+            terminationGracePeriodSeconds: 30,
+            containers: [container],
+            volumes,
+            topologySpreadConstraints: [
+              { maxSkew: 1, topologyKey: 'kubernetes.io/hostname', whenUnsatisfiable: 'ScheduleAnyway', labelSelector: { matchLabels: this.selectorLabels } },
+              { maxSkew: 1, topologyKey: 'topology.kubernetes.io/zone', whenUnsatisfiable: 'ScheduleAnyway', labelSelector: { matchLabels: this.selectorLabels } },
+            ],
+            affinity: {
+              podAntiAffinity: {
+                preferredDuringSchedulingIgnoredDuringExecution: [{
+                  weight: 100,
+                  podAffinityTerm: { topologyKey: 'kubernetes.io/hostname', labelSelector: { matchLabels: this.selectorLabels } },
+                }],
+              },
+            },
+          },
+        },
+      },
+    });
+    PodHardening.apply(this.workload, { runAsUser: props.runAsUser, runAsGroup: props.runAsGroup });
+
+    // Service
+    const exposure = props.exposure ?? ServiceExposure.clusterIp();
+    const serviceAnnotations: Record<string, string> = {};
+    if (exposure.type !== 'ClusterIP') {
+      serviceAnnotations[acknowledgementAnnotation(RuleIds.SVC_EXPOSED)] = validateReason(this, `a ${exposure.type} Service`, exposure.reason);
+    }
+    this.service = new ApiObject(this, 'Service', {
+      apiVersion: 'v1',
+      kind: 'Service',
+      metadata: { name, namespace: ns.name, labels, ...(Object.keys(serviceAnnotations).length ? { annotations: serviceAnnotations } : {}) },
+      spec: {
+        type: exposure.type,
+        selector: this.selectorLabels,
+        ports: this.servicePorts.map((p) => ({ name: p.name, port: p.port, targetPort: p.targetPort, protocol: 'TCP', appProtocol: p.appProtocol })),
+        ...(exposure.sourceRanges ? { loadBalancerSourceRanges: exposure.sourceRanges } : {}),
+      },
+    });
+
+    // PodDisruptionBudget
+    this.podDisruptionBudget = new ApiObject(this, 'PodDisruptionBudget', {
+      apiVersion: 'policy/v1',
+      kind: 'PodDisruptionBudget',
+      metadata: { name, namespace: ns.name, labels },
+      spec: {
+        ...(replicas > 1 ? { maxUnavailable: 1 } : { minAvailable: 0 }),
+        selector: { matchLabels: this.selectorLabels },
+        unhealthyPodEvictionPolicy: 'AlwaysAllow',
+      },
+    });
+
+    // NetworkPolicy: ingress from callers, egress to dependencies + DNS (+ mesh control plane at
+    // the namespace level). Exactly one label in the pod selector (Polaris).
+    const dns = ns.dns._egressRule(this);
+    this.networkPolicy = new ApiObject(this, 'NetworkPolicy', {
+      apiVersion: 'networking.k8s.io/v1',
+      kind: 'NetworkPolicy',
+      metadata: { name, namespace: ns.name, labels },
+      spec: {
+        podSelector: { matchLabels: this.selectorLabels },
+        policyTypes: ['Ingress', 'Egress'],
+        ingress: lazy(() => this.ingressRules()),
+        egress: lazy(() => [...(dns ? [dns] : []), ...[...this.egress.keys()].sort().map((k) => this.egress.get(k)!)]),
+      },
+    });
+
+    for (const caller of props.allowFrom ?? []) this.allowFrom(caller);
+  }
+
+  /** ICaller: the namespace. */
+  public get callerNamespace(): string {
+    return this.namespaceName;
+  }
+
+  /** ICaller: the ServiceAccount. */
+  public get callerServiceAccount(): string {
+    return this.serviceAccount.name;
+  }
+
+  /** ICaller: the pod selector labels. */
+  public get callerPodLabels(): { [key: string]: string } {
+    return this.selectorLabels;
+  }
+
+  /** ICaller: the mesh. */
+  public get callerMeshType(): MeshType {
+    return this.mesh.type;
+  }
+
+  /** The Service's cluster DNS name. */
+  public get fqdn(): string {
+    return `${this.name}.${this.namespaceName}.svc.${this.secureNamespace.clusterDomain}`;
+  }
+
+  /**
+   * Admits `caller` on both sides at once: this workload's mesh authorization and ingress
+   * NetworkPolicy name it, and — when the caller is an MtlsService — the caller's egress
+   * NetworkPolicy opens the path to this workload. Works across namespaces; declaring the same
+   * caller twice changes nothing.
+   */
+  public allowFrom(caller: ICaller): void {
+    validateDnsLabel(this, 'caller namespace', caller.callerNamespace);
+    validateDnsSubdomain(this, 'caller service account', caller.callerServiceAccount);
+    if (caller.callerMeshType !== undefined && caller.callerMeshType !== this.mesh.type) {
+      fail(this, `caller ${caller.callerNamespace}/${caller.callerServiceAccount} is in a namespace with mesh ${show(caller.callerMeshType)}, but ${this.namespaceName} uses ${show(this.mesh.type)}`,
+        'callers must share the callee\'s mesh: enrol both namespaces in the same mesh, or put a gateway of the callee\'s mesh in between');
+    }
+    const labels = caller.callerPodLabels ?? {};
+    const key = `${caller.callerNamespace}/${caller.callerServiceAccount}/${Object.keys(labels).sort().map((k) => `${k}=${labels[k]}`).join(',')}`;
+    if (this.callers.has(key)) return;
+    this.callers.set(key, caller);
+    if (this.callers.size === 1) this.onFirstCaller?.();
+    if (caller instanceof MtlsService) caller._addEgressTo(this);
+  }
+
+  /** @internal */
+  public _addEgressTo(callee: MtlsService): void {
+    const key = `${callee.namespaceName}/${callee.name}`;
+    if (this.egress.has(key)) return;
+    this.egress.set(key, {
+      to: [{
+        namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': callee.namespaceName } },
+        podSelector: { matchLabels: { ...callee.selectorLabels } },
+      }],
+      ports: callee._inboundPorts(),
+    });
+  }
+
+  /** @internal */
+  public _inboundPorts(): PortJson[] {
+    const ports: PortJson[] = [...new Set(this.ports.map((p) => p.containerPort))].sort((a, b) => a - b).map((port) => ({ protocol: 'TCP', port }));
+    for (const p of this.mesh._impl.inboundPorts()) {
+      if (!ports.some((q) => q.port === p.port && q.protocol === p.protocol)) ports.push(p);
+    }
+    return ports;
+  }
+
+  /** The declared callers, sorted (namespace/serviceAccount). */
+  public get declaredCallers(): string[] {
+    return this.callerIdentities().map((c) => `${c.namespace}/${c.serviceAccount}`);
+  }
+
+  private callerIdentities(): CallerIdentity[] {
+    const seen = new Map<string, CallerIdentity>();
+    for (const c of this.callers.values()) {
+      seen.set(`${c.callerNamespace}/${c.callerServiceAccount}`, { namespace: c.callerNamespace, serviceAccount: c.callerServiceAccount });
+    }
+    return [...seen.keys()].sort().map((k) => seen.get(k)!);
+  }
+
+  private ingressRules(): IngressRuleJson[] {
+    if (this.callers.size === 0) return [];
+    const peers: PeerJson[] = [];
+    const keys = [...this.callers.keys()].sort();
+    for (const key of keys) {
+      const c = this.callers.get(key)!;
+      const labels = c.callerPodLabels;
+      peers.push({
+        namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': c.callerNamespace } },
+        ...(labels && Object.keys(labels).length ? { podSelector: { matchLabels: { ...labels } } } : {}),
+      });
+    }
+    return [{ from: peers, ports: this._inboundPorts() }];
+  }
+
+  private validateImage(image: string, requireDigest: boolean): string | undefined {
+    const m = IMAGE.exec(image ?? '');
+    if (!m) {
+      fail(this, `image ${show(image)} is not a valid image reference`, 'write registry/repository:tag or registry/repository@sha256:<digest>');
+    }
+    const { tag, digest } = m.groups!;
+    if (!tag && !digest) {
+      fail(this, `image ${show(image)} has no tag or digest`, 'pin the image with a version tag (e.g. ":1.4.2") or a digest ("@sha256:...")');
+    }
+    if (tag === 'latest' && !digest) {
+      fail(this, `image ${show(image)} uses the "latest" tag`, 'pin the image with a version tag (e.g. ":1.4.2") or a digest ("@sha256:...")');
+    }
+    if (requireDigest && !digest) {
+      fail(this, `image ${show(image)} is not pinned by digest and requireDigest is set`, 'append "@sha256:<digest>" to the image reference');
+    }
+    return tag && tag !== 'latest' ? tag : undefined;
+  }
+
+  private validatePorts(props: MtlsServiceProps): WorkloadPort[] {
+    if (props.port !== undefined && props.ports !== undefined) {
+      fail(this, 'both port and ports are set', 'use `port` for a single port or `ports` for several, not both');
+    }
+    const specs: ServicePortOptions[] = props.ports ?? (props.port !== undefined ? [{ port: props.port }] : []);
+    if (specs.length === 0) fail(this, 'no port is set', 'give the container port with `port: 8080` (or `ports`)');
+    const protocolCount = new Map<string, number>();
+    for (const s of specs) protocolCount.set(s.appProtocol ?? AppProtocol.HTTP, (protocolCount.get(s.appProtocol ?? AppProtocol.HTTP) ?? 0) + 1);
+    const seenPorts = new Set<number>();
+    const seenNames = new Set<string>();
+    const seenServicePorts = new Set<number>();
+    return specs.map((s, i) => {
+      const port = validatePort(this, `ports[${i}].port`, s.port);
+      if (seenPorts.has(port)) fail(this, `port ${show(port)} is declared twice`, 'declare each container port once');
+      seenPorts.add(port);
+      const servicePort = s.servicePort ?? port;
+      if (seenServicePorts.has(servicePort)) fail(this, `service port ${show(servicePort)} is declared twice`, 'give each port its own servicePort');
+      seenServicePorts.add(servicePort);
+      const appProtocol = s.appProtocol ?? AppProtocol.HTTP;
+      const name = s.name ?? ((protocolCount.get(appProtocol) ?? 0) > 1 ? `${appProtocol}-${port}` : appProtocol);
+      if (!/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/.test(name) || name.length > 15 || !/[a-z]/.test(name)) {
+        fail(this, `port name ${show(name)} is not a valid port name`, 'use at most 15 lowercase letters, digits and "-", with at least one letter');
+      }
+      if (seenNames.has(name)) fail(this, `port name ${show(name)} is used twice`, 'give each port its own name');
+      seenNames.add(name);
+      return { name, containerPort: port, appProtocol };
+    });
+  }
+
+  private validateResources(r: ResourceOptions) {
+    const v = {
+      cpuRequest: r.cpuRequest ?? '100m', cpuLimit: r.cpuLimit ?? '500m',
+      memoryRequest: r.memoryRequest ?? '128Mi', memoryLimit: r.memoryLimit ?? '256Mi',
+      ephemeralStorageRequest: r.ephemeralStorageRequest ?? '64Mi', ephemeralStorageLimit: r.ephemeralStorageLimit ?? '1Gi',
+    };
+    for (const [k, q] of Object.entries(v)) validateQuantity(this, `resources.${k}`, q);
+    for (const [what, req, lim] of [['cpu', v.cpuRequest, v.cpuLimit], ['memory', v.memoryRequest, v.memoryLimit], ['ephemeralStorage', v.ephemeralStorageRequest, v.ephemeralStorageLimit]]) {
+      if (parseQuantity(lim)! < parseQuantity(req)!) {
+        fail(this, `resources.${what}Limit ${show(lim)} is below resources.${what}Request ${show(req)}`, `raise the limit to at least ${req} or lower the request`);
+      }
+    }
+    return {
+      requests: { 'cpu': v.cpuRequest, 'memory': v.memoryRequest, 'ephemeral-storage': v.ephemeralStorageRequest },
+      limits: { 'cpu': v.cpuLimit, 'memory': v.memoryLimit, 'ephemeral-storage': v.ephemeralStorageLimit },
+    };
+  }
+
+  private validateCertificate(cert: CertificateOptions | undefined): WorkloadCertificate | undefined {
+    if (this.mesh._impl.providesMtls) {
+      if (cert !== undefined) {
+        fail(this, `certificate is set but namespace ${show(this.namespaceName)} uses ${this.mesh.displayName}, which issues workload certificates itself`, 'remove `certificate`, or use a namespace with Mesh.none()');
+      }
+      return undefined;
+    }
+    if (!cert || !cert.issuer) {
+      fail(this, `namespace ${show(this.namespaceName)} has no mesh and no certificate issuer is set`, 'name the cert-manager issuer: certificate: { issuer: CertificateIssuer.clusterIssuer("internal-ca") }');
+    }
+    validateDnsSubdomain(this, 'certificate issuer name', cert.issuer.name);
+    const duration = cert.duration ?? Duration.hours(24);
+    const renewBefore = cert.renewBefore ?? Duration.hours(8);
+    if (duration.toSeconds() < 3600) {
+      fail(this, `certificate duration ${show(goDuration(duration))} is shorter than one hour`, 'cert-manager requires a duration of at least 1h');
+    }
+    if (renewBefore.toSeconds() <= 0 || renewBefore.toSeconds() >= duration.toSeconds()) {
+      fail(this, `certificate renewBefore ${show(goDuration(renewBefore))} is not shorter than duration ${show(goDuration(duration))}`, 'renew before expiry: choose renewBefore below duration (e.g. a third of it)');
+    }
+    const mountPath = cert.mountPath ?? '/etc/tls';
+    this.validatePath('certificate.mountPath', mountPath);
+    if (cert.caBundleConfigMap !== undefined) validateDnsSubdomain(this, 'certificate.caBundleConfigMap', cert.caBundleConfigMap);
+    return {
+      issuerRef: { name: cert.issuer.name, kind: cert.issuer.kind, group: cert.issuer.group },
+      duration: goDuration(duration),
+      renewBefore: goDuration(renewBefore),
+      mountPath,
+      caBundleConfigMap: cert.caBundleConfigMap,
+    };
+  }
+
+  private validatePath(what: string, path: string) {
+    if (typeof path !== 'string' || !path.startsWith('/') || path.includes('..') || path === '/' || path.includes(':')) {
+      fail(this, `${what} ${show(path)} is not an absolute path`, 'mount at an absolute directory such as "/etc/app/config"');
+    }
+  }
+}
+
+/** Renders a Duration as a Go duration string ("24h", "90m", "45s"). */
+function goDuration(d: Duration): string {
+  const s = d.toSeconds();
+  if (s % 3600 === 0) return `${s / 3600}h`;
+  if (s % 60 === 0) return `${s / 60}m`;
+  return `${s}s`;
+}
