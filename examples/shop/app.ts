@@ -1,0 +1,116 @@
+/**
+ * A realistic app written the way a platform team would write it with this library:
+ * a web shop with a frontend, a checkout API, a payments API and an orders database, spread over
+ * four namespaces, all in the Istio mesh, each namespace in its own chart (one YAML file each).
+ */
+import { App, AppProps, Chart, YamlOutputType } from 'cdk8s';
+import {
+  AppProtocol, Caller, HealthCheck, Mesh, MeshType, MtlsService, NetworkPeer, NetworkPort, SecureNamespace, WorkloadKind,
+} from '../../src';
+
+/** The shop's namespaces, one chart each. */
+export interface ShopCharts {
+  readonly web: Chart;
+  readonly shop: Chart;
+  readonly payments: Chart;
+  readonly data: Chart;
+}
+
+/** The Istio ingress gateway admits internet traffic into the frontend. */
+const ingressGateway = Caller.identity({
+  namespace: 'istio-ingress',
+  serviceAccount: 'istio-ingressgateway',
+  podLabels: { istio: 'ingressgateway' },
+  mesh: MeshType.ISTIO,
+});
+
+function namespaceChart(app: App, name: string, build: (ns: SecureNamespace) => void): Chart {
+  const chart = new Chart(app, name, { disableResourceNameHashes: true });
+  const ns = new SecureNamespace(chart, 'Namespace', {
+    name,
+    mesh: Mesh.istio(),
+    admins: ['shop-platform-admins'],
+    deployers: ['shop-ci-deployers'],
+    viewers: ['shop-developers'],
+  });
+  build(ns);
+  return chart;
+}
+
+/** Builds the shop into `app`. */
+export function buildShop(app: App): ShopCharts {
+  let frontend!: MtlsService;
+  let checkout!: MtlsService;
+  let payments!: MtlsService;
+  let orders!: MtlsService;
+
+  const web = namespaceChart(app, 'shop-web', (ns) => {
+    frontend = new MtlsService(ns, 'frontend', {
+      image: 'ghcr.io/acme-shop/frontend:2.14.1',
+      port: 8080,
+      readiness: HealthCheck.http('/ready'),
+      liveness: HealthCheck.http('/healthz'),
+      allowFrom: [ingressGateway],
+      component: 'frontend',
+      partOf: 'shop',
+    });
+  });
+
+  const shop = namespaceChart(app, 'shop', (ns) => {
+    checkout = new MtlsService(ns, 'checkout', {
+      image: 'ghcr.io/acme-shop/checkout@sha256:3f1c5b2a9d8e7f60123456789abcdef0123456789abcdef0123456789abcdef0',
+      requireDigest: true,
+      ports: [{ port: 8443, appProtocol: AppProtocol.GRPC }],
+      readiness: HealthCheck.grpc(),
+      liveness: HealthCheck.grpc({ failureThreshold: 5 }),
+      env: { LOG_LEVEL: 'info', PAYMENTS_URL: 'payments.payments.svc.cluster.local:8443' },
+      secretMounts: [{ secretName: 'checkout-config', mountPath: '/etc/checkout' }],
+      component: 'api',
+      partOf: 'shop',
+    });
+  });
+
+  const paymentsChart = namespaceChart(app, 'payments', (ns) => {
+    payments = new MtlsService(ns, 'payments', {
+      image: 'ghcr.io/acme-shop/payments:5.2.0',
+      ports: [{ port: 8443, appProtocol: AppProtocol.GRPC }],
+      readiness: HealthCheck.grpc(),
+      liveness: HealthCheck.grpc({ failureThreshold: 5 }),
+      secretMounts: [{ secretName: 'payments-provider-credentials', mountPath: '/etc/payments/provider' }],
+      resources: { cpuRequest: '250m', cpuLimit: '1', memoryRequest: '256Mi', memoryLimit: '512Mi' },
+      component: 'api',
+      partOf: 'shop',
+    });
+    // The card processor's API, outside the cluster.
+    ns.allowEgressTo(NetworkPeer.cidr('203.0.113.0/24'), [NetworkPort.tcp(443)]);
+  });
+
+  const data = namespaceChart(app, 'shop-data', (ns) => {
+    orders = new MtlsService(ns, 'orders-db', {
+      image: 'ghcr.io/acme-shop/orders-db:16.4-1',
+      ports: [{ port: 5432, appProtocol: AppProtocol.TCP, name: 'postgres' }],
+      // A single writer: a StatefulSet whose ReadWriteOncePod volume is never shared.
+      workloadKind: WorkloadKind.STATEFUL_SET,
+      replicas: 1,
+      resources: { cpuRequest: '500m', cpuLimit: '2', memoryRequest: '1Gi', memoryLimit: '2Gi' },
+      secretMounts: [{ secretName: 'orders-db-credentials', mountPath: '/etc/postgres/credentials' }],
+      component: 'database',
+      partOf: 'shop',
+    });
+  });
+
+  checkout.allowFrom(frontend);
+  payments.allowFrom(checkout);
+  orders.allowFrom(checkout);
+  orders.allowFrom(payments);
+
+  return { web, shop, payments: paymentsChart, data };
+}
+
+/** The shop app as `cdk8s synth` runs it: one file per namespace chart. */
+export function shopApp(props: AppProps = {}): App {
+  const app = new App({ yamlOutputType: YamlOutputType.FILE_PER_CHART, ...props });
+  buildShop(app);
+  return app;
+}
+

@@ -1,0 +1,52 @@
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import { App, Testing, Yaml } from 'cdk8s';
+import { buildShop, shopApp } from '../../examples/shop/app';
+import { summarize } from '../../examples/shop/summary';
+import { expectValidManifests } from '../util/schema';
+
+function charts() {
+  const app = Testing.app();
+  return buildShop(app);
+}
+
+describe('example shop', () => {
+  const c = charts();
+  const all = Object.entries(c).map(([name, chart]) => [name, Testing.synth(chart)] as const);
+
+  test.each(all)('chart %s matches its snapshot and every object is schema-valid', (_name, objs) => {
+    expectValidManifests([...objs]);
+    expect(objs).toMatchSnapshot();
+  });
+
+  test('every workload calls across namespaces only as declared', () => {
+    const objs = all.flatMap(([, o]) => o);
+    const ap = (ns: string, name: string) => objs.find((o) => o.kind === 'AuthorizationPolicy' && o.metadata.namespace === ns && o.metadata.name === name);
+    expect(ap('payments', 'payments').spec.rules[0].from[0].source.principals).toEqual(['cluster.local/ns/shop/sa/checkout']);
+    expect(ap('shop-data', 'orders-db').spec.rules[0].from[0].source.principals).toEqual([
+      'cluster.local/ns/payments/sa/payments',
+      'cluster.local/ns/shop/sa/checkout',
+    ]);
+    expect(ap('shop-web', 'frontend').spec.rules[0].from[0].source.principals).toEqual(['cluster.local/ns/istio-ingress/sa/istio-ingressgateway']);
+    const egress = objs.find((o) => o.kind === 'NetworkPolicy' && o.metadata.namespace === 'shop' && o.metadata.name === 'checkout').spec.egress;
+    expect(egress.slice(1).map((r: any) => r.to[0].namespaceSelector.matchLabels['kubernetes.io/metadata.name'])).toEqual(['payments', 'shop-data']);
+  });
+
+  test('synthesizes one stable file per namespace and prints a summary', () => {
+    const outdir = fs.mkdtempSync(path.join(os.tmpdir(), 'shop-'));
+    const app: App = shopApp({ outdir });
+    app.synth();
+    expect(fs.readdirSync(outdir).filter((f) => f.endsWith('.yaml')).sort()).toEqual(['payments.k8s.yaml', 'shop-data.k8s.yaml', 'shop-web.k8s.yaml', 'shop.k8s.yaml']);
+    const first = fs.readFileSync(path.join(outdir, 'shop.k8s.yaml'), 'utf-8');
+    const again = fs.mkdtempSync(path.join(os.tmpdir(), 'shop-'));
+    shopApp({ outdir: again }).synth();
+    expect(fs.readFileSync(path.join(again, 'shop.k8s.yaml'), 'utf-8')).toEqual(first);
+    expectValidManifests(Yaml.load(path.join(outdir, 'payments.k8s.yaml')));
+    const summary = summarize(app);
+    expect(summary).toMatch(/^Wrote 4 manifest files to .*: payments\.k8s\.yaml, shop-data\.k8s\.yaml, shop-web\.k8s\.yaml, shop\.k8s\.yaml\n\d+ objects: /);
+    expect(summary).toContain('Deployment×3');
+    expect(summary).toContain('StatefulSet×1');
+    expect(summary).toContain('Namespace×4');
+  });
+});
