@@ -36,6 +36,7 @@ const project = new cdk8s.ConstructLibraryCdk8s({
     'kubernetes-models@4.5.1',
     '@kubernetes-models/istio@2.3.0',
     '@kubernetes-models/cert-manager@4.4.4',
+    '@kubernetes-models/prometheus-operator@4.4.4',
     '@kubernetes-models/validate@^4.0.0',
     'yaml@^2.6.0',
     // Compiles the vendored CRD schemas (crds/) in the test suite's validator.

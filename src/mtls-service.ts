@@ -306,6 +306,28 @@ export class Caller {
   private constructor() {}
 }
 
+/** Metrics scraping of an MtlsService by Prometheus (prometheus-operator). */
+export interface MetricsOptions {
+  /** The container port that serves metrics (not one of the service ports). */
+  readonly port: number;
+  /**
+   * The metrics path.
+   * @default "/metrics"
+   */
+  readonly path?: string;
+  /**
+   * Scrape interval.
+   * @default Duration.seconds(30)
+   */
+  readonly interval?: Duration;
+  /**
+   * Prometheus' identity: admitted on the metrics port only, by the NetworkPolicy and the mesh.
+   * @default - kube-prometheus: ServiceAccount `prometheus-k8s` in namespace `monitoring`, pods
+   * labelled `app.kubernetes.io/name: prometheus`
+   */
+  readonly scraper?: ICaller;
+}
+
 /** Props of an MtlsService. */
 export interface MtlsServiceProps {
   /** The container image: pinned with a tag other than `latest`, or a digest. */
@@ -418,6 +440,12 @@ export interface MtlsServiceProps {
    */
   readonly priorityClassName?: string;
   /**
+   * Emit a ServiceMonitor (`monitoring.coreos.com/v1`) for a metrics port and admit Prometheus to
+   * that port only, through the mesh's mTLS.
+   * @default - no metrics scraping
+   */
+  readonly metrics?: MetricsOptions;
+  /**
    * `app.kubernetes.io/component` label.
    * @default - none
    */
@@ -472,7 +500,11 @@ export class MtlsService extends Construct implements ICaller {
   private readonly servicePorts: Array<{ name: string; port: number; targetPort: number; appProtocol: string }>;
   private readonly callers = new Map<string, ICaller>();
   private readonly egress = new Map<string, EgressRuleJson>();
-  private readonly onFirstCaller?: () => void;
+  private readonly onFirstCaller?: (groupId: string) => void;
+  private readonly scrapers = new Map<string, ICaller>();
+  private readonly metricsPort?: WorkloadPort;
+  /** The ServiceMonitor, when `metrics` is set. */
+  public readonly serviceMonitor?: ApiObject;
   private readonly secureNamespace: SecureNamespace;
 
   constructor(scope: Construct, id: string, props: MtlsServiceProps) {
@@ -496,6 +528,14 @@ export class MtlsService extends Construct implements ICaller {
       targetPort: p.containerPort,
       appProtocol: p.appProtocol,
     }));
+    if (props.metrics) {
+      const port = validatePort(this, 'metrics.port', props.metrics.port);
+      if (this.ports.some((p) => p.containerPort === port)) {
+        fail(this, `metrics.port ${show(port)} is also a service port`, 'serve metrics on a port of their own, so that only Prometheus is admitted to it');
+      }
+      if (this.ports.some((p) => p.name === 'metrics')) fail(this, 'a service port is named "metrics"', 'rename that port; "metrics" names the metrics port');
+      this.metricsPort = { name: 'metrics', containerPort: port, appProtocol: AppProtocol.HTTP };
+    }
     const replicas = props.replicas ?? 2;
     if (!Number.isInteger(replicas) || replicas < 1) {
       fail(this, `replicas ${show(replicas)} is below 1`, 'run at least 1 replica (2 or more for availability)');
@@ -516,9 +556,11 @@ export class MtlsService extends Construct implements ICaller {
       namespace: ns.name,
       serviceAccountName: this.serviceAccount.name,
       selectorLabels: this.selectorLabels,
-      ports: this.ports,
+      groups: [
+        { id: 'callers', ports: this.ports, callers: () => identities(this.callers) },
+        ...(this.metricsPort ? [{ id: 'metrics', ports: [this.metricsPort], callers: () => identities(this.scrapers) }] : []),
+      ],
       clusterDomain: ns.clusterDomain,
-      callers: () => this.callerIdentities(),
       certificate,
     });
     this.onFirstCaller = meshResult.onFirstCaller;
@@ -572,7 +614,7 @@ export class MtlsService extends Construct implements ICaller {
       image: props.image,
       ...(props.command ? { command: props.command } : {}),
       ...(props.args ? { args: props.args } : {}),
-      ports: this.ports.map((p) => ({ name: p.name, containerPort: p.containerPort, protocol: 'TCP' })),
+      ports: [...this.ports, ...(this.metricsPort ? [this.metricsPort] : [])].map((p) => ({ name: p.name, containerPort: p.containerPort, protocol: 'TCP' })),
       ...(env.length ? { env } : {}),
       resources,
       readinessProbe: (props.readiness ?? HealthCheck.tcp())._render(this, 'readiness probe', firstPort, { initialDelaySeconds: 0, periodSeconds: 5, failureThreshold: 3 }),
@@ -654,7 +696,10 @@ export class MtlsService extends Construct implements ICaller {
       spec: {
         type: exposure.type,
         selector: this.selectorLabels,
-        ports: this.servicePorts.map((p) => ({ name: p.name, port: p.port, targetPort: p.targetPort, protocol: 'TCP', appProtocol: p.appProtocol })),
+        ports: [
+          ...this.servicePorts,
+          ...(this.metricsPort ? [{ name: 'metrics', port: this.metricsPort.containerPort, targetPort: this.metricsPort.containerPort, appProtocol: 'http' }] : []),
+        ].map((p) => ({ name: p.name, port: p.port, targetPort: p.targetPort, protocol: 'TCP', appProtocol: p.appProtocol })),
         ...(exposure.sourceRanges ? { loadBalancerSourceRanges: exposure.sourceRanges } : {}),
       },
     });
@@ -686,7 +731,36 @@ export class MtlsService extends Construct implements ICaller {
       },
     });
 
+    if (props.metrics) {
+      const path = props.metrics.path ?? '/metrics';
+      if (!path.startsWith('/')) fail(this, `metrics.path ${show(path)} is not absolute`, 'give an absolute path such as "/metrics"');
+      const interval = props.metrics.interval ?? Duration.seconds(30);
+      if (interval.toSeconds() < 5) fail(this, `metrics.interval ${show(goDuration(interval))} is shorter than 5s`, 'scrape at most every 5 seconds');
+      this.serviceMonitor = new ApiObject(this, 'ServiceMonitor', {
+        apiVersion: 'monitoring.coreos.com/v1',
+        kind: 'ServiceMonitor',
+        metadata: { name, namespace: ns.name, labels },
+        spec: {
+          selector: { matchLabels: this.selectorLabels },
+          endpoints: [{ port: 'metrics', path, interval: goDuration(interval), ...meshResult.scrapeEndpoint }],
+        },
+      });
+      this.allowScraper(props.metrics.scraper ?? Caller.identity({
+        namespace: 'monitoring',
+        serviceAccount: 'prometheus-k8s',
+        podLabels: { 'app.kubernetes.io/name': 'prometheus' },
+      }));
+    }
+
     for (const caller of props.allowFrom ?? []) this.allowFrom(caller);
+  }
+
+  /**
+   * Admits another scraper (a Prometheus identity) to the metrics port only.
+   */
+  public allowScraper(scraper: ICaller): void {
+    if (!this.metricsPort) fail(this, 'allowScraper() needs a metrics port', 'set `metrics: { port }` on the service');
+    if (this.admit(this.scrapers, scraper) && this.scrapers.size === 1) this.onFirstCaller?.('metrics');
   }
 
   /** ICaller: the namespace. */
@@ -700,12 +774,12 @@ export class MtlsService extends Construct implements ICaller {
   }
 
   /** ICaller: the pod selector labels. */
-  public get callerPodLabels(): { [key: string]: string } {
+  public get callerPodLabels(): { [key: string]: string } | undefined {
     return this.selectorLabels;
   }
 
   /** ICaller: the mesh. */
-  public get callerMeshType(): MeshType {
+  public get callerMeshType(): MeshType | undefined {
     return this.mesh.type;
   }
 
@@ -721,6 +795,14 @@ export class MtlsService extends Construct implements ICaller {
    * caller twice changes nothing.
    */
   public allowFrom(caller: ICaller): void {
+    if (this.admit(this.callers, caller)) {
+      if (this.callers.size === 1) this.onFirstCaller?.('callers');
+      if (caller instanceof MtlsService) caller._addEgressTo(this);
+    }
+  }
+
+  /** Records `caller` in `into`; false when it was already there. */
+  private admit(into: Map<string, ICaller>, caller: ICaller): boolean {
     validateDnsLabel(this, 'caller namespace', caller.callerNamespace);
     validateDnsSubdomain(this, 'caller service account', caller.callerServiceAccount);
     if (caller.callerMeshType !== undefined && caller.callerMeshType !== this.mesh.type) {
@@ -729,10 +811,9 @@ export class MtlsService extends Construct implements ICaller {
     }
     const labels = caller.callerPodLabels ?? {};
     const key = `${caller.callerNamespace}/${caller.callerServiceAccount}/${Object.keys(labels).sort().map((k) => `${k}=${labels[k]}`).join(',')}`;
-    if (this.callers.has(key)) return;
-    this.callers.set(key, caller);
-    if (this.callers.size === 1) this.onFirstCaller?.();
-    if (caller instanceof MtlsService) caller._addEgressTo(this);
+    if (into.has(key)) return false;
+    into.set(key, caller);
+    return true;
   }
 
   /** @internal */
@@ -759,30 +840,21 @@ export class MtlsService extends Construct implements ICaller {
 
   /** The declared callers, sorted (namespace/serviceAccount). */
   public get declaredCallers(): string[] {
-    return this.callerIdentities().map((c) => `${c.namespace}/${c.serviceAccount}`);
+    return identities(this.callers).map((c) => `${c.namespace}/${c.serviceAccount}`);
   }
 
-  private callerIdentities(): CallerIdentity[] {
-    const seen = new Map<string, CallerIdentity>();
-    for (const c of this.callers.values()) {
-      seen.set(`${c.callerNamespace}/${c.callerServiceAccount}`, { namespace: c.callerNamespace, serviceAccount: c.callerServiceAccount });
-    }
-    return [...seen.keys()].sort().map((k) => seen.get(k)!);
+  /** The declared scrapers of the metrics port, sorted (namespace/serviceAccount). */
+  public get declaredScrapers(): string[] {
+    return identities(this.scrapers).map((c) => `${c.namespace}/${c.serviceAccount}`);
   }
 
   private ingressRules(): IngressRuleJson[] {
-    if (this.callers.size === 0) return [];
-    const peers: PeerJson[] = [];
-    const keys = [...this.callers.keys()].sort();
-    for (const key of keys) {
-      const c = this.callers.get(key)!;
-      const labels = c.callerPodLabels;
-      peers.push({
-        namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': c.callerNamespace } },
-        ...(labels && Object.keys(labels).length ? { podSelector: { matchLabels: { ...labels } } } : {}),
-      });
+    const rules: IngressRuleJson[] = [];
+    if (this.callers.size > 0) rules.push({ from: peersOf(this.callers), ports: this._inboundPorts() });
+    if (this.metricsPort && this.scrapers.size > 0) {
+      rules.push({ from: peersOf(this.scrapers), ports: [{ protocol: 'TCP', port: this.metricsPort.containerPort }, ...this.mesh._impl.inboundPorts()] });
     }
-    return [{ from: peers, ports: this._inboundPorts() }];
+    return rules;
   }
 
   private validateImage(image: string, requireDigest: boolean): string | undefined {
@@ -886,6 +958,27 @@ export class MtlsService extends Construct implements ICaller {
       fail(this, `${what} ${show(path)} is not an absolute path`, 'mount at an absolute directory such as "/etc/app/config"');
     }
   }
+}
+
+/** The identities of `callers`, sorted and de-duplicated. */
+function identities(callers: Map<string, ICaller>): CallerIdentity[] {
+  const seen = new Map<string, CallerIdentity>();
+  for (const c of callers.values()) {
+    seen.set(`${c.callerNamespace}/${c.callerServiceAccount}`, { namespace: c.callerNamespace, serviceAccount: c.callerServiceAccount });
+  }
+  return [...seen.keys()].sort().map((k) => seen.get(k)!);
+}
+
+/** NetworkPolicy peers selecting the pods of `callers` (namespace + pod labels), in key order. */
+function peersOf(callers: Map<string, ICaller>): PeerJson[] {
+  return [...callers.keys()].sort().map((key) => {
+    const c = callers.get(key)!;
+    const labels = c.callerPodLabels;
+    return {
+      namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': c.callerNamespace } },
+      ...(labels && Object.keys(labels).length ? { podSelector: { matchLabels: { ...labels } } } : {}),
+    };
+  });
 }
 
 /** Renders a Duration as a Go duration string ("24h", "90m", "45s"). */

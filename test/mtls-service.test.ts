@@ -353,6 +353,71 @@ describe('MtlsService options', () => {
   });
 });
 
+describe('MtlsService metrics', () => {
+  test('Istio: ServiceMonitor over mesh mTLS, Prometheus admitted on the metrics port only', () => {
+    const { chart, ns } = setup();
+    const api = new MtlsService(ns, 'api', { image: 'ghcr.io/acme/api:1.2.3', port: 8080, metrics: { port: 9090 } });
+    api.allowFrom(new MtlsService(ns, 'web', { image: 'ghcr.io/acme/web:1.0.0', port: 8080 }));
+    const objs = synthAndValidate(chart);
+    expect(objs.filter((o) => o.metadata.name === 'api' && ['ServiceMonitor', 'AuthorizationPolicy', 'NetworkPolicy'].includes(o.kind))).toMatchSnapshot();
+    const sm = find(objs, 'ServiceMonitor', 'api');
+    expect(sm.apiVersion).toBe('monitoring.coreos.com/v1');
+    expect(sm.spec).toEqual({
+      selector: { matchLabels: { 'app.kubernetes.io/instance': 'api' } },
+      endpoints: [{
+        port: 'metrics', path: '/metrics', interval: '30s', scheme: 'https',
+        tlsConfig: { caFile: '/etc/prom-certs/root-cert.pem', certFile: '/etc/prom-certs/cert-chain.pem', keyFile: '/etc/prom-certs/key.pem', insecureSkipVerify: true },
+      }],
+    });
+    expect(find(objs, 'AuthorizationPolicy', 'api').spec.rules).toEqual([
+      { from: [{ source: { principals: ['cluster.local/ns/shop/sa/web'] } }], to: [{ operation: { ports: ['8080'] } }] },
+      { from: [{ source: { principals: ['cluster.local/ns/monitoring/sa/prometheus-k8s'] } }], to: [{ operation: { ports: ['9090'] } }] },
+    ]);
+    expect(find(objs, 'NetworkPolicy', 'api').spec.ingress[1]).toEqual({
+      from: [{ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'monitoring' } }, podSelector: { matchLabels: { 'app.kubernetes.io/name': 'prometheus' } } }],
+      ports: [{ protocol: 'TCP', port: 9090 }],
+    });
+    // Callers reach the service port, never the metrics port.
+    expect(find(objs, 'NetworkPolicy', 'web').spec.egress[1].ports).toEqual([{ protocol: 'TCP', port: 8080 }]);
+    expect(find(objs, 'Service', 'api').spec.ports.map((p: any) => p.name)).toEqual(['http', 'metrics']);
+    expect(api.declaredScrapers).toEqual(['monitoring/prometheus-k8s']);
+  });
+
+  test('Linkerd: a Server, MeshTLSAuthentication and AuthorizationPolicy for the metrics port', () => {
+    const { chart, ns } = setup(Mesh.linkerd());
+    new MtlsService(ns, 'api', {
+      image: 'ghcr.io/acme/api:1.2.3', port: 8080,
+      metrics: { port: 9090, path: '/stats', interval: Duration.seconds(15), scraper: Caller.identity({ namespace: 'linkerd-viz', serviceAccount: 'prometheus', podLabels: { component: 'prometheus' } }) },
+    });
+    const objs = synthAndValidate(chart);
+    expect(find(objs, 'Server', 'api-metrics').spec.port).toBe(9090);
+    expect(find(objs, 'MeshTLSAuthentication', 'api-metrics').spec.identityRefs).toEqual([{ kind: 'ServiceAccount', name: 'prometheus', namespace: 'linkerd-viz' }]);
+    expect(find(objs, 'AuthorizationPolicy', 'api-metrics').spec.requiredAuthenticationRefs[0].name).toBe('api-metrics');
+    expect(objs.some((o) => o.kind === 'MeshTLSAuthentication' && o.metadata.name === 'api-callers')).toBe(false);
+    expect(find(objs, 'ServiceMonitor', 'api').spec.endpoints).toEqual([{ port: 'metrics', path: '/stats', interval: '15s', scheme: 'http' }]);
+    expect(find(objs, 'NetworkPolicy', 'api').spec.ingress[0].ports).toEqual([{ protocol: 'TCP', port: 9090 }, { protocol: 'TCP', port: 4143 }]);
+  });
+
+  test('no mesh: plain HTTP metrics on their own port, admitted to Prometheus only', () => {
+    const { chart, ns } = setup(Mesh.none());
+    new MtlsService(ns, 'api', { image: 'ghcr.io/acme/api:1.2.3', port: 8443, certificate: issuer, metrics: { port: 9090 } });
+    const objs = synthAndValidate(chart);
+    expect(find(objs, 'ServiceMonitor', 'api').spec.endpoints[0].scheme).toBe('http');
+    expect(find(objs, 'NetworkPolicy', 'api').spec.ingress).toHaveLength(1);
+  });
+
+  test('bad metrics input', () => {
+    expectError({ image: 'ghcr.io/acme/api:1.2.3', port: 8080, metrics: { port: 8080 } },
+      'test/shop/api: metrics.port 8080 is also a service port. Fix: serve metrics on a port of their own');
+    expectError({ image: 'ghcr.io/acme/api:1.2.3', port: 8080, metrics: { port: 9090, interval: Duration.seconds(1) } },
+      'test/shop/api: metrics.interval "1s" is shorter than 5s');
+    const { ns } = setup();
+    const api = new MtlsService(ns, 'api', { image: 'ghcr.io/acme/api:1.2.3', port: 8080 });
+    expect(() => api.allowScraper(Caller.identity({ namespace: 'monitoring', serviceAccount: 'prometheus' })))
+      .toThrow('test/shop/api: allowScraper() needs a metrics port. Fix: set `metrics: { port }` on the service');
+  });
+});
+
 describe('MtlsService bad input', () => {
   const img = 'ghcr.io/acme/api:1.2.3';
   test.each([

@@ -65,6 +65,7 @@ export function buildShop(app: App): ShopCharts {
       liveness: HealthCheck.grpc({ failureThreshold: 5 }),
       env: { LOG_LEVEL: 'info', PAYMENTS_URL: 'payments.payments.svc.cluster.local:8443' },
       secretMounts: [{ secretName: 'checkout-config', mountPath: '/etc/checkout' }],
+      metrics: { port: 9090 },
       component: 'api',
       partOf: 'shop',
     });
@@ -77,6 +78,7 @@ export function buildShop(app: App): ShopCharts {
       readiness: HealthCheck.grpc(),
       liveness: HealthCheck.grpc({ failureThreshold: 5 }),
       secretMounts: [{ secretName: 'payments-provider-credentials', mountPath: '/etc/payments/provider' }],
+      metrics: { port: 9090 },
       resources: { cpuRequest: '250m', cpuLimit: '1', memoryRequest: '256Mi', memoryLimit: '512Mi' },
       component: 'api',
       partOf: 'shop',

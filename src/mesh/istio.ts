@@ -109,7 +109,6 @@ export class IstioMesh implements MeshImplementation {
         trafficPolicy: { tls: { mode: 'ISTIO_MUTUAL' } },
       },
     });
-    const ports = [...new Set(ctx.ports.map((p) => String(p.containerPort)))].sort((a, b) => Number(a) - Number(b));
     const trustDomain = this.settings.trustDomain;
     new ApiObject(ctx.scope, 'AuthorizationPolicy', {
       apiVersion: 'security.istio.io/v1',
@@ -120,15 +119,32 @@ export class IstioMesh implements MeshImplementation {
         action: 'ALLOW',
         // No callers: an ALLOW policy without rules matches nothing, so nobody gets in.
         rules: lazy(() => {
-          const callers = ctx.callers();
-          if (callers.length === 0) return undefined;
-          return [{
-            from: [{ source: { principals: callers.map((c) => `${trustDomain}/ns/${c.namespace}/sa/${c.serviceAccount}`) } }],
-            to: [{ operation: { ports } }],
-          }];
+          const rules = ctx.groups.map((g) => ({ callers: g.callers(), ports: [...new Set(g.ports.map((p) => String(p.containerPort)))].sort((a, b) => Number(a) - Number(b)) }))
+            .filter((g) => g.callers.length > 0)
+            .map((g) => ({
+              from: [{ source: { principals: g.callers.map((c) => `${trustDomain}/ns/${c.namespace}/sa/${c.serviceAccount}`) } }],
+              to: [{ operation: { ports: g.ports } }],
+            }));
+          return rules.length > 0 ? rules : undefined;
         }),
       },
     });
-    return { podAnnotations: {}, volumes: [] };
+    return {
+      podAnnotations: {},
+      volumes: [],
+      // Istio's documented way to scrape under STRICT mTLS: Prometheus runs an istio-proxy
+      // sidecar that only writes its workload certificate to /etc/prom-certs (istio.io
+      // "Prometheus" integration, "TLS settings"); the scraper's identity must be admitted on the
+      // metrics port, which the AuthorizationPolicy's `metrics` rule does.
+      scrapeEndpoint: {
+        scheme: 'https',
+        tlsConfig: {
+          caFile: '/etc/prom-certs/root-cert.pem',
+          certFile: '/etc/prom-certs/cert-chain.pem',
+          keyFile: '/etc/prom-certs/key.pem',
+          insecureSkipVerify: true,
+        },
+      },
+    };
   }
 }

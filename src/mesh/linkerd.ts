@@ -84,31 +84,33 @@ export class LinkerdMesh implements MeshImplementation {
   }
 
   public secureWorkload(ctx: WorkloadMeshContext): WorkloadMeshResult {
-    const authName = `${ctx.name}-callers`;
-    for (const port of ctx.ports) {
-      const serverName = `${ctx.name}-${port.name}`;
-      new Server(ctx.scope, `Server-${port.name}`, {
-        metadata: { name: serverName, namespace: ctx.namespace },
-        spec: {
-          podSelector: { matchLabels: ctx.selectorLabels },
-          port: port.containerPort,
-          proxyProtocol: PROXY_PROTOCOL[port.appProtocol] ?? 'unknown',
-        },
-      });
+    for (const group of ctx.groups) {
+      for (const port of group.ports) {
+        new Server(ctx.scope, `Server-${port.name}`, {
+          metadata: { name: `${ctx.name}-${port.name}`, namespace: ctx.namespace },
+          spec: {
+            podSelector: { matchLabels: ctx.selectorLabels },
+            port: port.containerPort,
+            proxyProtocol: PROXY_PROTOCOL[port.appProtocol] ?? 'unknown',
+          },
+        });
+      }
     }
-    // Until a caller is declared there is no authorization at all: with a Server in place and the
-    // namespace's default inbound policy `deny`, nobody gets in.
-    const onFirstCaller = () => {
+    // Until a group has a caller there is no authorization for its Servers: with a Server in place
+    // and the namespace's default inbound policy `deny`, nobody gets in.
+    const onFirstCaller = (groupId: string) => {
+      const group = ctx.groups.find((g) => g.id === groupId)!;
+      const authName = `${ctx.name}-${group.id}`;
       // A plain ApiObject: the typed L1 class cannot carry identityRefs that are filled in lazily.
-      new ApiObject(ctx.scope, 'MeshTLSAuthentication', {
+      new ApiObject(ctx.scope, `MeshTLSAuthentication-${group.id}`, {
         apiVersion: 'policy.linkerd.io/v1alpha1',
         kind: 'MeshTLSAuthentication',
         metadata: { name: authName, namespace: ctx.namespace },
         spec: {
-          identityRefs: lazy(() => ctx.callers().map((c) => ({ kind: 'ServiceAccount', name: c.serviceAccount, namespace: c.namespace }))),
+          identityRefs: lazy(() => group.callers().map((c) => ({ kind: 'ServiceAccount', name: c.serviceAccount, namespace: c.namespace }))),
         },
       });
-      for (const port of ctx.ports) {
+      for (const port of group.ports) {
         const serverName = `${ctx.name}-${port.name}`;
         new AuthorizationPolicy(ctx.scope, `AuthorizationPolicy-${port.name}`, {
           metadata: { name: serverName, namespace: ctx.namespace },
@@ -119,6 +121,8 @@ export class LinkerdMesh implements MeshImplementation {
         });
       }
     };
-    return { podAnnotations: { 'linkerd.io/inject': 'enabled' }, volumes: [], onFirstCaller };
+    // The proxy terminates mTLS for a meshed Prometheus (linkerd-viz): plain HTTP on the wire
+    // from Prometheus' point of view.
+    return { podAnnotations: { 'linkerd.io/inject': 'enabled' }, volumes: [], onFirstCaller, scrapeEndpoint: { scheme: 'http' } };
   }
 }

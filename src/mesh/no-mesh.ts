@@ -70,6 +70,8 @@ export class NoMesh implements MeshImplementation {
         mount: { name: 'tls-ca', mountPath: `${cert.mountPath}-ca`, readOnly: true },
       });
     }
-    return { podAnnotations: {}, volumes };
+    // The metrics port is plain HTTP, separate from the TLS service ports, and the workload's
+    // NetworkPolicy admits only the scraper's pods to it.
+    return { podAnnotations: {}, volumes, scrapeEndpoint: { scheme: 'http' } };
   }
 }

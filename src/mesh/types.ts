@@ -31,6 +31,18 @@ export interface MeshVolume {
   readonly mount: any;
 }
 
+/**
+ * Ports of a workload that the same callers may reach: the service ports (group `callers`), or
+ * a metrics port only the scraper may reach (group `metrics`).
+ */
+export interface PortGroup {
+  /** Group id, used in object names (`<workload>-<id>`). */
+  readonly id: string;
+  readonly ports: WorkloadPort[];
+  /** The callers admitted to these ports, sorted and de-duplicated; read lazily at synth time. */
+  readonly callers: () => CallerIdentity[];
+}
+
 /** Certificate options the no-mesh implementation needs. */
 export interface WorkloadCertificate {
   readonly issuerRef: { name: string; kind: string; group: string };
@@ -50,10 +62,9 @@ export interface WorkloadMeshContext {
   readonly serviceAccountName: string;
   /** The single label that selects exactly this workload's pods. */
   readonly selectorLabels: Record<string, string>;
-  readonly ports: WorkloadPort[];
+  /** Every port the workload serves, each in exactly one group. */
+  readonly groups: PortGroup[];
   readonly clusterDomain: string;
-  /** The allowed callers, sorted and de-duplicated; read lazily at synth time. */
-  readonly callers: () => CallerIdentity[];
   /** Present when the mesh is none: the workload's own certificate. */
   readonly certificate?: WorkloadCertificate;
 }
@@ -64,8 +75,10 @@ export interface WorkloadMeshResult {
   readonly podAnnotations: Record<string, string>;
   /** Volumes (and their mounts in the main container) to add. */
   readonly volumes: MeshVolume[];
-  /** Called once, when the workload's first caller is declared (objects that need a caller). */
-  readonly onFirstCaller?: () => void;
+  /** Called once per port group, when its first caller is declared (objects that need a caller). */
+  readonly onFirstCaller?: (groupId: string) => void;
+  /** ServiceMonitor endpoint fields (scheme, TLS) for scraping a metrics port through the mesh. */
+  readonly scrapeEndpoint: Record<string, any>;
 }
 
 /**

@@ -6,6 +6,7 @@
  *   Kubernetes OpenAPI schema);
  * - Istio: `@kubernetes-models/istio` (JSON schemas generated from the Istio CRDs);
  * - cert-manager: `@kubernetes-models/cert-manager` (precompiled validators from its CRDs);
+ * - prometheus-operator: `@kubernetes-models/prometheus-operator` (ServiceMonitor, PodMonitor, PrometheusRule);
  * - Linkerd, Velero, CSI snapshots: the `openAPIV3Schema` of the CRDs vendored in `crds/`.
  *
  * Those validators ignore fields the schema does not define. This module adds:
@@ -31,6 +32,10 @@ import { Certificate } from '@kubernetes-models/cert-manager/cert-manager.io/v1/
 import { CertificateRequest } from '@kubernetes-models/cert-manager/cert-manager.io/v1/CertificateRequest';
 import { ClusterIssuer } from '@kubernetes-models/cert-manager/cert-manager.io/v1/ClusterIssuer';
 import { Issuer } from '@kubernetes-models/cert-manager/cert-manager.io/v1/Issuer';
+// monitoring.coreos.com (prometheus-operator; 4.4.4 is the last CommonJS line)
+import { PodMonitor } from '@kubernetes-models/prometheus-operator/monitoring.coreos.com/v1/PodMonitor';
+import { PrometheusRule } from '@kubernetes-models/prometheus-operator/monitoring.coreos.com/v1/PrometheusRule';
+import { ServiceMonitor } from '@kubernetes-models/prometheus-operator/monitoring.coreos.com/v1/ServiceMonitor';
 // Istio
 import { DestinationRule } from '@kubernetes-models/istio/networking.istio.io/v1beta1/DestinationRule';
 import { Gateway } from '@kubernetes-models/istio/networking.istio.io/v1beta1/Gateway';
@@ -222,6 +227,10 @@ const MODELS: Record<string, ModelEntry> = {
   ),
   // cert-manager
   'cert-manager.io/v1/Certificate': { model: Certificate },
+  // prometheus-operator
+  'monitoring.coreos.com/v1/ServiceMonitor': { model: ServiceMonitor },
+  'monitoring.coreos.com/v1/PodMonitor': { model: PodMonitor },
+  'monitoring.coreos.com/v1/PrometheusRule': { model: PrometheusRule },
   'cert-manager.io/v1/CertificateRequest': { model: CertificateRequest },
   'cert-manager.io/v1/Issuer': { model: Issuer },
   'cert-manager.io/v1/ClusterIssuer': { model: ClusterIssuer },
