@@ -4,3 +4,6 @@ export * from './secure-namespace';
 export * from './least-privilege-service-account';
 export * from './pod-hardening';
 export * from './mtls-service';
+export * from './volume-encryption';
+export * from './volume-backup';
+export * from './encrypted-volume';
