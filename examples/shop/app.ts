@@ -5,7 +5,7 @@
  */
 import { App, AppProps, Chart, YamlOutputType } from 'cdk8s';
 import {
-  AppProtocol, Caller, HealthCheck, Mesh, MeshType, MtlsService, NetworkPeer, NetworkPort, SecureNamespace, WorkloadKind,
+  AppProtocol, Caller, EncryptedVolume, HealthCheck, Mesh, MeshType, MtlsService, NetworkPeer, NetworkPort, SecureNamespace, VolumeBackup, VolumeEncryption, WorkloadKind,
 } from '../../src';
 
 /** The shop's namespaces, one chart each. */
@@ -88,7 +88,17 @@ export function buildShop(app: App): ShopCharts {
   });
 
   const data = namespaceChart(app, 'shop-data', (ns) => {
+    // The orders database keeps its data on an EBS volume encrypted with the shop's KMS key,
+    // retained when the claim goes, snapshotted nightly by Velero and through CSI snapshots.
+    const ordersData = new EncryptedVolume(ns, 'orders-data', {
+      name: 'orders-data',
+      size: '50Gi',
+      encryption: VolumeEncryption.awsEbs({ kmsKeyId: 'arn:aws:kms:eu-west-1:111122223333:key/6f1c2b3a-4d5e-4f60-8a7b-9c0d1e2f3a4b' }),
+      backups: [VolumeBackup.velero({ schedule: '0 2 * * *', ttl: '720h' }), VolumeBackup.csiSnapshots()],
+      partOf: 'shop',
+    });
     orders = new MtlsService(ns, 'orders-db', {
+      volumes: [{ volume: ordersData, mountPath: '/var/lib/postgresql/data' }],
       image: 'ghcr.io/acme-shop/orders-db:16.4-1',
       ports: [{ port: 5432, appProtocol: AppProtocol.TCP, name: 'postgres' }],
       // A single writer: a StatefulSet whose ReadWriteOncePod volume is never shared.
