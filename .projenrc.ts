@@ -42,6 +42,8 @@ const project = new cdk8s.ConstructLibraryCdk8s({
     // Compiles the vendored CRD schemas (crds/) in the test suite's validator.
     'ajv@^8.17.0',
     'ts-node@^10.9.2',
+    // Property-based tests: random valid construct props must never produce what the audit rejects.
+    'fast-check@^3.23.2',
   ],
 
   // Package the JS target only: Python/Java/Go/.NET packaging needs build tools that are not
@@ -93,6 +95,13 @@ project.testTask.prependSpawn(typecheck);
 project.addTask('synth:example', {
   description: 'Synthesize the example shop app into dist/ and print a summary',
   exec: 'ts-node --prefer-ts-exts examples/shop/main.ts',
+});
+
+// The benchmark (not part of the test suite): `npx projen bench`.
+project.addTask('bench', {
+  description: 'Benchmark synthesis and audit against plain cdk8s-plus-27 (prints a table, writes bench/results/latest.json)',
+  exec: 'ts-node -T -P bench/tsconfig.json bench/run.ts',
+  receiveArgs: true,
 });
 
 // The README's test command: the full projen build (compile, docgen, test, eslint, package)
