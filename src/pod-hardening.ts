@@ -1,4 +1,5 @@
 import { ApiObject } from 'cdk8s';
+import { IConstruct } from 'constructs';
 import { fail, show } from './private/validation';
 
 /**
@@ -53,10 +54,12 @@ export class PodHardening {
   }
 
   /**
-   * Hardens the pod template of `workload` (a Deployment, StatefulSet, DaemonSet, ReplicaSet,
-   * Job, CronJob or Pod ApiObject — including cdk8s-plus workloads' `apiObject`).
+   * Hardens the pod template of `target`: a Deployment, StatefulSet, DaemonSet, ReplicaSet, Job,
+   * CronJob or Pod ApiObject, or a construct that wraps one (a cdk8s-plus workload such as
+   * `kplus.Deployment`).
    */
-  public static apply(workload: ApiObject, options: PodHardeningOptions = {}): void {
+  public static apply(target: IConstruct, options: PodHardeningOptions = {}): void {
+    const workload = target instanceof ApiObject ? target : ApiObject.of(target);
     const settings = PodHardening.settings(workload, options);
     const render = workload.toJson.bind(workload);
     (workload as { toJson: () => any }).toJson = () => {
