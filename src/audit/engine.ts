@@ -1,0 +1,177 @@
+/**
+ * The audit engine: runs every rule over an indexed object set, applies acknowledgements and
+ * returns a deterministic result. Pure: no I/O.
+ */
+import { knownRuleIds, reasonProblem, unknownRuleFix, unknownRuleProblem } from './acknowledgement';
+import { AuditContext, AuditInput, K8sObject, isObject } from './context';
+import { RuleDefinition } from './rule';
+import { ACKNOWLEDGEMENT_ANNOTATION_PREFIX, RuleIds } from './rule-ids';
+import { ALL_RULES, RULES_BY_ID } from './rules';
+import { AcknowledgementSource, AuditOptions, AuditResult, Finding, Severity } from './types';
+
+/** A construct-channel acknowledgement (`SecurityAudit.acknowledge`). */
+export interface ConstructAcknowledgement {
+  readonly ruleId: string;
+  readonly reason: string;
+  readonly constructPath: string;
+}
+
+/** An input object plus the construct acknowledgements that apply to it (from its own and its parents' constructs). */
+export interface EngineInput extends AuditInput {
+  readonly acknowledgements?: ConstructAcknowledgement[];
+}
+
+const ACK_RULES = new Set<string>([RuleIds.ACK_INVALID, RuleIds.ACK_UNUSED]);
+
+/** Expands `kind: List` (and `*List`) documents into their items. */
+export function flattenLists<T extends AuditInput>(inputs: T[]): T[] {
+  const out: T[] = [];
+  for (const input of inputs) {
+    const m = input.manifest;
+    if (isObject(m) && typeof m.kind === 'string' && m.kind.endsWith('List') && Array.isArray(m.items)) {
+      for (const item of m.items) out.push({ ...input, manifest: item });
+    } else {
+      out.push(input);
+    }
+  }
+  return out;
+}
+
+/** Throws on invalid options (unknown rule IDs). */
+export function validateOptions(options: AuditOptions): void {
+  const known = new Set(knownRuleIds());
+  for (const id of options.disabledRules ?? []) {
+    if (!known.has(id)) {
+      throw new Error(`security audit: disabledRules names an ${unknownRuleProblem(id)}. Fix: ${unknownRuleFix(id)}`);
+    }
+  }
+}
+
+function compare(a: string | undefined, b: string | undefined): number {
+  const x = a ?? '';
+  const y = b ?? '';
+  return x < y ? -1 : x > y ? 1 : 0;
+}
+
+/** Stable order: rule, kind, namespace, name, construct path, file, location, message. */
+export function compareFindings(a: Finding, b: Finding): number {
+  return compare(a.ruleId, b.ruleId)
+    || compare(a.resource?.kind, b.resource?.kind)
+    || compare(a.resource?.namespace, b.resource?.namespace)
+    || compare(a.resource?.name, b.resource?.name)
+    || compare(a.constructPath, b.constructPath)
+    || compare(a.file, b.file)
+    || compare(a.jsonPath, b.jsonPath)
+    || compare(a.message, b.message);
+}
+
+/**
+ * Runs the audit.
+ *
+ * @param inputs the objects, with provenance and applicable construct acknowledgements
+ * @param options engine options
+ * @param constructAcknowledgements every construct acknowledgement in scope (unused ones are reported)
+ */
+export function runAudit(inputs: EngineInput[], options: AuditOptions = {}, constructAcknowledgements: ConstructAcknowledgement[] = []): AuditResult {
+  validateOptions(options);
+  const flat = flattenLists(inputs);
+  const ctx = new AuditContext(flat, options);
+  const disabled = new Set(options.disabledRules ?? []);
+  const used = new Set<ConstructAcknowledgement>();
+  const findings: Finding[] = [];
+
+  const rules: RuleDefinition[] = ALL_RULES.filter(r => !disabled.has(r.id));
+  for (const rule of rules) {
+    for (const issue of rule.check(ctx)) {
+      findings.push(toFinding(rule, issue.obj, issue.message, issue.jsonPath, issue.fix, issue.constructPath, flat, used));
+    }
+  }
+
+  if (!disabled.has(RuleIds.ACK_UNUSED)) {
+    const unusedRule = RULES_BY_ID.get(RuleIds.ACK_UNUSED)!;
+    for (const ack of constructAcknowledgements) {
+      if (used.has(ack)) continue;
+      findings.push({
+        ruleId: unusedRule.id,
+        severity: unusedRule.severity,
+        message: `acknowledgement of ${ack.ruleId} on construct "${ack.constructPath || '<root>'}" (reason: ${JSON.stringify(ack.reason)}) matches no finding`,
+        fix: unusedRule.fix,
+        constructPath: ack.constructPath,
+        acknowledged: false,
+      });
+    }
+  }
+
+  findings.sort(compareFindings);
+  const failOnWarnings = options.failOnWarnings === true;
+  let violations = 0;
+  let warnings = 0;
+  let acknowledged = 0;
+  for (const f of findings) {
+    if (f.acknowledged) {acknowledged++;} else if (f.severity === Severity.ERROR) {violations++;} else {
+      warnings++;
+      if (failOnWarnings) violations++;
+    }
+  }
+  return { objectCount: ctx.objects.length, findings, violations, warnings, acknowledged, passed: violations === 0 };
+}
+
+function toFinding(
+  rule: RuleDefinition,
+  obj: K8sObject | undefined,
+  message: string,
+  jsonPath: string | undefined,
+  fix: string | undefined,
+  constructPath: string | undefined,
+  inputs: EngineInput[],
+  used: Set<ConstructAcknowledgement>,
+): Finding {
+  const base = {
+    ruleId: rule.id,
+    severity: rule.severity,
+    message,
+    fix: fix ?? rule.fix,
+    resource: obj ? {
+      apiVersion: obj.apiVersion,
+      kind: obj.kind,
+      name: obj.name,
+      ...(obj.namespace !== '' ? { namespace: obj.namespace } : {}),
+    } : undefined,
+    constructPath: obj?.constructPath ?? constructPath,
+    file: obj?.file,
+    jsonPath,
+  };
+  if (obj && !ACK_RULES.has(rule.id)) {
+    const reason = obj.annotations[ACKNOWLEDGEMENT_ANNOTATION_PREFIX + rule.id];
+    if (reason !== undefined && reasonProblem(reason) === undefined) {
+      return clean({ ...base, acknowledged: true, acknowledgement: { reason, source: AcknowledgementSource.ANNOTATION } });
+    }
+    // Acknowledgements are ordered from the object's own construct up to the root: the nearest wins.
+    const matching = (inputs[obj.index].acknowledgements ?? []).filter(a => a.ruleId === rule.id);
+    if (matching.length > 0) {
+      const ack = matching[0];
+      for (const a of matching) used.add(a);
+      return clean({
+        ...base,
+        acknowledged: true,
+        acknowledgement: { reason: ack.reason, source: AcknowledgementSource.CONSTRUCT, constructPath: ack.constructPath },
+      });
+    }
+  }
+  return clean({ ...base, acknowledged: false });
+}
+
+/** Drops undefined fields so JSON output and deep equality stay tidy. */
+function clean<T extends object>(o: T): T {
+  for (const k of Object.keys(o) as (keyof T)[]) {
+    if (o[k] === undefined) delete o[k];
+  }
+  return o;
+}
+
+/**
+ * Audits plain manifests (JSON objects as parsed from YAML). Acknowledgement annotations apply.
+ */
+export function auditManifests(objects: any[], options: AuditOptions = {}): AuditResult {
+  return runAudit(objects.map(manifest => ({ manifest })), options);
+}

@@ -1,0 +1,5 @@
+export * from './types';
+export { RuleIds, ACKNOWLEDGEMENT_ANNOTATION_PREFIX } from './rule-ids';
+export * from './security-audit';
+export * from './plugin';
+export { auditManifests } from './engine';

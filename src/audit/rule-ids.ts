@@ -1,0 +1,152 @@
+/**
+ * The prefix of acknowledgement annotations: an object annotated
+ * `ack.cdk8s-secure-baseline.io/<RULE-ID>: <reason>` accepts that rule's findings on itself.
+ */
+export const ACKNOWLEDGEMENT_ANNOTATION_PREFIX = 'ack.cdk8s-secure-baseline.io/';
+
+/**
+ * Stable IDs of every audit rule (see RULES.md), for acknowledgements and `disabledRules`.
+ */
+export class RuleIds {
+  // Pod Security Standards ("restricted", including the baseline controls).
+  /** Privileged containers. */
+  public static readonly PSS_PRIVILEGED = 'SB-PSS-PRIVILEGED';
+  /** hostNetwork / hostPID / hostIPC. */
+  public static readonly PSS_HOST_NAMESPACES = 'SB-PSS-HOST-NAMESPACES';
+  /** hostPath volumes. */
+  public static readonly PSS_HOST_PATH = 'SB-PSS-HOST-PATH';
+  /** hostPort on container ports. */
+  public static readonly PSS_HOST_PORTS = 'SB-PSS-HOST-PORTS';
+  /** Windows HostProcess containers. */
+  public static readonly PSS_HOST_PROCESS = 'SB-PSS-HOST-PROCESS';
+  /** Added capabilities other than NET_BIND_SERVICE. */
+  public static readonly PSS_CAPABILITIES_ADD = 'SB-PSS-CAPABILITIES-ADD';
+  /** Capabilities not dropping ALL. */
+  public static readonly PSS_CAPABILITIES_DROP = 'SB-PSS-CAPABILITIES-DROP';
+  /** procMount other than Default. */
+  public static readonly PSS_PROC_MOUNT = 'SB-PSS-PROC-MOUNT';
+  /** Seccomp profile missing or Unconfined. */
+  public static readonly PSS_SECCOMP = 'SB-PSS-SECCOMP';
+  /** Unsafe sysctls. */
+  public static readonly PSS_SYSCTLS = 'SB-PSS-SYSCTLS';
+  /** AppArmor profile overridden to unconfined. */
+  public static readonly PSS_APPARMOR = 'SB-PSS-APPARMOR';
+  /** Custom SELinux user/role/type. */
+  public static readonly PSS_SELINUX = 'SB-PSS-SELINUX';
+  /** Volume types outside the restricted list. */
+  public static readonly PSS_VOLUME_TYPES = 'SB-PSS-VOLUME-TYPES';
+  /** runAsNonRoot not enforced. */
+  public static readonly PSS_RUN_AS_NON_ROOT = 'SB-PSS-RUN-AS-NON-ROOT';
+  /** runAsUser: 0. */
+  public static readonly PSS_RUN_AS_ROOT_USER = 'SB-PSS-RUN-AS-ROOT-USER';
+  /** allowPrivilegeEscalation not false. */
+  public static readonly PSS_PRIVILEGE_ESCALATION = 'SB-PSS-PRIVILEGE-ESCALATION';
+
+  // Container hygiene.
+  /** Image without tag, or `latest`. */
+  public static readonly CTR_IMAGE_TAG = 'SB-CTR-IMAGE-TAG';
+  /** imagePullPolicy other than Always. */
+  public static readonly CTR_IMAGE_PULL_POLICY = 'SB-CTR-IMAGE-PULL-POLICY';
+  /** Missing cpu/memory requests. */
+  public static readonly CTR_RESOURCE_REQUESTS = 'SB-CTR-RESOURCE-REQUESTS';
+  /** Missing cpu/memory limits. */
+  public static readonly CTR_RESOURCE_LIMITS = 'SB-CTR-RESOURCE-LIMITS';
+  /** Missing readiness probe. */
+  public static readonly CTR_READINESS_PROBE = 'SB-CTR-READINESS-PROBE';
+  /** Missing liveness probe. */
+  public static readonly CTR_LIVENESS_PROBE = 'SB-CTR-LIVENESS-PROBE';
+  /** Writable root filesystem. */
+  public static readonly CTR_READONLY_ROOTFS = 'SB-CTR-READONLY-ROOTFS';
+
+  // Secrets.
+  /** Literal secret-looking env values. */
+  public static readonly SECRET_ENV_LITERAL = 'SB-SECRET-ENV-LITERAL';
+  /** Secrets consumed as environment variables. */
+  public static readonly SECRET_ENV_REF = 'SB-SECRET-ENV-REF';
+  /** Secret objects with data in the manifests. */
+  public static readonly SECRET_IN_MANIFEST = 'SB-SECRET-IN-MANIFEST';
+
+  // Service accounts.
+  /** ServiceAccount automounting its token. */
+  public static readonly SA_AUTOMOUNT = 'SB-SA-AUTOMOUNT';
+  /** Pod automounting a ServiceAccount token. */
+  public static readonly SA_POD_AUTOMOUNT = 'SB-SA-POD-AUTOMOUNT';
+  /** Pod running as the `default` ServiceAccount. */
+  public static readonly SA_DEFAULT = 'SB-SA-DEFAULT';
+
+  // Network.
+  /** Namespace without a default-deny NetworkPolicy. */
+  public static readonly NET_NS_DEFAULT_DENY = 'SB-NET-NS-DEFAULT-DENY';
+  /** Workload not selected by NetworkPolicies for ingress and egress. */
+  public static readonly NET_WORKLOAD_ISOLATION = 'SB-NET-WORKLOAD-ISOLATION';
+
+  // RBAC.
+  /** Wildcards in verbs/resources/apiGroups. */
+  public static readonly RBAC_WILDCARD = 'SB-RBAC-WILDCARD';
+  /** escalate / bind / impersonate. */
+  public static readonly RBAC_ESCALATE = 'SB-RBAC-ESCALATE';
+  /** Bindings to cluster-admin. */
+  public static readonly RBAC_CLUSTER_ADMIN = 'SB-RBAC-CLUSTER-ADMIN';
+  /** Read access to Secrets. */
+  public static readonly RBAC_SECRETS = 'SB-RBAC-SECRETS';
+  /** pods/exec, pods/attach, pods/portforward. */
+  public static readonly RBAC_POD_EXEC = 'SB-RBAC-POD-EXEC';
+  /** nodes/proxy. */
+  public static readonly RBAC_NODES_PROXY = 'SB-RBAC-NODES-PROXY';
+  /** create serviceaccounts/token. */
+  public static readonly RBAC_TOKEN_CREATE = 'SB-RBAC-TOKEN-CREATE';
+  /** create pods or workload kinds. */
+  public static readonly RBAC_WORKLOAD_CREATE = 'SB-RBAC-WORKLOAD-CREATE';
+  /** create persistentvolumes. */
+  public static readonly RBAC_PV_CREATE = 'SB-RBAC-PV-CREATE';
+  /** Approving CertificateSigningRequests. */
+  public static readonly RBAC_CSR_APPROVE = 'SB-RBAC-CSR-APPROVE';
+  /** Changing admission webhook / policy configurations. */
+  public static readonly RBAC_WEBHOOK = 'SB-RBAC-WEBHOOK';
+  /** update / patch namespaces. */
+  public static readonly RBAC_NAMESPACE_MODIFY = 'SB-RBAC-NAMESPACE-MODIFY';
+  /** ClusterRoleBinding granted to a workload identity. */
+  public static readonly RBAC_CLUSTER_SCOPED = 'SB-RBAC-CLUSTER-SCOPED';
+  /** Bindings to dangerous groups (system:masters, system:authenticated, ...). */
+  public static readonly RBAC_DANGEROUS_GROUP = 'SB-RBAC-DANGEROUS-GROUP';
+  /** Binding to a Role/ClusterRole missing from the output. */
+  public static readonly RBAC_ROLE_MISSING = 'SB-RBAC-ROLE-MISSING';
+
+  // Services and namespaces.
+  /** NodePort / LoadBalancer Services. */
+  public static readonly SVC_EXPOSED = 'SB-SVC-EXPOSED';
+  /** Namespace not enforcing Pod Security "restricted". */
+  public static readonly NS_PSS = 'SB-NS-PSS';
+  /** Cluster-scoped object carrying metadata.namespace. */
+  public static readonly META_CLUSTER_SCOPED_NAMESPACE = 'SB-META-CLUSTER-SCOPED-NAMESPACE';
+
+  // Service mesh.
+  /** Istio PeerAuthentication not STRICT. */
+  public static readonly MESH_ISTIO_PEER_AUTH = 'SB-MESH-ISTIO-PEER-AUTH';
+  /** Istio DestinationRule disabling mesh mTLS. */
+  public static readonly MESH_ISTIO_DR_TLS = 'SB-MESH-ISTIO-DR-TLS';
+  /** Istio namespace without a deny-by-default AuthorizationPolicy. */
+  public static readonly MESH_ISTIO_NS_AUTHZ = 'SB-MESH-ISTIO-NS-AUTHZ';
+  /** Linkerd namespace without a denying default inbound policy. */
+  public static readonly MESH_LINKERD_NS_POLICY = 'SB-MESH-LINKERD-NS-POLICY';
+  /** Linkerd Server open to unauthenticated clients. */
+  public static readonly MESH_LINKERD_UNAUTHENTICATED = 'SB-MESH-LINKERD-UNAUTHENTICATED';
+
+  // Storage.
+  /** StorageClass of a known CSI driver without encryption. */
+  public static readonly STORAGE_CLASS_UNENCRYPTED = 'SB-STORAGE-CLASS-UNENCRYPTED';
+  /** PVC on a StorageClass not known to be encrypted. */
+  public static readonly STORAGE_CLASS_UNVERIFIED = 'SB-STORAGE-CLASS-UNVERIFIED';
+
+  // Admission.
+  /** ValidatingAdmissionPolicyBinding that does not deny. */
+  public static readonly ADMISSION_NOT_ENFORCED = 'SB-ADMISSION-NOT-ENFORCED';
+
+  // Acknowledgements.
+  /** A construct acknowledgement that matched no finding. */
+  public static readonly ACK_UNUSED = 'SB-ACK-UNUSED';
+  /** An acknowledgement annotation with an unknown rule or a trivial reason. */
+  public static readonly ACK_INVALID = 'SB-ACK-INVALID';
+
+  private constructor() {}
+}

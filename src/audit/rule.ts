@@ -1,0 +1,172 @@
+/**
+ * Internal: the shape of a rule and helpers shared by the rule files.
+ */
+import { AuditContext, ContainerView, K8sObject, PodView, asArray, isObject } from './context';
+import { RuleInfo } from './types';
+
+/** What a rule reports; the engine adds the rule ID, severity and acknowledgements. */
+export interface Issue {
+  readonly obj?: K8sObject;
+  readonly message: string;
+  readonly jsonPath?: string;
+  /** Overrides the rule's generic fix. */
+  readonly fix?: string;
+  /** For findings without an object. */
+  readonly constructPath?: string;
+}
+
+/** A rule: metadata plus a pure function over the indexed object set. */
+export interface RuleDefinition extends RuleInfo {
+  readonly check: (ctx: AuditContext) => Issue[];
+}
+
+/** Builds a rule that inspects every pod spec independently. */
+export function podRule(info: RuleInfo, fn: (pod: PodView, out: Issue[]) => void): RuleDefinition {
+  return {
+    ...info,
+    check: (ctx) => {
+      const out: Issue[] = [];
+      for (const pod of ctx.pods) fn(pod, out);
+      return out;
+    },
+  };
+}
+
+/** Builds a rule that inspects every object of the given kinds independently. */
+export function kindRule(
+  info: RuleInfo,
+  kinds: string[],
+  group: string | undefined,
+  fn: (obj: K8sObject, out: Issue[], ctx: AuditContext) => void,
+): RuleDefinition {
+  return {
+    ...info,
+    check: (ctx) => {
+      const out: Issue[] = [];
+      for (const kind of kinds) {
+        for (const obj of ctx.ofKind(kind, group)) fn(obj, out, ctx);
+      }
+      return out;
+    },
+  };
+}
+
+
+export function containerSc(c: ContainerView): any {
+  return isObject(c.container.securityContext) ? c.container.securityContext : {};
+}
+
+export function podSc(pod: PodView): any {
+  return isObject(pod.spec.securityContext) ? pod.spec.securityContext : {};
+}
+
+export function q(value: unknown): string {
+  return JSON.stringify(value);
+}
+
+// ---------------------------------------------------------------------------------------------
+// RBAC helpers
+
+export const RBAC_GROUP = 'rbac.authorization.k8s.io';
+
+/** A PolicyRule of a Role / ClusterRole with its location. */
+export interface RbacRuleView {
+  readonly obj: K8sObject;
+  readonly rule: any;
+  readonly index: number;
+  readonly path: string;
+}
+
+/** Every PolicyRule of every Role and ClusterRole. */
+export function rbacRules(ctx: AuditContext): RbacRuleView[] {
+  const out: RbacRuleView[] = [];
+  for (const kind of ['Role', 'ClusterRole']) {
+    for (const obj of ctx.ofKind(kind, RBAC_GROUP)) {
+      asArray(obj.manifest.rules).forEach((rule: any, index: number) => {
+        if (isObject(rule)) out.push({ obj, rule, index, path: `rules[${index}]` });
+      });
+    }
+  }
+  return out;
+}
+
+export function strings(x: any): string[] {
+  return asArray(x).filter((s: any) => typeof s === 'string');
+}
+
+/** Whether a PolicyRule grants `verb` on `group`/`resource` (resource may be `pods/exec`), as RBAC evaluates it. */
+export function grants(rule: any, verb: string, group: string, resource: string): boolean {
+  const verbs = strings(rule.verbs);
+  if (!verbs.includes('*') && !verbs.includes(verb)) return false;
+  const groups = strings(rule.apiGroups);
+  if (!groups.includes('*') && !groups.includes(group)) return false;
+  const resources = strings(rule.resources);
+  if (resources.includes('*') || resources.includes(resource)) return true;
+  const slash = resource.indexOf('/');
+  return slash >= 0 && resources.includes(`*${resource.slice(slash)}`);
+}
+
+/** The subset of `verbs` a PolicyRule grants on `group`/`resource`. */
+export function grantedVerbs(rule: any, verbs: string[], group: string, resource: string): string[] {
+  return verbs.filter(v => grants(rule, v, group, resource));
+}
+
+/** Whether the rule is restricted to named objects. */
+export function hasResourceNames(rule: any): boolean {
+  return strings(rule.resourceNames).length > 0;
+}
+
+/** A verb set on a group/resource that a rule looks for. */
+export interface RbacTarget {
+  readonly group: string;
+  readonly resource: string;
+  readonly verbs: string[];
+}
+
+/** Reports one issue per Role/ClusterRole rule that grants any of the targets. */
+export function rbacGrantRule(info: RuleInfo, targets: RbacTarget[]): RuleDefinition {
+  return {
+    ...info,
+    check: (ctx) => {
+      const out: Issue[] = [];
+      for (const r of rbacRules(ctx)) {
+        const hits: string[] = [];
+        for (const t of targets) {
+          const granted = grantedVerbs(r.rule, t.verbs, t.group, t.resource);
+          if (granted.length > 0) hits.push(`${granted.join(', ')} on ${t.group === '' ? '' : t.group + '/'}${t.resource}`);
+        }
+        if (hits.length > 0) {
+          out.push({ obj: r.obj, jsonPath: r.path, message: `${r.path} grants ${hits.join('; ')}` });
+        }
+      }
+      return out;
+    },
+  };
+}
+
+/** RoleBindings and ClusterRoleBindings. */
+export function bindings(ctx: AuditContext): K8sObject[] {
+  return [...ctx.ofKind('RoleBinding', RBAC_GROUP), ...ctx.ofKind('ClusterRoleBinding', RBAC_GROUP)];
+}
+
+/** `ServiceAccount "ns/name"`, `Group "system:masters"`. */
+export function subjectLabel(s: any): string {
+  const ns = s.kind === 'ServiceAccount' && s.namespace ? `${s.namespace}/` : '';
+  return `${s.kind} "${ns}${s.name}"`;
+}
+
+/** `ClusterRole "view"`. */
+export function roleRefLabel(binding: K8sObject): string {
+  const ref = isObject(binding.manifest.roleRef) ? binding.manifest.roleRef : {};
+  return `${ref.kind} "${ref.name}"`;
+}
+
+export function subjects(binding: K8sObject): any[] {
+  return asArray(binding.manifest.subjects).filter(isObject);
+}
+
+/** The ServiceAccount a pod spec runs as. */
+export function podServiceAccount(spec: any): string {
+  const n = spec.serviceAccountName ?? spec.serviceAccount;
+  return typeof n === 'string' && n !== '' ? n : 'default';
+}

@@ -1,0 +1,17 @@
+import { Issue, RuleDefinition } from '../rule';
+import { RuleIds } from '../rule-ids';
+import { Severity } from '../types';
+
+/**
+ * Construct acknowledgements that matched nothing. The engine produces these findings (it knows
+ * which acknowledgements were used); the rule itself only carries the metadata.
+ */
+export const rule: RuleDefinition = {
+  id: RuleIds.ACK_UNUSED,
+  severity: Severity.WARNING,
+  area: 'Acknowledgements',
+  description: 'A SecurityAudit.acknowledge() that matches no finding under its construct is reported, so stale exceptions get removed.',
+  fix: 'Remove the acknowledgement, or move it to the construct that produces the finding.',
+  standards: {},
+  check: (): Issue[] => [],
+};

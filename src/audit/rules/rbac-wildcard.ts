@@ -1,0 +1,28 @@
+import { AuditContext } from '../context';
+import { Issue, RuleDefinition, rbacRules, strings } from '../rule';
+import { RuleIds } from '../rule-ids';
+import { Severity } from '../types';
+
+/** CIS 5.1.3: no wildcards in Roles and ClusterRoles. */
+export const rule: RuleDefinition = {
+  id: RuleIds.RBAC_WILDCARD,
+  severity: Severity.ERROR,
+  area: 'RBAC',
+  description: 'Roles and ClusterRoles must not use "*" in verbs, resources, apiGroups or nonResourceURLs.',
+  fix: 'List the exact verbs, resources and API groups the subject needs.',
+  standards: {
+    cis: ['5.1.3'],
+    kubescape: ['C-0187'],
+    kubeLinter: ['wildcard-in-rules'],
+  },
+  check: (ctx: AuditContext) => {
+    const out: Issue[] = [];
+    for (const r of rbacRules(ctx)) {
+      const fields = ['verbs', 'resources', 'apiGroups', 'nonResourceURLs'].filter(f => strings(r.rule[f]).includes('*'));
+      if (fields.length > 0) {
+        out.push({ obj: r.obj, jsonPath: r.path, message: `${r.path} uses "*" in ${fields.join(', ')}` });
+      }
+    }
+    return out;
+  },
+};

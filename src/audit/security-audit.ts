@@ -1,0 +1,205 @@
+import { ApiObject, App, Chart } from 'cdk8s';
+import { Construct, IConstruct } from 'constructs';
+import { knownRuleIds, reasonProblem, unknownRuleFix, unknownRuleProblem } from './acknowledgement';
+import { ConstructAcknowledgement, EngineInput, auditManifests, runAudit, validateOptions } from './engine';
+import { formatFinding, summaryLine, writeReports } from './report';
+import { RuleIds } from './rule-ids';
+import { ALL_RULES } from './rules';
+import { AuditOptions, AuditResult, RuleInfo } from './types';
+
+/**
+ * Properties of `SecurityAudit.of()`.
+ */
+export interface SecurityAuditProps extends AuditOptions {
+  /**
+   * Directory the reports (`<reportName>.json`, `.sarif`, `.txt`) are written to, on every
+   * synthesis, whether the audit passes or fails.
+   * @default - the App's `outdir`
+   */
+  readonly reportDir?: string;
+  /**
+   * Base name of the report files.
+   * @default "security-audit" when the scope is an App; "security-audit-<chart path>" when it is a Chart
+   */
+  readonly reportName?: string;
+  /**
+   * Whether to write report files.
+   * @default true
+   */
+  readonly writeReports?: boolean;
+  /**
+   * Whether to print the one-line summary to stdout on every synthesis.
+   * @default true
+   */
+  readonly printSummary?: boolean;
+}
+
+const ACKS = Symbol.for('cdk8s-secure-baseline.SecurityAudit.acknowledgements');
+/** Violations listed in the synth error; the report files list all of them. */
+const MAX_LISTED_VIOLATIONS = 100;
+const NOT_ACKNOWLEDGEABLE = new Set<string>([RuleIds.ACK_INVALID, RuleIds.ACK_UNUSED]);
+
+function pathOf(scope: IConstruct): string {
+  return scope.node.path || '<root>';
+}
+
+/**
+ * `App.synth()` and `App.synthYaml()` validate the whole app first and then once more per chart
+ * (through `Chart.toJson()` -> `App._synthChart()`). The first validation already audited every
+ * object and nothing changes in between, so the per-chart repeats are skipped: otherwise synth
+ * would cost O(charts x objects) and print the summary once per chart.
+ */
+function isRevalidationDuringAppSynth(): boolean {
+  const limit = Error.stackTraceLimit;
+  Error.stackTraceLimit = 100;
+  const stack = new Error().stack ?? '';
+  Error.stackTraceLimit = limit;
+  // Frames point at cdk8s/lib/app.js, or at cdk8s/src/app.ts when source maps are applied.
+  return /_synthChart \(.*cdk8s[\\/](?:lib|src)[\\/]app\.[jt]s/.test(stack)
+    && /\.synth(?:Yaml)? \(.*cdk8s[\\/](?:lib|src)[\\/]app\.[jt]s/.test(stack);
+}
+
+function acknowledgementsOf(c: IConstruct): ConstructAcknowledgement[] {
+  return ((c as any)[ACKS] as ConstructAcknowledgement[] | undefined) ?? [];
+}
+
+/**
+ * The Baseline audit: checks every object an App or Chart synthesizes (this library's constructs,
+ * raw ApiObjects, cdk8s-plus objects, imported CRDs) against the rules in RULES.md, at synth time.
+ *
+ * Enable it with one line: `SecurityAudit.of(app)`. Violations make `app.synth()` (and
+ * `Testing.synth(chart)`) throw; reports are written next to the manifests.
+ */
+export class SecurityAudit extends Construct {
+  /** Construct ID of the audit under its scope. */
+  public static readonly ID = 'cdk8s-secure-baseline.SecurityAudit';
+
+  /**
+   * Enables the audit on an App or Chart, or returns the one already enabled there.
+   *
+   * @param scope the App or Chart whose objects are audited
+   * @param props options; only honoured on the first call
+   */
+  public static of(scope: IConstruct, props?: SecurityAuditProps): SecurityAudit {
+    const existing = scope.node.tryFindChild(SecurityAudit.ID);
+    if (existing instanceof SecurityAudit) {
+      if (props !== undefined && JSON.stringify(props) !== JSON.stringify(existing.props)) {
+        throw new Error(`${pathOf(scope)}: SecurityAudit.of() was already called on this scope with different props ${JSON.stringify(existing.props)}, got ${JSON.stringify(props)}. Fix: pass the props only on the first SecurityAudit.of() call`);
+      }
+      return existing;
+    }
+    return new SecurityAudit(scope, props ?? {});
+  }
+
+  /**
+   * Accepts the findings of one rule on every object under `scope` (the construct and its
+   * children). The reason is reported with the finding; it must be at least 20 characters and
+   * 3 words, and not a placeholder such as "todo" or "n/a". An acknowledgement that matches no
+   * finding is reported as SB-ACK-UNUSED.
+   *
+   * @param scope the construct whose objects are concerned
+   * @param ruleId a rule ID (see `RuleIds`)
+   * @param reason why the finding is acceptable
+   */
+  public static acknowledge(scope: IConstruct, ruleId: string, reason: string): void {
+    if (!knownRuleIds().includes(ruleId)) {
+      throw new Error(`${pathOf(scope)}: SecurityAudit.acknowledge() names an ${unknownRuleProblem(ruleId)}. Fix: ${unknownRuleFix(ruleId)}`);
+    }
+    if (NOT_ACKNOWLEDGEABLE.has(ruleId)) {
+      throw new Error(`${pathOf(scope)}: rule ${ruleId} cannot be acknowledged. Fix: correct or remove the acknowledgement it reports`);
+    }
+    const problem = reasonProblem(reason);
+    if (problem !== undefined) {
+      throw new Error(`${pathOf(scope)}: the acknowledgement reason ${JSON.stringify(reason)} for ${ruleId} ${problem}. Fix: explain why the finding is acceptable in a full sentence, e.g. SecurityAudit.acknowledge(scope, '${ruleId}', 'metrics agent must read node stats, reviewed by the platform team')`);
+    }
+    const list = acknowledgementsOf(scope).filter(a => a.ruleId !== ruleId);
+    list.push({ ruleId, reason, constructPath: scope.node.path });
+    (scope as any)[ACKS] = list;
+  }
+
+  /**
+   * Audits plain manifests (e.g. parsed YAML) without an app. Acknowledgement annotations apply.
+   *
+   * @param manifests Kubernetes objects as JSON
+   * @param options audit options
+   */
+  public static auditManifests(manifests: any[], options?: AuditOptions): AuditResult {
+    return auditManifests(manifests, options ?? {});
+  }
+
+  /** Metadata of every rule, sorted by ID. */
+  public static rules(): RuleInfo[] {
+    return ALL_RULES.map(r => ({ id: r.id, severity: r.severity, area: r.area, description: r.description, fix: r.fix, standards: r.standards }));
+  }
+
+  /** The audited scope. */
+  public readonly scope: IConstruct;
+  private readonly props: SecurityAuditProps;
+
+  private constructor(scope: IConstruct, props: SecurityAuditProps) {
+    super(scope as Construct, SecurityAudit.ID);
+    validateOptions(props);
+    this.scope = scope;
+    this.props = props;
+    scope.node.addValidation({ validate: () => this.validateScope() });
+  }
+
+  /**
+   * Runs the audit over the current state of the scope (no files are written).
+   */
+  public audit(): AuditResult {
+    const all = this.scope.node.findAll();
+    const byConstruct = new Map<IConstruct, ConstructAcknowledgement[]>();
+    const acknowledgements: ConstructAcknowledgement[] = [];
+    for (const c of all) {
+      const list = acknowledgementsOf(c);
+      if (list.length > 0) {
+        byConstruct.set(c, list);
+        acknowledgements.push(...list);
+      }
+    }
+    const inputs: EngineInput[] = [];
+    for (const c of all) {
+      if (!ApiObject.isApiObject(c)) continue;
+      const applicable: ConstructAcknowledgement[] = [];
+      const scopes = c.node.scopes;
+      for (let i = scopes.length - 1; i >= 0; i--) {
+        const list = byConstruct.get(scopes[i]) ?? acknowledgementsOf(scopes[i]);
+        applicable.push(...list);
+      }
+      inputs.push({ manifest: c.toJson(), constructPath: c.node.path, acknowledgements: applicable });
+    }
+    return runAudit(inputs, this.props, acknowledgements);
+  }
+
+  /** Directory and base name of the report files, or undefined when reports are off. */
+  private reportTarget(): { dir: string; name: string } | undefined {
+    if (this.props.writeReports === false) return undefined;
+    const app = App.of(this.scope);
+    const dir = this.props.reportDir ?? (app instanceof App ? app.outdir : undefined);
+    if (dir === undefined) return undefined;
+    const defaultName = Chart.isChart(this.scope) ? `security-audit-${this.scope.node.path.replace(/[^A-Za-z0-9._-]+/g, '-')}` : 'security-audit';
+    return { dir, name: this.props.reportName ?? defaultName };
+  }
+
+  private validateScope(): string[] {
+    if (isRevalidationDuringAppSynth()) return [];
+    const result = this.audit();
+    const target = this.reportTarget();
+    const files = target ? writeReports(target.dir, target.name, result, this.props.failOnWarnings === true) : [];
+    if (this.props.printSummary !== false) {
+      process.stdout.write(`${summaryLine(result)}\n`);
+    }
+    if (result.passed) return [];
+    const failing = result.findings.filter(f => !f.acknowledged && (f.severity === 'error' || this.props.failOnWarnings === true));
+    const report = files.length > 0 ? ` (full report: ${files[files.length - 1]})` : '';
+    const shown = failing.slice(0, MAX_LISTED_VIOLATIONS).map(formatFinding);
+    if (failing.length > shown.length) {
+      shown.push(`... and ${failing.length - shown.length} more violations${report}`);
+    }
+    return [
+      `security audit failed: ${result.violations} violation${result.violations === 1 ? '' : 's'} in ${result.objectCount} objects${report}`,
+      ...shown,
+    ];
+  }
+}

@@ -1,0 +1,149 @@
+import { spawnSync } from 'child_process';
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import * as YAML from 'yaml';
+import { compliantBundle, compliantPodSpec, deployment } from './util';
+import { USAGE, runCli } from '../../src/cli/audit';
+
+function run(args: string[]) {
+  let stdout = '';
+  let stderr = '';
+  const code = runCli(args, { stdout: t => { stdout += t; }, stderr: t => { stderr += t; } });
+  return { code, stdout, stderr };
+}
+
+function yamlDocs(objects: any[]): string {
+  return objects.map(o => YAML.stringify(o)).join('---\n');
+}
+
+describe('cdk8s-secure-baseline audit', () => {
+  let dir: string;
+  let cwd: string;
+  beforeEach(() => {
+    cwd = process.cwd();
+    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'audit-cli-'));
+    process.chdir(dir);
+  });
+  afterEach(() => process.chdir(cwd));
+
+  function write(file: string, content: string): string {
+    fs.mkdirSync(path.dirname(path.join(dir, file)), { recursive: true });
+    fs.writeFileSync(path.join(dir, file), content);
+    return file;
+  }
+
+  function badDeployment(): any {
+    const spec = compliantPodSpec();
+    spec.containers[0].securityContext.privileged = true;
+    return deployment('api', 'shop', spec);
+  }
+
+  test('--help and no arguments print the usage', () => {
+    expect(run(['--help'])).toEqual({ code: 0, stdout: USAGE, stderr: '' });
+    expect(run([])).toEqual({ code: 0, stdout: USAGE, stderr: '' });
+  });
+
+  test('clean manifests exit 0', () => {
+    write('manifests/app.k8s.yaml', yamlDocs(compliantBundle()));
+    expect(run(['audit', 'manifests'])).toEqual({ code: 0, stdout: 'security audit: 4 objects, 0 violations, 0 acknowledged, 0 warnings\n', stderr: '' });
+  });
+
+  test('violations exit 1 and name the file; folders are searched recursively, multi-document YAML is split', () => {
+    write('deploy/base/ns.yaml', yamlDocs(compliantBundle().slice(0, 3)));
+    write('deploy/apps/api.yml', yamlDocs([badDeployment()]));
+    write('deploy/README.md', '# not yaml');
+    const r = run(['audit', 'deploy']);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toBe('');
+    expect(r.stdout).toBe([
+      'security audit: 4 objects, 1 violations, 0 acknowledged, 0 warnings',
+      '',
+      'Violations (1):',
+      '  SB-PSS-PRIVILEGED  Deployment/shop/api  (file deploy/apps/api.yml)',
+      '    container "web" runs privileged (securityContext.privileged: true) (at spec.template.spec.containers[0].securityContext.privileged)',
+      '    fix: Remove securityContext.privileged or set it to false; grant only the specific capability the process needs.',
+      '',
+    ].join('\n'));
+  });
+
+  test('acknowledgement annotations apply', () => {
+    const d = badDeployment();
+    d.metadata.annotations = { 'ack.cdk8s-secure-baseline.io/SB-PSS-PRIVILEGED': 'CNI agent needs full network privileges on the node' };
+    write('all.yaml', yamlDocs([...compliantBundle().slice(0, 3), d]));
+    const r = run(['audit', 'all.yaml']);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain('acknowledged by annotation: CNI agent needs full network privileges on the node');
+  });
+
+  test('--format json|sarif with --output write the report and print the summary', () => {
+    write('all.yaml', yamlDocs([...compliantBundle().slice(0, 3), badDeployment()]));
+    const j = run(['audit', '--format', 'json', '--output', 'out/report.json', 'all.yaml']);
+    expect(j).toEqual({ code: 1, stdout: 'security audit: 4 objects, 1 violations, 0 acknowledged, 0 warnings\n', stderr: '' });
+    const json = JSON.parse(fs.readFileSync(path.join(dir, 'out/report.json'), 'utf-8'));
+    expect(json.findings.map((f: any) => [f.ruleId, f.file])).toEqual([['SB-PSS-PRIVILEGED', 'all.yaml']]);
+    const s = run(['audit', '--format=sarif', 'all.yaml']);
+    expect(s.code).toBe(1);
+    const sarif = JSON.parse(s.stdout);
+    expect(sarif.version).toBe('2.1.0');
+    expect(sarif.runs[0].results[0].locations[0].physicalLocation).toEqual({ artifactLocation: { uri: 'all.yaml' } });
+  });
+
+  test('options: --disable, --fail-on-warnings, --encrypted-storage-class, --external-role', () => {
+    const spec = compliantPodSpec();
+    spec.containers[0].imagePullPolicy = 'IfNotPresent';
+    const pvc = { apiVersion: 'v1', kind: 'PersistentVolumeClaim', metadata: { name: 'data', namespace: 'shop' }, spec: { storageClassName: 'corp-enc' } };
+    const rb = { apiVersion: 'rbac.authorization.k8s.io/v1', kind: 'RoleBinding', metadata: { name: 'rb', namespace: 'shop' }, roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'Role', name: 'ext' }, subjects: [] };
+    write('all.yaml', yamlDocs([...compliantBundle().slice(0, 3), deployment('api', 'shop', spec), pvc, rb]));
+    expect(run(['audit', 'all.yaml']).code).toBe(1);
+    expect(run(['audit', '--encrypted-storage-class', 'corp-enc', '--external-role', 'ext', 'all.yaml']).code).toBe(0);
+    expect(run(['audit', '--encrypted-storage-class', 'corp-enc', '--external-role', 'ext', '--fail-on-warnings', 'all.yaml']).code).toBe(1);
+    expect(run(['audit', '--disable', 'SB-STORAGE-CLASS-UNVERIFIED,SB-RBAC-ROLE-MISSING', '--disable=SB-CTR-IMAGE-PULL-POLICY', '--fail-on-warnings', 'all.yaml']).code).toBe(0);
+  });
+
+  test('usage errors exit 2', () => {
+    expect(run(['lint', 'x.yaml'])).toEqual({ code: 2, stdout: '', stderr: `error: unknown command "lint" (expected "audit" or "reachability")\n\n${USAGE}` });
+    expect(run(['audit'])).toEqual({ code: 2, stdout: '', stderr: `error: no PATH given\n\n${USAGE}` });
+    expect(run(['audit', '--format', 'xml', 'x.yaml']).stderr).toMatch(/^error: --format must be text, json or sarif, got "xml"/);
+    expect(run(['audit', '--bogus', 'x.yaml']).stderr).toMatch(/^error: unknown option --bogus/);
+    expect(run(['audit', '--output']).stderr).toMatch(/^error: --output needs a value/);
+    expect(run(['audit', 'missing.yaml'])).toEqual({ code: 2, stdout: '', stderr: 'error: missing.yaml: no such file or directory\n' });
+    fs.mkdirSync(path.join(dir, 'empty'));
+    expect(run(['audit', 'empty'])).toEqual({ code: 2, stdout: '', stderr: 'error: no *.yaml or *.yml files found in empty\n' });
+    write('ok.yaml', yamlDocs(compliantBundle()));
+    expect(run(['audit', '--disable', 'SB-NOPE', 'ok.yaml'])).toEqual({ code: 2, stdout: '', stderr: expect.stringMatching(/^error: security audit: disabledRules names an unknown rule ID "SB-NOPE"/) });
+  });
+
+  test('YAML parse errors exit 2 with the file; non-Kubernetes documents are skipped with a note', () => {
+    write('broken.yaml', 'apiVersion: v1\nkind: ConfigMap\nmetadata: {name: x\n');
+    const r = run(['audit', 'broken.yaml']);
+    expect(r.code).toBe(2);
+    expect(r.stdout).toBe('');
+    expect(r.stderr).toMatch(/^error: broken\.yaml: YAML error in document 1: /);
+    write('values.yaml', `replicas: 3\n---\n${yamlDocs(compliantBundle())}`);
+    expect(run(['audit', 'values.yaml'])).toEqual({
+      code: 0,
+      stdout: 'security audit: 4 objects, 0 violations, 0 acknowledged, 0 warnings\n',
+      stderr: 'note: values.yaml: document 1 is not a Kubernetes object (no apiVersion/kind), skipped\n',
+    });
+  });
+
+  test('as a process: exit codes 0 / 1 / 2', () => {
+    write('ok.yaml', yamlDocs(compliantBundle()));
+    write('bad.yaml', yamlDocs([badDeployment()]));
+    const cli = path.join(cwd, 'src', 'cli', 'audit.ts');
+    const exec = (args: string[]) => spawnSync(process.execPath, ['-r', require.resolve('ts-node/register/transpile-only'), cli, ...args], {
+      cwd: dir, encoding: 'utf-8', env: { ...process.env, TS_NODE_PROJECT: path.join(cwd, 'test', 'tsconfig.json') },
+    });
+    const ok = exec(['audit', 'ok.yaml']);
+    expect([ok.status, ok.stdout]).toEqual([0, 'security audit: 4 objects, 0 violations, 0 acknowledged, 0 warnings\n']);
+    expect(exec(['audit', 'bad.yaml']).status).toBe(1);
+    expect(exec(['audit', 'nope.yaml']).status).toBe(2);
+  }, 60_000);
+
+  test('the reachability subcommand is dispatched to the reachability CLI', () => {
+    const r = run(['reachability', '--format', 'nope', 'x.yaml']);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain('--format must be one of');
+  });
+});
