@@ -77,6 +77,16 @@ export interface LimitRangeOptions {
   readonly maxMemory?: string;
 }
 
+/** A path opened for every pod of a namespace with `allowIngressFrom` or `allowEgressTo`. */
+export interface DeclaredNamespacePath {
+  /** The peer, as `NetworkPeer.description` puts it (e.g. `cidr 203.0.113.0/24`). */
+  readonly peer: string;
+  /** The peer as rendered into the NetworkPolicy (namespaceSelector, podSelector or ipBlock). */
+  readonly peerSpec: { [key: string]: any };
+  /** The ports as rendered into the NetworkPolicy (protocol, port, endPort). */
+  readonly ports: { [key: string]: any }[];
+}
+
 /** Props of a SecureNamespace. */
 export interface SecureNamespaceProps {
   /**
@@ -227,6 +237,8 @@ export class SecureNamespace extends Construct {
 
   private readonly ingressRules: IngressRuleJson[] = [];
   private readonly egressRules: EgressRuleJson[] = [];
+  private readonly ingressPeers: string[] = [];
+  private readonly egressPeers: string[] = [];
   private ingressPolicy?: ApiObject;
   private egressPolicy?: ApiObject;
 
@@ -309,6 +321,7 @@ export class SecureNamespace extends Construct {
   public allowIngressFrom(peer: NetworkPeer, ports: NetworkPort[]): void {
     const what = `allowIngressFrom(${peer.description})`;
     this.ingressRules.push({ from: [peer._render(this, what)], ports: this.renderPorts(what, ports) });
+    this.ingressPeers.push(peer.description);
     this.ingressPolicy ??= this.policy('AllowIngress', 'allow-ingress', { ingress: lazy(() => this.ingressRules) });
   }
 
@@ -319,7 +332,18 @@ export class SecureNamespace extends Construct {
   public allowEgressTo(peer: NetworkPeer, ports: NetworkPort[]): void {
     const what = `allowEgressTo(${peer.description})`;
     this.egressRules.push({ to: [peer._render(this, what)], ports: this.renderPorts(what, ports) });
+    this.egressPeers.push(peer.description);
     this.egressPolicy ??= this.policy('AllowEgress', 'allow-egress', { egress: lazy(() => this.egressRules) });
+  }
+
+  /** The paths opened with `allowIngressFrom`, in call order (read by the reachability check). */
+  public get declaredIngress(): DeclaredNamespacePath[] {
+    return this.ingressRules.map((r, i) => ({ peer: this.ingressPeers[i], peerSpec: { ...r.from![0] }, ports: (r.ports ?? []).map((p) => ({ ...p })) }));
+  }
+
+  /** The paths opened with `allowEgressTo`, in call order (read by the reachability check). */
+  public get declaredEgress(): DeclaredNamespacePath[] {
+    return this.egressRules.map((r, i) => ({ peer: this.egressPeers[i], peerSpec: { ...r.to![0] }, ports: (r.ports ?? []).map((p) => ({ ...p })) }));
   }
 
   private renderPorts(what: string, ports: NetworkPort[]) {

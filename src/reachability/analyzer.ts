@@ -1,0 +1,404 @@
+import * as fs from 'fs';
+import * as path from 'path';
+import { ApiObject } from 'cdk8s';
+import { IConstruct } from 'constructs';
+import { buildModel, meshIdentities } from './build';
+import { identitiesOf, IntentRule, intentFromConstructs, intentFromManifests, resolveRef } from './intent';
+import { MeshLayer } from './mesh-authorization';
+import { K8s, Model, Node } from './model';
+import { NetworkPolicyLayer } from './network-policy';
+import { PortSet } from './ports';
+import { renderDot, renderMarkdown, renderMatrix, renderMermaid } from './render';
+
+/** The layer a path is decided at. */
+export enum ReachabilityLayer {
+  /** Kubernetes NetworkPolicies (L3/L4: IPs, ports, protocols). */
+  NETWORK_POLICY = 'NetworkPolicy',
+  /** Mesh authorization (Istio AuthorizationPolicy / PeerAuthentication, Linkerd Server + AuthorizationPolicy). */
+  MESH = 'mesh',
+  /** Both layers together: what can actually connect. */
+  EFFECTIVE = 'effective',
+}
+
+/** What an endpoint of the graph is. */
+export enum EndpointKind {
+  /** A workload of the manifests (Deployment, StatefulSet, DaemonSet, ReplicaSet, Job, CronJob, Pod). */
+  WORKLOAD = 'workload',
+  /** The cluster DNS (`k8s-app: kube-dns` in kube-system). */
+  DNS = 'dns',
+  /** The mesh control plane (istiod, Linkerd identity / destination). */
+  MESH_CONTROL_PLANE = 'mesh-control-plane',
+  /** Pods of a namespace without manifests that a policy or a declared caller names. */
+  EXTERNAL_WORKLOAD = 'external-workload',
+  /** Any other pod of a namespace without manifests. */
+  UNKNOWN_PODS = 'unknown-pods',
+  /** An IP range named by an ipBlock. */
+  CIDR = 'cidr',
+  /** Anything outside the cluster. */
+  INTERNET = 'internet',
+}
+
+/** Options of the analysis. */
+export interface ReachabilityOptions {
+  /** Istio trust domain of principals. @default "cluster.local" */
+  readonly trustDomain?: string;
+  /** Istio root namespace (mesh-wide policies) and istiod's namespace. @default "istio-system" */
+  readonly istioRootNamespace?: string;
+  /** The Linkerd control plane namespace. @default "linkerd" */
+  readonly linkerdNamespace?: string;
+  /**
+   * Linkerd's cluster-wide default inbound policy, for namespaces and pods without the annotation.
+   * @default "all-unauthenticated" (Linkerd's install default)
+   */
+  readonly linkerdClusterDefaultPolicy?: string;
+  /** Linkerd identity trust domain. @default "cluster.local" */
+  readonly linkerdTrustDomain?: string;
+}
+
+/** One endpoint of the graph. */
+export interface ReachabilityEndpoint {
+  /** `namespace/name`, `cidr 10.0.0.0/8`, `internet` or `*` (pods of namespaces without manifests). */
+  readonly id: string;
+  /** What it is. */
+  readonly kind: EndpointKind;
+  /** Display name. */
+  readonly name: string;
+  /** Namespace (pods only). @default - not a pod */
+  readonly namespace?: string;
+  /** ServiceAccount. @default - unknown or not a pod */
+  readonly serviceAccount?: string;
+  /** The workload kind (Deployment, StatefulSet, ...). @default - not a workload */
+  readonly workloadKind?: string;
+  /** Whether it lives in a namespace the manifests describe. */
+  readonly managed: boolean;
+}
+
+/** A path that exists. */
+export interface ReachabilityEdge {
+  /** Sender id. */
+  readonly from: string;
+  /** Receiver id. */
+  readonly to: string;
+  /** Ports that connect at both layers, e.g. `TCP/8443`, `UDP/53`, `TCP/*`, `*`. */
+  readonly ports: string[];
+  /** Ports the NetworkPolicies alone allow. */
+  readonly networkPolicyPorts: string[];
+  /** Whether the path is declared (or expected infrastructure). */
+  readonly declared: boolean;
+  /** Whether it is an infrastructure path (DNS, mesh control plane, data plane). */
+  readonly infrastructure: boolean;
+  /** Whether some of its ports are not declared. */
+  readonly extra: boolean;
+}
+
+/** A path that is open but not declared: a security finding. */
+export interface ExtraPath {
+  /** Sender id. */
+  readonly from: string;
+  /** Receiver id. */
+  readonly to: string;
+  /** The undeclared ports. */
+  readonly ports: string[];
+  /** EFFECTIVE: it connects; NETWORK_POLICY: the NetworkPolicies let it through and only the mesh stops it; MESH: the mesh admits it and only the NetworkPolicies stop it. */
+  readonly layer: ReachabilityLayer;
+  /** Explanation. */
+  readonly message: string;
+}
+
+/** A declared path that does not connect: a broken app. */
+export interface MissingPath {
+  /** Sender id. */
+  readonly from: string;
+  /** Receiver id. */
+  readonly to: string;
+  /** The declared ports that do not connect. */
+  readonly ports: string[];
+  /** The layers that block it. */
+  readonly blockedBy: ReachabilityLayer[];
+  /** Where the path was declared. */
+  readonly declaredBy: string;
+  /** Explanation naming both ends and the blocking layer. */
+  readonly message: string;
+}
+
+interface Declared {
+  app: PortSet;
+  infrastructure: boolean;
+  origins: string[];
+}
+
+/** The outcome of a reachability analysis. */
+export class ReachabilityResult {
+  /** @internal */
+  public static _create(endpoints: ReachabilityEndpoint[], edges: ReachabilityEdge[], extraPaths: ExtraPath[], missingPaths: MissingPath[],
+    unknownNamespaces: string[], warnings: string[]): ReachabilityResult {
+    return new ReachabilityResult(endpoints, edges, extraPaths, missingPaths, unknownNamespaces, warnings);
+  }
+
+  private constructor(
+    /** Every endpoint that takes part in a path, plus every workload. */
+    public readonly endpoints: ReachabilityEndpoint[],
+    /** What connects (both layers), sorted. */
+    public readonly edges: ReachabilityEdge[],
+    /** Open but undeclared paths (security findings), sorted. */
+    public readonly extraPaths: ExtraPath[],
+    /** Declared paths that do not connect (broken app), sorted. */
+    public readonly missingPaths: MissingPath[],
+    /** Namespaces the policies or the intent name that have no manifests: their pods are isolated by nothing we see. */
+    public readonly unknownNamespaces: string[],
+    /** Other things worth knowing (e.g. a declared caller that matches no workload). */
+    public readonly warnings: string[],
+  ) {}
+
+  /** The effective reachability as a text table (rows: from, columns: to). */
+  public matrix(): string {
+    return renderMatrix(this);
+  }
+
+  /** A Mermaid flowchart: namespaces as subgraphs, edges labelled with ports, extra paths in red, missing ones dashed. */
+  public toMermaid(): string {
+    return renderMermaid(this);
+  }
+
+  /** A Graphviz DOT digraph: namespaces as clusters, edges labelled with ports. */
+  public toDot(): string {
+    return renderDot(this);
+  }
+
+  /** A Markdown report: summary, findings, matrix and diagram. */
+  public toMarkdown(): string {
+    return renderMarkdown(this);
+  }
+
+  /** Everything as plain JSON. */
+  public toJson(): any {
+    return {
+      endpoints: this.endpoints, edges: this.edges, extraPaths: this.extraPaths, missingPaths: this.missingPaths,
+      unknownNamespaces: this.unknownNamespaces, warnings: this.warnings,
+    };
+  }
+}
+
+/**
+ * Computes who can actually talk to whom from synthesized manifests — NetworkPolicies at L3/L4,
+ * Istio or Linkerd authorization at the identity layer, and their intersection — and compares it
+ * with the declared intent.
+ *
+ * @example
+ * const result = Reachability.analyze(app);
+ * expect(result.extraPaths).toEqual([]);
+ */
+export class Reachability {
+  /**
+   * Analyzes every ApiObject under `scope` (an App or a Chart); the intent is what the library's
+   * constructs declared (MtlsService.allowFrom, SecureNamespace DNS, mesh and allow* helpers).
+   */
+  public static analyze(scope: IConstruct, options: ReachabilityOptions = {}): ReachabilityResult {
+    const objects = scope.node.findAll().filter((c): c is ApiObject => ApiObject.isApiObject(c)).map((o) => o.toJson());
+    return analyzeObjects(objects, intentFromConstructs(scope), options);
+  }
+
+  /**
+   * Analyzes Kubernetes objects (JSON). The intent is rebuilt from the NetworkPolicies the library
+   * generates; any other policy is not intent.
+   */
+  public static fromManifests(objects: any[], options: ReachabilityOptions = {}): ReachabilityResult {
+    const objs = objects.filter((o) => o && typeof o === 'object');
+    return analyzeObjects(objs, intentFromManifests(objs), options);
+  }
+
+  /** Analyzes YAML or JSON files, or folders of them (recursively; multi-document YAML, `List` objects). */
+  public static fromFiles(paths: string[], options: ReachabilityOptions = {}): ReachabilityResult {
+    return Reachability.fromManifests(Reachability.loadManifests(paths), options);
+  }
+
+  /** Reads Kubernetes objects from YAML/JSON files or folders. Throws on a file that does not parse. */
+  public static loadManifests(paths: string[]): any[] {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const yaml = require('yaml');
+    const files: string[] = [];
+    const walk = (p: string) => {
+      const st = fs.statSync(p);
+      if (st.isDirectory()) for (const f of fs.readdirSync(p).sort()) walk(path.join(p, f));
+      else if (/\.(ya?ml|json)$/i.test(p) || paths.includes(p)) files.push(p);
+    };
+    for (const p of paths) walk(p);
+    const out: any[] = [];
+    const add = (doc: any) => {
+      if (!doc || typeof doc !== 'object') return;
+      if (doc.kind === 'List' || (typeof doc.kind === 'string' && doc.kind.endsWith('List') && Array.isArray(doc.items))) doc.items.forEach(add);
+      else out.push(doc);
+    };
+    for (const f of files) {
+      const text = fs.readFileSync(f, 'utf8');
+      for (const doc of yaml.parseAllDocuments(text)) {
+        if (doc.errors && doc.errors.length > 0) throw new Error(`${f}: ${doc.errors[0].message}`);
+        add(doc.toJS());
+      }
+    }
+    return out;
+  }
+
+  private constructor() {}
+}
+
+const ENDPOINT_KIND: Record<Node['kind'], EndpointKind> = {
+  Workload: EndpointKind.WORKLOAD, Dns: EndpointKind.DNS, MeshControlPlane: EndpointKind.MESH_CONTROL_PLANE,
+  ExternalWorkload: EndpointKind.EXTERNAL_WORKLOAD, UnknownPods: EndpointKind.UNKNOWN_PODS, Cidr: EndpointKind.CIDR, Internet: EndpointKind.INTERNET,
+};
+
+/** Ports an infrastructure endpoint is expected to be reached on by every pod. */
+function infrastructurePorts(node: Node): PortSet {
+  switch (node.kind) {
+    case 'Dns': return PortSet.parse('UDP/53,TCP/53');
+    case 'MeshControlPlane': return node.name === 'istiod' ? PortSet.parse('TCP/15012') : node.name === 'linkerd-identity' ? PortSet.parse('TCP/8080') : PortSet.parse('TCP/8086,TCP/8090');
+    default: return PortSet.EMPTY;
+  }
+}
+
+function list(ids: string[]): string {
+  return ids.length > 3 ? `${ids.slice(0, 3).join(', ')} and ${ids.length - 3} more` : ids.join(', ');
+}
+
+function analyzeObjects(objects: K8s[], intent: IntentRule[], options: ReachabilityOptions): ReachabilityResult {
+  const opts = {
+    trustDomain: options.trustDomain ?? 'cluster.local',
+    istioRootNamespace: options.istioRootNamespace ?? 'istio-system',
+    linkerdNamespace: options.linkerdNamespace ?? 'linkerd',
+    linkerdClusterDefaultPolicy: options.linkerdClusterDefaultPolicy ?? 'all-unauthenticated',
+    linkerdTrustDomain: options.linkerdTrustDomain ?? 'cluster.local',
+  };
+  const model = buildModel(objects, opts, [...identitiesOf(intent), ...meshIdentities(objects)]);
+  const np = new NetworkPolicyLayer(model);
+  const mesh = new MeshLayer(model, opts);
+  const warnings: string[] = [];
+
+  // --- the declared graph, per (sender, receiver) ---
+  const declared = new Map<number, Map<number, Declared>>();
+  for (const rule of intent) {
+    const senders = resolveRef(model, rule.from);
+    const receivers = resolveRef(model, rule.to);
+    if (senders.length === 0 || receivers.length === 0) {
+      const which = senders.length === 0 ? rule.from : rule.to;
+      if (!rule.infrastructure) warnings.push(`${rule.origin}: declares a path ${senders.length === 0 ? 'from' : 'to'} ${describeRef(which)} that matches no endpoint`);
+      continue;
+    }
+    for (const d of receivers) {
+      for (const s of senders) {
+        if (!s.managed && !d.managed) continue;
+        let app = Model.resolvePorts(rule.ports, d);
+        const tp = mesh.transportPort(s, d);
+        if (tp !== undefined && !d.ports.some((p) => p.port === tp && p.protocol === 'TCP')) app = app.subtract(PortSet.range('TCP', tp));
+        const byD = declared.get(d.index) ?? new Map<number, Declared>();
+        declared.set(d.index, byD);
+        const cur = byD.get(s.index) ?? { app: PortSet.EMPTY, infrastructure: true, origins: [] };
+        cur.app = cur.app.union(app);
+        cur.infrastructure = cur.infrastructure && (rule.infrastructure || s.infrastructure || d.infrastructure);
+        if (!cur.origins.includes(rule.origin)) cur.origins.push(rule.origin);
+        byD.set(s.index, cur);
+      }
+    }
+  }
+
+  const edges: ReachabilityEdge[] = [];
+  const extra: ExtraPath[] = [];
+  const missing: MissingPath[] = [];
+  const used = new Set<number>();
+
+  for (const d of model.nodes) {
+    const decl = declared.get(d.index);
+    const named = mesh.governs(d) ? new Set(mesh.namedSenders(d).map((n) => n.index)) : new Set<number>();
+    const candidates = new Set<number>(np.candidateSenders(d));
+    for (const s of decl?.keys() ?? []) candidates.add(s);
+    for (const s of named) candidates.add(s);
+    for (const si of candidates) {
+      const s = model.nodes[si];
+      if (!s.managed && !d.managed) continue;
+      const l4 = np.allowed(s, d);
+      const dec = decl?.get(si);
+      if (l4.isEmpty && !dec && !named.has(si)) continue;
+      const verdict = mesh.evaluate(s, d);
+      const tp = mesh.transportPort(s, d);
+      const eff = tp !== undefined
+        ? (l4.has('TCP', tp) ? verdict.ports.of('TCP') : PortSet.EMPTY).union(l4.intersect(verdict.ports).without('TCP'))
+        : l4.intersect(verdict.ports);
+      const declApp = dec?.app ?? PortSet.EMPTY;
+      const expected = declApp.union(infrastructurePorts(d));
+      const l4Expected = tp !== undefined && !expected.of('TCP').isEmpty ? expected.union(PortSet.range('TCP', tp)) : expected;
+
+      const effExtra = eff.subtract(expected);
+      if (!effExtra.isEmpty) {
+        extra.push({ from: s.id, to: d.id, ports: effExtra.toStrings(), layer: ReachabilityLayer.EFFECTIVE,
+          message: `${s.id} reaches ${d.id} on ${effExtra} but nothing declares it (NetworkPolicy and ${meshName(d)} both let it through)` });
+      }
+      let l4Extra = l4.subtract(l4Expected).subtract(effExtra);
+      if (tp !== undefined && !effExtra.isEmpty) l4Extra = l4Extra.subtract(PortSet.range('TCP', tp));
+      if (!l4Extra.isEmpty) {
+        extra.push({ from: s.id, to: d.id, ports: l4Extra.toStrings(), layer: ReachabilityLayer.NETWORK_POLICY,
+          message: `the NetworkPolicies let ${s.id} through to ${d.id} on ${l4Extra} although nothing declares it; only ${meshName(d)} stops it` });
+      }
+      if (named.has(si)) {
+        const meshExtra = verdict.ports.of('TCP').subtract(expected).subtract(effExtra);
+        if (!meshExtra.isEmpty && !meshExtra.equals(PortSet.allOf('TCP').subtract(expected))) {
+          extra.push({ from: s.id, to: d.id, ports: meshExtra.toStrings(), layer: ReachabilityLayer.MESH,
+            message: `${meshName(d)} on ${d.id} admits ${s.id} on ${meshExtra} although nothing declares it; only the NetworkPolicies stop it` });
+        }
+      }
+
+      const miss = declApp.subtract(eff);
+      if (dec && !miss.isEmpty) {
+        const need = tp !== undefined ? PortSet.range('TCP', tp).union(miss.without('TCP')) : miss;
+        const egressGap = need.subtract(np.egressPorts(s, d));
+        const ingressGap = need.subtract(np.ingressPorts(d, s));
+        const meshGap = miss.subtract(verdict.ports);
+        const blockedBy: ReachabilityLayer[] = [];
+        const l4Reasons: string[] = [];
+        if (!egressGap.isEmpty) l4Reasons.push(`the egress NetworkPolicies of ${s.id} (${list(np.policiesOf(s, 'egress'))}) do not allow ${d.id} on ${egressGap}`);
+        if (!ingressGap.isEmpty) l4Reasons.push(`the ingress NetworkPolicies of ${d.id} (${list(np.policiesOf(d, 'ingress'))}) do not admit ${s.id} on ${ingressGap}`);
+        if (l4Reasons.length > 0) blockedBy.push(ReachabilityLayer.NETWORK_POLICY);
+        const meshReasons = meshGap.isEmpty ? [] : verdict.denials.filter((x) => !x.ports.intersect(meshGap).isEmpty).map((x) => x.message);
+        if (!meshGap.isEmpty) blockedBy.push(ReachabilityLayer.MESH);
+        const why = l4Reasons.length === 0
+          ? `NetworkPolicy allows it but ${meshReasons.join('; ') || `${meshName(d)} refuses it`}`
+          : meshGap.isEmpty ? `${l4Reasons.join('; ')}${mesh.governs(d) ? ` (${meshName(d)} would admit it)` : ''}` : `${l4Reasons.join('; ')}; and ${meshReasons.join('; ') || `${meshName(d)} refuses it`}`;
+        missing.push({ from: s.id, to: d.id, ports: miss.toStrings(), blockedBy, declaredBy: dec.origins.join(', '),
+          message: `${s.id} → ${d.id} on ${miss} is declared (${dec.origins.join(', ')}) but blocked: ${why}` });
+      }
+
+      if (!eff.isEmpty) {
+        edges.push({ from: s.id, to: d.id, ports: eff.toStrings(), networkPolicyPorts: l4.toStrings(), declared: !declApp.intersect(eff).isEmpty || !infrastructurePorts(d).intersect(eff).isEmpty,
+          infrastructure: (dec?.infrastructure ?? false) || s.infrastructure || d.infrastructure, extra: !effExtra.isEmpty });
+        used.add(si);
+        used.add(d.index);
+      }
+      if (dec) { used.add(si); used.add(d.index); }
+    }
+  }
+
+  const byPair = (a: { from: string; to: string }, b: { from: string; to: string }) => a.from.localeCompare(b.from) || a.to.localeCompare(b.to);
+  const endpoints: ReachabilityEndpoint[] = model.nodes.filter((n) => n.kind === 'Workload' || used.has(n.index)).map((n) => ({
+    id: n.id, kind: ENDPOINT_KIND[n.kind], name: n.name, namespace: n.namespace, serviceAccount: n.serviceAccount, workloadKind: n.workloadKind, managed: n.managed,
+  })).sort((a, b) => a.id.localeCompare(b.id));
+  const unknown = model.unknownNamespaces;
+  return ReachabilityResult._create(endpoints, edges.sort(byPair),
+    extra.sort((a, b) => byPair(a, b) || a.layer.localeCompare(b.layer)), missing.sort(byPair), unknown, warnings.sort());
+}
+
+function meshName(d: Node): string {
+  switch (d.mesh) {
+    case 'istio-sidecar':
+    case 'istio-ambient': return 'Istio authorization';
+    case 'linkerd': return 'Linkerd authorization';
+    default: return 'no mesh';
+  }
+}
+
+function describeRef(ref: IntentRule['from']): string {
+  switch (ref.kind) {
+    case 'identity': return `identity ${ref.namespace}/${ref.serviceAccount}`;
+    case 'workload': return `workload ${ref.namespace}/${ref.name}`;
+    case 'namespace': return `namespace ${ref.namespace}`;
+    case 'selector': return `pods ${JSON.stringify(ref.podSelector)} in ${ref.namespace}`;
+    case 'peer': return `peer ${JSON.stringify(ref.peer)} of ${ref.namespace}`;
+  }
+}

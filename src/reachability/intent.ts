@@ -1,0 +1,121 @@
+/**
+ * Internal: the declared graph. In process it comes from the library's constructs
+ * (MtlsService.declaredCallers / declaredScrapers, SecureNamespace DNS, mesh control plane and
+ * allowIngressFrom/allowEgressTo); from YAML it is rebuilt from the NetworkPolicies the library
+ * generates (the workload policies labelled `app.kubernetes.io/managed-by: cdk8s-secure-baseline`
+ * and the namespace policies `allow-dns`, `allow-mesh-data-plane`, `allow-ingress`, `allow-egress`).
+ */
+import { IConstruct } from 'constructs';
+import { MtlsService } from '../mtls-service';
+import { SecureNamespace } from '../secure-namespace';
+import { IdentityRef } from './build';
+import { K8s, Model, namespaceOf, Node, parseSelector } from './model';
+import { isNetworkPolicy, peerNodes } from './network-policy';
+
+export type IntentRef =
+  | { readonly kind: 'identity'; readonly namespace: string; readonly serviceAccount: string }
+  | { readonly kind: 'workload'; readonly namespace: string; readonly name: string }
+  | { readonly kind: 'namespace'; readonly namespace: string }
+  | { readonly kind: 'selector'; readonly namespace: string; readonly podSelector: K8s }
+  | { readonly kind: 'peer'; readonly namespace: string; readonly peer: K8s };
+
+export interface IntentRule {
+  readonly from: IntentRef;
+  readonly to: IntentRef;
+  /** NetworkPolicy-style ports (protocol, port, endPort); named ports resolve against the target. */
+  readonly ports: K8s[];
+  readonly infrastructure: boolean;
+  /** Where the intent comes from, for messages. */
+  readonly origin: string;
+}
+
+const MANAGED_BY = 'cdk8s-secure-baseline';
+const NAMESPACE_POLICIES = new Map([['allow-dns', true], ['allow-mesh-data-plane', true], ['allow-ingress', false], ['allow-egress', false]]);
+
+export function identitiesOf(rules: IntentRule[]): IdentityRef[] {
+  const out: IdentityRef[] = [];
+  for (const r of rules) {
+    for (const ref of [r.from, r.to]) if (ref.kind === 'identity') out.push({ namespace: ref.namespace, serviceAccount: ref.serviceAccount });
+  }
+  return out;
+}
+
+/** The declared graph of every library construct under `root`. */
+export function intentFromConstructs(root: IConstruct): IntentRule[] {
+  const rules: IntentRule[] = [];
+  for (const c of root.node.findAll()) {
+    if (c instanceof MtlsService) {
+      const to: IntentRef = { kind: 'workload', namespace: c.namespaceName, name: c.name };
+      // The metrics port (container port "metrics") is for the declared scrapers; the other
+      // ports the Service targets are for the callers.
+      const metrics = new Set<number>();
+      for (const ct of c.workload.toJson().spec?.template?.spec?.containers ?? []) {
+        for (const p of ct.ports ?? []) if (p.name === 'metrics') metrics.add(Number(p.containerPort));
+      }
+      const servicePorts = new Set<number>();
+      for (const p of c.service.toJson().spec?.ports ?? []) {
+        const port = Number(p.targetPort ?? p.port);
+        if (p.name !== 'metrics' && !metrics.has(port)) servicePorts.add(port);
+      }
+      const appPorts = [...servicePorts].sort((a, b) => a - b).map((port) => ({ protocol: 'TCP', port }));
+      for (const caller of c.declaredCallers) {
+        const [ns, sa] = caller.split('/');
+        rules.push({ from: { kind: 'identity', namespace: ns, serviceAccount: sa }, to, ports: appPorts, infrastructure: false, origin: `${c.namespaceName}/${c.name}.allowFrom(${caller})` });
+      }
+      const scrapers: string[] = (c as any).declaredScrapers ?? [];
+      const metricsPorts = [...metrics].sort((a, b) => a - b).map((port) => ({ protocol: 'TCP', port }));
+      if (metricsPorts.length > 0) {
+        for (const scraper of scrapers) {
+          const [ns, sa] = scraper.split('/');
+          rules.push({ from: { kind: 'identity', namespace: ns, serviceAccount: sa }, to, ports: metricsPorts, infrastructure: false, origin: `${c.namespaceName}/${c.name} metrics scraper ${scraper}` });
+        }
+      }
+    } else if (c instanceof SecureNamespace) {
+      const all: IntentRef = { kind: 'namespace', namespace: c.name };
+      const dns = c.dns._egressRule(c);
+      for (const peer of dns?.to ?? []) rules.push({ from: all, to: { kind: 'peer', namespace: c.name, peer }, ports: [...dns!.ports], infrastructure: true, origin: `${c.name} DNS` });
+      for (const r of c.mesh._impl.controlPlaneEgress()) {
+        for (const peer of r.to ?? []) rules.push({ from: all, to: { kind: 'peer', namespace: c.name, peer }, ports: [...(r.ports ?? [])], infrastructure: true, origin: `${c.name} ${c.mesh.displayName} control plane` });
+      }
+      for (const r of c.mesh._impl.dataPlaneIngress()) {
+        for (const peer of r.from ?? []) rules.push({ from: { kind: 'peer', namespace: c.name, peer }, to: all, ports: [...(r.ports ?? [])], infrastructure: true, origin: `${c.name} ${c.mesh.displayName} data plane` });
+      }
+      for (const d of c.declaredIngress) rules.push({ from: { kind: 'peer', namespace: c.name, peer: d.peerSpec }, to: all, ports: d.ports, infrastructure: false, origin: `${c.name}.allowIngressFrom(${d.peer})` });
+      for (const d of c.declaredEgress) rules.push({ from: all, to: { kind: 'peer', namespace: c.name, peer: d.peerSpec }, ports: d.ports, infrastructure: false, origin: `${c.name}.allowEgressTo(${d.peer})` });
+    }
+  }
+  return rules;
+}
+
+/** The declared graph rebuilt from the NetworkPolicies the library generates. */
+export function intentFromManifests(objects: K8s[]): IntentRule[] {
+  const rules: IntentRule[] = [];
+  const secured = new Set(objects.filter((o) => o?.kind === 'Namespace' && o.metadata?.labels?.['pod-security.kubernetes.io/enforce']).map((o) => o.metadata.name));
+  for (const np of objects.filter(isNetworkPolicy)) {
+    const ns = namespaceOf(np);
+    const name = String(np.metadata?.name);
+    const workloadPolicy = np.metadata?.labels?.['app.kubernetes.io/managed-by'] === MANAGED_BY;
+    const namespacePolicy = secured.has(ns) && NAMESPACE_POLICIES.has(name);
+    if (!workloadPolicy && !namespacePolicy) continue;
+    const infrastructure = NAMESPACE_POLICIES.get(name) === true && namespacePolicy;
+    const selected: IntentRef = { kind: 'selector', namespace: ns, podSelector: np.spec?.podSelector ?? {} };
+    for (const r of np.spec?.ingress ?? []) {
+      for (const peer of r?.from ?? []) rules.push({ from: { kind: 'peer', namespace: ns, peer }, to: selected, ports: r.ports ?? [], infrastructure, origin: `NetworkPolicy ${ns}/${name}` });
+    }
+    for (const r of np.spec?.egress ?? []) {
+      for (const peer of r?.to ?? []) rules.push({ from: selected, to: { kind: 'peer', namespace: ns, peer }, ports: r.ports ?? [], infrastructure, origin: `NetworkPolicy ${ns}/${name}` });
+    }
+  }
+  return rules;
+}
+
+/** The nodes an intent reference stands for. */
+export function resolveRef(model: Model, ref: IntentRef): Node[] {
+  switch (ref.kind) {
+    case 'identity': return model.withIdentity(ref.namespace, ref.serviceAccount);
+    case 'workload': return model.inNamespace(ref.namespace).filter((n) => n.kind === 'Workload' && n.name === ref.name);
+    case 'namespace': return model.inNamespace(ref.namespace).filter((n) => n.kind === 'Workload');
+    case 'selector': return model.selectPods(ref.namespace, parseSelector(ref.podSelector)).filter((n) => n.kind === 'Workload');
+    case 'peer': return peerNodes(model, ref.peer, ref.namespace);
+  }
+}

@@ -1,0 +1,179 @@
+/**
+ * Internal: Kubernetes NetworkPolicy semantics (networking.k8s.io/v1).
+ *
+ * - A pod is isolated for a direction once any policy of its namespace that selects it has that
+ *   policyType (`policyTypes` defaults to Ingress, plus Egress when the policy has egress rules).
+ * - What an isolated direction allows is the union of the rules of every policy selecting it.
+ * - A connection needs both the sender's egress and the receiver's ingress.
+ * - Absent/empty `from`/`to`: every peer. Absent `ports`: every port and protocol.
+ * - Peer: `namespaceSelector` absent = the policy's own namespace, `{}` = every namespace;
+ *   podSelector + namespaceSelector in one peer = AND; several peers = OR. `ipBlock` (with
+ *   `except`) matches IP ranges outside the cluster (pods are not matched by ipBlocks).
+ * - Named ports resolve against the destination pod's container ports; `endPort` makes a range.
+ *
+ * Every policy's selectors are evaluated once against the label index; per pod, the rules of the
+ * policies selecting it are unioned into a map peer -> ports.
+ */
+import { hasNamedPorts, K8s, Model, Node, parseSelector, pinnedNamespaces, resolvePort } from './model';
+import { PortSet } from './ports';
+
+export interface CompiledRule {
+  readonly policy: string;
+  /** 'all': every peer; otherwise node indexes. */
+  readonly peers: 'all' | readonly number[];
+  readonly ports: any[] | undefined;
+  /** Ports when they do not depend on the target (no named ports). */
+  readonly fixed?: PortSet;
+}
+
+interface Side {
+  isolated: boolean;
+  policies: string[];
+  /** peer index -> ports (rules naming that peer). */
+  map: Map<number, PortSet>;
+  /** Rules open to every peer. */
+  open: CompiledRule[];
+  /** Rules naming this peer with named ports (resolved per target). */
+  named: Map<number, CompiledRule[]>;
+}
+
+export function isNetworkPolicy(o: K8s): boolean {
+  return o?.kind === 'NetworkPolicy' && o.apiVersion === 'networking.k8s.io/v1';
+}
+
+/** policyTypes with the API server's defaulting. */
+export function policyTypesOf(spec: K8s): { ingress: boolean; egress: boolean } {
+  const types = Array.isArray(spec.policyTypes) ? spec.policyTypes : undefined;
+  if (types && types.length > 0) return { ingress: types.includes('Ingress'), egress: types.includes('Egress') };
+  return { ingress: true, egress: Array.isArray(spec.egress) && spec.egress.length > 0 };
+}
+
+/** Nodes a NetworkPolicy peer matches, for a policy in namespace `ns`. */
+export function peerNodes(model: Model, peer: K8s, ns: string): Node[] {
+  if (!peer || typeof peer !== 'object') return [];
+  if (peer.ipBlock) return model.selectCidrs(String(peer.ipBlock.cidr), Array.isArray(peer.ipBlock.except) ? peer.ipBlock.except.map(String) : []);
+  const podSel = parseSelector(peer.podSelector ?? {});
+  if (peer.namespaceSelector === undefined || peer.namespaceSelector === null) return model.selectPods(ns, podSel);
+  const nsSel = parseSelector(peer.namespaceSelector);
+  const out: Node[] = [];
+  for (const name of model.selectNamespaces(nsSel)) out.push(...model.selectPods(name, podSel));
+  // A selector that does not pin namespace names may also match namespaces we cannot see.
+  if (!pinnedNamespaces(nsSel) && model.unknownPods) out.push(model.unknownPods);
+  return out;
+}
+
+/** The L3/L4 layer: per sender egress and per receiver ingress. */
+export class NetworkPolicyLayer {
+  private readonly egress: Side[];
+  private readonly ingress: Side[];
+  /** destination -> egress-isolated senders that name it. */
+  private readonly reverseEgress = new Map<number, number[]>();
+  /** Senders that may reach any destination through some rule (not isolated, or an open rule). */
+  private readonly openSenders: number[] = [];
+  public readonly policyCount: number;
+
+  constructor(private readonly model: Model) {
+    const n = model.nodes.length;
+    const side = (): Side => ({ isolated: false, policies: [], map: new Map(), open: [], named: new Map() });
+    this.egress = Array.from({ length: n }, side);
+    this.ingress = Array.from({ length: n }, side);
+    const policies = model.objects.filter(isNetworkPolicy);
+    this.policyCount = policies.length;
+    for (const np of policies) this.compile(np);
+    for (const node of model.nodes) {
+      const e = this.egress[node.index];
+      if (!node.managed || !e.isolated || e.open.length > 0) this.openSenders.push(node.index);
+      for (const d of [...e.map.keys(), ...e.named.keys()]) {
+        const list = this.reverseEgress.get(d);
+        if (list) list.push(node.index);
+        else this.reverseEgress.set(d, [node.index]);
+      }
+    }
+  }
+
+  private compile(np: K8s): void {
+    const ns = np.metadata?.namespace ?? 'default';
+    const spec = np.spec ?? {};
+    const name = `${ns}/${np.metadata?.name}`;
+    const selected = this.model.selectPods(ns, parseSelector(spec.podSelector ?? {})).filter((x) => x.managed && x.namespace === ns);
+    if (selected.length === 0) return;
+    const types = policyTypesOf(spec);
+    const compileRules = (rules: any[] | undefined, key: 'from' | 'to'): CompiledRule[] => (Array.isArray(rules) ? rules : []).map((r) => {
+      const peersJson = r?.[key];
+      const peers = !Array.isArray(peersJson) || peersJson.length === 0
+        ? 'all' as const
+        : [...new Set(peersJson.flatMap((p: any) => peerNodes(this.model, p, ns)).map((x: Node) => x.index))];
+      return { policy: name, peers, ports: r?.ports, fixed: hasNamedPorts(r?.ports) ? undefined : Model.resolvePorts(r?.ports) };
+    });
+    const apply = (sides: Side[], rules: CompiledRule[]) => {
+      for (const pod of selected) {
+        const s = sides[pod.index];
+        s.isolated = true;
+        s.policies.push(name);
+        for (const r of rules) {
+          if (r.peers === 'all') { s.open.push(r); continue; }
+          for (const peer of r.peers) {
+            if (r.fixed) s.map.set(peer, (s.map.get(peer) ?? PortSet.EMPTY).union(r.fixed));
+            else {
+              const list = s.named.get(peer);
+              if (list) list.push(r);
+              else s.named.set(peer, [r]);
+            }
+          }
+        }
+      }
+    };
+    if (types.ingress) apply(this.ingress, compileRules(spec.ingress, 'from'));
+    if (types.egress) apply(this.egress, compileRules(spec.egress, 'to'));
+  }
+
+  /** Ports `sender` may send to `target` on, by the sender's egress policies. `portsOf` resolves named ports. */
+  public egressPorts(sender: Node, target: Node): PortSet {
+    return this.sidePorts(sender, this.egress[sender.index], target, target);
+  }
+
+  /** Ports `target` admits from `sender` on, by the target's ingress policies. */
+  public ingressPorts(target: Node, sender: Node): PortSet {
+    return this.sidePorts(target, this.ingress[target.index], sender, target);
+  }
+
+  private sidePorts(owner: Node, s: Side, peer: Node, portsOf: Node): PortSet {
+    if (!owner.managed || !s.isolated) return PortSet.ALL;
+    let out = s.map.get(peer.index) ?? PortSet.EMPTY;
+    for (const r of s.named.get(peer.index) ?? []) out = out.union(rulePorts(r, portsOf));
+    for (const r of s.open) out = out.union(rulePorts(r, portsOf));
+    return out;
+  }
+
+  /** L3/L4: both the sender's egress and the target's ingress. */
+  public allowed(sender: Node, target: Node): PortSet {
+    const e = this.egressPorts(sender, target);
+    if (e.isEmpty) return e;
+    return e.intersect(this.ingressPorts(target, sender));
+  }
+
+  public isIsolated(node: Node, direction: 'ingress' | 'egress'): boolean {
+    return node.managed && (direction === 'ingress' ? this.ingress : this.egress)[node.index].isolated;
+  }
+
+  public policiesOf(node: Node, direction: 'ingress' | 'egress'): string[] {
+    return (direction === 'ingress' ? this.ingress : this.egress)[node.index].policies;
+  }
+
+  /** Senders that may reach `target` at L3/L4 (a superset, to be checked with `allowed`). */
+  public candidateSenders(target: Node): Iterable<number> {
+    const s = this.ingress[target.index];
+    if (target.managed && s.isolated && s.open.length === 0) {
+      return [...s.map.keys(), ...s.named.keys()];
+    }
+    return new Set([...(this.reverseEgress.get(target.index) ?? []), ...this.openSenders]);
+  }
+}
+
+function rulePorts(r: CompiledRule, target: Node): PortSet {
+  if (r.fixed) return r.fixed;
+  let out = PortSet.EMPTY;
+  for (const p of r.ports ?? []) out = out.union(resolvePort(p, target));
+  return out;
+}
+
