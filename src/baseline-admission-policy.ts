@@ -1,0 +1,323 @@
+import { ApiObject } from 'cdk8s';
+import { Construct, IConstruct } from 'constructs';
+import { EncryptedVolume } from './encrypted-volume';
+import { acknowledgementAnnotation } from './private/acknowledge';
+import { lazy } from './private/lazy';
+import { fail, makeClusterScoped, show, validateDnsLabel, validateDnsSubdomain, validateReason } from './private/validation';
+import { PodSecurityLevel, SecureNamespace } from './secure-namespace';
+
+/** The API version of the admission policy objects. */
+export enum AdmissionPolicyApiVersion {
+  /** `admissionregistration.k8s.io/v1`: Kubernetes 1.30 and later. The default. */
+  V1 = 'admissionregistration.k8s.io/v1',
+  /** `admissionregistration.k8s.io/v1beta1`: Kubernetes 1.28 and 1.29 (the API must be enabled). */
+  V1BETA1 = 'admissionregistration.k8s.io/v1beta1',
+}
+
+/** What the API server does with a request that a rule refuses. */
+export enum AdmissionValidationAction {
+  /** Refuse the request. The default. */
+  DENY = 'Deny',
+  /** Accept it, with a warning to the client (kubectl prints it). */
+  WARN = 'Warn',
+  /** Accept it, and record the failure in the audit log. */
+  AUDIT = 'Audit',
+}
+
+/** A rule of BaselineAdmissionPolicy. */
+export enum BaselineAdmissionRule {
+  /**
+   * The namespaces of this app keep their Pod Security `enforce` label at the level the
+   * SecureNamespace set (or stricter).
+   */
+  POD_SECURITY = 'pod-security',
+  /**
+   * No Istio PeerAuthentication in those namespaces weakens mutual TLS below STRICT, also per port
+   * (`portLevelMtls`).
+   */
+  PEER_AUTHENTICATION_STRICT = 'peer-authentication-strict',
+  /** No RoleBinding in those namespaces grants `cluster-admin` (or the other forbidden ClusterRoles). */
+  NO_CLUSTER_ADMIN_BINDING = 'no-cluster-admin-binding',
+  /** PersistentVolumeClaims in those namespaces are created only on encrypting StorageClasses. */
+  ENCRYPTED_STORAGE = 'encrypted-storage',
+}
+
+/** Props of BaselineAdmissionPolicy. */
+export interface BaselineAdmissionPolicyProps {
+  /**
+   * Prefix of the policy and binding names (cluster-wide objects: give each app that emits one its
+   * own prefix).
+   * @default "secure-baseline"
+   */
+  readonly namePrefix?: string;
+  /**
+   * The rules to enforce.
+   * @default - all of BaselineAdmissionRule
+   */
+  readonly rules?: BaselineAdmissionRule[];
+  /**
+   * The API version of the objects.
+   * @default AdmissionPolicyApiVersion.V1
+   */
+  readonly apiVersion?: AdmissionPolicyApiVersion;
+  /**
+   * What happens to a refused request. Without DENY the rules only report, which needs
+   * `notEnforcedReason`. DENY and WARN cannot be combined.
+   * @default [AdmissionValidationAction.DENY]
+   */
+  readonly validationActions?: AdmissionValidationAction[];
+  /**
+   * Why the rules report instead of refusing (required when `validationActions` lacks DENY).
+   * Recorded as an acknowledgement annotation on every binding.
+   * @default - none
+   */
+  readonly notEnforcedReason?: string;
+  /**
+   * Namespaces outside this app that the rules also protect (Pod Security level `restricted`).
+   * @default - only the SecureNamespaces of this app
+   */
+  readonly additionalNamespaces?: string[];
+  /**
+   * StorageClasses known to encrypt, in addition to those of the app's EncryptedVolumes and its
+   * StorageClasses labelled `cdk8s-secure-baseline.io/encrypted: "true"`.
+   * @default - none
+   */
+  readonly encryptedStorageClasses?: string[];
+  /**
+   * ClusterRoles that no RoleBinding in the protected namespaces may reference.
+   * @default ["cluster-admin"]
+   */
+  readonly forbiddenClusterRoles?: string[];
+}
+
+/** One ValidatingAdmissionPolicy and its binding. */
+interface PolicySpec {
+  rule: BaselineAdmissionRule;
+  resourceRules: Array<{ apiGroups: string[]; apiVersions: string[]; operations: string[]; resources: string[] }>;
+  variables?: Array<{ name: string; expression: any }>;
+  validations: Array<{ expression: any; message: string; reason: string }>;
+}
+
+const NOT_ENFORCED_RULE_ID = 'SB-ADMISSION-NOT-ENFORCED';
+const ENCRYPTED_LABEL = 'cdk8s-secure-baseline.io/encrypted';
+const ENFORCE_LABEL = 'pod-security.kubernetes.io/enforce';
+const LEVEL_RANK: Record<string, number> = { [PodSecurityLevel.PRIVILEGED]: 0, [PodSecurityLevel.BASELINE]: 1, [PodSecurityLevel.RESTRICTED]: 2 };
+
+/** A CEL string literal (the values are validated names, so only quotes and backslashes matter). */
+function celString(s: string): string {
+  return `'${s.replace(/\\/g, '\\\\').replace(/'/g, "\\'")}'`;
+}
+
+function celList(values: string[]): string {
+  return `[${values.map(celString).join(', ')}]`;
+}
+
+/**
+ * Keeps the baseline from drifting through `kubectl`: `ValidatingAdmissionPolicy` and
+ * `ValidatingAdmissionPolicyBinding` objects (CEL, evaluated in the API server, no webhook) that
+ * refuse, in the SecureNamespaces of this app:
+ *
+ * - a Namespace whose `pod-security.kubernetes.io/enforce` label is missing or weaker than the
+ *   level the SecureNamespace set;
+ * - an Istio PeerAuthentication weaker than STRICT mTLS (also per port);
+ * - a RoleBinding to `cluster-admin`;
+ * - a PersistentVolumeClaim on a StorageClass not known to encrypt.
+ *
+ * The protected namespaces are selected by their `kubernetes.io/metadata.name` label, which the
+ * API server sets and nobody can change or remove, and are collected from the app when it is
+ * synthesized. `failurePolicy: Fail`: if a rule cannot be evaluated, the request is refused.
+ *
+ * @example
+ * new BaselineAdmissionPolicy(clusterChart, 'Admission', { encryptedStorageClasses: ['gp3-encrypted'] });
+ */
+export class BaselineAdmissionPolicy extends Construct {
+  /** The ValidatingAdmissionPolicy objects, by rule, in the order of BaselineAdmissionRule. */
+  public readonly policies: ApiObject[] = [];
+  /** The ValidatingAdmissionPolicyBinding objects, in the same order. */
+  public readonly bindings: ApiObject[] = [];
+
+  private readonly additionalNamespaces: string[];
+  private readonly extraStorageClasses: string[];
+
+  constructor(scope: Construct, id: string, props: BaselineAdmissionPolicyProps = {}) {
+    super(scope, id);
+    const prefix = validateDnsLabel(this, 'namePrefix', props.namePrefix ?? 'secure-baseline', 40);
+    const apiVersion = props.apiVersion ?? AdmissionPolicyApiVersion.V1;
+    if (!Object.values(AdmissionPolicyApiVersion).includes(apiVersion)) {
+      fail(this, `apiVersion ${show(apiVersion)} is not supported`, 'use AdmissionPolicyApiVersion.V1 (Kubernetes ≥ 1.30) or V1BETA1 (1.28–1.29)');
+    }
+    const rules = props.rules ?? Object.values(BaselineAdmissionRule);
+    if (rules.length === 0) fail(this, 'rules is empty', 'list at least one BaselineAdmissionRule, or leave rules out for all of them');
+    for (const r of rules) {
+      if (!Object.values(BaselineAdmissionRule).includes(r)) fail(this, `rule ${show(r)} is not a BaselineAdmissionRule`, `use ${Object.values(BaselineAdmissionRule).map((v) => show(v)).join(', ')}`);
+    }
+    if (new Set(rules).size !== rules.length) fail(this, `rules ${show(rules)} lists a rule twice`, 'list each rule once');
+
+    const actions = props.validationActions ?? [AdmissionValidationAction.DENY];
+    if (actions.length === 0) fail(this, 'validationActions is empty', 'use [AdmissionValidationAction.DENY] (or WARN / AUDIT with notEnforcedReason)');
+    for (const a of actions) {
+      if (!Object.values(AdmissionValidationAction).includes(a)) fail(this, `validation action ${show(a)} is not supported`, 'use AdmissionValidationAction.DENY, WARN or AUDIT');
+    }
+    if (new Set(actions).size !== actions.length) fail(this, `validationActions ${show(actions)} lists an action twice`, 'list each action once');
+    if (actions.includes(AdmissionValidationAction.DENY) && actions.includes(AdmissionValidationAction.WARN)) {
+      fail(this, 'validationActions combines "Deny" and "Warn"', 'use [DENY] (optionally with AUDIT); the API server refuses Deny with Warn because a denied request already reports why');
+    }
+    const annotations: Record<string, string> = {};
+    if (!actions.includes(AdmissionValidationAction.DENY)) {
+      annotations[acknowledgementAnnotation(NOT_ENFORCED_RULE_ID)] = validateReason(this, `validationActions ${show(actions)} without "Deny"`, props.notEnforcedReason);
+    } else if (props.notEnforcedReason !== undefined) {
+      fail(this, 'notEnforcedReason is set but validationActions includes "Deny"', 'remove notEnforcedReason; it is only for rules that report instead of refusing');
+    }
+
+    this.additionalNamespaces = [...new Set(props.additionalNamespaces ?? [])];
+    this.additionalNamespaces.forEach((n, i) => validateDnsLabel(this, `additionalNamespaces[${i}]`, n));
+    this.extraStorageClasses = [...new Set(props.encryptedStorageClasses ?? [])];
+    this.extraStorageClasses.forEach((n, i) => validateDnsSubdomain(this, `encryptedStorageClasses[${i}]`, n));
+    const forbidden = [...new Set(props.forbiddenClusterRoles ?? ['cluster-admin'])].sort();
+    if (forbidden.length === 0) fail(this, 'forbiddenClusterRoles is empty', 'list at least "cluster-admin", or leave NO_CLUSTER_ADMIN_BINDING out of rules');
+    forbidden.forEach((n, i) => validateDnsSubdomain(this, `forbiddenClusterRoles[${i}]`, n));
+
+    const specs: PolicySpec[] = [];
+    const ordered = Object.values(BaselineAdmissionRule).filter((r) => rules.includes(r));
+    for (const rule of ordered) {
+      switch (rule) {
+        case BaselineAdmissionRule.POD_SECURITY:
+          specs.push({
+            rule,
+            resourceRules: [{ apiGroups: [''], apiVersions: ['v1'], operations: ['CREATE', 'UPDATE'], resources: ['namespaces'] }],
+            variables: [
+              { name: 'expectedLevels', expression: lazy(() => `{${this._levels().map(([n, l]) => `${celString(n)}: ${celString(l)}`).join(', ')}}`) },
+              { name: 'levelRank', expression: `{${Object.entries(LEVEL_RANK).map(([l, r]) => `${celString(l)}: ${r}`).join(', ')}}` },
+            ],
+            validations: [{
+              expression: `!(object.metadata.name in variables.expectedLevels) || (has(object.metadata.labels) && '${ENFORCE_LABEL}' in object.metadata.labels && object.metadata.labels['${ENFORCE_LABEL}'] in variables.levelRank && variables.levelRank[object.metadata.labels['${ENFORCE_LABEL}']] >= variables.levelRank[variables.expectedLevels[object.metadata.name]])`,
+              message: `The namespaces of the secure baseline keep their ${ENFORCE_LABEL} label at the level the SecureNamespace sets (or stricter); change it in code, with a reason, not with kubectl.`,
+              reason: 'Forbidden',
+            }],
+          });
+          break;
+        case BaselineAdmissionRule.PEER_AUTHENTICATION_STRICT:
+          specs.push({
+            rule,
+            resourceRules: [{ apiGroups: ['security.istio.io'], apiVersions: ['*'], operations: ['CREATE', 'UPDATE'], resources: ['peerauthentications'] }],
+            validations: [
+              {
+                expression: "(has(object.spec) && has(object.spec.mtls) && has(object.spec.mtls.mode) && object.spec.mtls.mode == 'STRICT') || (has(object.spec) && has(object.spec.selector) && (!has(object.spec.mtls) || !has(object.spec.mtls.mode) || object.spec.mtls.mode == 'UNSET'))",
+                message: 'PeerAuthentications in the secure baseline namespaces use mtls.mode STRICT (a workload-level one may leave it UNSET to inherit the namespace\'s STRICT); PERMISSIVE and DISABLE accept plaintext.',
+                reason: 'Forbidden',
+              },
+              {
+                expression: "!has(object.spec) || !has(object.spec.portLevelMtls) || object.spec.portLevelMtls.all(port, !has(object.spec.portLevelMtls[port].mode) || object.spec.portLevelMtls[port].mode in ['STRICT', 'UNSET'])",
+                message: 'portLevelMtls in the secure baseline namespaces may only be STRICT or UNSET; PERMISSIVE and DISABLE accept plaintext on that port.',
+                reason: 'Forbidden',
+              },
+            ],
+          });
+          break;
+        case BaselineAdmissionRule.NO_CLUSTER_ADMIN_BINDING:
+          specs.push({
+            rule,
+            resourceRules: [{ apiGroups: ['rbac.authorization.k8s.io'], apiVersions: ['v1'], operations: ['CREATE', 'UPDATE'], resources: ['rolebindings'] }],
+            variables: [{ name: 'forbiddenClusterRoles', expression: celList(forbidden) }],
+            validations: [{
+              expression: "!(object.roleRef.kind == 'ClusterRole' && object.roleRef.name in variables.forbiddenClusterRoles)",
+              message: `RoleBindings in the secure baseline namespaces may not grant the ClusterRoles ${forbidden.join(', ')}; grant the exact verbs and resources (LeastPrivilegeServiceAccount.grant) instead.`,
+              reason: 'Forbidden',
+            }],
+          });
+          break;
+        case BaselineAdmissionRule.ENCRYPTED_STORAGE:
+          specs.push({
+            rule,
+            // CREATE only: storageClassName is immutable, and refusing updates would block the
+            // finalizer removal of claims that predate the policy.
+            resourceRules: [{ apiGroups: [''], apiVersions: ['v1'], operations: ['CREATE'], resources: ['persistentvolumeclaims'] }],
+            variables: [{ name: 'encryptedStorageClasses', expression: lazy(() => celList(this._encryptedStorageClasses())) }],
+            validations: [{
+              expression: 'has(object.spec.storageClassName) && object.spec.storageClassName in variables.encryptedStorageClasses',
+              message: 'PersistentVolumeClaims in the secure baseline namespaces use a StorageClass that encrypts with a customer-managed key (an EncryptedVolume\'s, or one listed in encryptedStorageClasses); claims without a class or with another one are refused.',
+              reason: 'Forbidden',
+            }],
+          });
+          break;
+      }
+    }
+
+    const namespaceSelector = {
+      matchExpressions: [{ key: 'kubernetes.io/metadata.name', operator: 'In', values: lazy(() => this._namespaces()) }],
+    };
+    for (const spec of specs) {
+      const name = `${prefix}-${spec.rule}`;
+      this.policies.push(makeClusterScoped(new ApiObject(this, `Policy-${spec.rule}`, {
+        apiVersion,
+        kind: 'ValidatingAdmissionPolicy',
+        metadata: { name },
+        spec: {
+          failurePolicy: 'Fail',
+          matchConstraints: { resourceRules: spec.resourceRules },
+          ...(spec.variables ? { variables: spec.variables } : {}),
+          validations: spec.validations,
+        },
+      })));
+      this.bindings.push(makeClusterScoped(new ApiObject(this, `Binding-${spec.rule}`, {
+        apiVersion,
+        kind: 'ValidatingAdmissionPolicyBinding',
+        metadata: { name, ...(Object.keys(annotations).length ? { annotations: { ...annotations } } : {}) },
+        spec: {
+          policyName: name,
+          validationActions: [...actions],
+          matchResources: { namespaceSelector },
+        },
+      })));
+    }
+  }
+
+  /**
+   * The protected namespaces and the Pod Security level each must keep, sorted by name: the
+   * SecureNamespaces of the app, then `additionalNamespaces` (restricted).
+   * @internal
+   */
+  public _levels(): Array<[string, string]> {
+    const levels = new Map<string, string>();
+    for (const c of this.node.root.node.findAll()) {
+      if (c instanceof SecureNamespace) {
+        const previous = levels.get(c.name);
+        // Two SecureNamespaces with one name: keep the stricter level.
+        if (previous === undefined || LEVEL_RANK[c.podSecurityLevel] > LEVEL_RANK[previous]) levels.set(c.name, c.podSecurityLevel);
+      }
+    }
+    for (const n of this.additionalNamespaces) if (!levels.has(n)) levels.set(n, PodSecurityLevel.RESTRICTED);
+    if (levels.size === 0) {
+      fail(this, 'protects no namespace', 'create SecureNamespaces in the same app, or list namespaces in additionalNamespaces');
+    }
+    return [...levels.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+  }
+
+  /** @internal */
+  public _namespaces(): string[] {
+    return this._levels().map(([n]) => n);
+  }
+
+  /**
+   * The StorageClasses known to encrypt: those of the app's EncryptedVolumes, the app's
+   * StorageClass objects labelled `cdk8s-secure-baseline.io/encrypted: "true"`, and
+   * `encryptedStorageClasses`; sorted.
+   * @internal
+   */
+  public _encryptedStorageClasses(): string[] {
+    const names = new Set<string>(this.extraStorageClasses);
+    for (const c of this.node.root.node.findAll()) {
+      if (c instanceof EncryptedVolume) names.add(c.storageClassName);
+      if (isEncryptedStorageClass(c)) names.add((c as ApiObject).metadata.name!);
+    }
+    if (names.size === 0) {
+      fail(this, 'knows no encrypting StorageClass for the ENCRYPTED_STORAGE rule', 'create EncryptedVolumes in the same app, list the classes in encryptedStorageClasses, or leave BaselineAdmissionRule.ENCRYPTED_STORAGE out of rules');
+    }
+    return [...names].sort();
+  }
+}
+
+function isEncryptedStorageClass(c: IConstruct): boolean {
+  if (!(c instanceof ApiObject) || c.kind !== 'StorageClass' || c.apiVersion !== 'storage.k8s.io/v1') return false;
+  return c.metadata.getLabel(ENCRYPTED_LABEL) === 'true' && typeof c.metadata.name === 'string';
+}

@@ -1,0 +1,326 @@
+import { ApiObject, Duration } from 'cdk8s';
+import { Construct } from 'constructs';
+import { fail, show, validateDnsLabel, validateDnsSubdomain } from './private/validation';
+import { SecureNamespace } from './secure-namespace';
+
+/** A group of alerts of SecurityAlerts. */
+export enum SecurityAlertGroup {
+  /** cert-manager certificates near expiry, overdue for renewal, or not ready. */
+  CERTIFICATES = 'certificates',
+  /** Spikes of requests that Istio sidecars answer with 403 (AuthorizationPolicy denials). */
+  ISTIO_AUTHORIZATION = 'istio-authorization',
+  /** Spikes of Linkerd authorization denials (HTTP requests, TCP connections) and policy terminations. */
+  LINKERD_AUTHORIZATION = 'linkerd-authorization',
+  /** Spikes of packets that Cilium drops because a network policy denies them. */
+  CILIUM_POLICY_DROPS = 'cilium-policy-drops',
+}
+
+/** Which Cilium metric counts policy drops. */
+export enum CiliumDropMetric {
+  /** The agent's `cilium_drop_count_total` (enabled by default with `prometheus.enabled=true`). */
+  AGENT = 'agent',
+  /** Hubble's `hubble_drop_total` (needs `hubble.metrics.enabled` to include `drop`). */
+  HUBBLE = 'hubble',
+}
+
+/** Props of SecurityAlerts. */
+export interface SecurityAlertsProps {
+  /**
+   * The PrometheusRule name.
+   * @default "security-baseline-alerts"
+   */
+  readonly name?: string;
+  /**
+   * The namespace of the PrometheusRule (one that your Prometheus' `ruleNamespaceSelector` selects).
+   * @default - the SecureNamespace the construct is created in; required outside one
+   */
+  readonly namespace?: string;
+  /**
+   * The alert groups to include.
+   * @default - all of SecurityAlertGroup (an alert on a metric nobody exports never fires)
+   */
+  readonly groups?: SecurityAlertGroup[];
+  /**
+   * Only alert on objects in these namespaces.
+   * @default - every namespace
+   */
+  readonly namespaces?: string[];
+  /**
+   * Alert when a certificate expires in less than this. Keep it below the `renewBefore` of your
+   * certificates (MtlsService's default is 8h), so that only a failed renewal fires it.
+   * @default Duration.hours(4)
+   */
+  readonly certificateExpiryThreshold?: Duration;
+  /**
+   * Alert when a certificate's renewal time has passed by more than this without a renewal.
+   * @default Duration.hours(1)
+   */
+  readonly certificateRenewalGrace?: Duration;
+  /**
+   * Denied requests (Istio, Linkerd HTTP) or connections (Linkerd TCP) per second, per workload
+   * or server, averaged over 5 minutes, above which an alert fires.
+   * @default 1
+   */
+  readonly denialsPerSecond?: number;
+  /**
+   * Policy-dropped packets per second (per Cilium agent, or per Hubble label set), averaged over
+   * 5 minutes, above which an alert fires.
+   * @default 5
+   */
+  readonly ciliumDropsPerSecond?: number;
+  /**
+   * The Cilium metric to watch.
+   * @default CiliumDropMetric.AGENT
+   */
+  readonly ciliumDropMetric?: CiliumDropMetric;
+  /**
+   * The `severity` label of alerts that need action now (a certificate about to expire).
+   * @default "critical"
+   */
+  readonly criticalSeverity?: string;
+  /**
+   * The `severity` label of the other alerts.
+   * @default "warning"
+   */
+  readonly warningSeverity?: string;
+  /**
+   * Extra labels on every alert (e.g. `team`), used by Alertmanager routing.
+   * @default - none
+   */
+  readonly labels?: { [key: string]: string };
+  /**
+   * Base URL of the runbooks: each alert gets `runbook_url: <base>#<alertname in lowercase>`.
+   * @default SecurityAlerts.DEFAULT_RUNBOOK_BASE_URL (the runbooks in this library's docs/monitoring.md)
+   */
+  readonly runbookBaseUrl?: string;
+  /**
+   * Extra labels on the PrometheusRule object (e.g. the `release` label a kube-prometheus-stack
+   * Prometheus selects rules by).
+   * @default - none
+   */
+  readonly ruleLabels?: { [key: string]: string };
+}
+
+/** One alerting rule (a PrometheusRule `rules` entry). */
+interface AlertRule {
+  alert: string;
+  expr: string;
+  for: string;
+  labels: Record<string, string>;
+  annotations: Record<string, string>;
+}
+
+const LABEL_NAME = /^[a-zA-Z_][a-zA-Z0-9_]*$/;
+
+/** A whole number of seconds as a Go / Prometheus duration (`4h`, `1h30m`, `90s` → `1m30s`). */
+function goDuration(seconds: number): string {
+  const h = Math.floor(seconds / 3600);
+  const m = Math.floor((seconds % 3600) / 60);
+  const s = seconds % 60;
+  return `${h ? `${h}h` : ''}${m ? `${m}m` : ''}${s || (!h && !m) ? `${s}s` : ''}`;
+}
+
+/**
+ * Prometheus alerts that matter for this baseline: a `PrometheusRule` (`monitoring.coreos.com/v1`,
+ * Prometheus Operator) with certificate alerts (cert-manager: expiring, renewal overdue, not
+ * ready) and spikes of mesh authorization denials (Istio, Linkerd) and of network policy drops
+ * (Cilium). Every alert has a severity, a summary, a description and a runbook link.
+ *
+ * @example
+ * new SecurityAlerts(monitoringNs, 'Alerts', {
+ *   groups: [SecurityAlertGroup.CERTIFICATES, SecurityAlertGroup.ISTIO_AUTHORIZATION],
+ *   ruleLabels: { release: 'kube-prometheus-stack' },
+ * });
+ */
+export class SecurityAlerts extends Construct {
+  /** Where the runbooks of these alerts live by default. */
+  public static readonly DEFAULT_RUNBOOK_BASE_URL = 'https://github.com/cdk8s-secure-baseline/cdk8s-secure-baseline/blob/main/docs/monitoring.md';
+
+  /** The PrometheusRule object. */
+  public readonly prometheusRule: ApiObject;
+  /** The names of the alerts, in order. */
+  public readonly alertNames: string[];
+
+  constructor(scope: Construct, id: string, props: SecurityAlertsProps = {}) {
+    super(scope, id);
+    const name = validateDnsSubdomain(this, 'name', props.name ?? 'security-baseline-alerts');
+    const namespace = props.namespace ?? SecureNamespace.tryOf(this)?.name;
+    if (namespace === undefined) {
+      fail(this, 'has no namespace', 'create it inside a SecureNamespace or give `namespace` (the namespace your Prometheus reads rules from)');
+    }
+    validateDnsLabel(this, 'namespace', namespace);
+
+    const groups = props.groups ?? Object.values(SecurityAlertGroup);
+    if (groups.length === 0) fail(this, 'groups is empty', 'list at least one SecurityAlertGroup, or leave groups out for all of them');
+    for (const g of groups) {
+      if (!Object.values(SecurityAlertGroup).includes(g)) {
+        fail(this, `group ${show(g)} is not a SecurityAlertGroup`, `use ${Object.values(SecurityAlertGroup).map((v) => show(v)).join(', ')}`);
+      }
+    }
+    if (new Set(groups).size !== groups.length) fail(this, `groups ${show(groups)} lists a group twice`, 'list each group once');
+
+    const namespaces = [...new Set(props.namespaces ?? [])].sort();
+    if (props.namespaces !== undefined && namespaces.length === 0) {
+      fail(this, 'namespaces is empty', 'list the namespaces to watch, or leave namespaces out to watch every namespace');
+    }
+    namespaces.forEach((n, i) => validateDnsLabel(this, `namespaces[${i}]`, n));
+
+    const expirySeconds = this.seconds('certificateExpiryThreshold', props.certificateExpiryThreshold ?? Duration.hours(4), 300, 90 * 86400);
+    const graceSeconds = this.seconds('certificateRenewalGrace', props.certificateRenewalGrace ?? Duration.hours(1), 60, 30 * 86400);
+    const denials = this.rate('denialsPerSecond', props.denialsPerSecond ?? 1);
+    const drops = this.rate('ciliumDropsPerSecond', props.ciliumDropsPerSecond ?? 5);
+    const dropMetric = props.ciliumDropMetric ?? CiliumDropMetric.AGENT;
+    if (!Object.values(CiliumDropMetric).includes(dropMetric)) {
+      fail(this, `ciliumDropMetric ${show(dropMetric)} is not supported`, 'use CiliumDropMetric.AGENT or CiliumDropMetric.HUBBLE');
+    }
+    const critical = this.severity('criticalSeverity', props.criticalSeverity ?? 'critical');
+    const warning = this.severity('warningSeverity', props.warningSeverity ?? 'warning');
+    const extraLabels = props.labels ?? {};
+    for (const k of Object.keys(extraLabels)) {
+      if (!LABEL_NAME.test(k) || k.startsWith('__')) fail(this, `alert label ${show(k)} is not a valid Prometheus label name`, 'use letters, digits and underscores, not starting with a digit or "__"');
+      if (k === 'severity') fail(this, 'labels sets "severity"', 'use criticalSeverity and warningSeverity to name severities');
+    }
+    const runbookBase = props.runbookBaseUrl ?? SecurityAlerts.DEFAULT_RUNBOOK_BASE_URL;
+    if (!/^https:\/\/[^\s#]+$/.test(runbookBase)) {
+      fail(this, `runbookBaseUrl ${show(runbookBase)} is not an https URL without a fragment`, 'give the https URL of the runbook page; each alert appends #<alertname>');
+    }
+
+    const nsMatcher = (label: string) => (namespaces.length ? `${label}=~"${namespaces.join('|')}"` : '');
+    const selector = (...matchers: string[]) => {
+      const m = matchers.filter(Boolean);
+      return m.length ? `{${m.join(',')}}` : '';
+    };
+    const rule = (alert: string, expr: string, forDuration: string, severity: string, summary: string, description: string): AlertRule => ({
+      alert,
+      expr,
+      for: forDuration,
+      labels: { ...extraLabels, severity },
+      annotations: { summary, description, runbook_url: `${runbookBase}#${alert.toLowerCase()}` },
+    });
+
+    const ruleGroups: Array<{ name: string; rules: AlertRule[] }> = [];
+    const ordered = Object.values(SecurityAlertGroup).filter((g) => groups.includes(g));
+    for (const g of ordered) {
+      switch (g) {
+        case SecurityAlertGroup.CERTIFICATES: {
+          const cm = nsMatcher('namespace');
+          ruleGroups.push({
+            name: 'security-baseline.certificates',
+            rules: [
+              rule(
+                'CertificateExpiringSoon',
+                `max by (namespace, name) (certmanager_certificate_expiration_timestamp_seconds${selector(cm)} > 0) - time() < ${expirySeconds}`,
+                '5m', critical,
+                'Certificate {{ $labels.namespace }}/{{ $labels.name }} expires in {{ $value | humanizeDuration }}',
+                `cert-manager has not renewed the certificate and it expires in less than ${goDuration(expirySeconds)}; when it does, mTLS between the workloads that use it fails.`,
+              ),
+              rule(
+                'CertificateRenewalOverdue',
+                `time() - max by (namespace, name) (certmanager_certificate_renewal_timestamp_seconds${selector(cm)} > 0) > ${graceSeconds}`,
+                '5m', warning,
+                'Certificate {{ $labels.namespace }}/{{ $labels.name }} is overdue for renewal',
+                `cert-manager should have renewed the certificate more than ${goDuration(graceSeconds)} ago; check the Certificate's events and its issuer.`,
+              ),
+              rule(
+                'CertificateNotReady',
+                `max by (namespace, name) (certmanager_certificate_ready_status${selector(cm, 'condition!="True"')}) == 1`,
+                '15m', warning,
+                'Certificate {{ $labels.namespace }}/{{ $labels.name }} is not ready',
+                'The Certificate has not been Ready for 15 minutes: its Secret is missing, stale or does not match the spec.',
+              ),
+            ],
+          });
+          break;
+        }
+        case SecurityAlertGroup.ISTIO_AUTHORIZATION:
+          ruleGroups.push({
+            name: 'security-baseline.istio',
+            rules: [rule(
+              'IstioAuthorizationDenialsHigh',
+              `sum by (destination_workload_namespace, destination_workload) (rate(istio_requests_total${selector('reporter="destination"', 'response_code="403"', nsMatcher('destination_workload_namespace'))}[5m])) > ${denials}`,
+              '5m', warning,
+              'Workload {{ $labels.destination_workload_namespace }}/{{ $labels.destination_workload }} denies {{ $value | humanize }} requests/s',
+              'The destination sidecar answers many requests with 403 (AuthorizationPolicy denials, or 403s of the application itself): a caller without an allowFrom, a misconfigured client, or someone probing.',
+            )],
+          });
+          break;
+        case SecurityAlertGroup.LINKERD_AUTHORIZATION: {
+          const sel = selector(nsMatcher('namespace'));
+          ruleGroups.push({
+            name: 'security-baseline.linkerd',
+            rules: [
+              rule(
+                'LinkerdHttpAuthorizationDenialsHigh',
+                `sum by (namespace, srv_kind, srv_name) (rate(inbound_http_authz_deny_total${sel}[5m])) > ${denials}`,
+                '5m', warning,
+                'Server {{ $labels.namespace }}/{{ $labels.srv_name }} denies {{ $value | humanize }} HTTP requests/s',
+                'Linkerd proxies deny many HTTP requests to this Server (no AuthorizationPolicy admits the caller): a caller without an allowFrom, an unmeshed client, or someone probing.',
+              ),
+              rule(
+                'LinkerdTcpAuthorizationDenialsHigh',
+                `sum by (namespace, srv_kind, srv_name) (rate(inbound_tcp_authz_deny_total${sel}[5m])) > ${denials}`,
+                '5m', warning,
+                'Server {{ $labels.namespace }}/{{ $labels.srv_name }} denies {{ $value | humanize }} TCP connections/s',
+                'Linkerd proxies refuse many TCP connections to this Server (no AuthorizationPolicy admits the client).',
+              ),
+              rule(
+                'LinkerdConnectionsTerminatedByPolicy',
+                `sum by (namespace, srv_kind, srv_name) (rate(inbound_tcp_authz_terminate_total${sel}[5m])) > ${denials}`,
+                '5m', warning,
+                'Server {{ $labels.namespace }}/{{ $labels.srv_name }} terminates {{ $value | humanize }} connections/s after policy changes',
+                'Linkerd closes established connections because an authorization change no longer admits them; expected briefly after a policy change, suspicious when it continues.',
+              ),
+            ],
+          });
+          break;
+        }
+        case SecurityAlertGroup.CILIUM_POLICY_DROPS: {
+          const expr = dropMetric === CiliumDropMetric.AGENT
+            ? `sum by (pod, direction) (rate(cilium_drop_count_total{reason=~"Policy denied.*"}[5m])) > ${drops}`
+            : `sum without (instance, pod) (rate(hubble_drop_total{reason=~"POLICY_DENIED|POLICY_DENY|Policy denied.*"}[5m])) > ${drops}`;
+          ruleGroups.push({
+            name: 'security-baseline.cilium',
+            rules: [rule(
+              'CiliumPolicyDropsHigh',
+              expr,
+              '10m', warning,
+              'Cilium drops {{ $value | humanize }} packets/s because a network policy denies them',
+              'Many packets are dropped by network policy (default-deny without a matching allow rule): a missing allowFrom or allowEgressTo, a workload reaching for something it should not, or a scan.',
+            )],
+          });
+          break;
+        }
+      }
+    }
+
+    this.alertNames = ruleGroups.flatMap((g) => g.rules.map((r) => r.alert));
+    this.prometheusRule = new ApiObject(this, 'Resource', {
+      apiVersion: 'monitoring.coreos.com/v1',
+      kind: 'PrometheusRule',
+      metadata: { name, namespace, ...(props.ruleLabels && Object.keys(props.ruleLabels).length ? { labels: { ...props.ruleLabels } } : {}) },
+      spec: { groups: ruleGroups },
+    });
+  }
+
+  private seconds(what: string, d: Duration, min: number, max: number): number {
+    const ms = d.toMilliseconds();
+    if (!Number.isFinite(ms) || ms % 1000 !== 0 || ms / 1000 < min || ms / 1000 > max) {
+      fail(this, `${what} ${show(ms % 1000 === 0 ? goDuration(ms / 1000) : `${ms}ms`)} is out of range`, `use a whole number of seconds from ${goDuration(min)} to ${goDuration(max)}`);
+    }
+    return ms / 1000;
+  }
+
+  private rate(what: string, value: number): number {
+    if (typeof value !== 'number' || !Number.isFinite(value) || value <= 0) {
+      fail(this, `${what} ${show(value)} is not a positive number`, 'give a rate per second above 0, e.g. 0.5 or 5');
+    }
+    return value;
+  }
+
+  private severity(what: string, value: string): string {
+    if (typeof value !== 'string' || !/^[A-Za-z0-9][A-Za-z0-9_.-]*$/.test(value)) {
+      fail(this, `${what} ${show(value)} is not a simple label value`, 'use letters, digits, "_", "-" or ".", e.g. "critical" or "page"');
+    }
+    return value;
+  }
+}
