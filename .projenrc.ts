@@ -28,6 +28,8 @@ const project = new cdk8s.ConstructLibraryCdk8s({
   minNodeVersion: '20.16.0',
 
   peerDeps: ['cdk8s-plus-27@^2.9.5'],
+  // The audit CLI and the cdk8s-cli plugin read YAML at run time.
+  bundledDeps: ['yaml@^2.6.0'],
   devDeps: [
     'cdk8s-plus-27@2.9.5',
     'cdk8s-cli@2.207.60',
@@ -38,12 +40,17 @@ const project = new cdk8s.ConstructLibraryCdk8s({
     '@kubernetes-models/cert-manager@4.4.4',
     '@kubernetes-models/prometheus-operator@4.4.4',
     '@kubernetes-models/validate@^4.0.0',
-    'yaml@^2.6.0',
     // Compiles the vendored CRD schemas (crds/) in the test suite's validator.
     'ajv@^8.17.0',
     'ts-node@^10.9.2',
     // Property-based tests: random valid construct props must never produce what the audit rejects.
     'fast-check@^3.23.2',
+    // The official PromQL grammar: every alert expression is parsed in tests.
+    '@prometheus-io/lezer-promql@0.315.0',
+    '@lezer/lr@^1.4.0',
+    '@lezer/highlight@^1.2.0',
+    // A CEL evaluator: every admission-policy expression is evaluated on allowed and denied objects.
+    '@bufbuild/cel@0.6.1',
   ],
 
   // Package the JS target only: Python/Java/Go/.NET packaging needs build tools that are not
@@ -96,6 +103,16 @@ project.addTask('synth:example', {
   description: 'Synthesize the example shop app into dist/ and print a summary',
   exec: 'ts-node --prefer-ts-exts examples/shop/main.ts',
 });
+
+// The audit CLI (`cdk8s-secure-baseline audit|reachability ...`).
+project.addBins({ 'cdk8s-secure-baseline': 'lib/cli/audit.js' });
+
+// The rules catalogue RULES.md is generated from the rule files before every compile.
+const genRules = project.addTask('gen:rules', {
+  description: 'Regenerate RULES.md from the audit rules',
+  exec: 'ts-node -T -P test/tsconfig.json scripts/gen-rules.ts',
+});
+project.preCompileTask.spawn(genRules);
 
 // The benchmark (not part of the test suite): `npx projen bench`.
 project.addTask('bench', {

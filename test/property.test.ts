@@ -2,9 +2,8 @@ import { App, Chart, Testing } from 'cdk8s';
 import * as fc from 'fast-check';
 import {
   AppProtocol, AzureDiskEncryptionType, Caller, CertificateIssuer, DnsPolicy, EncryptedVolume, LinkerdInboundPolicy, LeastPrivilegeServiceAccount,
-  Mesh, MtlsService, PodSecurityLevel, SecureNamespace, Verb, VolumeBackup, VolumeEncryption, WorkloadKind,
+  Mesh, MtlsService, PodSecurityLevel, SecureNamespace, SecurityAudit, Verb, VolumeBackup, VolumeEncryption, WorkloadKind,
 } from '../src';
-import { SecurityAudit } from '../src/audit';
 import { expectValidManifests } from './util/schema';
 
 /**
@@ -56,12 +55,14 @@ const namespaceArb = fc.record({
   services: fc.array(serviceArb, { minLength: 1, maxLength: 3 }),
 });
 
+type AppSpec = typeof appArb extends fc.Arbitrary<infer T> ? T : never;
+
 const appArb = fc.record({
   namespaces: fc.array(namespaceArb, { minLength: 1, maxLength: 3 }),
   edges: fc.array(fc.tuple(fc.nat(), fc.nat()), { maxLength: 8 }),
 });
 
-function build(spec: fc.RecordValue<typeof appArb>): Chart[] {
+function build(spec: AppSpec): Chart[] {
   const app = Testing.app();
   const charts: Chart[] = [];
   const services: MtlsService[] = [];

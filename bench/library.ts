@@ -1,0 +1,32 @@
+import { App, Chart, YamlOutputType } from 'cdk8s';
+import { EncryptedVolume, Mesh, MtlsService, SecureNamespace, SecurityAudit, VolumeEncryption } from '../src';
+import { IMAGE, KMS_KEY, Topology, callersOf, hasVolume, namespaceOf, serviceName } from './topology';
+
+/** (a)/(b): the topology written with the library, one chart per namespace. */
+export function libraryApp(t: Topology, outdir: string, audit: boolean): App {
+  const app = new App({ outdir, yamlOutputType: YamlOutputType.FILE_PER_CHART });
+  if (audit) SecurityAudit.of(app, { writeReports: false } as any);
+  const namespaces = new Map<string, SecureNamespace>();
+  for (let k = 0; k < t.namespaces; k++) {
+    const name = namespaceOf(t, k);
+    const chart = new Chart(app, name, { disableResourceNameHashes: true });
+    namespaces.set(name, new SecureNamespace(chart, 'ns', {
+      name, mesh: Mesh.istio(), admins: [`${name}-admins`], deployers: [`${name}-ci`], viewers: [`${name}-devs`],
+      resourceQuota: { pods: 100000, services: 100000, persistentVolumeClaims: 100000 },
+    }));
+  }
+  const encryption = VolumeEncryption.awsEbs({ kmsKeyId: KMS_KEY });
+  const services: MtlsService[] = [];
+  for (let i = 0; i < t.services; i++) {
+    const ns = namespaces.get(namespaceOf(t, i))!;
+    const name = serviceName(i);
+    const volumes = hasVolume(i)
+      ? [{ volume: new EncryptedVolume(ns, `${name}-data`, { name: `${name}-data`, size: '10Gi', encryption }), mountPath: '/data' }]
+      : [];
+    services.push(new MtlsService(ns, name, { image: IMAGE(i), port: 8080, volumes }));
+  }
+  for (let i = 0; i < t.services; i++) {
+    for (const c of callersOf(t, i)) services[i].allowFrom(services[c]);
+  }
+  return app;
+}

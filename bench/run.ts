@@ -1,0 +1,118 @@
+/**
+ * The benchmark: `npx projen bench` (or `npm run bench`).
+ *
+ * For every size N and namespace count K, runs each comparison point in its own process several
+ * times and reports medians:
+ *   (a) the library with the audit   (b) the library without the audit
+ *   (c) the same objects by hand with cdk8s-plus-27 + ApiObjects   (d) the floor: JSON → YAML only
+ * plus the audit alone over the library's output. Ratios are computed within this run (the
+ * machine is shared and noisy; absolute times are not comparable across runs).
+ *
+ * Options: --sizes 100,1000,5000  --namespaces 10,50  --runs 3  --out bench/results/latest.json
+ */
+import { execFileSync } from 'child_process';
+import * as fs from 'fs';
+import * as path from 'path';
+
+interface Sample {
+  point: string; services: number; namespaces: number; wallMs: number; cpuMs: number; maxRssMiB: number;
+  objects: number; bytes: number; objectsPerSecond?: number; auditedObjects?: number;
+}
+
+function arg(name: string, fallback: string): string {
+  const i = process.argv.indexOf(`--${name}`);
+  return i >= 0 ? process.argv[i + 1] : fallback;
+}
+
+const sizes = arg('sizes', '100,1000,5000').split(',').map(Number);
+const namespaceCounts = arg('namespaces', '10,50').split(',').map(Number);
+const runs = Number(arg('runs', '3'));
+const out = arg('out', path.join(__dirname, 'results', 'latest.json'));
+const POINTS = ['a', 'b', 'c', 'd', 'audit'];
+const root = path.join(__dirname, '..');
+
+function sample(point: string, n: number, k: number): Sample {
+  const stdout = execFileSync(process.execPath, ['--max-old-space-size=4096', '-r', 'ts-node/register/transpile-only', path.join(__dirname, 'point.ts'), point, String(n), String(k)], {
+    cwd: root,
+    env: { ...process.env, TS_NODE_PROJECT: path.join(__dirname, 'tsconfig.json') },
+    encoding: 'utf-8',
+    maxBuffer: 1 << 20,
+  });
+  return JSON.parse(stdout.trim().split('\n').pop()!);
+}
+
+function median(xs: number[]): number {
+  const s = [...xs].sort((a, b) => a - b);
+  return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
+}
+
+const results: Record<string, Record<string, Sample>> = {};
+for (const k of namespaceCounts) {
+  for (const n of sizes) {
+    if (n < k) continue;
+    const key = `${n}/${k}`;
+    results[key] = {};
+    // Interleave the points run by run, so that a noisy moment hits all of them alike.
+    const samples: Record<string, Sample[]> = Object.fromEntries(POINTS.map((p) => [p, []]));
+    for (let r = 0; r < runs; r++) {
+      for (const p of POINTS) {
+        samples[p].push(sample(p, n, k));
+        process.stderr.write('.');
+      }
+    }
+    for (const p of POINTS) {
+      const s = samples[p];
+      results[key][p] = {
+        ...s[0],
+        wallMs: median(s.map((x) => x.wallMs)),
+        cpuMs: median(s.map((x) => x.cpuMs)),
+        maxRssMiB: median(s.map((x) => x.maxRssMiB)),
+        ...(p === 'audit' ? { objectsPerSecond: median(s.map((x) => x.objectsPerSecond!)) } : {}),
+      };
+    }
+    process.stderr.write(` ${key}\n`);
+  }
+}
+
+const fmt = (x: number, d = 0) => x.toFixed(d);
+const lines: string[] = [];
+lines.push(`Benchmark: median of ${runs} runs per point; N services over K namespaces (Istio), 3 callers each, 1 EncryptedVolume per 10 services`);
+lines.push('');
+lines.push('| N | K | point | wall ms | CPU ms | peak RSS MiB | objects | bytes |');
+lines.push('|---:|---:|---|---:|---:|---:|---:|---:|');
+const NAMES: Record<string, string> = { a: '(a) library + audit', b: '(b) library', c: '(c) by hand (cdk8s-plus-27)', d: '(d) floor: JSON → YAML', audit: 'audit alone' };
+for (const [key, pts] of Object.entries(results)) {
+  const [n, k] = key.split('/');
+  for (const p of POINTS) {
+    const s = pts[p];
+    lines.push(`| ${n} | ${k} | ${NAMES[p]} | ${fmt(s.wallMs)} | ${fmt(s.cpuMs)} | ${fmt(s.maxRssMiB)} | ${p === 'audit' ? `${s.auditedObjects} (${fmt(s.objectsPerSecond!)} obj/s)` : s.objects} | ${p === 'audit' ? '' : s.bytes} |`);
+  }
+}
+lines.push('');
+lines.push('| N | K | a/c | a/d | b/c | audit obj/s |');
+lines.push('|---:|---:|---:|---:|---:|---:|');
+const ratios: Record<string, any> = {};
+for (const [key, pts] of Object.entries(results)) {
+  const [n, k] = key.split('/');
+  ratios[key] = {
+    aOverC: pts.a.wallMs / pts.c.wallMs,
+    aOverD: pts.a.wallMs / pts.d.wallMs,
+    bOverC: pts.b.wallMs / pts.c.wallMs,
+    auditObjectsPerSecond: pts.audit.objectsPerSecond,
+  };
+  lines.push(`| ${n} | ${k} | ${fmt(ratios[key].aOverC, 2)} | ${fmt(ratios[key].aOverD, 2)} | ${fmt(ratios[key].bOverC, 2)} | ${fmt(pts.audit.objectsPerSecond!)} |`);
+}
+lines.push('');
+const scaling: Record<string, number> = {};
+for (const k of namespaceCounts) {
+  const big = results[`5000/${k}`];
+  const mid = results[`1000/${k}`];
+  if (big && mid) {
+    scaling[`a@${k}`] = big.a.wallMs / mid.a.wallMs;
+    lines.push(`time(5000)/time(1000) for (a) with ${k} namespaces: ${fmt(scaling[`a@${k}`], 2)} (b: ${fmt(big.b.wallMs / mid.b.wallMs, 2)}, c: ${fmt(big.c.wallMs / mid.c.wallMs, 2)}, d: ${fmt(big.d.wallMs / mid.d.wallMs, 2)})`);
+  }
+}
+console.log(lines.join('\n'));
+fs.mkdirSync(path.dirname(out), { recursive: true });
+fs.writeFileSync(out, JSON.stringify({ runs, sizes, namespaceCounts, node: process.version, results, ratios, scaling }, null, 2) + '\n');
+console.log(`\nwrote ${path.relative(root, out)}`);
