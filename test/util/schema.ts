@@ -7,7 +7,8 @@
  * - Istio: `@kubernetes-models/istio` (JSON schemas generated from the Istio CRDs);
  * - cert-manager: `@kubernetes-models/cert-manager` (precompiled validators from its CRDs);
  * - prometheus-operator: `@kubernetes-models/prometheus-operator` (ServiceMonitor, PodMonitor, PrometheusRule);
- * - Linkerd, Velero, CSI snapshots: the `openAPIV3Schema` of the CRDs vendored in `crds/`.
+ * - Linkerd, Velero, CSI snapshots, External Secrets Operator (ExternalSecret), Bitnami Sealed
+ *   Secrets (SealedSecret): the `openAPIV3Schema` of the CRDs vendored in `crds/`.
  *
  * Those validators ignore fields the schema does not define. This module adds:
  * - **unknown-field rejection** (like `kubectl apply --validate=strict`), recursively, honouring
@@ -97,9 +98,6 @@ import { parseAllDocuments } from 'yaml';
  */
 export const NO_SCHEMA_ALLOWLIST: Record<string, string> = {
   // 'example.io/v1/Widget': 'no published schema or CRD; <why it is safe to skip>',
-  // --- "Beyond manifests" (ExternalSecretReference, SealedSecretReference) ---
-  'external-secrets.io/v1/ExternalSecret': 'schema package pending: no CommonJS @kubernetes-models/external-secrets has external-secrets.io/v1 (0.5.2 stops at v1beta1, 2.x is ESM-only for Node >= 22); vendor the ESO CRD (external-secrets.io_externalsecrets.yaml) in crds/. The object validates against the 0.5.2 v1beta1 schema (same fields); they are asserted in test/external-secret.test.ts',
-  'bitnami.com/v1alpha1/SealedSecret': 'schema package pending: @kubernetes-models/sealed-secrets@2.0.2 (last CommonJS) pins kubernetes-models@2 and cannot resolve ObjectMeta next to kubernetes-models@4; vendor the SealedSecret CRD in crds/. Fields are asserted in test/external-secret.test.ts',
 };
 
 /**
@@ -244,7 +242,7 @@ const MODELS: Record<string, ModelEntry> = {
   'cert-manager.io/v1/ClusterIssuer': { model: ClusterIssuer },
 };
 
-/** Vendored CRDs (Linkerd, Velero, CSI snapshots): see crds/README.md. */
+/** Vendored CRDs (Linkerd, Velero, CSI snapshots, ExternalSecret, SealedSecret): see crds/README.md. */
 const CRD_DIR = path.join(__dirname, '..', '..', 'crds');
 
 // ---------------------------------------------------------------------------------------------
