@@ -144,8 +144,11 @@ export class Model {
         if (name) this.namespaces.set(name, { name, labels: { ...o.metadata.labels, [METADATA_NAME]: name }, annotations: { ...o.metadata.annotations }, known: true });
       }
     }
+    // A namespace is described by the manifests when its Namespace object is there, or when its
+    // workloads are. Other objects alone (a PrometheusRule, a Velero Schedule placed in the
+    // monitoring or velero namespace) say nothing about which pods run there.
     for (const o of objects) {
-      if (!o || typeof o !== 'object' || !o.kind || o.kind === 'Namespace' || !o.metadata) continue;
+      if (!o || typeof o !== 'object' || !o.kind || !o.metadata || !WORKLOAD_KINDS.has(o.kind)) continue;
       if (isClusterScoped(o)) continue;
       this.ensureNamespace(namespaceOf(o), true);
     }
