@@ -90,7 +90,7 @@ export interface SecurityAlertsProps {
   readonly labels?: { [key: string]: string };
   /**
    * Base URL of the runbooks: each alert gets `runbook_url: <base>#<alertname in lowercase>`.
-   * @default SecurityAlerts.DEFAULT_RUNBOOK_BASE_URL (the runbooks in this library's docs/monitoring.md)
+   * @default SecurityAlerts.DEFAULT_RUNBOOK_BASE_URL (the runbooks in this library's README)
    */
   readonly runbookBaseUrl?: string;
   /**
@@ -134,7 +134,7 @@ function goDuration(seconds: number): string {
  */
 export class SecurityAlerts extends Construct {
   /** Where the runbooks of these alerts live by default. */
-  public static readonly DEFAULT_RUNBOOK_BASE_URL = 'https://github.com/cdk8s-secure-baseline/cdk8s-secure-baseline/blob/main/docs/monitoring.md';
+  public static readonly DEFAULT_RUNBOOK_BASE_URL = 'https://github.com/cdk8s-secure-baseline/cdk8s-secure-baseline/blob/main/README.md';
 
   /** The PrometheusRule object. */
   public readonly prometheusRule: ApiObject;
