@@ -5,11 +5,13 @@
  */
 import { App, AppProps, Chart, YamlOutputType } from 'cdk8s';
 import {
-  AppProtocol, Caller, EncryptedVolume, HealthCheck, Mesh, MeshType, MtlsService, NetworkPeer, NetworkPort, SecureNamespace, VolumeBackup, VolumeEncryption, WorkloadKind,
+  AppProtocol, BaselineAdmissionPolicy, Caller, EncryptedVolume, ExternalSecretReference, HealthCheck, ReachabilityCheck,
+  SecretStoreRef, SecurityAlerts, SecurityAudit, Mesh, MeshType, MtlsService, NetworkPeer, NetworkPort, SecureNamespace, VolumeBackup, VolumeEncryption, WorkloadKind,
 } from '../../src';
 
 /** The shop's namespaces, one chart each. */
 export interface ShopCharts {
+  readonly platform: Chart;
   readonly web: Chart;
   readonly shop: Chart;
   readonly payments: Chart;
@@ -23,6 +25,9 @@ const ingressGateway = Caller.identity({
   podLabels: { istio: 'ingressgateway' },
   mesh: MeshType.ISTIO,
 });
+
+/** Secrets come from the company's secret manager through the External Secrets Operator. */
+const secretStore = SecretStoreRef.clusterSecretStore('aws-secrets-manager');
 
 function namespaceChart(app: App, name: string, build: (ns: SecureNamespace) => void): Chart {
   const chart = new Chart(app, name, { disableResourceNameHashes: true });
@@ -64,7 +69,11 @@ export function buildShop(app: App): ShopCharts {
       readiness: HealthCheck.grpc(),
       liveness: HealthCheck.grpc({ failureThreshold: 5 }),
       env: { LOG_LEVEL: 'info', PAYMENTS_URL: 'payments.payments.svc.cluster.local:8443' },
-      secretMounts: [{ secretName: 'checkout-config', mountPath: '/etc/checkout' }],
+      secretMounts: [new ExternalSecretReference(ns, 'checkout-config', {
+        name: 'checkout-config',
+        store: secretStore,
+        dataFrom: [{ remoteKey: 'shop/checkout/config' }],
+      }).secretMount('/etc/checkout')],
       metrics: { port: 9090 },
       component: 'api',
       partOf: 'shop',
@@ -77,7 +86,14 @@ export function buildShop(app: App): ShopCharts {
       ports: [{ port: 8443, appProtocol: AppProtocol.GRPC }],
       readiness: HealthCheck.grpc(),
       liveness: HealthCheck.grpc({ failureThreshold: 5 }),
-      secretMounts: [{ secretName: 'payments-provider-credentials', mountPath: '/etc/payments/provider' }],
+      secretMounts: [new ExternalSecretReference(ns, 'provider-credentials', {
+        name: 'payments-provider-credentials',
+        store: secretStore,
+        data: [
+          { secretKey: 'api-key', remoteKey: 'shop/payments/provider', property: 'api-key' },
+          { secretKey: 'webhook-signing-key', remoteKey: 'shop/payments/provider', property: 'webhook-signing-key' },
+        ],
+      }).secretMount('/etc/payments/provider')],
       metrics: { port: 9090 },
       resources: { cpuRequest: '250m', cpuLimit: '1', memoryRequest: '256Mi', memoryLimit: '512Mi' },
       component: 'api',
@@ -105,7 +121,11 @@ export function buildShop(app: App): ShopCharts {
       workloadKind: WorkloadKind.STATEFUL_SET,
       replicas: 1,
       resources: { cpuRequest: '500m', cpuLimit: '2', memoryRequest: '1Gi', memoryLimit: '2Gi' },
-      secretMounts: [{ secretName: 'orders-db-credentials', mountPath: '/etc/postgres/credentials' }],
+      secretMounts: [new ExternalSecretReference(ns, 'db-credentials', {
+        name: 'orders-db-credentials',
+        store: secretStore,
+        data: [{ secretKey: 'password', remoteKey: 'shop/orders-db', property: 'password' }],
+      }).secretMount('/etc/postgres/credentials')],
       component: 'database',
       partOf: 'shop',
     });
@@ -116,12 +136,27 @@ export function buildShop(app: App): ShopCharts {
   orders.allowFrom(checkout);
   orders.allowFrom(payments);
 
-  return { web, shop, payments: paymentsChart, data };
+  // Cluster-wide guard rails: admission policies keep the namespaces from drifting through
+  // kubectl, and alerts watch certificates and mesh denials.
+  const platform = new Chart(app, 'shop-platform', { disableResourceNameHashes: true });
+  new BaselineAdmissionPolicy(platform, 'admission', { namePrefix: 'shop-baseline' });
+  new SecurityAlerts(platform, 'alerts', {
+    name: 'shop-security-alerts',
+    namespace: 'monitoring',
+    namespaces: ['shop-web', 'shop', 'payments', 'shop-data'],
+    ruleLabels: { release: 'kube-prometheus-stack' },
+  });
+
+  return { platform, web, shop, payments: paymentsChart, data };
 }
 
 /** The shop app as `cdk8s synth` runs it: one file per namespace chart. */
 export function shopApp(props: AppProps = {}): App {
   const app = new App({ yamlOutputType: YamlOutputType.FILE_PER_CHART, ...props });
+  // Prove it at synth time: the audit fails the synth on violations and writes its reports, and
+  // the reachability check fails it on paths nobody declared and draws the graph.
+  SecurityAudit.of(app, { printSummary: false });
+  new ReachabilityCheck(app, 'reachability');
   buildShop(app);
   return app;
 }

@@ -2,9 +2,9 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { App } from 'cdk8s';
 
-/** One line per written file, and one line of objects per kind. */
+/** Where the manifests went, the objects per kind, the audit's verdict and the reachability proof. */
 export function summarize(app: App): string {
-  const files = fs.readdirSync(app.outdir).filter((f) => f.endsWith('.yaml')).sort();
+  const files = fs.readdirSync(app.outdir).filter((f) => f.endsWith('.k8s.yaml')).sort();
   const kinds = new Map<string, number>();
   let total = 0;
   for (const chart of app.charts) {
@@ -15,8 +15,19 @@ export function summarize(app: App): string {
   }
   const perKind = [...kinds.entries()].sort(([a], [b]) => a.localeCompare(b)).map(([k, n]) => `${k}×${n}`).join(', ');
   const rel = path.relative(process.cwd(), app.outdir) || '.';
-  return [
+  const lines = [
     `Wrote ${files.length} manifest files to ${rel}/: ${files.join(', ')}`,
     `${total} objects: ${perKind}`,
-  ].join('\n');
+  ];
+  const auditFile = path.join(app.outdir, 'security-audit.json');
+  if (fs.existsSync(auditFile)) {
+    const s = JSON.parse(fs.readFileSync(auditFile, 'utf-8')).summary;
+    lines.push(`Security audit: ${s.passed ? 'PASSED' : 'FAILED'} — ${s.objects} objects, ${s.violations} violations, ${s.acknowledged} acknowledged, ${s.warnings} warnings (security-audit.txt, .json, .sarif)`);
+  }
+  const reachFile = path.join(app.outdir, 'reachability.md');
+  if (fs.existsSync(reachFile)) {
+    const verdict = fs.readFileSync(reachFile, 'utf-8').split('\n').find((l) => / paths connect /.test(l));
+    if (verdict) lines.push(`Reachability: ${verdict} (reachability.md, .mmd, .dot)`);
+  }
+  return lines.join('\n');
 }

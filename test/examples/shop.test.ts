@@ -37,14 +37,19 @@ describe('example shop', () => {
     const outdir = fs.mkdtempSync(path.join(os.tmpdir(), 'shop-'));
     const app: App = shopApp({ outdir });
     app.synth();
-    expect(fs.readdirSync(outdir).filter((f) => f.endsWith('.yaml')).sort()).toEqual(['payments.k8s.yaml', 'shop-data.k8s.yaml', 'shop-web.k8s.yaml', 'shop.k8s.yaml']);
+    expect(fs.readdirSync(outdir).filter((f) => f.endsWith('.yaml')).sort()).toEqual(['payments.k8s.yaml', 'shop-data.k8s.yaml', 'shop-platform.k8s.yaml', 'shop-web.k8s.yaml', 'shop.k8s.yaml']);
+    // The audit and the reachability proof ran as part of the synth and wrote their reports.
+    expect(JSON.parse(fs.readFileSync(path.join(outdir, 'security-audit.json'), 'utf-8')).summary).toEqual({ objects: 112, violations: 0, warnings: 0, acknowledged: 16, passed: true });
+    expect(fs.readFileSync(path.join(outdir, 'reachability.md'), 'utf-8')).toContain('0 extra (undeclared) and 0 missing (declared but blocked)');
     const first = fs.readFileSync(path.join(outdir, 'shop.k8s.yaml'), 'utf-8');
     const again = fs.mkdtempSync(path.join(os.tmpdir(), 'shop-'));
     shopApp({ outdir: again }).synth();
     expect(fs.readFileSync(path.join(again, 'shop.k8s.yaml'), 'utf-8')).toEqual(first);
     expectValidManifests(Yaml.load(path.join(outdir, 'payments.k8s.yaml')));
     const summary = summarize(app);
-    expect(summary).toMatch(/^Wrote 4 manifest files to .*: payments\.k8s\.yaml, shop-data\.k8s\.yaml, shop-web\.k8s\.yaml, shop\.k8s\.yaml\n\d+ objects: /);
+    expect(summary).toMatch(/^Wrote 5 manifest files to .*: payments\.k8s\.yaml, shop-data\.k8s\.yaml, shop-platform\.k8s\.yaml, shop-web\.k8s\.yaml, shop\.k8s\.yaml\n112 objects: /);
+    expect(summary).toContain('Security audit: PASSED — 112 objects, 0 violations, 16 acknowledged, 0 warnings');
+    expect(summary).toContain('Reachability: 16 paths connect (8 of them infrastructure: DNS, mesh control plane); 0 extra (undeclared) and 0 missing (declared but blocked).');
     expect(summary).toContain('Deployment×3');
     expect(summary).toContain('StatefulSet×1');
     expect(summary).toContain('Namespace×4');
