@@ -77,7 +77,10 @@ export class HealthCheck {
   private constructor(private readonly handler: any, private readonly options: HealthCheckOptions) {}
 
   /** @internal */
-  public _render(scope: Construct, what: string, defaultPort: number, defaults: { initialDelaySeconds: number; periodSeconds: number; failureThreshold: number }): any {
+  public _render(
+    scope: Construct, what: string, defaultPort: number,
+    defaults: { initialDelaySeconds: number; periodSeconds: number; failureThreshold: number },
+  ): any {
     const port = validatePort(scope, `${what} port`, this.options.port ?? defaultPort);
     if (this.handler.httpGet && !String(this.handler.httpGet.path).startsWith('/')) {
       fail(scope, `${what} path ${show(this.handler.httpGet.path)} is not absolute`, 'give an absolute path such as "/healthz"');
@@ -906,9 +909,12 @@ export class MtlsService extends Construct implements ICaller {
 
   private validateResources(r: ResourceOptions) {
     const v = {
-      cpuRequest: r.cpuRequest ?? '100m', cpuLimit: r.cpuLimit ?? '500m',
-      memoryRequest: r.memoryRequest ?? '128Mi', memoryLimit: r.memoryLimit ?? '256Mi',
-      ephemeralStorageRequest: r.ephemeralStorageRequest ?? '64Mi', ephemeralStorageLimit: r.ephemeralStorageLimit ?? '1Gi',
+      cpuRequest: r.cpuRequest ?? '100m',
+      cpuLimit: r.cpuLimit ?? '500m',
+      memoryRequest: r.memoryRequest ?? '128Mi',
+      memoryLimit: r.memoryLimit ?? '256Mi',
+      ephemeralStorageRequest: r.ephemeralStorageRequest ?? '64Mi',
+      ephemeralStorageLimit: r.ephemeralStorageLimit ?? '1Gi',
     };
     for (const [k, q] of Object.entries(v)) validateQuantity(this, `resources.${k}`, q);
     for (const [what, req, lim] of [['cpu', v.cpuRequest, v.cpuLimit], ['memory', v.memoryRequest, v.memoryLimit], ['ephemeralStorage', v.ephemeralStorageRequest, v.ephemeralStorageLimit]]) {

@@ -338,7 +338,9 @@ export class SecureNamespace extends Construct {
 
   /** The paths opened with `allowIngressFrom`, in call order (read by the reachability check). */
   public get declaredIngress(): DeclaredNamespacePath[] {
-    return this.ingressRules.map((r, i) => ({ peer: this.ingressPeers[i], peerSpec: { ...r.from![0] }, ports: (r.ports ?? []).map((p) => ({ ...p })) }));
+    return this.ingressRules.map((r, i) => ({
+      peer: this.ingressPeers[i], peerSpec: { ...r.from![0] }, ports: (r.ports ?? []).map((p) => ({ ...p })),
+    }));
   }
 
   /** The paths opened with `allowEgressTo`, in call order (read by the reachability check). */
@@ -458,11 +460,15 @@ export class SecureNamespace extends Construct {
   private humanAccess(props: SecureNamespaceProps) {
     const roles: Array<{ id: string; name: string; groups?: string[]; rules: any[]; ack?: string }> = [
       {
-        id: 'Viewer', name: 'baseline-viewer', groups: props.viewers,
+        id: 'Viewer',
+        name: 'baseline-viewer',
+        groups: props.viewers,
         rules: VIEW_RESOURCES.map((r) => ({ ...r, verbs: READ })),
       },
       {
-        id: 'Deployer', name: 'baseline-deployer', groups: props.deployers,
+        id: 'Deployer',
+        name: 'baseline-deployer',
+        groups: props.deployers,
         rules: [
           ...VIEW_RESOURCES.map((r) => ({ ...r, verbs: READ })),
           ...DEPLOY_RESOURCES.map((r) => ({ ...r, verbs: WRITE })),
@@ -471,7 +477,9 @@ export class SecureNamespace extends Construct {
         ack: 'Human deployers (identity-provider groups given to SecureNamespace `deployers`) create the workloads of this namespace; they get no pods/exec, Secrets, escalate, bind or impersonate.',
       },
       {
-        id: 'Admin', name: 'baseline-admin', groups: props.admins,
+        id: 'Admin',
+        name: 'baseline-admin',
+        groups: props.admins,
         rules: [
           ...VIEW_RESOURCES.map((r) => ({ ...r, verbs: READ })),
           ...DEPLOY_RESOURCES.map((r) => ({ ...r, verbs: WRITE })),

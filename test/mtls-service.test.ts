@@ -271,7 +271,8 @@ describe('MtlsService options', () => {
   test('secrets are mounted read-only as files; plain env is sorted', () => {
     const { chart, ns } = setup();
     new MtlsService(ns, 'api', {
-      image: 'ghcr.io/acme/api:1.2.3', port: 8080,
+      image: 'ghcr.io/acme/api:1.2.3',
+      port: 8080,
       env: { ZONE: 'eu', LOG_LEVEL: 'info' },
       secretMounts: [{ secretName: 'api-db', mountPath: '/etc/api/db' }],
     });
@@ -284,7 +285,10 @@ describe('MtlsService options', () => {
   test('persistent volumes mount with fsGroup ownership and optional read-only', () => {
     const { chart, ns } = setup();
     new MtlsService(ns, 'db', {
-      image: 'ghcr.io/acme/db:16.4', port: 5432, replicas: 1, workloadKind: WorkloadKind.STATEFUL_SET,
+      image: 'ghcr.io/acme/db:16.4',
+      port: 5432,
+      replicas: 1,
+      workloadKind: WorkloadKind.STATEFUL_SET,
       volumes: [{ volume: { claimName: 'db-data', namespaceName: 'shop' }, mountPath: '/var/lib/db' }, { volume: { claimName: 'seed', namespaceName: 'shop' }, mountPath: '/seed', readOnly: true }],
     });
     const objs = synthAndValidate(chart);
@@ -334,9 +338,15 @@ describe('MtlsService options', () => {
     const { chart, ns } = setup();
     const digest = 'sha256:' + 'a'.repeat(64);
     new MtlsService(ns, 'api', {
-      image: `ghcr.io/acme/api@${digest}`, requireDigest: true, port: 8080, runAsUser: 20000, runAsGroup: 20001, replicas: 3,
+      image: `ghcr.io/acme/api@${digest}`,
+      requireDigest: true,
+      port: 8080,
+      runAsUser: 20000,
+      runAsGroup: 20001,
+      replicas: 3,
       resources: { cpuRequest: '1', cpuLimit: '2', memoryRequest: '1Gi', memoryLimit: '1Gi' },
-      readiness: HealthCheck.http('/ready'), liveness: HealthCheck.http('/healthz', { port: 8081 }),
+      readiness: HealthCheck.http('/ready'),
+      liveness: HealthCheck.http('/healthz', { port: 8081 }),
       priorityClassName: 'business-critical',
     });
     const objs = synthAndValidate(chart);
@@ -365,7 +375,10 @@ describe('MtlsService metrics', () => {
     expect(sm.spec).toEqual({
       selector: { matchLabels: { 'app.kubernetes.io/instance': 'api' } },
       endpoints: [{
-        port: 'metrics', path: '/metrics', interval: '30s', scheme: 'https',
+        port: 'metrics',
+        path: '/metrics',
+        interval: '30s',
+        scheme: 'https',
         tlsConfig: { caFile: '/etc/prom-certs/root-cert.pem', certFile: '/etc/prom-certs/cert-chain.pem', keyFile: '/etc/prom-certs/key.pem', insecureSkipVerify: true },
       }],
     });
@@ -386,7 +399,8 @@ describe('MtlsService metrics', () => {
   test('Linkerd: a Server, MeshTLSAuthentication and AuthorizationPolicy for the metrics port', () => {
     const { chart, ns } = setup(Mesh.linkerd());
     new MtlsService(ns, 'api', {
-      image: 'ghcr.io/acme/api:1.2.3', port: 8080,
+      image: 'ghcr.io/acme/api:1.2.3',
+      port: 8080,
       metrics: { port: 9090, path: '/stats', interval: Duration.seconds(15), scraper: Caller.identity({ namespace: 'linkerd-viz', serviceAccount: 'prometheus', podLabels: { component: 'prometheus' } }) },
     });
     const objs = synthAndValidate(chart);

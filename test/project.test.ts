@@ -57,13 +57,13 @@ describe('snapshot tests fail when the output changes', () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'snapshot-proof-'));
     const testFile = path.join(dir, 'namespace.test.ts');
     fs.writeFileSync(testFile, [
-      `import { Testing } from 'cdk8s';`,
+      'import { Testing } from \'cdk8s\';',
       `import { SecureNamespace } from ${JSON.stringify(path.join(root, 'src'))};`,
-      `test('namespace', () => {`,
-      `  const chart = Testing.chart();`,
-      `  new SecureNamespace(chart, 'ns', { name: 'shop' });`,
-      `  expect(Testing.synth(chart).find((o: any) => o.kind === 'Namespace')).toMatchSnapshot();`,
-      `});`,
+      'test(\'namespace\', () => {',
+      '  const chart = Testing.chart();',
+      '  new SecureNamespace(chart, \'ns\', { name: \'shop\' });',
+      '  expect(Testing.synth(chart).find((o: any) => o.kind === \'Namespace\')).toMatchSnapshot();',
+      '});',
     ].join('\n'));
     const config = JSON.stringify({
       rootDir: dir,

@@ -35,7 +35,10 @@ const ENCRYPTIONS = [
 
 const serviceArb = fc.record({
   ports: fc.uniqueArray(fc.integer({ min: 1024, max: 9000 }), { minLength: 1, maxLength: 3 }),
-  protocols: fc.array(fc.constantFrom(AppProtocol.HTTP, AppProtocol.HTTP2, AppProtocol.GRPC, AppProtocol.TCP, AppProtocol.TLS), { minLength: 3, maxLength: 3 }),
+  protocols: fc.array(
+    fc.constantFrom(AppProtocol.HTTP, AppProtocol.HTTP2, AppProtocol.GRPC, AppProtocol.TCP, AppProtocol.TLS),
+    { minLength: 3, maxLength: 3 },
+  ),
   replicas: fc.integer({ min: 1, max: 4 }),
   stateful: fc.boolean(),
   metrics: fc.boolean(),
@@ -96,16 +99,15 @@ function build(spec: AppSpec): Chart[] {
         }),
         mountPath: '/data',
       }];
-      const metricsPort = 9100;
       services.push(new MtlsService(ns, name, {
         image: s.digest ? `ghcr.io/acme/${name}@sha256:${'0123456789abcdef'.repeat(4)}` : `ghcr.io/acme/${name}:1.${si}.0`,
-        ports: s.ports.filter((p) => p !== metricsPort).map((port, i) => ({ port, appProtocol: s.protocols[i] })).concat(s.ports.includes(metricsPort) && s.ports.length === 1 ? [{ port: 8080, appProtocol: AppProtocol.HTTP }] : []),
+        ports: s.ports.map((port, i) => ({ port, appProtocol: s.protocols[i] })), // 1024-9000: never the metrics port
         replicas: s.stateful ? 1 : s.replicas,
         workloadKind: s.stateful ? WorkloadKind.STATEFUL_SET : WorkloadKind.DEPLOYMENT,
         resources: { cpuRequest: `${s.cpuMillis}m`, cpuLimit: `${s.cpuMillis * 2}m`, memoryRequest: `${s.memoryMi}Mi`, memoryLimit: `${s.memoryMi}Mi` },
         serviceAccount: account,
         volumes,
-        ...(s.metrics ? { metrics: { port: metricsPort } } : {}),
+        ...(s.metrics ? { metrics: { port: 9100 } } : {}),
         ...(mesh.type === 'none' ? { certificate: { issuer: CertificateIssuer.clusterIssuer('internal-ca') } } : {}),
         allowFrom: [Caller.identity({ namespace: 'edge', serviceAccount: 'gateway', podLabels: { app: 'gateway' } })],
       }));

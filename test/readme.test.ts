@@ -14,7 +14,9 @@ const readme = fs.readFileSync(path.join(__dirname, '..', 'README.md'), 'utf-8')
 const blocks = [...readme.matchAll(/```ts\n([\s\S]*?)```/g)].map((m) => m[1]).filter((b) => b.includes("from 'cdk8s-secure-baseline'"));
 
 function run(code: string, outdir: string) {
-  const js = ts.transpileModule(code, { compilerOptions: { module: ts.ModuleKind.CommonJS, target: ts.ScriptTarget.ES2022, esModuleInterop: true } }).outputText;
+  const compilerOptions = { module: ts.ModuleKind.CommonJS, target: ts.ScriptTarget.ES2022, esModuleInterop: true };
+  const js = ts.transpileModule(code, { compilerOptions }).outputText;
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
   const req = (id: string) => require(id === 'cdk8s-secure-baseline' ? '../src' : id);
   const previous = process.env.CDK8S_OUTDIR;
   process.env.CDK8S_OUTDIR = outdir;

@@ -1,9 +1,9 @@
 import { ApiObject } from 'cdk8s';
 import { IConstruct } from 'constructs';
+import { MeshImplementation, NamespaceMeshContext, WorkloadMeshContext, WorkloadMeshResult } from './types';
 import { EgressRuleJson, IngressRuleJson, PortJson } from '../private/json';
 import { lazy } from '../private/lazy';
 import { fail, show, validateDnsLabel } from '../private/validation';
-import { MeshImplementation, NamespaceMeshContext, WorkloadMeshContext, WorkloadMeshResult } from './types';
 
 /** Settings of the Istio implementation. */
 export interface IstioSettings {
@@ -119,7 +119,8 @@ export class IstioMesh implements MeshImplementation {
         action: 'ALLOW',
         // No callers: an ALLOW policy without rules matches nothing, so nobody gets in.
         rules: lazy(() => {
-          const rules = ctx.groups.map((g) => ({ callers: g.callers(), ports: [...new Set(g.ports.map((p) => String(p.containerPort)))].sort((a, b) => Number(a) - Number(b)) }))
+          const rules = ctx.groups
+            .map((g) => ({ callers: g.callers(), ports: [...new Set(g.ports.map((p) => p.containerPort))].sort((a, b) => a - b).map(String) }))
             .filter((g) => g.callers.length > 0)
             .map((g) => ({
               from: [{ source: { principals: g.callers.map((c) => `${trustDomain}/ns/${c.namespace}/sa/${c.serviceAccount}`) } }],

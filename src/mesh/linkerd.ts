@@ -1,10 +1,10 @@
 import { ApiObject } from 'cdk8s';
 import { IConstruct } from 'constructs';
+import { MeshImplementation, NamespaceMeshContext, WorkloadMeshContext, WorkloadMeshResult } from './types';
 import { AuthorizationPolicy, Server } from '../imports/linkerd';
 import { EgressRuleJson, IngressRuleJson, PortJson } from '../private/json';
 import { lazy } from '../private/lazy';
 import { validateDnsLabel } from '../private/validation';
-import { MeshImplementation, NamespaceMeshContext, WorkloadMeshContext, WorkloadMeshResult } from './types';
 
 /** Settings of the Linkerd implementation. */
 export interface LinkerdSettings {

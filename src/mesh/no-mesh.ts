@@ -1,7 +1,7 @@
 import { ApiObject } from 'cdk8s';
 import { IConstruct } from 'constructs';
-import { EgressRuleJson, IngressRuleJson, PortJson } from '../private/json';
 import { MeshImplementation, NamespaceMeshContext, WorkloadMeshContext, WorkloadMeshResult } from './types';
+import { EgressRuleJson, IngressRuleJson, PortJson } from '../private/json';
 
 /**
  * No service mesh: every workload gets its own cert-manager `Certificate` (cert-manager.io/v1),

@@ -66,6 +66,7 @@ export interface ParsedCidr {
   readonly bits: number;
 }
 
+/* eslint-disable no-bitwise -- CIDR arithmetic on addresses held as bigints */
 function parseIpv4(s: string): bigint | undefined {
   const parts = s.split('.');
   if (parts.length !== 4) return undefined;
@@ -117,10 +118,24 @@ export function cidrContains(outer: ParsedCidr, inner: ParsedCidr): boolean {
   return outer.address >> shift === inner.address >> shift;
 }
 
+/* eslint-enable no-bitwise */
+
 const QUANTITY = /^([+-]?[0-9]+(\.[0-9]*)?|[+-]?\.[0-9]+)(Ki|Mi|Gi|Ti|Pi|Ei|m|k|M|G|T|P|E|[eE][+-]?[0-9]+)?$/;
 const SUFFIX: Record<string, number> = {
-  'Ki': 2 ** 10, 'Mi': 2 ** 20, 'Gi': 2 ** 30, 'Ti': 2 ** 40, 'Pi': 2 ** 50, 'Ei': 2 ** 60,
-  'm': 1e-3, '': 1, 'k': 1e3, 'M': 1e6, 'G': 1e9, 'T': 1e12, 'P': 1e15, 'E': 1e18,
+  'Ki': 2 ** 10,
+  'Mi': 2 ** 20,
+  'Gi': 2 ** 30,
+  'Ti': 2 ** 40,
+  'Pi': 2 ** 50,
+  'Ei': 2 ** 60,
+  'm': 1e-3,
+  '': 1,
+  'k': 1e3,
+  'M': 1e6,
+  'G': 1e9,
+  'T': 1e12,
+  'P': 1e15,
+  'E': 1e18,
 };
 
 /** Parses a Kubernetes resource quantity ("500m", "1Gi", "2e3") to a number; `undefined` when invalid. */

@@ -173,8 +173,12 @@ export class ReachabilityResult {
   /** Everything as plain JSON. */
   public toJson(): any {
     return {
-      endpoints: this.endpoints, edges: this.edges, extraPaths: this.extraPaths, missingPaths: this.missingPaths,
-      unknownNamespaces: this.unknownNamespaces, warnings: this.warnings,
+      endpoints: this.endpoints,
+      edges: this.edges,
+      extraPaths: this.extraPaths,
+      missingPaths: this.missingPaths,
+      unknownNamespaces: this.unknownNamespaces,
+      warnings: this.warnings,
     };
   }
 }
@@ -243,8 +247,13 @@ export class Reachability {
 }
 
 const ENDPOINT_KIND: Record<Node['kind'], EndpointKind> = {
-  Workload: EndpointKind.WORKLOAD, Dns: EndpointKind.DNS, MeshControlPlane: EndpointKind.MESH_CONTROL_PLANE,
-  ExternalWorkload: EndpointKind.EXTERNAL_WORKLOAD, UnknownPods: EndpointKind.UNKNOWN_PODS, Cidr: EndpointKind.CIDR, Internet: EndpointKind.INTERNET,
+  Workload: EndpointKind.WORKLOAD,
+  Dns: EndpointKind.DNS,
+  MeshControlPlane: EndpointKind.MESH_CONTROL_PLANE,
+  ExternalWorkload: EndpointKind.EXTERNAL_WORKLOAD,
+  UnknownPods: EndpointKind.UNKNOWN_PODS,
+  Cidr: EndpointKind.CIDR,
+  Internet: EndpointKind.INTERNET,
 };
 
 /** Ports an infrastructure endpoint is expected to be reached on by every pod. */
@@ -328,20 +337,35 @@ function analyzeObjects(objects: K8s[], intent: IntentRule[], options: Reachabil
 
       const effExtra = eff.subtract(expected);
       if (!effExtra.isEmpty) {
-        extra.push({ from: s.id, to: d.id, ports: effExtra.toStrings(), layer: ReachabilityLayer.EFFECTIVE,
-          message: `${s.id} reaches ${d.id} on ${effExtra} but nothing declares it (NetworkPolicy and ${meshName(d)} both let it through)` });
+        extra.push({
+          from: s.id,
+          to: d.id,
+          ports: effExtra.toStrings(),
+          layer: ReachabilityLayer.EFFECTIVE,
+          message: `${s.id} reaches ${d.id} on ${effExtra} but nothing declares it (NetworkPolicy and ${meshName(d)} both let it through)`,
+        });
       }
       let l4Extra = l4.subtract(l4Expected).subtract(effExtra);
       if (tp !== undefined && !effExtra.isEmpty) l4Extra = l4Extra.subtract(PortSet.range('TCP', tp));
       if (!l4Extra.isEmpty) {
-        extra.push({ from: s.id, to: d.id, ports: l4Extra.toStrings(), layer: ReachabilityLayer.NETWORK_POLICY,
-          message: `the NetworkPolicies let ${s.id} through to ${d.id} on ${l4Extra} although nothing declares it; only ${meshName(d)} stops it` });
+        extra.push({
+          from: s.id,
+          to: d.id,
+          ports: l4Extra.toStrings(),
+          layer: ReachabilityLayer.NETWORK_POLICY,
+          message: `the NetworkPolicies let ${s.id} through to ${d.id} on ${l4Extra} although nothing declares it; only ${meshName(d)} stops it`,
+        });
       }
       if (named.has(si)) {
         const meshExtra = verdict.ports.of('TCP').subtract(expected).subtract(effExtra);
         if (!meshExtra.isEmpty && !meshExtra.equals(PortSet.allOf('TCP').subtract(expected))) {
-          extra.push({ from: s.id, to: d.id, ports: meshExtra.toStrings(), layer: ReachabilityLayer.MESH,
-            message: `${meshName(d)} on ${d.id} admits ${s.id} on ${meshExtra} although nothing declares it; only the NetworkPolicies stop it` });
+          extra.push({
+            from: s.id,
+            to: d.id,
+            ports: meshExtra.toStrings(),
+            layer: ReachabilityLayer.MESH,
+            message: `${meshName(d)} on ${d.id} admits ${s.id} on ${meshExtra} although nothing declares it; only the NetworkPolicies stop it`,
+          });
         }
       }
 
@@ -361,13 +385,26 @@ function analyzeObjects(objects: K8s[], intent: IntentRule[], options: Reachabil
         const why = l4Reasons.length === 0
           ? `NetworkPolicy allows it but ${meshReasons.join('; ') || `${meshName(d)} refuses it`}`
           : meshGap.isEmpty ? `${l4Reasons.join('; ')}${mesh.governs(d) ? ` (${meshName(d)} would admit it)` : ''}` : `${l4Reasons.join('; ')}; and ${meshReasons.join('; ') || `${meshName(d)} refuses it`}`;
-        missing.push({ from: s.id, to: d.id, ports: miss.toStrings(), blockedBy, declaredBy: dec.origins.join(', '),
-          message: `${s.id} → ${d.id} on ${miss} is declared (${dec.origins.join(', ')}) but blocked: ${why}` });
+        missing.push({
+          from: s.id,
+          to: d.id,
+          ports: miss.toStrings(),
+          blockedBy,
+          declaredBy: dec.origins.join(', '),
+          message: `${s.id} → ${d.id} on ${miss} is declared (${dec.origins.join(', ')}) but blocked: ${why}`,
+        });
       }
 
       if (!eff.isEmpty) {
-        edges.push({ from: s.id, to: d.id, ports: eff.toStrings(), networkPolicyPorts: l4.toStrings(), declared: !declApp.intersect(eff).isEmpty || !infrastructurePorts(d).intersect(eff).isEmpty,
-          infrastructure: (dec?.infrastructure ?? false) || s.infrastructure || d.infrastructure, extra: !effExtra.isEmpty });
+        edges.push({
+          from: s.id,
+          to: d.id,
+          ports: eff.toStrings(),
+          networkPolicyPorts: l4.toStrings(),
+          declared: !declApp.intersect(eff).isEmpty || !infrastructurePorts(d).intersect(eff).isEmpty,
+          infrastructure: (dec?.infrastructure ?? false) || s.infrastructure || d.infrastructure,
+          extra: !effExtra.isEmpty,
+        });
         used.add(si);
         used.add(d.index);
       }
@@ -377,7 +414,13 @@ function analyzeObjects(objects: K8s[], intent: IntentRule[], options: Reachabil
 
   const byPair = (a: { from: string; to: string }, b: { from: string; to: string }) => a.from.localeCompare(b.from) || a.to.localeCompare(b.to);
   const endpoints: ReachabilityEndpoint[] = model.nodes.filter((n) => n.kind === 'Workload' || used.has(n.index)).map((n) => ({
-    id: n.id, kind: ENDPOINT_KIND[n.kind], name: n.name, namespace: n.namespace, serviceAccount: n.serviceAccount, workloadKind: n.workloadKind, managed: n.managed,
+    id: n.id,
+    kind: ENDPOINT_KIND[n.kind],
+    name: n.name,
+    namespace: n.namespace,
+    serviceAccount: n.serviceAccount,
+    workloadKind: n.workloadKind,
+    managed: n.managed,
   })).sort((a, b) => a.id.localeCompare(b.id));
   const unknown = model.unknownNamespaces;
   return ReachabilityResult._create(endpoints, edges.sort(byPair),

@@ -2,9 +2,9 @@
  * Internal: builds the Model — workloads from the manifests, then synthetic nodes for endpoints
  * the manifests reference but do not contain.
  */
-import { parseCidr } from '../private/validation';
 import { containerPorts, ContainerPort, isWorkload, K8s, MeshMembership, Model, NamespaceInfo, namespaceOf, Node, parseSelector, pinnedNamespaces, podTemplate } from './model';
 import { isNetworkPolicy } from './network-policy';
+import { cidrContains, parseCidr } from '../private/validation';
 
 export interface BuildOptions {
   readonly istioRootNamespace: string;
@@ -36,8 +36,14 @@ function meshOf(ns: NamespaceInfo | undefined, labels: Record<string, string>, a
 export function buildModel(objects: K8s[], options: BuildOptions, identities: IdentityRef[]): Model {
   const model = new Model(objects);
   const synthetic = (n: Partial<Node> & { id: string; kind: Node['kind']; name: string }): Node => model.add({
-    labels: {}, anyLabels: false, ports: [], annotations: {}, managed: n.namespace !== undefined && model.isKnownNamespace(n.namespace),
-    infrastructure: false, mesh: 'none', ...n,
+    labels: {},
+    anyLabels: false,
+    ports: [],
+    annotations: {},
+    managed: n.namespace !== undefined && model.isKnownNamespace(n.namespace),
+    infrastructure: false,
+    mesh: 'none',
+    ...n,
   });
 
   // Workloads (controllers; pods and ReplicaSets owned by a controller are the same workload).
@@ -49,9 +55,18 @@ export function buildModel(objects: K8s[], options: BuildOptions, identities: Id
     const labels: Record<string, string> = { ...t.metadata.labels };
     const annotations: Record<string, string> = { ...t.metadata.annotations };
     model.add({
-      id: `${ns}/${o.metadata?.name}`, kind: 'Workload', workloadKind: o.kind, namespace: ns, name: String(o.metadata?.name),
-      labels, anyLabels: false, serviceAccount: t.spec.serviceAccountName ?? t.spec.serviceAccount ?? 'default',
-      ports: containerPorts(t.spec), annotations, managed: true, infrastructure: false,
+      id: `${ns}/${o.metadata?.name}`,
+      kind: 'Workload',
+      workloadKind: o.kind,
+      namespace: ns,
+      name: String(o.metadata?.name),
+      labels,
+      anyLabels: false,
+      serviceAccount: t.spec.serviceAccountName ?? t.spec.serviceAccount ?? 'default',
+      ports: containerPorts(t.spec),
+      annotations,
+      managed: true,
+      infrastructure: false,
       mesh: meshOf(model.namespaces.get(ns), labels, annotations),
     });
   }
@@ -100,7 +115,7 @@ export function buildModel(objects: K8s[], options: BuildOptions, identities: Id
     const parsed = typeof cidr === 'string' ? parseCidr(cidr) : undefined;
     if (!parsed) continue;
     if (parsed.prefix > 0) cidrs.set(cidr.toLowerCase(), true);
-    if (parsed.bits === 32 && (parsed.address >> BigInt(32 - parsed.prefix)) === (metadata.address >> BigInt(32 - parsed.prefix))) metadataReachable = true;
+    if (cidrContains(parsed, metadata)) metadataReachable = true;
   }
   if (metadataReachable) cidrs.set(METADATA_ENDPOINT, true);
   for (const c of [...cidrs.keys()].sort()) {

@@ -44,7 +44,7 @@ export function runReachabilityCli(argv: string[], io: CliIo = { out: (s) => pro
     } else if (a.startsWith('-')) {
       io.err(`unknown option ${a}\n${USAGE}`);
       return 2;
-    } else paths.push(a);
+    } else {paths.push(a);}
   }
   if (!FORMATS.includes(format)) { io.err(`--format must be one of ${FORMATS.join(', ')} (got ${JSON.stringify(format)})\n`); return 2; }
   if (paths.length === 0) { io.err(`no PATH given\n${USAGE}`); return 2; }

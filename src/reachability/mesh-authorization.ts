@@ -7,9 +7,9 @@
  * methods/paths, `when` conditions, pod IPs) is MAYBE. ALLOW rules admit on MAYBE (we would rather
  * report a path that may exist), DENY rules only deny on YES.
  */
-import { cidrContains, parseCidr } from '../private/validation';
 import { K8s, Model, Node, parseSelector, Selector, selectorMatches } from './model';
 import { PortSet } from './ports';
+import { cidrContains, parseCidr } from '../private/validation';
 
 const NO = 0;
 const MAYBE = 1;
@@ -107,7 +107,8 @@ export class MeshLayer {
         const spec = o.spec ?? {};
         if (spec.targetRef || spec.targetRefs) continue; // waypoints and gateways: not modelled
         push(this.istioByNs, ns, {
-          id, namespace: ns,
+          id,
+          namespace: ns,
           selector: spec.selector ? parseSelector(spec.selector) : undefined,
           action: String(spec.action ?? 'ALLOW'),
           rules: Array.isArray(spec.rules) ? spec.rules.filter((r: any) => r && typeof r === 'object') : [],
@@ -122,7 +123,8 @@ export class MeshLayer {
         } else if (o.kind === 'AuthorizationPolicy') {
           const t = o.spec?.targetRef ?? {};
           const key = t.kind === 'Namespace' ? `${ns}/Namespace` : t.kind === 'Server' ? `${ns}/Server/${t.name}` : undefined;
-          if (key) push(this.linkerdAuthz, key, { id, refs: Array.isArray(o.spec?.requiredAuthenticationRefs) ? o.spec.requiredAuthenticationRefs : [], namespace: ns });
+          const refs = Array.isArray(o.spec?.requiredAuthenticationRefs) ? o.spec.requiredAuthenticationRefs : [];
+          if (key) push(this.linkerdAuthz, key, { id, refs, namespace: ns });
         } else if (o.kind === 'MeshTLSAuthentication') {
           this.meshTlsAuthn.set(id, o);
         } else if (o.kind === 'NetworkAuthentication') {
@@ -349,7 +351,9 @@ export class MeshLayer {
       for (const sa of this.serverAuthz) {
         if (sa.namespace !== s.namespace) continue;
         const sel = sa.server.selector ? parseSelector(sa.server.selector) : undefined;
-        if (sa.server.name === s.name || (sel && selectorMatches(sel, { ...target.labels }))) tri = max(tri, this.serverAuthorization(sa.client, sender));
+        if (sa.server.name === s.name || (sel && selectorMatches(sel, { ...target.labels }))) {
+          tri = max(tri, this.serverAuthorization(sa.client, sender));
+        }
       }
       if (tri === NO && policies.length === 0) tri = this.defaultPolicy(s.accessPolicy, sender);
       if (tri >= MAYBE) allowed = allowed.union(ports);

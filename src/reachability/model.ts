@@ -3,8 +3,8 @@
  * nodes for what lives outside them (kube-dns, the mesh control plane, pods of namespaces without
  * manifests, IP ranges, the internet) — indexed by namespace and by label.
  */
-import { cidrContains, parseCidr, ParsedCidr } from '../private/validation';
 import { PortSet, Protocol, protocolOf } from './ports';
+import { cidrContains, parseCidr, ParsedCidr } from '../private/validation';
 
 /** A Kubernetes object as JSON. */
 export type K8s = { [key: string]: any };
@@ -84,7 +84,9 @@ export interface Selector {
 export function parseSelector(sel: any): Selector {
   const matchLabels: Record<string, string> = sel && typeof sel.matchLabels === 'object' && sel.matchLabels ? { ...sel.matchLabels } : {};
   const matchExpressions = Array.isArray(sel?.matchExpressions)
-    ? sel.matchExpressions.map((e: any) => ({ key: String(e.key), operator: String(e.operator), values: Array.isArray(e.values) ? e.values.map(String) : [] }))
+    ? sel.matchExpressions.map((e: any) => ({
+      key: String(e.key), operator: String(e.operator), values: Array.isArray(e.values) ? e.values.map(String) : [],
+    }))
     : [];
   return { matchLabels, matchExpressions, empty: Object.keys(matchLabels).length === 0 && matchExpressions.length === 0 };
 }
@@ -124,6 +126,14 @@ export interface ModelOptions {
 
 /** Nodes plus namespace and label indexes. */
 export class Model {
+  /** Resolves a NetworkPolicy port (number or name) against the target's container ports. */
+  public static resolvePorts(rulePorts: any[] | undefined, target?: Node): PortSet {
+    if (!Array.isArray(rulePorts) || rulePorts.length === 0) return PortSet.ALL;
+    let out = PortSet.EMPTY;
+    for (const p of rulePorts) out = out.union(resolvePort(p, target));
+    return out;
+  }
+
   public readonly nodes: Node[] = [];
   public readonly namespaces = new Map<string, NamespaceInfo>();
   private readonly byNamespace = new Map<string, Node[]>();
@@ -141,7 +151,10 @@ export class Model {
       if (!o || typeof o !== 'object' || !o.kind) continue;
       if (o.kind === 'Namespace' && o.apiVersion === 'v1') {
         const name = o.metadata?.name;
-        if (name) this.namespaces.set(name, { name, labels: { ...o.metadata.labels, [METADATA_NAME]: name }, annotations: { ...o.metadata.annotations }, known: true });
+        if (name) {
+          const labels = { ...o.metadata.labels, [METADATA_NAME]: name };
+          this.namespaces.set(name, { name, labels, annotations: { ...o.metadata.annotations }, known: true });
+        }
       }
     }
     // A namespace is described by the manifests when its Namespace object is there, or when its
@@ -255,13 +268,6 @@ export class Model {
     return out;
   }
 
-  /** Resolves a NetworkPolicy port (number or name) against the target's container ports. */
-  public static resolvePorts(rulePorts: any[] | undefined, target?: Node): PortSet {
-    if (!Array.isArray(rulePorts) || rulePorts.length === 0) return PortSet.ALL;
-    let out = PortSet.EMPTY;
-    for (const p of rulePorts) out = out.union(resolvePort(p, target));
-    return out;
-  }
 }
 
 /** One NetworkPolicy port entry against a target node; named ports look up the target's container ports. */
@@ -300,7 +306,8 @@ function push<K, V>(m: Map<K, V[]>, k: K, v: V): void {
 /** Container ports of a pod template. */
 export function containerPorts(spec: K8s): ContainerPort[] {
   const out: ContainerPort[] = [];
-  for (const c of [...(spec.containers ?? []), ...(spec.initContainers ?? []).filter((c: any) => c?.restartPolicy === 'Always')]) {
+  const sidecars = (spec.initContainers ?? []).filter((ic: any) => ic?.restartPolicy === 'Always');
+  for (const c of [...(spec.containers ?? []), ...sidecars]) {
     for (const p of c?.ports ?? []) {
       const protocol = protocolOf(p.protocol);
       if (protocol && Number.isInteger(p.containerPort)) out.push({ name: p.name, port: p.containerPort, protocol });

@@ -113,8 +113,7 @@ export class NetworkPolicyLayer {
         for (const r of rules) {
           if (r.peers === 'all') { s.open.push(r); continue; }
           for (const peer of r.peers) {
-            if (r.fixed) s.map.set(peer, (s.map.get(peer) ?? PortSet.EMPTY).union(r.fixed));
-            else {
+            if (r.fixed) {s.map.set(peer, (s.map.get(peer) ?? PortSet.EMPTY).union(r.fixed));} else {
               const list = s.named.get(peer);
               if (list) list.push(r);
               else s.named.set(peer, [r]);

@@ -54,7 +54,8 @@ describe('the example shop', () => {
   test('an over-broad NetworkPolicy (all ingress from all namespaces to payments) is reported path by path', () => {
     const { app, charts } = shop();
     new ApiObject(charts.payments, 'too-open', {
-      apiVersion: 'networking.k8s.io/v1', kind: 'NetworkPolicy',
+      apiVersion: 'networking.k8s.io/v1',
+      kind: 'NetworkPolicy',
       metadata: { name: 'allow-all-namespaces', namespace: 'payments' },
       spec: { podSelector: {}, policyTypes: ['Ingress'], ingress: [{ from: [{ namespaceSelector: {} }] }] },
     });
@@ -120,7 +121,8 @@ describe('ReachabilityCheck', () => {
     const app = new App({ outdir: fs.mkdtempSync(path.join(os.tmpdir(), 'reach-')) });
     const charts = buildShop(app);
     new ApiObject(charts.shop, 'open-egress', {
-      apiVersion: 'networking.k8s.io/v1', kind: 'NetworkPolicy',
+      apiVersion: 'networking.k8s.io/v1',
+      kind: 'NetworkPolicy',
       metadata: { name: 'frontend-anywhere', namespace: 'shop-web' },
       spec: { podSelector: {}, policyTypes: ['Egress'], egress: [{ to: [{ ipBlock: { cidr: '0.0.0.0/0' } }], ports: [{ protocol: 'TCP', port: 443 }] }] },
     });

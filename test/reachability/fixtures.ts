@@ -5,9 +5,18 @@ export function ns(name: string, labels: Record<string, string> = {}, annotation
   return { apiVersion: 'v1', kind: 'Namespace', metadata: { name, labels, annotations } };
 }
 
-export function deploy(namespace: string, name: string, opts: { labels?: Record<string, string>; sa?: string; ports?: any[]; annotations?: Record<string, string> } = {}): any {
+export interface DeployOptions {
+  labels?: Record<string, string>;
+  sa?: string;
+  ports?: any[];
+  annotations?: Record<string, string>;
+}
+
+export function deploy(namespace: string, name: string, opts: DeployOptions = {}): any {
   return {
-    apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name, namespace },
+    apiVersion: 'apps/v1',
+    kind: 'Deployment',
+    metadata: { name, namespace },
     spec: {
       selector: { matchLabels: { app: name } },
       template: {

@@ -50,8 +50,12 @@ describe('Linkerd authorization', () => {
   const linkerdNs = (name: string, policy?: string) => ns(name, {}, { 'linkerd.io/inject': 'enabled', ...(policy ? { 'config.linkerd.io/default-inbound-policy': policy } : {}) });
   const server = { apiVersion: 'policy.linkerd.io/v1beta3', kind: 'Server', metadata: { name: 'api-http', namespace: 'a' }, spec: { podSelector: { matchLabels: { app: 'api' } }, port: 'http', proxyProtocol: 'HTTP/1' } };
   const mtls = { apiVersion: 'policy.linkerd.io/v1alpha1', kind: 'MeshTLSAuthentication', metadata: { name: 'api-callers', namespace: 'a' }, spec: { identityRefs: [{ kind: 'ServiceAccount', name: 'client', namespace: 'b' }] } };
-  const policy = { apiVersion: 'policy.linkerd.io/v1alpha1', kind: 'AuthorizationPolicy', metadata: { name: 'api-http', namespace: 'a' },
-    spec: { targetRef: { group: 'policy.linkerd.io', kind: 'Server', name: 'api-http' }, requiredAuthenticationRefs: [{ group: 'policy.linkerd.io', kind: 'MeshTLSAuthentication', name: 'api-callers' }] } };
+  const policy = {
+    apiVersion: 'policy.linkerd.io/v1alpha1',
+    kind: 'AuthorizationPolicy',
+    metadata: { name: 'api-http', namespace: 'a' },
+    spec: { targetRef: { group: 'policy.linkerd.io', kind: 'Server', name: 'api-http' }, requiredAuthenticationRefs: [{ group: 'policy.linkerd.io', kind: 'MeshTLSAuthentication', name: 'api-callers' }] },
+  };
 
   test('Server + AuthorizationPolicy + MeshTLSAuthentication admit exactly the named ServiceAccount on the Server port', () => {
     const r = analyze([linkerdNs('a', 'deny'), linkerdNs('b'), deploy('a', 'api'), deploy('b', 'client'), deploy('b', 'other'), server, mtls, policy]);

@@ -69,11 +69,15 @@ describe('NetworkPolicy semantics', () => {
 
   test('ipBlock with except: named CIDRs and the internet', () => {
     const r = analyze([ns('a'), denyAll('a'), deploy('a', 'x'),
-      np('a', 'out', { podSelector: {}, policyTypes: ['Egress'], egress: [
-        { to: [{ ipBlock: { cidr: '10.0.0.0/8', except: ['10.1.0.0/16'] } }], ports: [{ protocol: 'TCP', port: 5432 }] },
-        { to: [{ ipBlock: { cidr: '10.1.0.0/16' } }], ports: [{ protocol: 'TCP', port: 6379 }] },
-        { to: [{ ipBlock: { cidr: '0.0.0.0/0', except: ['10.0.0.0/8', '169.254.169.254/32'] } }], ports: [{ protocol: 'TCP', port: 443 }] },
-      ] })]);
+      np('a', 'out', {
+        podSelector: {},
+        policyTypes: ['Egress'],
+        egress: [
+          { to: [{ ipBlock: { cidr: '10.0.0.0/8', except: ['10.1.0.0/16'] } }], ports: [{ protocol: 'TCP', port: 5432 }] },
+          { to: [{ ipBlock: { cidr: '10.1.0.0/16' } }], ports: [{ protocol: 'TCP', port: 6379 }] },
+          { to: [{ ipBlock: { cidr: '0.0.0.0/0', except: ['10.0.0.0/8', '169.254.169.254/32'] } }], ports: [{ protocol: 'TCP', port: 443 }] },
+        ],
+      })]);
     expect(ports(r, 'a/x', 'cidr 10.0.0.0/8')).toEqual(['TCP/5432']);
     expect(ports(r, 'a/x', 'cidr 10.1.0.0/16')).toEqual(['TCP/6379']);
     expect(ports(r, 'a/x', 'internet')).toEqual(['TCP/443']);

@@ -34,9 +34,6 @@ import { CertificateRequest } from '@kubernetes-models/cert-manager/cert-manager
 import { ClusterIssuer } from '@kubernetes-models/cert-manager/cert-manager.io/v1/ClusterIssuer';
 import { Issuer } from '@kubernetes-models/cert-manager/cert-manager.io/v1/Issuer';
 // monitoring.coreos.com (prometheus-operator; 4.4.4 is the last CommonJS line)
-import { PodMonitor } from '@kubernetes-models/prometheus-operator/monitoring.coreos.com/v1/PodMonitor';
-import { PrometheusRule } from '@kubernetes-models/prometheus-operator/monitoring.coreos.com/v1/PrometheusRule';
-import { ServiceMonitor } from '@kubernetes-models/prometheus-operator/monitoring.coreos.com/v1/ServiceMonitor';
 // Istio
 import { DestinationRule } from '@kubernetes-models/istio/networking.istio.io/v1beta1/DestinationRule';
 import { Gateway } from '@kubernetes-models/istio/networking.istio.io/v1beta1/Gateway';
@@ -48,6 +45,9 @@ import { RequestAuthentication as IstioRequestAuthenticationV1 } from '@kubernet
 import { AuthorizationPolicy as IstioAuthorizationPolicyV1beta1 } from '@kubernetes-models/istio/security.istio.io/v1beta1/AuthorizationPolicy';
 import { PeerAuthentication } from '@kubernetes-models/istio/security.istio.io/v1beta1/PeerAuthentication';
 import { RequestAuthentication as IstioRequestAuthenticationV1beta1 } from '@kubernetes-models/istio/security.istio.io/v1beta1/RequestAuthentication';
+import { PodMonitor } from '@kubernetes-models/prometheus-operator/monitoring.coreos.com/v1/PodMonitor';
+import { PrometheusRule } from '@kubernetes-models/prometheus-operator/monitoring.coreos.com/v1/PrometheusRule';
+import { ServiceMonitor } from '@kubernetes-models/prometheus-operator/monitoring.coreos.com/v1/ServiceMonitor';
 import { formats as kubernetesFormats } from '@kubernetes-models/validate';
 import Ajv, { ValidateFunction } from 'ajv';
 import { Chart, Testing } from 'cdk8s';
