@@ -73,7 +73,7 @@ const project = new cdk8s.ConstructLibraryCdk8s({
   },
   tsconfigDev: {
     // test/tsconfig.json: paths are relative to test/.
-    include: ['../examples/**/*.ts', '../bench/**/*.ts'],
+    include: ['../examples/**/*.ts', '../bench/**/*.ts', '../scripts/**/*.ts'],
     compilerOptions: {},
   },
   gitignore: ['/cdk8s.out/', '/bench/results/', '*.cpuprofile'],

@@ -21,7 +21,7 @@ describe('project configuration', () => {
     expect(args).not.toContain('-u');
     expect(tasks.typecheck.steps[0].exec).toBe('tsc --noEmit -p test/tsconfig.json');
     const include = JSON.parse(fs.readFileSync(path.join(root, 'test', 'tsconfig.json'), 'utf-8').replace(/^\/\/.*$/gm, '')).include;
-    expect(include).toEqual(expect.arrayContaining(['**/*.ts', '../examples/**/*.ts', '../bench/**/*.ts']));
+    expect(include).toEqual(expect.arrayContaining(['**/*.ts', '../examples/**/*.ts', '../bench/**/*.ts', '../scripts/**/*.ts']));
   });
 
   test('the ci task runs the full build between a snapshot and a check of generated files', () => {

@@ -25,6 +25,8 @@ export class RuleIds {
   public static readonly PSS_CAPABILITIES_DROP = 'SB-PSS-CAPABILITIES-DROP';
   /** procMount other than Default. */
   public static readonly PSS_PROC_MOUNT = 'SB-PSS-PROC-MOUNT';
+  /** Probes or lifecycle hooks that target another host. */
+  public static readonly PSS_HOST_PROBES = 'SB-PSS-HOST-PROBES';
   /** Seccomp profile missing or Unconfined. */
   public static readonly PSS_SECCOMP = 'SB-PSS-SECCOMP';
   /** Unsafe sysctls. */

@@ -27,6 +27,7 @@ import { rule as pssCapabilitiesDrop } from './pss-capabilities-drop';
 import { rule as pssHostNamespaces } from './pss-host-namespaces';
 import { rule as pssHostPath } from './pss-host-path';
 import { rule as pssHostPorts } from './pss-host-ports';
+import { rule as pssHostProbes } from './pss-host-probes';
 import { rule as pssHostProcess } from './pss-host-process';
 import { rule as pssPrivilegeEscalation } from './pss-privilege-escalation';
 import { rule as pssPrivileged } from './pss-privileged';
@@ -89,6 +90,7 @@ export const ALL_RULES: RuleDefinition[] = [
   pssHostNamespaces,
   pssHostPath,
   pssHostPorts,
+  pssHostProbes,
   pssHostProcess,
   pssPrivilegeEscalation,
   pssPrivileged,

@@ -12,6 +12,7 @@ export const rule = podRule({
   fix: 'Replace the hostPath volume with an emptyDir, a ConfigMap/Secret/projected volume or a PersistentVolumeClaim.',
   standards: {
     podSecurity: ['Baseline: HostPath Volumes'],
+    polaris: ['hostPathSet'],
     cis: ['5.2.12'],
     kubescape: ['C-0048', 'C-0045', 'C-0203'],
     kubeLinter: ['sensitive-host-mounts', 'writable-host-mount', 'docker-sock'],

@@ -12,6 +12,7 @@ export const rule = podRule({
   fix: 'Remove securityContext.windowsOptions.hostProcess (or set it to false) on the pod and its containers.',
   standards: {
     podSecurity: ['Baseline: HostProcess'],
+    polaris: ['hostProcess'],
     cis: ['5.2.11'],
     kubescape: ['C-0202'],
   },

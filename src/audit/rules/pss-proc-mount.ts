@@ -11,6 +11,7 @@ export const rule = podRule({
   fix: 'Remove securityContext.procMount or set it to "Default".',
   standards: {
     podSecurity: ['Baseline: /proc Mount Type'],
+    polaris: ['procMount'],
     kubeLinter: ['unsafe-proc-mount'],
   },
 }, (pod, out) => {
