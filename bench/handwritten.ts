@@ -17,44 +17,58 @@ function np(scope: Chart, id: string, ns: string, spec: any) {
 
 function namespaceObjects(chart: Chart, name: string) {
   new ApiObject(chart, 'ns', {
-    apiVersion: 'v1', kind: 'Namespace',
+    apiVersion: 'v1',
+    kind: 'Namespace',
     metadata: {
       name,
       labels: {
-        'pod-security.kubernetes.io/enforce': 'restricted', 'pod-security.kubernetes.io/enforce-version': 'v1.34',
-        'pod-security.kubernetes.io/audit': 'restricted', 'pod-security.kubernetes.io/audit-version': 'v1.34',
-        'pod-security.kubernetes.io/warn': 'restricted', 'pod-security.kubernetes.io/warn-version': 'v1.34',
+        'pod-security.kubernetes.io/enforce': 'restricted',
+        'pod-security.kubernetes.io/enforce-version': 'v1.34',
+        'pod-security.kubernetes.io/audit': 'restricted',
+        'pod-security.kubernetes.io/audit-version': 'v1.34',
+        'pod-security.kubernetes.io/warn': 'restricted',
+        'pod-security.kubernetes.io/warn-version': 'v1.34',
         'istio-injection': 'enabled',
       },
     },
   });
   np(chart, 'default-deny', name, { podSelector: {}, policyTypes: ['Ingress', 'Egress'] });
   np(chart, 'allow-dns', name, {
-    podSelector: {}, policyTypes: ['Ingress', 'Egress'],
+    podSelector: {},
+    policyTypes: ['Ingress', 'Egress'],
     egress: [{ to: [{ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'kube-system' } }, podSelector: { matchLabels: { 'k8s-app': 'kube-dns' } } }], ports: [{ protocol: 'UDP', port: 53 }, { protocol: 'TCP', port: 53 }] }],
   });
   np(chart, 'allow-mesh-data-plane', name, {
-    podSelector: {}, policyTypes: ['Ingress', 'Egress'],
+    podSelector: {},
+    policyTypes: ['Ingress', 'Egress'],
     egress: [{ to: [{ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'istio-system' } }, podSelector: { matchLabels: { app: 'istiod' } } }], ports: [{ protocol: 'TCP', port: 15012 }] }],
   });
   new ApiObject(chart, 'pa', { apiVersion: 'security.istio.io/v1', kind: 'PeerAuthentication', metadata: { name: 'default', namespace: name }, spec: { mtls: { mode: 'STRICT' } } });
   new ApiObject(chart, 'deny', { apiVersion: 'security.istio.io/v1', kind: 'AuthorizationPolicy', metadata: { name: 'deny-all', namespace: name }, spec: {} });
   new ApiObject(chart, 'quota', {
-    apiVersion: 'v1', kind: 'ResourceQuota', metadata: { name: 'baseline-quota', namespace: name },
+    apiVersion: 'v1',
+    kind: 'ResourceQuota',
+    metadata: { name: 'baseline-quota', namespace: name },
     spec: { hard: { 'requests.cpu': '8', 'limits.cpu': '16', 'requests.memory': '16Gi', 'limits.memory': '32Gi', 'pods': '100000', 'services': '100000', 'persistentvolumeclaims': '100000', 'services.loadbalancers': '0', 'services.nodeports': '0' } },
   });
   new ApiObject(chart, 'limits', {
-    apiVersion: 'v1', kind: 'LimitRange', metadata: { name: 'baseline-limits', namespace: name },
+    apiVersion: 'v1',
+    kind: 'LimitRange',
+    metadata: { name: 'baseline-limits', namespace: name },
     spec: { limits: [{ type: 'Container', defaultRequest: { cpu: '100m', memory: '128Mi' }, default: { cpu: '500m', memory: '256Mi' }, max: { cpu: '4', memory: '8Gi' } }] },
   });
   new ApiObject(chart, 'default-sa', { apiVersion: 'v1', kind: 'ServiceAccount', metadata: { name: 'default', namespace: name }, automountServiceAccountToken: false });
   for (const [role, group, verbs] of [['viewer', `${name}-devs`, READ], ['deployer', `${name}-ci`, ['create', 'delete', 'patch', 'update', ...READ]], ['admin', `${name}-admins`, ['create', 'delete', 'patch', 'update', ...READ]]] as const) {
     new ApiObject(chart, `role-${role}`, {
-      apiVersion: 'rbac.authorization.k8s.io/v1', kind: 'Role', metadata: { name: `baseline-${role}`, namespace: name },
+      apiVersion: 'rbac.authorization.k8s.io/v1',
+      kind: 'Role',
+      metadata: { name: `baseline-${role}`, namespace: name },
       rules: [{ apiGroups: ['', 'apps', 'batch', 'policy'], resources: ['configmaps', 'services', 'pods', 'deployments', 'statefulsets', 'jobs', 'cronjobs', 'poddisruptionbudgets'], verbs: [...verbs] }],
     });
     new ApiObject(chart, `binding-${role}`, {
-      apiVersion: 'rbac.authorization.k8s.io/v1', kind: 'RoleBinding', metadata: { name: `baseline-${role}`, namespace: name },
+      apiVersion: 'rbac.authorization.k8s.io/v1',
+      kind: 'RoleBinding',
+      metadata: { name: `baseline-${role}`, namespace: name },
       roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'Role', name: `baseline-${role}` },
       subjects: [{ apiGroup: 'rbac.authorization.k8s.io', kind: 'Group', name: group }],
     });
@@ -71,8 +85,14 @@ export function handwrittenApp(t: Topology, outdir: string): App {
     charts.set(name, chart);
   }
   new ApiObject(charts.get(namespaceOf(t, 0))!, 'storage-class', {
-    apiVersion: 'storage.k8s.io/v1', kind: 'StorageClass', metadata: { name: 'encrypted-ebs' }, provisioner: 'ebs.csi.aws.com',
-    parameters: { encrypted: 'true', kmsKeyId: KMS_KEY }, reclaimPolicy: 'Retain', allowVolumeExpansion: true, volumeBindingMode: 'WaitForFirstConsumer',
+    apiVersion: 'storage.k8s.io/v1',
+    kind: 'StorageClass',
+    metadata: { name: 'encrypted-ebs' },
+    provisioner: 'ebs.csi.aws.com',
+    parameters: { encrypted: 'true', kmsKeyId: KMS_KEY },
+    reclaimPolicy: 'Retain',
+    allowVolumeExpansion: true,
+    volumeBindingMode: 'WaitForFirstConsumer',
   });
   new ApiObject(charts.get(namespaceOf(t, 0))!, 'priority', {
     apiVersion: 'scheduling.k8s.io/v1', kind: 'PriorityClass', metadata: { name: 'secure-baseline-workload' }, value: 1000, globalDefault: false,
@@ -93,8 +113,10 @@ export function handwrittenApp(t: Topology, outdir: string): App {
     const mounts: kplus.VolumeMount[] = [{ volume: volumes[0], path: '/tmp' }];
     if (hasVolume(i)) {
       const pvc = new kplus.PersistentVolumeClaim(chart, `${name}-data`, {
-        metadata: { name: `${name}-data`, namespace: ns }, storage: Size.gibibytes(10),
-        accessModes: [kplus.PersistentVolumeAccessMode.READ_WRITE_ONCE_POD], storageClassName: 'encrypted-ebs',
+        metadata: { name: `${name}-data`, namespace: ns },
+        storage: Size.gibibytes(10),
+        accessModes: [kplus.PersistentVolumeAccessMode.READ_WRITE_ONCE_POD],
+        storageClassName: 'encrypted-ebs',
       });
       const v = kplus.Volume.fromPersistentVolumeClaim(chart, `${name}-vol`, pvc);
       volumes.push(v);
@@ -109,7 +131,11 @@ export function handwrittenApp(t: Topology, outdir: string): App {
       securityContext: { ensureNonRoot: true, user: 10001, group: 10001, fsGroup: 10001, fsGroupChangePolicy: kplus.FsGroupChangePolicy.ON_ROOT_MISMATCH },
       volumes,
       containers: [{
-        name: 'main', image: IMAGE(i), portNumber: 8080, imagePullPolicy: kplus.ImagePullPolicy.ALWAYS, volumeMounts: mounts,
+        name: 'main',
+        image: IMAGE(i),
+        portNumber: 8080,
+        imagePullPolicy: kplus.ImagePullPolicy.ALWAYS,
+        volumeMounts: mounts,
         securityContext: { ensureNonRoot: true, readOnlyRootFilesystem: true, allowPrivilegeEscalation: false, privileged: false, user: 10001, group: 10001 },
         resources: {
           cpu: { request: kplus.Cpu.millis(100), limit: kplus.Cpu.millis(500) },
@@ -134,17 +160,22 @@ export function handwrittenApp(t: Topology, outdir: string): App {
       JsonPatch.add('/spec/template/spec/affinity', { podAntiAffinity: { preferredDuringSchedulingIgnoredDuringExecution: [{ weight: 100, podAffinityTerm: { topologyKey: 'kubernetes.io/hostname', labelSelector: { matchLabels: sel } } }] } }),
     );
     new ApiObject(chart, `${name}-svc`, {
-      apiVersion: 'v1', kind: 'Service', metadata: { name, namespace: ns, labels },
+      apiVersion: 'v1',
+      kind: 'Service',
+      metadata: { name, namespace: ns, labels },
       spec: { type: 'ClusterIP', selector: sel, ports: [{ name: 'http', port: 8080, targetPort: 8080, protocol: 'TCP', appProtocol: 'http' }] },
     });
     new ApiObject(chart, `${name}-pdb`, {
-      apiVersion: 'policy/v1', kind: 'PodDisruptionBudget', metadata: { name, namespace: ns, labels },
+      apiVersion: 'policy/v1',
+      kind: 'PodDisruptionBudget',
+      metadata: { name, namespace: ns, labels },
       spec: { maxUnavailable: 1, selector: { matchLabels: sel }, unhealthyPodEvictionPolicy: 'AlwaysAllow' },
     });
     const callers = callersOf(t, i);
     const peer = (j: number) => ({ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': namespaceOf(t, j) } }, podSelector: { matchLabels: { 'app.kubernetes.io/instance': serviceName(j) } } });
     np(chart, `${name}-np`, ns, {
-      podSelector: { matchLabels: sel }, policyTypes: ['Ingress', 'Egress'],
+      podSelector: { matchLabels: sel },
+      policyTypes: ['Ingress', 'Egress'],
       ingress: [{ from: callers.map(peer), ports: [{ protocol: 'TCP', port: 8080 }] }],
       egress: [
         { to: [{ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'kube-system' } }, podSelector: { matchLabels: { 'k8s-app': 'kube-dns' } } }], ports: [{ protocol: 'UDP', port: 53 }, { protocol: 'TCP', port: 53 }] },
@@ -154,7 +185,9 @@ export function handwrittenApp(t: Topology, outdir: string): App {
     new ApiObject(chart, `${name}-pa`, { apiVersion: 'security.istio.io/v1', kind: 'PeerAuthentication', metadata: { name, namespace: ns }, spec: { selector: { matchLabels: sel }, mtls: { mode: 'STRICT' } } });
     new ApiObject(chart, `${name}-dr`, { apiVersion: 'networking.istio.io/v1', kind: 'DestinationRule', metadata: { name, namespace: ns }, spec: { host: `${name}.${ns}.svc.cluster.local`, trafficPolicy: { tls: { mode: 'ISTIO_MUTUAL' } } } });
     new ApiObject(chart, `${name}-ap`, {
-      apiVersion: 'security.istio.io/v1', kind: 'AuthorizationPolicy', metadata: { name, namespace: ns },
+      apiVersion: 'security.istio.io/v1',
+      kind: 'AuthorizationPolicy',
+      metadata: { name, namespace: ns },
       spec: { selector: { matchLabels: sel }, action: 'ALLOW', rules: [{ from: [{ source: { principals: callers.map((j) => `cluster.local/ns/${namespaceOf(t, j)}/sa/${serviceName(j)}`).sort() } }], to: [{ operation: { ports: ['8080'] } }] }] },
     });
   }

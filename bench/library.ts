@@ -5,13 +5,17 @@ import { IMAGE, KMS_KEY, Topology, callersOf, hasVolume, namespaceOf, serviceNam
 /** (a)/(b): the topology written with the library, one chart per namespace. */
 export function libraryApp(t: Topology, outdir: string, audit: boolean): App {
   const app = new App({ outdir, yamlOutputType: YamlOutputType.FILE_PER_CHART });
-  if (audit) SecurityAudit.of(app, { writeReports: false } as any);
+  if (audit) SecurityAudit.of(app, { printSummary: false }); // reports are written, as a user's synth does
   const namespaces = new Map<string, SecureNamespace>();
   for (let k = 0; k < t.namespaces; k++) {
     const name = namespaceOf(t, k);
     const chart = new Chart(app, name, { disableResourceNameHashes: true });
     namespaces.set(name, new SecureNamespace(chart, 'ns', {
-      name, mesh: Mesh.istio(), admins: [`${name}-admins`], deployers: [`${name}-ci`], viewers: [`${name}-devs`],
+      name,
+      mesh: Mesh.istio(),
+      admins: [`${name}-admins`],
+      deployers: [`${name}-ci`],
+      viewers: [`${name}-devs`],
       resourceQuota: { pods: 100000, services: 100000, persistentVolumeClaims: 100000 },
     }));
   }

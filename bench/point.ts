@@ -8,7 +8,7 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { App, Yaml } from 'cdk8s';
-import { SecurityAudit } from '../src';
+import { Reachability, SecurityAudit } from '../src';
 import { handwrittenApp } from './handwritten';
 import { libraryApp } from './library';
 import { Topology } from './topology';
@@ -64,6 +64,19 @@ function main() {
       let count = 0;
       m = measure(() => { count = SecurityAudit.auditManifests(objs).objectCount; });
       extra = { auditedObjects: count, objectsPerSecond: Math.round(count / (m.wallMs / 1000)) };
+      break;
+    }
+    case 'reachability': {
+      // The reachability analyzer over the same output (NetworkPolicies x mesh authorization).
+      const objs = objectsOf(libraryApp(t, outdir, false)).flat();
+      let edges = 0;
+      let extraPaths = -1;
+      m = measure(() => {
+        const r = Reachability.fromManifests(objs);
+        edges = r.edges.length;
+        extraPaths = r.extraPaths.length;
+      });
+      extra = { analyzedObjects: objs.length, edges, extraPaths };
       break;
     }
     default:

@@ -15,8 +15,19 @@ import * as fs from 'fs';
 import * as path from 'path';
 
 interface Sample {
-  point: string; services: number; namespaces: number; wallMs: number; cpuMs: number; maxRssMiB: number;
-  objects: number; bytes: number; objectsPerSecond?: number; auditedObjects?: number;
+  point: string;
+  services: number;
+  namespaces: number;
+  wallMs: number;
+  cpuMs: number;
+  maxRssMiB: number;
+  objects: number;
+  bytes: number;
+  objectsPerSecond?: number;
+  auditedObjects?: number;
+  analyzedObjects?: number;
+  edges?: number;
+  extraPaths?: number;
 }
 
 function arg(name: string, fallback: string): string {
@@ -28,7 +39,7 @@ const sizes = arg('sizes', '100,1000,5000').split(',').map(Number);
 const namespaceCounts = arg('namespaces', '10,50').split(',').map(Number);
 const runs = Number(arg('runs', '3'));
 const out = arg('out', path.join(__dirname, 'results', 'latest.json'));
-const POINTS = ['a', 'b', 'c', 'd', 'audit'];
+const POINTS = ['a', 'b', 'c', 'd', 'audit', 'reachability'];
 const root = path.join(__dirname, '..');
 
 function sample(point: string, n: number, k: number): Sample {
@@ -80,12 +91,21 @@ lines.push(`Benchmark: median of ${runs} runs per point; N services over K names
 lines.push('');
 lines.push('| N | K | point | wall ms | CPU ms | peak RSS MiB | objects | bytes |');
 lines.push('|---:|---:|---|---:|---:|---:|---:|---:|');
-const NAMES: Record<string, string> = { a: '(a) library + audit', b: '(b) library', c: '(c) by hand (cdk8s-plus-27)', d: '(d) floor: JSON → YAML', audit: 'audit alone' };
+const NAMES: Record<string, string> = {
+  a: '(a) library + audit',
+  b: '(b) library',
+  c: '(c) by hand (cdk8s-plus-27)',
+  d: '(d) floor: JSON → YAML',
+  audit: 'audit alone',
+  reachability: 'reachability analyzer alone',
+};
 for (const [key, pts] of Object.entries(results)) {
   const [n, k] = key.split('/');
   for (const p of POINTS) {
     const s = pts[p];
-    lines.push(`| ${n} | ${k} | ${NAMES[p]} | ${fmt(s.wallMs)} | ${fmt(s.cpuMs)} | ${fmt(s.maxRssMiB)} | ${p === 'audit' ? `${s.auditedObjects} (${fmt(s.objectsPerSecond!)} obj/s)` : s.objects} | ${p === 'audit' ? '' : s.bytes} |`);
+    const objects = p === 'audit' ? `${s.auditedObjects} audited (${fmt(s.objectsPerSecond!)} obj/s)`
+      : p === 'reachability' ? `${s.analyzedObjects} analyzed, ${s.edges} paths, ${s.extraPaths} extra` : String(s.objects);
+    lines.push(`| ${n} | ${k} | ${NAMES[p]} | ${fmt(s.wallMs)} | ${fmt(s.cpuMs)} | ${fmt(s.maxRssMiB)} | ${objects} | ${['audit', 'reachability'].includes(p) ? '' : s.bytes} |`);
   }
 }
 lines.push('');

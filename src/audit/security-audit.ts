@@ -148,6 +148,14 @@ export class SecurityAudit extends Construct {
    * Runs the audit over the current state of the scope (no files are written).
    */
   public audit(): AuditResult {
+    return this.run(undefined);
+  }
+
+  /**
+   * Audits the scope; with `rendered`, also records each object's JSON so the synth that follows
+   * can reuse it.
+   */
+  private run(rendered: Map<ApiObject, any> | undefined): AuditResult {
     const all = this.scope.node.findAll();
     const byConstruct = new Map<IConstruct, ConstructAcknowledgement[]>();
     const acknowledgements: ConstructAcknowledgement[] = [];
@@ -167,7 +175,9 @@ export class SecurityAudit extends Construct {
         const list = byConstruct.get(scopes[i]) ?? acknowledgementsOf(scopes[i]);
         applicable.push(...list);
       }
-      inputs.push({ manifest: c.toJson(), constructPath: c.node.path, acknowledgements: applicable });
+      const manifest = c.toJson();
+      rendered?.set(c, manifest);
+      inputs.push({ manifest, constructPath: c.node.path, acknowledgements: applicable });
     }
     return runAudit(inputs, this.props, acknowledgements);
   }
@@ -184,7 +194,12 @@ export class SecurityAudit extends Construct {
 
   private validateScope(): string[] {
     if (isRevalidationDuringAppSynth()) return [];
-    const result = this.audit();
+    const rendered = new Map<ApiObject, any>();
+    const result = this.run(rendered);
+    // The synth that runs this validation renders every object again right after it: hand it the
+    // JSON just rendered instead of rendering twice (nothing can change the objects in between;
+    // the reuse ends with the current synchronous synth).
+    if (result.passed) reuseRenderedJsonOnce(rendered);
     const target = this.reportTarget();
     const files = target ? writeReports(target.dir, target.name, result, this.props.failOnWarnings === true) : [];
     if (this.props.printSummary !== false) {
@@ -202,4 +217,30 @@ export class SecurityAudit extends Construct {
       ...shown,
     ];
   }
+}
+
+/**
+ * Makes each object's next `toJson()` return `json` (once), and restores the object's own
+ * renderer after that call or when the current synchronous synth is over, whichever is first.
+ */
+function reuseRenderedJsonOnce(rendered: Map<ApiObject, any>): void {
+  const restores: Array<() => void> = [];
+  for (const [obj, json] of rendered) {
+    const target = obj as unknown as { toJson: () => any };
+    const hadOwn = Object.prototype.hasOwnProperty.call(target, 'toJson');
+    const previous = target.toJson;
+    let done = false;
+    const restore = () => {
+      if (done) return;
+      done = true;
+      if (hadOwn) target.toJson = previous;
+      else delete (target as { toJson?: unknown }).toJson;
+    };
+    target.toJson = () => {
+      restore();
+      return json;
+    };
+    restores.push(restore);
+  }
+  setImmediate(() => restores.forEach((r) => r()));
 }

@@ -258,3 +258,37 @@ describe('acknowledgements', () => {
     );
   });
 });
+
+describe('SecurityAudit inside a synth renders each object once', () => {
+  function shopApp(outdir: string, audit: boolean): { app: App; objects: ApiObject[] } {
+    const app = new App({ outdir });
+    if (audit) SecurityAudit.of(app, { printSummary: false, writeReports: false });
+    const chart = new Chart(app, 'shop');
+    const objects = addObjects(chart, compliantBundle());
+    return { app, objects };
+  }
+
+  test('the audited synth writes exactly what an unaudited synth writes', () => {
+    const withAudit = tmpdir();
+    const without = tmpdir();
+    shopApp(withAudit, true).app.synth();
+    shopApp(without, false).app.synth();
+    const files = fs.readdirSync(without).sort();
+    expect(fs.readdirSync(withAudit).sort()).toEqual(files);
+    for (const f of files) {
+      expect(fs.readFileSync(path.join(withAudit, f), 'utf-8')).toEqual(fs.readFileSync(path.join(without, f), 'utf-8'));
+    }
+  });
+
+  test('objects are rendered once per synth, and render afresh afterwards', () => {
+    const { app, objects } = shopApp(tmpdir(), true);
+    const spy = jest.spyOn(ApiObject.prototype, 'toJson');
+    app.synth();
+    expect(spy).toHaveBeenCalledTimes(objects.length);
+    spy.mockClear();
+    // Outside a synth nothing is reused: a later change to an object shows up.
+    objects[0].metadata.addLabel('changed', 'yes');
+    expect(objects[0].toJson().metadata.labels.changed).toBe('yes');
+    spy.mockRestore();
+  });
+});
