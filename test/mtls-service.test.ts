@@ -1,6 +1,7 @@
 import { Chart, Duration, JsonPatch, Testing } from 'cdk8s';
 import {
-  AppProtocol, Caller, CertificateIssuer, HealthCheck, Mesh, MeshType, MtlsService, MtlsServiceProps, SecureNamespace, ServiceExposure, WorkloadKind,
+  AppProtocol, Caller, CertificateIssuer, EncryptedVolume, HealthCheck, Mesh, MeshType, MtlsService, MtlsServiceProps, SecureNamespace,
+  SecurityAudit, ServiceExposure, VolumeEncryption, WorkloadKind,
 } from '../src';
 import { synthAndValidate } from './util/schema';
 
@@ -302,6 +303,27 @@ describe('MtlsService options', () => {
     expect(pod.securityContext.fsGroup).toBe(10001);
     expect(pod.containers[0].securityContext.readOnlyRootFilesystem).toBe(true);
     expect(find(objs, 'PodDisruptionBudget', 'db').spec.minAvailable).toBe(0);
+  });
+
+  test('an EncryptedVolume mounts read-write (fsGroup-owned) or read-only, without weakening the pod', () => {
+    const { chart, ns } = setup();
+    const kmsKeyId = 'arn:aws:kms:eu-west-1:111122223333:key/6f1c2b3a-4d5e-4f60-8a7b-9c0d1e2f3a4b';
+    const data = new EncryptedVolume(ns, 'data', { name: 'db-data', size: '20Gi', encryption: VolumeEncryption.awsEbs({ kmsKeyId }) });
+    const seed = new EncryptedVolume(ns, 'seed', { name: 'db-seed', size: '1Gi', encryption: VolumeEncryption.awsEbs({ kmsKeyId }) });
+    new MtlsService(ns, 'db', {
+      image: 'ghcr.io/acme/db:16.4', port: 5432, replicas: 1, workloadKind: WorkloadKind.STATEFUL_SET,
+      volumes: [{ volume: data, mountPath: '/var/lib/db' }, { volume: seed, mountPath: '/seed', readOnly: true }],
+    });
+    const objs = synthAndValidate(chart);
+    const pod = find(objs, 'StatefulSet', 'db').spec.template.spec;
+    expect(pod.volumes).toContainEqual({ name: 'data-0', persistentVolumeClaim: { claimName: 'db-data' } });
+    expect(pod.volumes).toContainEqual({ name: 'data-1', persistentVolumeClaim: { claimName: 'db-seed', readOnly: true } });
+    expect(pod.containers[0].volumeMounts).toContainEqual({ name: 'data-0', mountPath: '/var/lib/db' });
+    expect(pod.containers[0].volumeMounts).toContainEqual({ name: 'data-1', mountPath: '/seed', readOnly: true });
+    expect(pod.securityContext).toMatchObject({ runAsNonRoot: true, fsGroup: 10001, fsGroupChangePolicy: 'OnRootMismatch' });
+    expect(pod.containers[0].securityContext).toMatchObject({ readOnlyRootFilesystem: true, allowPrivilegeEscalation: false, capabilities: { drop: ['ALL'] } });
+    expect(objs.filter((o) => o.kind === 'StorageClass')).toHaveLength(1);
+    expect(SecurityAudit.auditManifests(objs).passed).toBe(true);
   });
 
   test('a NodePort Service needs a reason, which is recorded as an acknowledgement', () => {
