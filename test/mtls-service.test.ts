@@ -311,7 +311,10 @@ describe('MtlsService options', () => {
     const data = new EncryptedVolume(ns, 'data', { name: 'db-data', size: '20Gi', encryption: VolumeEncryption.awsEbs({ kmsKeyId }) });
     const seed = new EncryptedVolume(ns, 'seed', { name: 'db-seed', size: '1Gi', encryption: VolumeEncryption.awsEbs({ kmsKeyId }) });
     new MtlsService(ns, 'db', {
-      image: 'ghcr.io/acme/db:16.4', port: 5432, replicas: 1, workloadKind: WorkloadKind.STATEFUL_SET,
+      image: 'ghcr.io/acme/db:16.4',
+      port: 5432,
+      replicas: 1,
+      workloadKind: WorkloadKind.STATEFUL_SET,
       volumes: [{ volume: data, mountPath: '/var/lib/db' }, { volume: seed, mountPath: '/seed', readOnly: true }],
     });
     const objs = synthAndValidate(chart);
