@@ -71,6 +71,7 @@ const project = new cdk8s.ConstructLibraryCdk8s({
       testMatch: ['<rootDir>/test/**/*.test.ts'],
     },
   },
+  eslintOptions: { dirs: ['src'], devdirs: ['test', 'examples', 'bench', 'scripts', 'projenrc'] },
   tsconfigDev: {
     // test/tsconfig.json: paths are relative to test/.
     include: ['../examples/**/*.ts', '../bench/**/*.ts', '../scripts/**/*.ts'],

@@ -128,7 +128,9 @@ export function handwrittenApp(t: Topology, outdir: string): App {
       replicas: 2,
       serviceAccount: sa,
       automountServiceAccountToken: false,
-      securityContext: { ensureNonRoot: true, user: 10001, group: 10001, fsGroup: 10001, fsGroupChangePolicy: kplus.FsGroupChangePolicy.ON_ROOT_MISMATCH },
+      securityContext: {
+        ensureNonRoot: true, user: 10001, group: 10001, fsGroup: 10001, fsGroupChangePolicy: kplus.FsGroupChangePolicy.ON_ROOT_MISMATCH,
+      },
       volumes,
       containers: [{
         name: 'main',
@@ -136,7 +138,9 @@ export function handwrittenApp(t: Topology, outdir: string): App {
         portNumber: 8080,
         imagePullPolicy: kplus.ImagePullPolicy.ALWAYS,
         volumeMounts: mounts,
-        securityContext: { ensureNonRoot: true, readOnlyRootFilesystem: true, allowPrivilegeEscalation: false, privileged: false, user: 10001, group: 10001 },
+        securityContext: {
+          ensureNonRoot: true, readOnlyRootFilesystem: true, allowPrivilegeEscalation: false, privileged: false, user: 10001, group: 10001,
+        },
         resources: {
           cpu: { request: kplus.Cpu.millis(100), limit: kplus.Cpu.millis(500) },
           memory: { request: Size.mebibytes(128), limit: Size.mebibytes(256) },

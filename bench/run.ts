@@ -47,7 +47,7 @@ function sample(point: string, n: number, k: number): Sample {
     cwd: root,
     env: { ...process.env, TS_NODE_PROJECT: path.join(__dirname, 'tsconfig.json') },
     encoding: 'utf-8',
-    maxBuffer: 1 << 20,
+    maxBuffer: 1024 * 1024,
   });
   return JSON.parse(stdout.trim().split('\n').pop()!);
 }
@@ -129,10 +129,27 @@ for (const k of namespaceCounts) {
   const mid = results[`1000/${k}`];
   if (big && mid) {
     scaling[`a@${k}`] = big.a.wallMs / mid.a.wallMs;
-    lines.push(`time(5000)/time(1000) for (a) with ${k} namespaces: ${fmt(scaling[`a@${k}`], 2)} (b: ${fmt(big.b.wallMs / mid.b.wallMs, 2)}, c: ${fmt(big.c.wallMs / mid.c.wallMs, 2)}, d: ${fmt(big.d.wallMs / mid.d.wallMs, 2)})`);
+    const others = (['b', 'c', 'd'] as const).map((p) => `${p}: ${fmt(big[p].wallMs / mid[p].wallMs, 2)}`).join(', ');
+    lines.push(`time(5000)/time(1000) for (a) with ${k} namespaces: ${fmt(scaling[`a@${k}`], 2)} (${others})`);
   }
 }
+// The targets (issue: synthesis and audit that stay fast and linear at platform scale).
+const targets: Array<{ target: string; value: string; ok: boolean }> = [];
+for (const k of namespaceCounts) {
+  const mid = ratios[`1000/${k}`];
+  if (mid) targets.push({ target: `a/c ≤ 1.5 at N=1000, K=${k}`, value: fmt(mid.aOverC, 2), ok: mid.aOverC <= 1.5 });
+  const s = scaling[`a@${k}`];
+  if (s !== undefined) targets.push({ target: `time(5000)/time(1000) ≤ 5.5 for (a), K=${k}`, value: fmt(s, 2), ok: s <= 5.5 });
+  const big = results[`5000/${k}`];
+  if (big) {
+    targets.push({ target: `peak RSS of (a) at N=5000, K=${k} < 1536 MiB`, value: `${fmt(big.a.maxRssMiB)} MiB`, ok: big.a.maxRssMiB < 1536 });
+    targets.push({ target: `audit alone at N=5000, K=${k} ≥ 20,000 objects/s`, value: fmt(big.audit.objectsPerSecond!), ok: big.audit.objectsPerSecond! >= 20000 });
+  }
+}
+lines.push('');
+for (const t of targets) lines.push(`${t.ok ? 'MET ' : 'MISS'}  ${t.target}: ${t.value}`);
 console.log(lines.join('\n'));
 fs.mkdirSync(path.dirname(out), { recursive: true });
-fs.writeFileSync(out, JSON.stringify({ runs, sizes, namespaceCounts, node: process.version, results, ratios, scaling }, null, 2) + '\n');
+fs.writeFileSync(out, JSON.stringify({ runs, sizes, namespaceCounts, node: process.version, results, ratios, scaling, targets }, null, 2) + '\n');
+if (targets.some((t) => !t.ok)) process.exitCode = 1;
 console.log(`\nwrote ${path.relative(root, out)}`);

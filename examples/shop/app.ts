@@ -5,8 +5,9 @@
  */
 import { App, AppProps, Chart, YamlOutputType } from 'cdk8s';
 import {
-  AppProtocol, BaselineAdmissionPolicy, Caller, EncryptedVolume, ExternalSecretReference, HealthCheck, ReachabilityCheck,
-  SecretStoreRef, SecurityAlerts, SecurityAudit, Mesh, MeshType, MtlsService, NetworkPeer, NetworkPort, SecureNamespace, VolumeBackup, VolumeEncryption, WorkloadKind,
+  AppProtocol, BaselineAdmissionPolicy, Caller, EncryptedVolume, ExternalSecretReference, HealthCheck, Mesh, MeshType, MtlsService,
+  NetworkPeer, NetworkPort, ReachabilityCheck, SecretStoreRef, SecureNamespace, SecurityAlerts, SecurityAudit, VolumeBackup,
+  VolumeEncryption, WorkloadKind,
 } from '../../src';
 
 /** The shop's namespaces, one chart each. */
