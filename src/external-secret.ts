@@ -2,7 +2,7 @@ import { ApiObject, Duration } from 'cdk8s';
 import { Construct, IConstruct } from 'constructs';
 import { LeastPrivilegeServiceAccount } from './least-privilege-service-account';
 import { SecretMountOptions } from './mtls-service';
-import { fail, show, validateDnsSubdomain } from './private/validation';
+import { fail, goDuration, show, validateDnsSubdomain } from './private/validation';
 import { SecureNamespace } from './secure-namespace';
 
 /** The kind of External Secrets Operator store an ExternalSecret reads from. */
@@ -167,22 +167,6 @@ export class ExternalSecretReference extends Construct {
   /** The refresh interval used when none is given. */
   public static readonly DEFAULT_REFRESH_INTERVAL = Duration.hours(1);
 
-  /**
-   * Renders a duration as a Go duration string (`1h`, `15m`, `1h30m`, `90s` → `1m30s`) in whole
-   * seconds; `undefined` when it is not a positive whole number of seconds.
-   * @internal
-   */
-  public static _goDuration(d: Duration): string | undefined {
-    const ms = d.toMilliseconds();
-    if (!Number.isFinite(ms) || ms <= 0 || ms % 1000 !== 0) return undefined;
-    let s = ms / 1000;
-    const h = Math.floor(s / 3600);
-    s -= h * 3600;
-    const m = Math.floor(s / 60);
-    s -= m * 60;
-    return `${h ? `${h}h` : ''}${m ? `${m}m` : ''}${s ? `${s}s` : ''}`;
-  }
-
   /** The name of the ExternalSecret. */
   public readonly name: string;
   /** The name of the Kubernetes Secret that the operator writes. */
@@ -204,7 +188,7 @@ export class ExternalSecretReference extends Construct {
     const store = props.store._render(this);
 
     const refresh = props.refreshInterval ?? ExternalSecretReference.DEFAULT_REFRESH_INTERVAL;
-    const refreshText = ExternalSecretReference._goDuration(refresh);
+    const refreshText = goDuration(refresh);
     const refreshSeconds = refresh.toMilliseconds() / 1000;
     if (refreshText === undefined || refreshSeconds < MIN_REFRESH_SECONDS || refreshSeconds > MAX_REFRESH_SECONDS) {
       fail(

@@ -8,7 +8,7 @@ import { acknowledgementAnnotation, RuleIds } from './private/acknowledge';
 import { EgressRuleJson, IngressRuleJson, PeerJson, PortJson } from './private/json';
 import { lazy } from './private/lazy';
 import { appSingleton } from './private/singleton';
-import { fail, makeClusterScoped, parseQuantity, show, validateDnsLabel, validateDnsSubdomain, validatePort, validateQuantity, validateReason } from './private/validation';
+import { fail, goDuration, makeClusterScoped, parseQuantity, show, validateDnsLabel, validateDnsSubdomain, validatePort, validateQuantity, validateReason } from './private/validation';
 import { SecureNamespace } from './secure-namespace';
 
 /** The application protocol of a service port (Service `appProtocol`, mesh protocol selection). */
@@ -738,14 +738,17 @@ export class MtlsService extends Construct implements ICaller {
       const path = props.metrics.path ?? '/metrics';
       if (!path.startsWith('/')) fail(this, `metrics.path ${show(path)} is not absolute`, 'give an absolute path such as "/metrics"');
       const interval = props.metrics.interval ?? Duration.seconds(30);
-      if (interval.toSeconds() < 5) fail(this, `metrics.interval ${show(goDuration(interval))} is shorter than 5s`, 'scrape at most every 5 seconds');
+      const intervalText = goDuration(interval);
+      if (intervalText === undefined || interval.toSeconds() < 5) {
+        fail(this, `metrics.interval ${show(intervalText ?? `${interval.toMilliseconds()}ms`)} is shorter than 5s or not whole seconds`, 'scrape at most every 5 seconds, in whole seconds');
+      }
       this.serviceMonitor = new ApiObject(this, 'ServiceMonitor', {
         apiVersion: 'monitoring.coreos.com/v1',
         kind: 'ServiceMonitor',
         metadata: { name, namespace: ns.name, labels },
         spec: {
           selector: { matchLabels: this.selectorLabels },
-          endpoints: [{ port: 'metrics', path, interval: goDuration(interval), ...meshResult.scrapeEndpoint }],
+          endpoints: [{ port: 'metrics', path, interval: intervalText, ...meshResult.scrapeEndpoint }],
         },
       });
       this.allowScraper(props.metrics.scraper ?? Caller.identity({
@@ -941,6 +944,13 @@ export class MtlsService extends Construct implements ICaller {
     validateDnsSubdomain(this, 'certificate issuer name', cert.issuer.name);
     const duration = cert.duration ?? Duration.hours(24);
     const renewBefore = cert.renewBefore ?? Duration.hours(8);
+    const durationText = goDuration(duration);
+    const renewText = goDuration(renewBefore);
+    for (const [what, d, text] of [['duration', duration, durationText], ['renewBefore', renewBefore, renewText]] as const) {
+      if (text === undefined) {
+        fail(this, `certificate ${what} of ${show(d.toMilliseconds())} ms is not a positive whole number of seconds`, 'use Duration.hours(), Duration.minutes() or Duration.seconds()');
+      }
+    }
     if (duration.toSeconds() < 3600) {
       fail(this, `certificate duration ${show(goDuration(duration))} is shorter than one hour`, 'cert-manager requires a duration of at least 1h');
     }
@@ -952,8 +962,8 @@ export class MtlsService extends Construct implements ICaller {
     if (cert.caBundleConfigMap !== undefined) validateDnsSubdomain(this, 'certificate.caBundleConfigMap', cert.caBundleConfigMap);
     return {
       issuerRef: { name: cert.issuer.name, kind: cert.issuer.kind, group: cert.issuer.group },
-      duration: goDuration(duration),
-      renewBefore: goDuration(renewBefore),
+      duration: durationText!,
+      renewBefore: renewText!,
       mountPath,
       caBundleConfigMap: cert.caBundleConfigMap,
     };
@@ -985,12 +995,4 @@ function peersOf(callers: Map<string, ICaller>): PeerJson[] {
       ...(labels && Object.keys(labels).length ? { podSelector: { matchLabels: { ...labels } } } : {}),
     };
   });
-}
-
-/** Renders a Duration as a Go duration string ("24h", "90m", "45s"). */
-function goDuration(d: Duration): string {
-  const s = d.toSeconds();
-  if (s % 3600 === 0) return `${s / 3600}h`;
-  if (s % 60 === 0) return `${s / 60}m`;
-  return `${s}s`;
 }

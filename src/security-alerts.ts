@@ -1,6 +1,6 @@
 import { ApiObject, Duration } from 'cdk8s';
 import { Construct } from 'constructs';
-import { fail, show, validateDnsLabel, validateDnsSubdomain } from './private/validation';
+import { fail, goDuration, show, validateDnsLabel, validateDnsSubdomain } from './private/validation';
 import { SecureNamespace } from './secure-namespace';
 
 /** A group of alerts of SecurityAlerts. */
@@ -112,14 +112,6 @@ interface AlertRule {
 
 const LABEL_NAME = /^[a-zA-Z_][a-zA-Z0-9_]*$/;
 
-/** A whole number of seconds as a Go / Prometheus duration (`4h`, `1h30m`, `90s` → `1m30s`). */
-function goDuration(seconds: number): string {
-  const h = Math.floor(seconds / 3600);
-  const m = Math.floor((seconds % 3600) / 60);
-  const s = seconds % 60;
-  return `${h ? `${h}h` : ''}${m ? `${m}m` : ''}${s || (!h && !m) ? `${s}s` : ''}`;
-}
-
 /**
  * Prometheus alerts that matter for this baseline: a `PrometheusRule` (`monitoring.coreos.com/v1`,
  * Prometheus Operator) with certificate alerts (cert-manager: expiring, renewal overdue, not
@@ -212,14 +204,14 @@ export class SecurityAlerts extends Construct {
                 `max by (namespace, name) (certmanager_certificate_expiration_timestamp_seconds${selector(cm)} > 0) - time() < ${expirySeconds}`,
                 '5m', critical,
                 'Certificate {{ $labels.namespace }}/{{ $labels.name }} expires in {{ $value | humanizeDuration }}',
-                `cert-manager has not renewed the certificate and it expires in less than ${goDuration(expirySeconds)}; when it does, mTLS between the workloads that use it fails.`,
+                `cert-manager has not renewed the certificate and it expires in less than ${goDuration(Duration.seconds(expirySeconds))}; when it does, mTLS between the workloads that use it fails.`,
               ),
               rule(
                 'CertificateRenewalOverdue',
                 `time() - max by (namespace, name) (certmanager_certificate_renewal_timestamp_seconds${selector(cm)} > 0) > ${graceSeconds}`,
                 '5m', warning,
                 'Certificate {{ $labels.namespace }}/{{ $labels.name }} is overdue for renewal',
-                `cert-manager should have renewed the certificate more than ${goDuration(graceSeconds)} ago; check the Certificate's events and its issuer.`,
+                `cert-manager should have renewed the certificate more than ${goDuration(Duration.seconds(graceSeconds))} ago; check the Certificate's events and its issuer.`,
               ),
               rule(
                 'CertificateNotReady',
@@ -305,7 +297,8 @@ export class SecurityAlerts extends Construct {
   private seconds(what: string, d: Duration, min: number, max: number): number {
     const ms = d.toMilliseconds();
     if (!Number.isFinite(ms) || ms % 1000 !== 0 || ms / 1000 < min || ms / 1000 > max) {
-      fail(this, `${what} ${show(ms % 1000 === 0 ? goDuration(ms / 1000) : `${ms}ms`)} is out of range`, `use a whole number of seconds from ${goDuration(min)} to ${goDuration(max)}`);
+      const value = ms > 0 && ms % 1000 === 0 ? goDuration(d) : `${ms}ms`;
+      fail(this, `${what} ${show(value)} is out of range`, `use a whole number of seconds from ${goDuration(Duration.seconds(min))} to ${goDuration(Duration.seconds(max))}`);
     }
     return ms / 1000;
   }

@@ -253,7 +253,7 @@ describe('MtlsService without a mesh (cert-manager)', () => {
     });
     const cert = find(synthAndValidate(chart), 'Certificate', 'api');
     expect(cert.spec.issuerRef).toEqual({ name: 'pca', kind: 'AWSPCAClusterIssuer', group: 'awspca.cert-manager.io' });
-    expect([cert.spec.duration, cert.spec.renewBefore]).toEqual(['72h', '90m']);
+    expect([cert.spec.duration, cert.spec.renewBefore]).toEqual(['72h', '1h30m']);
   });
 
   test('no issuer, renewBefore ≥ duration, and a certificate with a mesh are refused', () => {
@@ -449,7 +449,7 @@ describe('MtlsService metrics', () => {
     expectError({ image: 'ghcr.io/acme/api:1.2.3', port: 8080, metrics: { port: 8080 } },
       'test/shop/api: metrics.port 8080 is also a service port. Fix: serve metrics on a port of their own');
     expectError({ image: 'ghcr.io/acme/api:1.2.3', port: 8080, metrics: { port: 9090, interval: Duration.seconds(1) } },
-      'test/shop/api: metrics.interval "1s" is shorter than 5s');
+      'test/shop/api: metrics.interval "1s" is shorter than 5s or not whole seconds');
     const { ns } = setup();
     const api = new MtlsService(ns, 'api', { image: 'ghcr.io/acme/api:1.2.3', port: 8080 });
     expect(() => api.allowScraper(Caller.identity({ namespace: 'monitoring', serviceAccount: 'prometheus' })))

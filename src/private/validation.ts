@@ -1,5 +1,6 @@
-import { ApiObject } from 'cdk8s';
+import { ApiObject, Duration } from 'cdk8s';
 import { IConstruct } from 'constructs';
+import { MIN_REASON_LENGTH, reasonProblem } from '../audit/acknowledgement';
 
 /**
  * Every synth-time error of this library goes through here, so that it always names the
@@ -162,19 +163,15 @@ export function validateQuantity(scope: IConstruct, what: string, value: string,
   return n;
 }
 
-const TRIVIAL_REASONS = new Set(['todo', 'tbd', 'n/a', 'na', 'none', 'because', 'needed', 'required', 'test', 'testing', 'temp', 'temporary', 'ok', 'fine', 'yes', 'reason', 'wip', 'fixme', 'xxx']);
-
-/** The shortest reason accepted for an opt-out or acknowledgement. */
-export const MIN_REASON_LENGTH = 20;
 
 /**
  * Validates the reason given for an explicit opt-out or acknowledgement: it is written into the
  * output and the audit report, so it must say something.
  */
 export function validateReason(scope: IConstruct, what: string, reason: string | undefined): string {
+  // The audit reads these reasons back from the annotations: judge them by the audit's own rule.
   const r = (reason ?? '').trim();
-  const words = r.toLowerCase().replace(/[^a-z0-9/ ]/g, ' ').split(/\s+/).filter(Boolean);
-  if (r.length < MIN_REASON_LENGTH || words.length < 3 || TRIVIAL_REASONS.has(r.toLowerCase().replace(/[.!]+$/, ''))) {
+  if (reasonProblem(r) !== undefined) {
     fail(
       scope,
       `the reason for ${what} ${show(reason ?? '')} is empty or trivial`,
@@ -201,4 +198,19 @@ export function makeClusterScoped<T extends ApiObject>(obj: T): T {
 /** Sorts strings and removes duplicates, for deterministic output. */
 export function uniqueSorted(values: Iterable<string>): string[] {
   return [...new Set(values)].sort();
+}
+
+/**
+ * Renders a positive whole number of seconds as a Go / Prometheus duration (`24h`, `1h30m`,
+ * `90s` → `1m30s`), the format cert-manager, External Secrets and Prometheus read;
+ * `undefined` when `d` is not a positive whole number of seconds.
+ */
+export function goDuration(d: Duration): string | undefined {
+  const ms = d.toMilliseconds();
+  if (!Number.isFinite(ms) || ms <= 0 || ms % 1000 !== 0) return undefined;
+  const seconds = ms / 1000;
+  const h = Math.floor(seconds / 3600);
+  const m = Math.floor((seconds % 3600) / 60);
+  const sec = seconds % 60;
+  return `${h ? `${h}h` : ''}${m ? `${m}m` : ''}${sec ? `${sec}s` : ''}`;
 }
