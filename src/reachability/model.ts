@@ -4,6 +4,7 @@
  * manifests, IP ranges, the internet) — indexed by namespace and by label.
  */
 import { PortSet, Protocol, protocolOf } from './ports';
+import { CLUSTER_SCOPED_KINDS } from '../audit/rules/meta-cluster-scoped-namespace';
 import { cidrContains, parseCidr, ParsedCidr } from '../private/validation';
 
 /** A Kubernetes object as JSON. */
@@ -290,8 +291,8 @@ export function hasNamedPorts(rulePorts: any[] | undefined): boolean {
   return Array.isArray(rulePorts) && rulePorts.some((p) => p && p.port !== undefined && p.port !== null && !/^\d+$/.test(String(p.port)));
 }
 
-const CLUSTER_SCOPED = new Set(['Namespace', 'ClusterRole', 'ClusterRoleBinding', 'CustomResourceDefinition', 'PersistentVolume', 'StorageClass', 'PriorityClass',
-  'MutatingWebhookConfiguration', 'ValidatingWebhookConfiguration', 'ValidatingAdmissionPolicy', 'ValidatingAdmissionPolicyBinding', 'IngressClass', 'ClusterIssuer', 'CSIDriver', 'VolumeSnapshotClass', 'RuntimeClass']);
+/** Cluster-scoped kinds: the audit's table, by kind. */
+const CLUSTER_SCOPED = new Set(CLUSTER_SCOPED_KINDS.map((gk) => gk.split('|')[1]));
 
 function isClusterScoped(o: K8s): boolean {
   return CLUSTER_SCOPED.has(o.kind) && !o.metadata?.namespace;

@@ -22,6 +22,8 @@ export const CLUSTER_SCOPED_KINDS = [
   'resource.k8s.io|DeviceClass',
   'cert-manager.io|ClusterIssuer',
   'gateway.networking.k8s.io|GatewayClass',
+  'snapshot.storage.k8s.io|VolumeSnapshotClass', 'snapshot.storage.k8s.io|VolumeSnapshotContent',
+  'external-secrets.io|ClusterSecretStore', 'external-secrets.io|ClusterExternalSecret',
 ];
 
 /** Cluster-scoped objects must not carry a namespace. */
