@@ -6,6 +6,7 @@ import { formatFinding, summaryLine, writeReports } from './report';
 import { RuleIds } from './rule-ids';
 import { ALL_RULES } from './rules';
 import { AuditOptions, AuditResult, RuleInfo } from './types';
+import { isRevalidationDuringAppSynth } from '../private/synth';
 
 /**
  * Properties of `SecurityAudit.of()`.
@@ -41,22 +42,6 @@ const NOT_ACKNOWLEDGEABLE = new Set<string>([RuleIds.ACK_INVALID, RuleIds.ACK_UN
 
 function pathOf(scope: IConstruct): string {
   return scope.node.path || '<root>';
-}
-
-/**
- * `App.synth()` and `App.synthYaml()` validate the whole app first and then once more per chart
- * (through `Chart.toJson()` -> `App._synthChart()`). The first validation already audited every
- * object and nothing changes in between, so the per-chart repeats are skipped: otherwise synth
- * would cost O(charts x objects) and print the summary once per chart.
- */
-function isRevalidationDuringAppSynth(): boolean {
-  const limit = Error.stackTraceLimit;
-  Error.stackTraceLimit = 100;
-  const stack = new Error().stack ?? '';
-  Error.stackTraceLimit = limit;
-  // Frames point at cdk8s/lib/app.js, or at cdk8s/src/app.ts when source maps are applied.
-  return /_synthChart \(.*cdk8s[\\/](?:lib|src)[\\/]app\.[jt]s/.test(stack)
-    && /\.synth(?:Yaml)? \(.*cdk8s[\\/](?:lib|src)[\\/]app\.[jt]s/.test(stack);
 }
 
 function acknowledgementsOf(c: IConstruct): ConstructAcknowledgement[] {

@@ -3,6 +3,7 @@ import * as path from 'path';
 import { App } from 'cdk8s';
 import { Construct } from 'constructs';
 import { Reachability, ReachabilityOptions, ReachabilityResult } from './analyzer';
+import { isRevalidationDuringAppSynth } from '../private/synth';
 
 /** Props of a ReachabilityCheck. */
 export interface ReachabilityCheckProps extends ReachabilityOptions {
@@ -45,6 +46,7 @@ export class ReachabilityCheck extends Construct {
     super(scope, id);
     this.node.addValidation({
       validate: () => {
+        if (isRevalidationDuringAppSynth()) return [];
         const result = Reachability.analyze(this.node.root, props);
         this.result = result;
         if (props.writeReports ?? true) {
