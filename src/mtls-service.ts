@@ -5,7 +5,7 @@ import { Mesh, MeshType } from './mesh';
 import { CallerIdentity, WorkloadCertificate, WorkloadPort } from './mesh/types';
 import { PodHardening } from './pod-hardening';
 import { acknowledgementAnnotation, RuleIds } from './private/acknowledge';
-import { EgressRuleJson, IngressRuleJson, PeerJson, PortJson } from './private/json';
+import { EgressRuleJson, IngressRuleJson, PeerJson, PortJson, podsPeer } from './private/json';
 import { lazy } from './private/lazy';
 import { appSingleton } from './private/singleton';
 import { fail, goDuration, makeClusterScoped, parseQuantity, show, validateDnsLabel, validateDnsSubdomain, validatePort, validateQuantity, validateReason } from './private/validation';
@@ -827,10 +827,7 @@ export class MtlsService extends Construct implements ICaller {
     const key = `${callee.namespaceName}/${callee.name}`;
     if (this.egress.has(key)) return;
     this.egress.set(key, {
-      to: [{
-        namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': callee.namespaceName } },
-        podSelector: { matchLabels: { ...callee.selectorLabels } },
-      }],
+      to: [podsPeer(callee.namespaceName, callee.selectorLabels)],
       ports: callee._inboundPorts(),
     });
   }
@@ -989,10 +986,6 @@ function identities(callers: Map<string, ICaller>): CallerIdentity[] {
 function peersOf(callers: Map<string, ICaller>): PeerJson[] {
   return [...callers.keys()].sort().map((key) => {
     const c = callers.get(key)!;
-    const labels = c.callerPodLabels;
-    return {
-      namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': c.callerNamespace } },
-      ...(labels && Object.keys(labels).length ? { podSelector: { matchLabels: { ...labels } } } : {}),
-    };
+    return podsPeer(c.callerNamespace, c.callerPodLabels);
   });
 }

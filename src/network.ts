@@ -1,5 +1,5 @@
 import { IConstruct } from 'constructs';
-import { PeerJson, PortJson } from './private/json';
+import { PeerJson, PortJson, podsPeer } from './private/json';
 import { cidrContains, fail, parseCidr, show, validateCidr, validateDnsLabel, validatePort } from './private/validation';
 
 /** Transport protocol of a network port. */
@@ -123,16 +123,13 @@ export class NetworkPeer {
     switch (this.type) {
       case 'namespace':
         validateDnsLabel(scope, `${what} namespace`, this.value);
-        return { namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': this.value } } };
+        return podsPeer(this.value);
       case 'pods':
         validateDnsLabel(scope, `${what} namespace`, this.value);
         if (!this.labels || Object.keys(this.labels).length === 0) {
           fail(scope, `${what} pod peer in namespace ${show(this.value)} has no labels`, 'give at least one pod label, or use NetworkPeer.namespace() to mean every pod');
         }
-        return {
-          namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': this.value } },
-          podSelector: { matchLabels: { ...this.labels } },
-        };
+        return podsPeer(this.value, this.labels);
       default: {
         const cidr = validateCidr(scope, what, this.value);
         const parsed = parseCidr(cidr)!;

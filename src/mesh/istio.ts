@@ -1,7 +1,7 @@
 import { ApiObject } from 'cdk8s';
 import { IConstruct } from 'constructs';
 import { MeshImplementation, NamespaceMeshContext, WorkloadMeshContext, WorkloadMeshResult } from './types';
-import { EgressRuleJson, IngressRuleJson, PortJson } from '../private/json';
+import { EgressRuleJson, IngressRuleJson, PortJson, podsPeer } from '../private/json';
 import { lazy } from '../private/lazy';
 import { fail, show, validateDnsLabel } from '../private/validation';
 
@@ -75,10 +75,7 @@ export class IstioMesh implements MeshImplementation {
   public controlPlaneEgress(): EgressRuleJson[] {
     if (this.settings.ambient) return [];
     return [{
-      to: [{
-        namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': this.settings.controlPlaneNamespace } },
-        podSelector: { matchLabels: { app: 'istiod' } },
-      }],
+      to: [podsPeer(this.settings.controlPlaneNamespace, { app: 'istiod' })],
       ports: [{ protocol: 'TCP', port: 15012 }],
     }];
   }

@@ -2,7 +2,7 @@ import { ApiObject } from 'cdk8s';
 import { IConstruct } from 'constructs';
 import { MeshImplementation, NamespaceMeshContext, WorkloadMeshContext, WorkloadMeshResult } from './types';
 import { AuthorizationPolicy, Server } from '../imports/linkerd';
-import { EgressRuleJson, IngressRuleJson, PortJson } from '../private/json';
+import { EgressRuleJson, IngressRuleJson, PortJson, podsPeer } from '../private/json';
 import { lazy } from '../private/lazy';
 import { validateDnsLabel } from '../private/validation';
 
@@ -62,14 +62,14 @@ export class LinkerdMesh implements MeshImplementation {
   }
 
   public controlPlaneEgress(): EgressRuleJson[] {
-    const ns = { matchLabels: { 'kubernetes.io/metadata.name': this.settings.controlPlaneNamespace } };
+    const ns = this.settings.controlPlaneNamespace;
     return [
       {
-        to: [{ namespaceSelector: ns, podSelector: { matchLabels: { 'linkerd.io/control-plane-component': 'identity' } } }],
+        to: [podsPeer(ns, { 'linkerd.io/control-plane-component': 'identity' })],
         ports: [{ protocol: 'TCP', port: 8080 }],
       },
       {
-        to: [{ namespaceSelector: ns, podSelector: { matchLabels: { 'linkerd.io/control-plane-component': 'destination' } } }],
+        to: [podsPeer(ns, { 'linkerd.io/control-plane-component': 'destination' })],
         ports: [{ protocol: 'TCP', port: 8086 }, { protocol: 'TCP', port: 8090 }],
       },
     ];

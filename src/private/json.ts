@@ -19,6 +19,17 @@ export interface PeerJson {
   readonly ipBlock?: { cidr: string; except?: string[] };
 }
 
+/**
+ * The NetworkPolicy peer for the pods of `namespace` that carry all of `podLabels` (every pod of
+ * the namespace when there are none). The one selector builder every policy of this library uses.
+ */
+export function podsPeer(namespace: string, podLabels?: Record<string, string>): PeerJson {
+  return {
+    namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': namespace } },
+    ...(podLabels && Object.keys(podLabels).length > 0 ? { podSelector: { matchLabels: { ...podLabels } } } : {}),
+  };
+}
+
 /** Rendered NetworkPolicy ingress rule. */
 export interface IngressRuleJson {
   readonly from?: PeerJson[];
