@@ -1,0 +1,189 @@
+/**
+ * Internal: the one object model every analyzer (audit, reachability, CLI, cdk8s-cli plugin) reads
+ * manifests through, so that they all see the same objects the API server would:
+ *
+ * - `kind: List` and typed lists (`PodList`, `NamespaceList`, ...) are expanded into their items, as
+ *   kubectl does; items of a typed list take the list's apiVersion and the kind without `List` when
+ *   they carry none (the API server writes typed lists that way: see apimachinery's
+ *   `UnstructuredList.UnmarshalJSON`).
+ * - Objects are identified by group, kind, namespace and name; a later object with the same
+ *   identity replaces an earlier one (`kubectl apply` of both leaves the later one), so duplicates
+ *   are reported.
+ * - Pod specs are found by shape wherever they sit in an object (custom resources embed them in
+ *   many places), not only at the places built-in workloads keep them.
+ */
+
+export type Json = { [key: string]: any };
+
+export function isRecord(x: unknown): x is Json {
+  return x !== null && typeof x === 'object' && !Array.isArray(x);
+}
+
+/** API group of an apiVersion ('' for core). */
+export function groupOf(apiVersion: unknown): string {
+  if (typeof apiVersion !== 'string') return '';
+  const i = apiVersion.indexOf('/');
+  return i < 0 ? '' : apiVersion.slice(0, i);
+}
+
+/** Whether a manifest is a list kubectl expands (`kind: List` or `*List` with `items`). */
+export function isList(m: unknown): m is Json {
+  return isRecord(m) && typeof m.kind === 'string' && m.kind.endsWith('List') && Array.isArray(m.items);
+}
+
+/** One item of an expanded list, with where it came from. */
+export interface ListItem {
+  readonly manifest: any;
+  /** Index path inside nested lists, e.g. [3] or [0, 2]; empty for a top-level object. */
+  readonly itemPath: number[];
+}
+
+/**
+ * Expands Lists (recursively) into their items. Items of typed lists that lack apiVersion/kind get
+ * the list's apiVersion and the list kind minus `List`. Items are copied only when they need
+ * that completion.
+ */
+export function expandLists(manifest: any, itemPath: number[] = [], depth = 0): ListItem[] {
+  if (!isList(manifest) || depth > 16) return [{ manifest, itemPath }];
+  const listKind: string = manifest.kind;
+  const itemKind = listKind === 'List' ? undefined : listKind.slice(0, -'List'.length);
+  const out: ListItem[] = [];
+  manifest.items.forEach((item: any, i: number) => {
+    let m = item;
+    if (itemKind !== undefined && isRecord(item) && (typeof item.kind !== 'string' || item.kind === '' || typeof item.apiVersion !== 'string' || item.apiVersion === '')) {
+      m = {
+        ...item,
+        apiVersion: typeof item.apiVersion === 'string' && item.apiVersion !== '' ? item.apiVersion : manifest.apiVersion,
+        kind: typeof item.kind === 'string' && item.kind !== '' ? item.kind : itemKind,
+      };
+    }
+    out.push(...expandLists(m, [...itemPath, i], depth + 1));
+  });
+  return out;
+}
+
+/** `items[3]` / `items[0].items[2]` for an item path. */
+export function itemPathText(itemPath: readonly number[]): string {
+  return itemPath.map((i) => `items[${i}]`).join('.');
+}
+
+/** The identity `kubectl apply` keys an object by: group, kind, namespace ('' if unset), name. */
+export function identityKey(m: any): string | undefined {
+  if (!isRecord(m) || typeof m.kind !== 'string' || !isRecord(m.metadata) || typeof m.metadata.name !== 'string') return undefined;
+  const ns = typeof m.metadata.namespace === 'string' ? m.metadata.namespace : '';
+  return `${groupOf(m.apiVersion)}|${m.kind}|${ns}|${m.metadata.name}`;
+}
+
+/** `Kind namespace/name` (or `Kind name`) for messages. */
+export function describeManifest(m: any): string {
+  const kind = isRecord(m) && typeof m.kind === 'string' ? m.kind : '<no kind>';
+  const md = isRecord(m) && isRecord(m.metadata) ? m.metadata : {};
+  const name = typeof md.name === 'string' ? md.name : '<no name>';
+  return typeof md.namespace === 'string' && md.namespace !== '' ? `${kind} ${md.namespace}/${name}` : `${kind} ${name}`;
+}
+
+/** Two or more objects with one identity; `indexes` in input order (the last one wins in a cluster). */
+export interface DuplicateGroup {
+  readonly key: string;
+  readonly indexes: number[];
+}
+
+/** Groups of objects that share an identity (kubectl keeps only the last of each). */
+export function findDuplicates(manifests: readonly any[]): DuplicateGroup[] {
+  const seen = new Map<string, number[]>();
+  manifests.forEach((m, i) => {
+    const key = identityKey(m);
+    if (key === undefined) return;
+    const list = seen.get(key);
+    if (list) list.push(i);
+    else seen.set(key, [i]);
+  });
+  return [...seen.entries()].filter(([, v]) => v.length > 1).map(([key, indexes]) => ({ key, indexes }));
+}
+
+/**
+ * The objects a cluster ends up with: for each identity only the last object (kubectl applies in
+ * order), in the position of that last object. Objects without an identity are kept.
+ */
+export function effectiveObjects<T>(items: readonly T[], manifestOf: (t: T) => any): T[] {
+  const last = new Map<string, number>();
+  items.forEach((t, i) => {
+    const key = identityKey(manifestOf(t));
+    if (key !== undefined) last.set(key, i);
+  });
+  return items.filter((t, i) => {
+    const key = identityKey(manifestOf(t));
+    return key === undefined || last.get(key) === i;
+  });
+}
+
+// --- pod specs by shape ------------------------------------------------------------------------
+
+/** A pod spec found in an object. */
+export interface PodSpecLocation {
+  /** The pod spec (has a `containers` array). */
+  readonly spec: Json;
+  /** Path segments from the object root to the spec, e.g. ['spec', 'template', 'spec']. */
+  readonly path: ReadonlyArray<string | number>;
+  /** The pod metadata: the object's for a Pod, the template's (sibling `metadata`) otherwise. */
+  readonly metadata: Json;
+}
+
+/** API groups whose objects hold pod *patterns* (policies about pods), not pods. */
+const POLICY_GROUPS = new Set(['kyverno.io', 'templates.gatekeeper.sh', 'constraints.gatekeeper.sh', 'mutations.gatekeeper.sh', 'admissionregistration.k8s.io']);
+
+function looksLikeContainer(c: unknown): boolean {
+  return isRecord(c) && (typeof c.image === 'string' || typeof c.name === 'string');
+}
+
+/** Whether a map is a pod spec: a `containers` array of container-shaped maps. */
+export function isPodSpecShape(x: unknown): x is Json {
+  return isRecord(x) && Array.isArray(x.containers) && x.containers.length > 0 && x.containers.some(looksLikeContainer);
+}
+
+/** Renders path segments as `spec.template.spec` / `spec.templates[0].spec`. */
+export function pathText(path: ReadonlyArray<string | number>): string {
+  let out = '';
+  for (const p of path) {
+    if (typeof p === 'number') out += `[${p}]`;
+    else if (/^[A-Za-z_$][\w$-]*$/.test(p)) out += out === '' ? p : `.${p}`;
+    else out += `[${JSON.stringify(p)}]`;
+  }
+  return out;
+}
+
+const MAX_DEPTH = 24;
+
+/**
+ * Every pod spec inside an object, found by shape (a map with a `containers` array of containers),
+ * wherever it sits: `spec` of a Pod, `spec.template.spec` of workloads,
+ * `spec.jobTemplate.spec.template.spec` of CronJobs, `spec.jobTargetRef.template.spec` of KEDA
+ * ScaledJobs, and any other custom resource. Policy objects (Kyverno, Gatekeeper, admission
+ * policies) hold patterns, not pods, and are skipped. `metadata` and `status` of the object itself
+ * are not searched.
+ */
+export function findPodSpecs(m: any): PodSpecLocation[] {
+  if (!isRecord(m) || POLICY_GROUPS.has(groupOf(m.apiVersion))) return [];
+  const out: PodSpecLocation[] = [];
+  const rootMetadata = isRecord(m.metadata) ? m.metadata : {};
+  const visit = (node: unknown, path: Array<string | number>, parent: Json | undefined, depth: number): void => {
+    if (depth > MAX_DEPTH) return;
+    if (Array.isArray(node)) {
+      node.forEach((v, i) => visit(v, [...path, i], undefined, depth + 1));
+      return;
+    }
+    if (!isRecord(node)) return;
+    if (isPodSpecShape(node)) {
+      // A Pod's own spec takes the object's metadata; a template's spec its sibling metadata.
+      const metadata = path.length === 1 ? rootMetadata : parent && isRecord(parent.metadata) ? parent.metadata : {};
+      out.push({ spec: node, path, metadata });
+      return;
+    }
+    for (const key of Object.keys(node)) {
+      if (depth === 0 && (key === 'metadata' || key === 'status' || key === 'apiVersion' || key === 'kind')) continue;
+      visit(node[key], [...path, key], node, depth + 1);
+    }
+  };
+  visit(m, [], undefined, 0);
+  return out;
+}
