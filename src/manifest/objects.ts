@@ -12,6 +12,7 @@
  * - Pod specs are found by shape wherever they sit in an object (custom resources embed them in
  *   many places), not only at the places built-in workloads keep them.
  */
+import { CLUSTER_SCOPED_KINDS } from './cluster-scoped';
 
 export type Json = { [key: string]: any };
 
@@ -67,11 +68,22 @@ export function itemPathText(itemPath: readonly number[]): string {
   return itemPath.map((i) => `items[${i}]`).join('.');
 }
 
-/** The identity `kubectl apply` keys an object by: group, kind, namespace ('' if unset), name. */
+const CLUSTER_SCOPED = new Set(CLUSTER_SCOPED_KINDS);
+
+/**
+ * The identity `kubectl apply` keys an object by: group, kind, namespace and name. Cluster-scoped
+ * kinds have no namespace (the API server ignores one written on them); a namespaced object
+ * without a namespace is keyed by '' (it lands in whatever namespace it is applied to).
+ */
 export function identityKey(m: any): string | undefined {
   if (!isRecord(m) || typeof m.kind !== 'string' || !isRecord(m.metadata) || typeof m.metadata.name !== 'string') return undefined;
-  const ns = typeof m.metadata.namespace === 'string' ? m.metadata.namespace : '';
-  return `${groupOf(m.apiVersion)}|${m.kind}|${ns}|${m.metadata.name}`;
+  return identityKeyOf(groupOf(m.apiVersion), m.kind, m.metadata.namespace, m.metadata.name);
+}
+
+/** `identityKey` from parts. */
+export function identityKeyOf(group: string, kind: string, namespace: unknown, name: string): string {
+  const ns = typeof namespace === 'string' && !CLUSTER_SCOPED.has(`${group}|${kind}`) ? namespace : '';
+  return `${group}|${kind}|${ns}|${name}`;
 }
 
 /** `Kind namespace/name` (or `Kind name`) for messages. */
