@@ -3,6 +3,7 @@ import { ApiObject } from 'cdk8s';
 import { Construct } from 'constructs';
 import type { IClaimVolume } from './mtls-service';
 import { acknowledgementAnnotation, RuleIds } from './private/acknowledge';
+import { registerAppChecks } from './private/app-checks';
 import { appSingleton } from './private/singleton';
 import { fail, makeClusterScoped, show, validateDnsSubdomain, validateQuantity } from './private/validation';
 import { SecureNamespace } from './secure-namespace';
@@ -108,6 +109,7 @@ export class EncryptedVolume extends Construct implements IClaimVolume {
 
   constructor(scope: Construct, id: string, props: EncryptedVolumeProps) {
     super(scope, id);
+    registerAppChecks(this);
     const ns = props.namespace ?? SecureNamespace.of(this);
     this.namespaceName = ns.name;
     this.claimName = validateDnsSubdomain(this, 'claim name', props.name);

@@ -2,6 +2,7 @@ import { ApiObject, Duration } from 'cdk8s';
 import { Construct, IConstruct } from 'constructs';
 import { LeastPrivilegeServiceAccount } from './least-privilege-service-account';
 import { SecretMountOptions } from './mtls-service';
+import { registerAppChecks } from './private/app-checks';
 import { fail, goDuration, show, validateDnsSubdomain } from './private/validation';
 import { SecureNamespace } from './secure-namespace';
 
@@ -178,6 +179,7 @@ export class ExternalSecretReference extends Construct {
 
   constructor(scope: Construct, id: string, props: ExternalSecretReferenceProps) {
     super(scope, id);
+    registerAppChecks(this);
     const ns = SecureNamespace.of(this);
     this.namespaceName = ns.name;
     this.name = validateDnsSubdomain(this, 'name', props.name);

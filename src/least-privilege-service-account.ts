@@ -1,6 +1,7 @@
 import { ApiObject } from 'cdk8s';
 import { Construct, IConstruct } from 'constructs';
 import { acknowledgementAnnotation, RuleIds } from './private/acknowledge';
+import { registerAppChecks } from './private/app-checks';
 import { lazy } from './private/lazy';
 import { fail, makeClusterScoped, show, validateDnsLabel, validateDnsSubdomain, validateReason } from './private/validation';
 import { SecureNamespace } from './secure-namespace';
@@ -449,6 +450,7 @@ export class LeastPrivilegeServiceAccount extends Construct {
 
   constructor(scope: Construct, id: string, props: LeastPrivilegeServiceAccountProps = {}) {
     super(scope, id);
+    registerAppChecks(this);
     const namespace = props.namespace ?? SecureNamespace.of(this);
     this.namespaceName = namespace.name;
 

@@ -5,6 +5,7 @@ import { Mesh, MeshType } from './mesh';
 import { CallerIdentity, WorkloadCertificate, WorkloadPort } from './mesh/types';
 import { PodHardening } from './pod-hardening';
 import { acknowledgementAnnotation, RuleIds } from './private/acknowledge';
+import { registerAppChecks } from './private/app-checks';
 import { EgressRuleJson, IngressRuleJson, PeerJson, PortJson, podsPeer } from './private/json';
 import { lazy } from './private/lazy';
 import { appSingleton } from './private/singleton';
@@ -512,6 +513,7 @@ export class MtlsService extends Construct implements ICaller {
 
   constructor(scope: Construct, id: string, props: MtlsServiceProps) {
     super(scope, id);
+    registerAppChecks(this);
     const ns = SecureNamespace.of(this);
     this.secureNamespace = ns;
     this.namespaceName = ns.name;

@@ -1,6 +1,7 @@
 import { ApiObject } from 'cdk8s';
 import { Construct } from 'constructs';
 import { SecretMountOptions } from './mtls-service';
+import { registerAppChecks } from './private/app-checks';
 import { fail, show, validateDnsSubdomain } from './private/validation';
 import { SecureNamespace } from './secure-namespace';
 
@@ -71,6 +72,7 @@ export class SealedSecretReference extends Construct {
 
   constructor(scope: Construct, id: string, props: SealedSecretReferenceProps) {
     super(scope, id);
+    registerAppChecks(this);
     this.namespaceName = SecureNamespace.of(this).name;
     this.name = validateDnsSubdomain(this, 'name', props.name);
     this.secretName = this.name;

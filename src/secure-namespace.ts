@@ -3,6 +3,7 @@ import { Construct, IConstruct } from 'constructs';
 import { Mesh } from './mesh';
 import { DnsPolicy, NetworkPeer, NetworkPort } from './network';
 import { acknowledgementAnnotation, RuleIds } from './private/acknowledge';
+import { registerAppChecks } from './private/app-checks';
 import { EgressRuleJson, IngressRuleJson } from './private/json';
 import { lazy } from './private/lazy';
 import { fail, makeClusterScoped, parseQuantity, show, validateDnsLabel, validateDnsSubdomain, validateQuantity, validateReason } from './private/validation';
@@ -244,6 +245,7 @@ export class SecureNamespace extends Construct {
 
   constructor(scope: Construct, id: string, props: SecureNamespaceProps) {
     super(scope, id);
+    registerAppChecks(this);
     const name = validateDnsLabel(this, 'namespace name', props.name);
     if (RESERVED_NAMESPACES.includes(name)) {
       fail(this, `namespace name ${show(name)} is reserved`, `choose your own namespace; ${RESERVED_NAMESPACES.join(', ')} are managed by Kubernetes and cannot be locked down by this library`);

@@ -1,5 +1,6 @@
 import { ApiObject, Duration } from 'cdk8s';
 import { Construct } from 'constructs';
+import { registerAppChecks } from './private/app-checks';
 import { fail, goDuration, show, validateDnsLabel, validateDnsSubdomain } from './private/validation';
 import { SecureNamespace } from './secure-namespace';
 
@@ -135,6 +136,7 @@ export class SecurityAlerts extends Construct {
 
   constructor(scope: Construct, id: string, props: SecurityAlertsProps = {}) {
     super(scope, id);
+    registerAppChecks(this);
     const name = validateDnsSubdomain(this, 'name', props.name ?? 'security-baseline-alerts');
     const namespace = props.namespace ?? SecureNamespace.tryOf(this)?.name;
     if (namespace === undefined) {

@@ -6,6 +6,7 @@ import { formatFinding, summaryLine, writeReports } from './report';
 import { RuleIds } from './rule-ids';
 import { ALL_RULES } from './rules';
 import { AuditOptions, AuditResult, RuleInfo } from './types';
+import { registerAppChecks } from '../private/app-checks';
 import { isRevalidationDuringAppSynth } from '../private/synth';
 
 /**
@@ -127,6 +128,7 @@ export class SecurityAudit extends Construct {
     this.scope = scope;
     this.props = props;
     scope.node.addValidation({ validate: () => this.validateScope() });
+    registerAppChecks(scope);
   }
 
   /**

@@ -3,6 +3,7 @@ import * as path from 'path';
 import { App } from 'cdk8s';
 import { Construct } from 'constructs';
 import { Reachability, ReachabilityOptions, ReachabilityResult } from './analyzer';
+import { registerAppChecks } from '../private/app-checks';
 import { isRevalidationDuringAppSynth } from '../private/synth';
 
 /** Props of a ReachabilityCheck. */
@@ -44,6 +45,7 @@ export class ReachabilityCheck extends Construct {
 
   constructor(scope: Construct, id: string, props: ReachabilityCheckProps = {}) {
     super(scope, id);
+    registerAppChecks(this);
     this.node.addValidation({
       validate: () => {
         if (isRevalidationDuringAppSynth()) return [];
