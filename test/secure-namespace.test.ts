@@ -279,6 +279,21 @@ describe('SecureNamespace network helpers', () => {
     expect(() => ns.allowEgressTo(NetworkPeer.cidr('10.0.0.0/8', { except: ['192.168.0.0/16'] }), [NetworkPort.tcp(443)]))
       .toThrow('test/ns: allowEgressTo(cidr 10.0.0.0/8) except "192.168.0.0/16" is not inside "10.0.0.0/8". Fix: list only ranges inside the CIDR');
   });
+
+  test('other spellings of the metadata endpoint are refused: IPv4-mapped IPv6, host bits set, leading zeros', () => {
+    const ns = new SecureNamespace(Testing.chart(), 'ns', { name: 'shop' });
+    const egress = (cidr: string) => () => ns.allowEgressTo(NetworkPeer.cidr(cidr), [NetworkPort.tcp(80)]);
+    expect(egress('::ffff:a9fe:a9fe/128')).toThrow(
+      'test/ns: allowEgressTo(cidr ::ffff:a9fe:a9fe/128) "::ffff:a9fe:a9fe/128" is an IPv4-mapped IPv6 range (the IPv4 range in disguise, which Kubernetes is deprecating). Fix: write the IPv4 form',
+    );
+    expect(egress('::ffff:169.254.169.254/128')).toThrow(/is not a valid CIDR|IPv4-mapped/);
+    expect(egress('::ffff:0:0/96')).toThrow('is an IPv4-mapped IPv6 range');
+    expect(egress('169.254.169.254/16')).toThrow(
+      'test/ns: allowEgressTo(cidr 169.254.169.254/16) "169.254.169.254/16" has bits set after its prefix length. Fix: write the network address of the range',
+    );
+    expect(egress('169.254.169.0254/32')).toThrow('is not a valid CIDR');
+    expect(egress('fd00:ec2:0::254/128')).toThrow('is the cloud metadata endpoint');
+  });
 });
 
 describe('SecureNamespace bad input', () => {

@@ -54,8 +54,18 @@ export function validatePort(scope: IConstruct, what: string, value: number): nu
 
 /** Validates an IPv4 or IPv6 CIDR and returns it normalised to lowercase. */
 export function validateCidr(scope: IConstruct, what: string, value: string): string {
-  if (parseCidr(value) === undefined) {
+  const parsed = parseCidr(value);
+  if (parsed === undefined) {
     fail(scope, `${what} ${show(value)} is not a valid CIDR`, 'write an IPv4 or IPv6 network with a prefix length, e.g. "10.0.0.0/16" or "fd00::/8"');
+  }
+  // Values Kubernetes accepts today but reads ambiguously (KEP-4858, "IP/CIDR validation
+  // improvements"): an IPv4-mapped IPv6 range is the IPv4 range to some CNIs and not to others,
+  // and a CIDR with host bits set means the network to some consumers and one address to others.
+  if (isIpv4Mapped(parsed)) {
+    fail(scope, `${what} ${show(value)} is an IPv4-mapped IPv6 range (the IPv4 range in disguise, which Kubernetes is deprecating)`, 'write the IPv4 form, e.g. "169.254.0.0/16" instead of "::ffff:a9fe:0/112"');
+  }
+  if (hasHostBits(parsed)) {
+    fail(scope, `${what} ${show(value)} has bits set after its prefix length`, 'write the network address of the range (e.g. "10.0.0.0/8", not "10.1.2.3/8"), or /32 (/128) for one address');
   }
   return value.toLowerCase();
 }
@@ -117,6 +127,16 @@ export function cidrContains(outer: ParsedCidr, inner: ParsedCidr): boolean {
   if (outer.bits !== inner.bits || inner.prefix < outer.prefix) return false;
   const shift = BigInt(outer.bits - outer.prefix);
   return outer.address >> shift === inner.address >> shift;
+}
+
+/** Whether a CIDR is written as an IPv4-mapped IPv6 range (inside `::ffff:0:0/96`). */
+export function isIpv4Mapped(c: ParsedCidr): boolean {
+  return c.bits === 128 && c.prefix >= 96 && c.address >> 32n === 0xffffn;
+}
+
+/** Whether a CIDR has bits set after its prefix length (`10.1.2.3/8`). */
+export function hasHostBits(c: ParsedCidr): boolean {
+  return (c.address & ((1n << BigInt(c.bits - c.prefix)) - 1n)) !== 0n;
 }
 
 /* eslint-enable no-bitwise */
