@@ -3,6 +3,7 @@
  * O(objects); rules look objects up by kind / namespace instead of scanning all pairs.
  */
 import { AuditOptions } from './types';
+import { PodSpecLocation, findDuplicates, findPodSpecs, pathText } from '../manifest/objects';
 
 /** One Kubernetes object under audit. */
 export interface K8sObject {
@@ -21,6 +22,8 @@ export interface K8sObject {
   readonly annotations: { [key: string]: string };
   readonly constructPath?: string;
   readonly file?: string;
+  /** Where the object was read from, for messages: `construct "app/web"`, `x.yaml document 2 items[0]`, `input 3`. */
+  readonly location: string;
 }
 
 export type ContainerType = 'containers' | 'initContainers' | 'ephemeralContainers';
@@ -36,12 +39,18 @@ export interface ContainerView {
   readonly label: string;
 }
 
-/** A pod spec found in a workload (Pod, Deployment, ..., CronJob, or any `spec.template` CRD). */
+/**
+ * A pod spec found in an object (Pod, Deployment, ..., CronJob, or a custom resource that embeds a
+ * pod spec anywhere, e.g. a KEDA ScaledJob's `spec.jobTargetRef.template.spec`). One object may hold
+ * several pod specs: one PodView each.
+ */
 export interface PodView {
   readonly obj: K8sObject;
   readonly spec: any;
   /** Dotted path of the pod spec, e.g. `spec.template.spec`. */
   readonly specPath: string;
+  /** Dotted path of the pod metadata, e.g. `spec.template.metadata` (`metadata` for a Pod). */
+  readonly metadataPath: string;
   /** Pod metadata (template metadata for workloads). */
   readonly metadata: any;
   readonly labels: { [key: string]: string };
@@ -87,63 +96,49 @@ const CONTAINER_LABEL: Record<ContainerType, string> = {
   ephemeralContainers: 'ephemeral container',
 };
 
-/** Where the pod spec of each known workload kind lives. */
-const WORKLOADS: { [key: string]: string[] } = {
-  '|Pod': [],
-  '|ReplicationController': ['spec', 'template'],
-  '|PodTemplate': ['template'],
-  'apps|Deployment': ['spec', 'template'],
-  'apps|StatefulSet': ['spec', 'template'],
-  'apps|DaemonSet': ['spec', 'template'],
-  'apps|ReplicaSet': ['spec', 'template'],
-  'batch|Job': ['spec', 'template'],
-  'batch|CronJob': ['spec', 'jobTemplate', 'spec', 'template'],
-};
+/** Path segments under which a pod template is a Job's: its pods run to completion. */
+const JOB_TEMPLATE_KEYS = new Set(['jobTemplate', 'jobTargetRef']);
 
-function podView(obj: K8sObject): PodView | undefined {
+/** Every pod spec of an object, found by shape (see `findPodSpecs`). */
+function podViews(obj: K8sObject): PodView[] {
+  const found: PodSpecLocation[] = findPodSpecs(obj.manifest);
   const m = obj.manifest;
-  const key = `${obj.group}|${obj.kind}`;
-  let templatePath = WORKLOADS[key];
-  if (templatePath === undefined) {
-    // Any other kind with a pod template (Argo Rollout, Knative Service, ...).
-    if (isObject(m.spec) && isObject(m.spec.template) && isObject(m.spec.template.spec) && Array.isArray(m.spec.template.spec.containers)) {
-      templatePath = ['spec', 'template'];
-    } else {
-      return undefined;
+  if (found.length === 0 && obj.group === '' && obj.kind === 'Pod' && isObject(m.spec) && Array.isArray(m.spec.containers)) {
+    // A Pod is a pod even before it has containers (the shape search needs at least one).
+    found.push({ spec: m.spec, path: ['spec'], metadata: isObject(m.metadata) ? m.metadata : {} });
+  }
+  return found.map((loc) => {
+    const spec = loc.spec;
+    const specPath = pathText(loc.path);
+    const isPod = obj.group === '' && obj.kind === 'Pod' && loc.path.length === 1;
+    // The metadata sits next to the spec (a template), or is the object's own (a spec at the root).
+    const metadataPath = loc.path.length === 1 ? 'metadata' : pathText([...loc.path.slice(0, -1), 'metadata']);
+    const metadata = loc.metadata;
+    const containers: ContainerView[] = [];
+    for (const type of CONTAINER_TYPES) {
+      asArray(spec[type]).forEach((c: any, i: number) => {
+        if (!isObject(c)) return;
+        const name = typeof c.name === 'string' ? c.name : `#${i}`;
+        containers.push({ container: c, name, type, path: `${specPath}.${type}[${i}]`, label: `${CONTAINER_LABEL[type]} "${name}"` });
+      });
     }
-  }
-  let template: any = m;
-  for (const p of templatePath) {
-    template = isObject(template) ? template[p] : undefined;
-  }
-  if (!isObject(template)) return undefined;
-  const isPod = templatePath.length === 0;
-  const spec = isPod ? m.spec : template.spec;
-  if (!isObject(spec)) return undefined;
-  const metadata = isPod ? m.metadata : template.metadata;
-  const specPath = isPod ? 'spec' : `${templatePath.join('.')}.spec`;
-  const containers: ContainerView[] = [];
-  for (const type of CONTAINER_TYPES) {
-    asArray(spec[type]).forEach((c: any, i: number) => {
-      if (!isObject(c)) return;
-      const name = typeof c.name === 'string' ? c.name : `#${i}`;
-      containers.push({ container: c, name, type, path: `${specPath}.${type}[${i}]`, label: `${CONTAINER_LABEL[type]} "${name}"` });
-    });
-  }
-  const restart = spec.restartPolicy;
-  const runsToCompletion = (obj.group === 'batch' && (obj.kind === 'Job' || obj.kind === 'CronJob'))
-    || (isPod && (restart === 'Never' || restart === 'OnFailure'));
-  return {
-    obj,
-    spec,
-    specPath,
-    metadata: isObject(metadata) ? metadata : {},
-    labels: stringMap(isObject(metadata) ? metadata.labels : undefined),
-    annotations: stringMap(isObject(metadata) ? metadata.annotations : undefined),
-    containers,
-    runsToCompletion,
-    templateOnly: key === '|PodTemplate',
-  };
+    const restart = spec.restartPolicy;
+    const runsToCompletion = (obj.group === 'batch' && (obj.kind === 'Job' || obj.kind === 'CronJob'))
+      || loc.path.some((p) => typeof p === 'string' && JOB_TEMPLATE_KEYS.has(p))
+      || (isPod && (restart === 'Never' || restart === 'OnFailure'));
+    return {
+      obj,
+      spec,
+      specPath,
+      metadataPath,
+      metadata: isObject(metadata) ? metadata : {},
+      labels: stringMap(isObject(metadata) ? metadata.labels : undefined),
+      annotations: stringMap(isObject(metadata) ? metadata.annotations : undefined),
+      containers,
+      runsToCompletion,
+      templateOnly: obj.group === '' && obj.kind === 'PodTemplate',
+    };
+  });
 }
 
 /** An input object with its provenance. */
@@ -151,25 +146,36 @@ export interface AuditInput {
   readonly manifest: any;
   readonly constructPath?: string;
   readonly file?: string;
+  /** Where the object was read from (set by the engine when it expands Lists). */
+  readonly location?: string;
+}
+
+/** Objects that share one identity (group, kind, namespace, name), in input order: the cluster keeps the last. */
+export interface DuplicateObjects {
+  readonly objects: K8sObject[];
 }
 
 /**
- * The indexed object set handed to every rule.
+ * The indexed object set handed to every rule: what the cluster gets. When several objects share
+ * an identity, `kubectl apply` keeps only the last one, so only that one is in `objects` (and
+ * `pods`); all of them are in `duplicates`.
  */
 export class AuditContext {
   public readonly objects: K8sObject[] = [];
   public readonly pods: PodView[] = [];
+  /** Groups of objects with one identity, each in input order (the last one is in `objects`). */
+  public readonly duplicates: DuplicateObjects[] = [];
   private readonly byKind = new Map<string, K8sObject[]>();
   private readonly byKindNs = new Map<string, K8sObject[]>();
   private readonly byKindNsName = new Map<string, K8sObject>();
 
   constructor(inputs: AuditInput[], public readonly options: AuditOptions) {
-    inputs.forEach((input, index) => {
+    const all: Array<K8sObject | undefined> = inputs.map((input, index) => {
       const m = input.manifest;
-      if (!isObject(m)) return;
+      if (!isObject(m)) return undefined;
       const metadata = isObject(m.metadata) ? m.metadata : {};
       const apiVersion = typeof m.apiVersion === 'string' ? m.apiVersion : '';
-      const obj: K8sObject = {
+      return {
         index,
         manifest: m,
         apiVersion,
@@ -181,15 +187,23 @@ export class AuditContext {
         annotations: stringMap(metadata.annotations),
         constructPath: input.constructPath,
         file: input.file,
+        location: input.location ?? (input.constructPath !== undefined ? `construct "${input.constructPath}"` : `input ${index + 1}`),
       };
+    });
+    const shadowed = new Set<number>();
+    for (const group of findDuplicates(inputs.map((i) => i.manifest))) {
+      group.indexes.slice(0, -1).forEach((i) => shadowed.add(i));
+      this.duplicates.push({ objects: group.indexes.map((i) => all[i]!) });
+    }
+    for (const obj of all) {
+      if (obj === undefined || shadowed.has(obj.index)) continue;
       this.objects.push(obj);
       push(this.byKind, obj.kind, obj);
       push(this.byKindNs, `${obj.kind}|${obj.namespace}`, obj);
       const nameKey = `${obj.group}|${obj.kind}|${obj.namespace}|${obj.name}`;
       if (!this.byKindNsName.has(nameKey)) this.byKindNsName.set(nameKey, obj);
-      const pod = podView(obj);
-      if (pod) this.pods.push(pod);
-    });
+      this.pods.push(...podViews(obj));
+    }
   }
 
   /** Objects of a kind, optionally restricted to an API group ('' = core). */

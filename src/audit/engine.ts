@@ -3,11 +3,12 @@
  * returns a deterministic result. Pure: no I/O.
  */
 import { knownRuleIds, reasonProblem, unknownRuleFix, unknownRuleProblem } from './acknowledgement';
-import { AuditContext, AuditInput, K8sObject, isObject } from './context';
+import { AuditContext, AuditInput, K8sObject } from './context';
 import { RuleDefinition } from './rule';
 import { ACKNOWLEDGEMENT_ANNOTATION_PREFIX, RuleIds } from './rule-ids';
 import { ALL_RULES, RULES_BY_ID } from './rules';
 import { AcknowledgementSource, AuditOptions, AuditResult, Finding, Severity } from './types';
+import { expandLists, itemPathText } from '../manifest/objects';
 
 /** A construct-channel acknowledgement (`SecurityAudit.acknowledge`). */
 export interface ConstructAcknowledgement {
@@ -23,17 +24,30 @@ export interface EngineInput extends AuditInput {
 
 const ACK_RULES = new Set<string>([RuleIds.ACK_INVALID, RuleIds.ACK_UNUSED]);
 
-/** Expands `kind: List` (and `*List`) documents into their items. */
-export function flattenLists<T extends AuditInput>(inputs: T[]): T[] {
-  const out: T[] = [];
-  for (const input of inputs) {
-    const m = input.manifest;
-    if (isObject(m) && typeof m.kind === 'string' && m.kind.endsWith('List') && Array.isArray(m.items)) {
-      for (const item of m.items) out.push({ ...input, manifest: item });
+/**
+ * Expands `kind: List` and typed lists (`PodList`, ...) into their items, as kubectl does (items of
+ * a typed list get its apiVersion and kind when they lack them), and records where each object was
+ * read from (`location`) for messages that point at one of several objects.
+ */
+export function flattenLists<T extends AuditInput>(inputs: T[]): Array<T & { location: string }> {
+  const out: Array<T & { location: string }> = [];
+  const documents = new Map<string, number>();
+  inputs.forEach((input, index) => {
+    let where: string;
+    if (input.constructPath !== undefined) {
+      where = `construct "${input.constructPath}"`;
+    } else if (input.file !== undefined) {
+      const n = (documents.get(input.file) ?? 0) + 1;
+      documents.set(input.file, n);
+      where = `${input.file} document ${n}`;
     } else {
-      out.push(input);
+      where = `input ${index + 1}`;
     }
-  }
+    for (const item of expandLists(input.manifest)) {
+      const inList = item.itemPath.length > 0 ? ` ${itemPathText(item.itemPath)}` : '';
+      out.push({ ...input, manifest: item.manifest, location: `${where}${inList}` });
+    }
+  });
   return out;
 }
 
@@ -113,7 +127,8 @@ export function runAudit(inputs: EngineInput[], options: AuditOptions = {}, cons
       if (failOnWarnings) violations++;
     }
   }
-  return { objectCount: ctx.objects.length, findings, violations, warnings, acknowledged, passed: violations === 0 };
+  const objectCount = ctx.objects.length + ctx.duplicates.reduce((n, d) => n + d.objects.length - 1, 0);
+  return { objectCount, findings, violations, warnings, acknowledged, passed: violations === 0 };
 }
 
 function toFinding(

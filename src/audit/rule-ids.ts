@@ -121,6 +121,8 @@ export class RuleIds {
   public static readonly NS_PSS = 'SB-NS-PSS';
   /** Cluster-scoped object carrying metadata.namespace. */
   public static readonly META_CLUSTER_SCOPED_NAMESPACE = 'SB-META-CLUSTER-SCOPED-NAMESPACE';
+  /** Two objects with one group, kind, namespace and name: the cluster keeps only the last. */
+  public static readonly META_DUPLICATE = 'SB-META-DUPLICATE';
 
   // Service mesh.
   /** Istio PeerAuthentication not STRICT. */

@@ -10,9 +10,41 @@ describe('engine', () => {
   test('List documents are expanded', () => {
     const list = { apiVersion: 'v1', kind: 'List', items: compliantBundle() };
     expect(auditManifests([list]).objectCount).toBe(4);
-    expect(flattenLists([{ manifest: list, file: 'x.yaml' }]).map(i => [i.manifest.kind, i.file])).toEqual([
-      ['Namespace', 'x.yaml'], ['NetworkPolicy', 'x.yaml'], ['ServiceAccount', 'x.yaml'], ['Deployment', 'x.yaml'],
+    expect(flattenLists([{ manifest: list, file: 'x.yaml' }]).map(i => [i.manifest.kind, i.file, i.location])).toEqual([
+      ['Namespace', 'x.yaml', 'x.yaml document 1 items[0]'], ['NetworkPolicy', 'x.yaml', 'x.yaml document 1 items[1]'],
+      ['ServiceAccount', 'x.yaml', 'x.yaml document 1 items[2]'], ['Deployment', 'x.yaml', 'x.yaml document 1 items[3]'],
     ]);
+  });
+
+  test('typed lists: items without kind/apiVersion take the list\'s, and are audited (nested lists too)', () => {
+    const bad = compliantPodSpec();
+    bad.containers[0].securityContext.privileged = true;
+    const podList = { apiVersion: 'v1', kind: 'PodList', items: [{ metadata: { name: 'p', namespace: 'shop' }, spec: bad }] };
+    const deploymentList = { apiVersion: 'apps/v1', kind: 'DeploymentList', items: [{ metadata: { name: 'd', namespace: 'shop' }, spec: deployment('d', 'shop', bad).spec }] };
+    const r = auditManifests([...scaffold(), { apiVersion: 'v1', kind: 'List', items: [podList] }, deploymentList]);
+    expect(r.findings.filter(f => f.ruleId === RuleIds.PSS_PRIVILEGED).map(f => `${f.resource!.apiVersion} ${f.resource!.kind}/${f.resource!.name} ${f.jsonPath}`)).toEqual([
+      'apps/v1 Deployment/d spec.template.spec.containers[0].securityContext.privileged',
+      'v1 Pod/p spec.containers[0].securityContext.privileged',
+    ]);
+  });
+
+  test('duplicates: the rules audit only the last object of each identity, as the cluster keeps it', () => {
+    const bad = compliantPodSpec();
+    bad.containers[0].securityContext.privileged = true;
+    // A reviewed, compliant Deployment first; a privileged one with the same identity later wins.
+    const r = runAudit([
+      ...scaffold().map(manifest => ({ manifest, file: 'base.yaml' })),
+      { manifest: deployment('web', 'shop'), file: 'base.yaml' },
+      { manifest: deployment('web', 'shop', bad), file: 'overlay.yaml' },
+    ]);
+    expect(r.objectCount).toBe(5);
+    expect(r.findings.map(f => `${f.ruleId} ${f.file} ${f.message}`)).toEqual([
+      'SB-META-DUPLICATE overlay.yaml kubectl apply keeps only the last: Deployment/shop/web at overlay.yaml document 1 shadows the definition at base.yaml document 4',
+      'SB-PSS-PRIVILEGED overlay.yaml container "web" runs privileged (securityContext.privileged: true)',
+    ]);
+    // And the other way round: a compliant object last hides the privileged one from the other rules.
+    const r2 = auditManifests([...scaffold(), deployment('web', 'shop', bad), deployment('web', 'shop')]);
+    expect(r2.findings.map(f => f.ruleId)).toEqual(['SB-META-DUPLICATE']);
   });
 
   test('unknown disabledRules are an error', () => {

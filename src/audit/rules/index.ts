@@ -18,6 +18,7 @@ import { rule as meshIstioPeerAuth } from './mesh-istio-peer-auth';
 import { rule as meshLinkerdNsPolicy } from './mesh-linkerd-ns-policy';
 import { rule as meshLinkerdUnauthenticated } from './mesh-linkerd-unauthenticated';
 import { rule as metaClusterScopedNamespace } from './meta-cluster-scoped-namespace';
+import { rule as metaDuplicate } from './meta-duplicate';
 import { rule as netNsDefaultDeny } from './net-ns-default-deny';
 import { rule as netWorkloadIsolation } from './net-workload-isolation';
 import { rule as nsPss } from './ns-pss';
@@ -81,6 +82,7 @@ export const ALL_RULES: RuleDefinition[] = [
   meshLinkerdNsPolicy,
   meshLinkerdUnauthenticated,
   metaClusterScopedNamespace,
+  metaDuplicate,
   netNsDefaultDeny,
   netWorkloadIsolation,
   nsPss,

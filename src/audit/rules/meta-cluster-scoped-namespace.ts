@@ -1,7 +1,7 @@
+import { CLUSTER_SCOPED_KINDS } from '../../manifest/cluster-scoped';
 import { AuditContext, isObject } from '../context';
 import { Issue, RuleDefinition } from '../rule';
 import { RuleIds } from '../rule-ids';
-import { CLUSTER_SCOPED_KINDS } from '../../manifest/cluster-scoped';
 import { Severity } from '../types';
 
 export { CLUSTER_SCOPED_KINDS } from '../../manifest/cluster-scoped';

@@ -24,7 +24,7 @@ export const rule: RuleDefinition = {
       const d = index.coverage(pod.obj.namespace, pod.labels);
       const missing = [d.ingress ? undefined : 'ingress', d.egress ? undefined : 'egress'].filter(x => x !== undefined);
       if (missing.length > 0) {
-        out.push({ obj: pod.obj, jsonPath: `${pod.specPath.replace(/spec$/, 'metadata')}.labels`, message: `pods are not selected by any NetworkPolicy for ${missing.join(' and ')}` });
+        out.push({ obj: pod.obj, jsonPath: `${pod.metadataPath}.labels`, message: `pods are not selected by any NetworkPolicy for ${missing.join(' and ')}` });
       }
     }
     return out;

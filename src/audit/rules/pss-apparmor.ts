@@ -36,7 +36,7 @@ export const rule = podRule({
     if (!key.startsWith(ANNOTATION_PREFIX)) continue;
     const v = pod.annotations[key];
     if (v !== 'runtime/default' && !(typeof v === 'string' && v.startsWith('localhost/'))) {
-      out.push({ obj: pod.obj, jsonPath: `${pod.specPath.replace(/spec$/, 'metadata')}.annotations`, message: `pod annotation ${key} sets AppArmor profile ${q(v)}` });
+      out.push({ obj: pod.obj, jsonPath: `${pod.metadataPath}.annotations`, message: `pod annotation ${key} sets AppArmor profile ${q(v)}` });
     }
   }
 });
