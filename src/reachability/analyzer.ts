@@ -6,6 +6,7 @@ import { buildModel, meshIdentities } from './build';
 import { identitiesOf, IntentRule, intentFromConstructs, intentFromManifests, resolveRef } from './intent';
 import { MeshLayer } from './mesh-authorization';
 import { K8s, Model, Node } from './model';
+import { describeManifest, effectiveObjects, expandLists, findDuplicates, itemPathText } from '../manifest/objects';
 import { NetworkPolicyLayer } from './network-policy';
 import { PortSet } from './ports';
 import { renderDot, renderMarkdown, renderMatrix, renderMermaid } from './render';
@@ -71,6 +72,22 @@ export interface ReachabilityEndpoint {
   readonly workloadKind?: string;
   /** Whether it lives in a namespace the manifests describe. */
   readonly managed: boolean;
+  /**
+   * For `cidr` and `internet` endpoints: the exact addresses, one entry per family, each a CIDR
+   * list or `<CIDR> except <CIDRs>` (e.g. `0.0.0.0/0 except 10.0.0.0/8, 169.254.169.254/32`).
+   * IPv4-mapped IPv6 addresses count as IPv4. @default - not an address range
+   */
+  readonly ranges?: string[];
+}
+
+/** Several objects of the input with one identity (group, kind, namespace, name). */
+export interface ReachabilityDuplicate {
+  /** `Kind namespace/name`. */
+  readonly object: string;
+  /** Where each copy sits in the input (`#3`, `#5 items[2]`), in order; the last one counts. */
+  readonly positions: string[];
+  /** Explanation. */
+  readonly message: string;
 }
 
 /** A path that exists. */
@@ -131,8 +148,8 @@ interface Declared {
 export class ReachabilityResult {
   /** @internal */
   public static _create(endpoints: ReachabilityEndpoint[], edges: ReachabilityEdge[], extraPaths: ExtraPath[], missingPaths: MissingPath[],
-    unknownNamespaces: string[], warnings: string[]): ReachabilityResult {
-    return new ReachabilityResult(endpoints, edges, extraPaths, missingPaths, unknownNamespaces, warnings);
+    unknownNamespaces: string[], warnings: string[], duplicates: ReachabilityDuplicate[] = []): ReachabilityResult {
+    return new ReachabilityResult(endpoints, edges, extraPaths, missingPaths, unknownNamespaces, warnings, duplicates);
   }
 
   private constructor(
@@ -146,8 +163,13 @@ export class ReachabilityResult {
     public readonly missingPaths: MissingPath[],
     /** Namespaces the policies or the intent name that have no manifests: their pods are isolated by nothing we see. */
     public readonly unknownNamespaces: string[],
-    /** Other things worth knowing (e.g. a declared caller that matches no workload). */
+    /** Other things worth knowing (e.g. a declared caller that matches no workload, a duplicate object). */
     public readonly warnings: string[],
+    /**
+     * Objects the input holds more than once (same group, kind, namespace and name): only the last
+     * copy is analyzed, as `kubectl apply` of them all leaves the last one. Each is also a warning.
+     */
+    public readonly duplicates: ReachabilityDuplicate[] = [],
   ) {}
 
   /** The effective reachability as a text table (rows: from, columns: to). */
@@ -179,6 +201,7 @@ export class ReachabilityResult {
       missingPaths: this.missingPaths,
       unknownNamespaces: this.unknownNamespaces,
       warnings: this.warnings,
+      duplicates: this.duplicates,
     };
   }
 }
@@ -199,16 +222,18 @@ export class Reachability {
    */
   public static analyze(scope: IConstruct, options: ReachabilityOptions = {}): ReachabilityResult {
     const objects = scope.node.findAll().filter((c): c is ApiObject => ApiObject.isApiObject(c)).map((o) => o.toJson());
-    return analyzeObjects(objects, intentFromConstructs(scope), options);
+    const input = readInput(objects);
+    return analyzeObjects(input.objects, intentFromConstructs(scope), options, input.duplicates);
   }
 
   /**
    * Analyzes Kubernetes objects (JSON). The intent is rebuilt from the NetworkPolicies the library
-   * generates; any other policy is not intent.
+   * generates; any other policy is not intent. `List` and typed lists (`PodList`, ...) are expanded;
+   * of several objects with one identity only the last counts (and is reported in `duplicates`).
    */
   public static fromManifests(objects: any[], options: ReachabilityOptions = {}): ReachabilityResult {
-    const objs = objects.filter((o) => o && typeof o === 'object');
-    return analyzeObjects(objs, intentFromManifests(objs), options);
+    const input = readInput(objects);
+    return analyzeObjects(input.objects, intentFromManifests(input.objects), options, input.duplicates);
   }
 
   /** Analyzes YAML or JSON files, or folders of them (recursively; multi-document YAML, `List` objects). */
@@ -269,7 +294,27 @@ function list(ids: string[]): string {
   return ids.length > 3 ? `${ids.slice(0, 3).join(', ')} and ${ids.length - 3} more` : ids.join(', ');
 }
 
-function analyzeObjects(objects: K8s[], intent: IntentRule[], options: ReachabilityOptions): ReachabilityResult {
+/**
+ * The objects a cluster ends up with: lists expanded, of several objects with one identity only
+ * the last (kubectl apply keeps the last), non-objects dropped; plus the duplicates found.
+ */
+function readInput(objects: any[]): { objects: K8s[]; duplicates: ReachabilityDuplicate[] } {
+  const items = (Array.isArray(objects) ? objects : []).flatMap((o, i) => expandLists(o).map((item) => ({ ...item, index: i })))
+    .filter((x) => x.manifest && typeof x.manifest === 'object' && !Array.isArray(x.manifest));
+  const position = (x: typeof items[number]) => (x.itemPath.length === 0 ? `#${x.index + 1}` : `#${x.index + 1} ${itemPathText(x.itemPath)}`);
+  const duplicates = findDuplicates(items.map((x) => x.manifest)).map((g): ReachabilityDuplicate => {
+    const object = describeManifest(items[g.indexes[0]].manifest);
+    const positions = g.indexes.map((i) => position(items[i]));
+    return {
+      object,
+      positions,
+      message: `${object} is in the input ${g.indexes.length} times (objects ${positions.join(', ')}); only the last one counts, as kubectl apply leaves the last`,
+    };
+  });
+  return { objects: effectiveObjects(items, (x) => x.manifest).map((x) => x.manifest), duplicates };
+}
+
+function analyzeObjects(objects: K8s[], intent: IntentRule[], options: ReachabilityOptions, duplicates: ReachabilityDuplicate[] = []): ReachabilityResult {
   const opts = {
     trustDomain: options.trustDomain ?? 'cluster.local',
     istioRootNamespace: options.istioRootNamespace ?? 'istio-system',
@@ -280,7 +325,7 @@ function analyzeObjects(objects: K8s[], intent: IntentRule[], options: Reachabil
   const model = buildModel(objects, opts, [...identitiesOf(intent), ...meshIdentities(objects)]);
   const np = new NetworkPolicyLayer(model);
   const mesh = new MeshLayer(model, opts);
-  const warnings: string[] = [];
+  const warnings: string[] = duplicates.map((d) => d.message);
 
   // --- the declared graph, per (sender, receiver) ---
   const declared = new Map<number, Map<number, Declared>>();
@@ -342,7 +387,7 @@ function analyzeObjects(objects: K8s[], intent: IntentRule[], options: Reachabil
           to: d.id,
           ports: effExtra.toStrings(),
           layer: ReachabilityLayer.EFFECTIVE,
-          message: `${s.id} reaches ${d.id} on ${effExtra} but nothing declares it (NetworkPolicy and ${meshName(d)} both let it through)`,
+          message: `${s.id} reaches ${d.id} on ${effExtra} but nothing declares it (NetworkPolicy and ${meshName(d)} both let it through)${rangesNote(d)}`,
         });
       }
       let l4Extra = l4.subtract(l4Expected).subtract(effExtra);
@@ -353,7 +398,7 @@ function analyzeObjects(objects: K8s[], intent: IntentRule[], options: Reachabil
           to: d.id,
           ports: l4Extra.toStrings(),
           layer: ReachabilityLayer.NETWORK_POLICY,
-          message: `the NetworkPolicies let ${s.id} through to ${d.id} on ${l4Extra} although nothing declares it; only ${meshName(d)} stops it`,
+          message: `the NetworkPolicies let ${s.id} through to ${d.id} on ${l4Extra} although nothing declares it; only ${meshName(d)} stops it${rangesNote(d)}`,
         });
       }
       if (named.has(si)) {
@@ -421,10 +466,16 @@ function analyzeObjects(objects: K8s[], intent: IntentRule[], options: Reachabil
     serviceAccount: n.serviceAccount,
     workloadKind: n.workloadKind,
     managed: n.managed,
+    ...(n.ranges ? { ranges: n.ranges.describe() } : {}),
   })).sort((a, b) => a.id.localeCompare(b.id));
   const unknown = model.unknownNamespaces;
   return ReachabilityResult._create(endpoints, edges.sort(byPair),
-    extra.sort((a, b) => byPair(a, b) || a.layer.localeCompare(b.layer)), missing.sort(byPair), unknown, warnings.sort());
+    extra.sort((a, b) => byPair(a, b) || a.layer.localeCompare(b.layer)), missing.sort(byPair), unknown, warnings.sort(), duplicates);
+}
+
+/** For the internet (whose id does not say which addresses it stands for): its exact ranges. */
+function rangesNote(n: Node): string {
+  return n.kind === 'Internet' && n.ranges ? `; internet here is ${n.ranges}` : '';
 }
 
 function meshName(d: Node): string {

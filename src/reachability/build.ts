@@ -2,9 +2,10 @@
  * Internal: builds the Model — workloads from the manifests, then synthetic nodes for endpoints
  * the manifests reference but do not contain.
  */
-import { containerPorts, ContainerPort, isWorkload, K8s, MeshMembership, Model, NamespaceInfo, namespaceOf, Node, parseSelector, pinnedNamespaces, podTemplate } from './model';
+import { containerPorts, ContainerPort, K8s, MeshMembership, Model, NamespaceInfo, namespaceOf, Node, parseSelector, pinnedNamespaces } from './model';
 import { isNetworkPolicy } from './network-policy';
-import { cidrContains, parseCidr } from '../private/validation';
+import { groupOf } from '../manifest/objects';
+import { IpRangeSet, METADATA_ENDPOINTS } from '../private/ip-ranges';
 
 export interface BuildOptions {
   readonly istioRootNamespace: string;
@@ -17,8 +18,6 @@ export interface IdentityRef {
   readonly namespace: string;
   readonly serviceAccount: string;
 }
-
-const METADATA_ENDPOINT = '169.254.169.254/32';
 
 function meshOf(ns: NamespaceInfo | undefined, labels: Record<string, string>, annotations: Record<string, string>): MeshMembership {
   const nsl = ns?.labels ?? {};
@@ -46,24 +45,24 @@ export function buildModel(objects: K8s[], options: BuildOptions, identities: Id
     ...n,
   });
 
-  // Workloads (controllers; pods and ReplicaSets owned by a controller are the same workload).
-  for (const o of objects) {
-    if (!isWorkload(o) || (Array.isArray(o.metadata?.ownerReferences) && o.metadata.ownerReferences.length > 0)) continue;
-    const t = podTemplate(o);
-    if (!t) continue;
-    const ns = namespaceOf(o);
-    const labels: Record<string, string> = { ...t.metadata.labels };
-    const annotations: Record<string, string> = { ...t.metadata.annotations };
+  // Workloads: every pod spec of the input (pods and ReplicaSets owned by a workload of the input
+  // are that workload; custom resources embedding pod specs are workloads).
+  for (const w of model.workloads) {
+    const ns = w.namespace;
+    const md = w.location.metadata;
+    const spec = w.location.spec;
+    const labels: Record<string, string> = stringMap(md.labels);
+    const annotations: Record<string, string> = stringMap(md.annotations);
     model.add({
-      id: `${ns}/${o.metadata?.name}`,
+      id: `${ns}/${w.name}`,
       kind: 'Workload',
-      workloadKind: o.kind,
+      workloadKind: String(w.object.kind),
       namespace: ns,
-      name: String(o.metadata?.name),
+      name: w.name,
       labels,
       anyLabels: false,
-      serviceAccount: t.spec.serviceAccountName ?? t.spec.serviceAccount ?? 'default',
-      ports: containerPorts(t.spec),
+      serviceAccount: stringOr(spec.serviceAccountName) ?? stringOr(spec.serviceAccount) ?? 'default',
+      ports: containerPorts(spec),
       annotations,
       managed: true,
       infrastructure: false,
@@ -99,29 +98,41 @@ export function buildModel(objects: K8s[], options: BuildOptions, identities: Id
     ]);
   }
 
-  // IP ranges named by ipBlocks, the cloud metadata endpoint when some block contains it, the internet.
+  // The address space, partitioned along every ipBlock (and mesh IP condition): one node per class
+  // of addresses that all ipBlocks treat alike, each cloud metadata endpoint a node of its own,
+  // the class with the most IPv4 addresses being "the internet".
   const policies = objects.filter(isNetworkPolicy);
   const peers: Array<{ peer: K8s; ns: string }> = [];
   for (const np of policies) {
-    for (const r of [...(np.spec?.ingress ?? []), ...(np.spec?.egress ?? [])]) {
-      for (const p of [...(r?.from ?? []), ...(r?.to ?? [])]) if (p && typeof p === 'object') peers.push({ peer: p, ns: namespaceOf(np) });
+    for (const r of [...arr(np.spec?.ingress), ...arr(np.spec?.egress)]) {
+      for (const p of [...arr(r?.from), ...arr(r?.to)]) if (p && typeof p === 'object') peers.push({ peer: p, ns: namespaceOf(np) });
     }
   }
-  const cidrs = new Map<string, boolean>();
-  const metadata = parseCidr(METADATA_ENDPOINT)!;
-  let metadataReachable = false;
+  const blocks: IpRangeSet[] = [];
   for (const { peer } of peers) {
-    const cidr = peer.ipBlock?.cidr;
-    const parsed = typeof cidr === 'string' ? parseCidr(cidr) : undefined;
-    if (!parsed) continue;
-    if (parsed.prefix > 0) cidrs.set(cidr.toLowerCase(), true);
-    if (cidrContains(parsed, metadata)) metadataReachable = true;
+    const b = peer.ipBlock && typeof peer.ipBlock === 'object' ? IpRangeSet.fromIpBlock(String(peer.ipBlock.cidr), arr(peer.ipBlock.except).map(String)) : undefined;
+    if (b) blocks.push(b);
   }
-  if (metadataReachable) cidrs.set(METADATA_ENDPOINT, true);
-  for (const c of [...cidrs.keys()].sort()) {
-    synthetic({ id: `cidr ${c}`, kind: 'Cidr', name: c === METADATA_ENDPOINT ? `${c} (cloud metadata)` : c, cidr: parseCidr(c), cidrText: c });
+  blocks.push(...meshAddressConditions(objects));
+  for (const m of METADATA_ENDPOINTS) blocks.push(IpRangeSet.fromCidr(m)!);
+  const classes = partition(blocks);
+  const ipv4Size = (c: IpRangeSet) => c.intersect(IpRangeSet.IPV4).size;
+  let internet = classes[0];
+  for (const c of classes) {
+    const a = ipv4Size(c);
+    const b = ipv4Size(internet);
+    if (a > b || (a === b && c.size > internet.size)) internet = c;
   }
-  model.internet = synthetic({ id: 'internet', kind: 'Internet', name: 'anything outside the cluster (0.0.0.0/0, ::/0)' });
+  for (const c of classes) {
+    const text = c.toString();
+    if (c === internet) {
+      model.internet = synthetic({ id: 'internet', kind: 'Internet', name: `anything outside the cluster (${text})`, ranges: c });
+    } else {
+      const metadata = METADATA_ENDPOINTS.filter((m) => c.containsCidr(m));
+      const name = metadata.length === 0 ? text : c.equals(IpRangeSet.fromCidr(metadata[0])!) ? `${text} (cloud metadata)` : `${text} (includes the cloud metadata endpoint ${metadata.join(', ')})`;
+      synthetic({ id: `cidr ${text}`, kind: 'Cidr', name, ranges: c });
+    }
+  }
   model.unknownPods = synthetic({ id: '*', kind: 'UnknownPods', name: 'pods of namespaces without manifests', anyLabels: true, mesh: 'unknown' });
 
   // Pods of namespaces without manifests that policies name.
@@ -183,3 +194,87 @@ export function meshIdentities(objects: K8s[]): IdentityRef[] {
   return out;
 }
 
+
+function arr(x: unknown): any[] {
+  return Array.isArray(x) ? x : [];
+}
+
+function stringMap(x: unknown): Record<string, string> {
+  const out: Record<string, string> = {};
+  if (x && typeof x === 'object' && !Array.isArray(x)) for (const [k, v] of Object.entries(x)) if (typeof v === 'string') out[k] = v;
+  return out;
+}
+
+function stringOr(x: unknown): string | undefined {
+  return typeof x === 'string' && x !== '' ? x : undefined;
+}
+
+/** Address sets that mesh policies test senders against (Istio source ipBlocks, Linkerd NetworkAuthentication). */
+function meshAddressConditions(objects: K8s[]): IpRangeSet[] {
+  const out: IpRangeSet[] = [];
+  for (const o of objects) {
+    const group = groupOf(o?.apiVersion);
+    if (group === 'security.istio.io' && o.kind === 'AuthorizationPolicy') {
+      for (const r of arr(o.spec?.rules)) {
+        for (const f of arr(r?.from)) {
+          for (const k of ['ipBlocks', 'notIpBlocks']) {
+            for (const b of arr(f?.source?.[k])) {
+              const set = IpRangeSet.fromCidrOrAddress(String(b));
+              if (set) out.push(set);
+            }
+          }
+        }
+      }
+    } else if (group === 'policy.linkerd.io' && o.kind === 'NetworkAuthentication') {
+      for (const n of arr(o.spec?.networks)) {
+        const set = IpRangeSet.fromIpBlock(String(n?.cidr), arr(n?.except).map(String));
+        if (set) out.push(set);
+      }
+    }
+  }
+  return out;
+}
+
+/**
+ * The coarsest partition of the whole address space in which every given set is a union of
+ * classes: the space is cut at every interval boundary into atoms, and atoms inside exactly the
+ * same sets form one class. Classes are returned sorted by their first address.
+ */
+export function partition(sets: readonly IpRangeSet[]): IpRangeSet[] {
+  const unique = new Map<string, IpRangeSet>();
+  for (const s of sets) if (!s.isEmpty) unique.set(s.toCidrs().join(','), s);
+  const list = [...unique.values()];
+  const cuts = new Set<bigint>([0n]);
+  const max = IpRangeSet.ALL.intervals[0][1];
+  for (const s of list) {
+    for (const [lo, hi] of s.intervals) {
+      cuts.add(lo);
+      if (hi < max) cuts.add(hi + 1n);
+    }
+  }
+  const starts = [...cuts].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+  const signature: string[] = starts.map(() => '');
+  const find = (x: bigint) => {
+    let lo = 0;
+    let hi = starts.length - 1;
+    while (lo < hi) {
+      const mid = Math.floor((lo + hi + 1) / 2);
+      if (starts[mid] <= x) lo = mid;
+      else hi = mid - 1;
+    }
+    return lo;
+  };
+  list.forEach((s, j) => {
+    for (const [lo, hi] of s.intervals) {
+      for (let i = find(lo); i < starts.length && starts[i] <= hi; i++) signature[i] += `${j},`;
+    }
+  });
+  const groups = new Map<string, Array<[bigint, bigint]>>();
+  starts.forEach((start, i) => {
+    const end = i + 1 < starts.length ? starts[i + 1] - 1n : max;
+    const g = groups.get(signature[i]);
+    if (g) g.push([start, end]);
+    else groups.set(signature[i], [[start, end]]);
+  });
+  return [...groups.values()].map((g) => IpRangeSet.fromIntervals(g));
+}

@@ -9,7 +9,7 @@
  */
 import { K8s, Model, Node, parseSelector, Selector, selectorMatches } from './model';
 import { PortSet } from './ports';
-import { cidrContains, parseCidr } from '../private/validation';
+import { IpRangeSet } from '../private/ip-ranges';
 
 const NO = 0;
 const MAYBE = 1;
@@ -290,11 +290,9 @@ export class MeshLayer {
     if (Array.isArray(src.namespaces)) tri = min(tri, nsMatch(src.namespaces));
     if (Array.isArray(src.notNamespaces)) tri = min(tri, id ? not(nsMatch(src.notNamespaces)) : YES);
     const ipMatch = (blocks: any[]): Tri => {
-      if (!sender.cidr) return sender.kind === 'Internet' ? (blocks.some((b) => /\/0$/.test(String(b))) ? YES : MAYBE) : MAYBE;
-      return blocks.some((b) => {
-        const c = parseCidr(String(b).includes('/') ? String(b) : `${b}/${String(b).includes(':') ? 128 : 32}`);
-        return c && cidrContains(c, sender.cidr!);
-      }) ? YES : NO;
+      let set = IpRangeSet.EMPTY;
+      for (const b of blocks) set = set.union(IpRangeSet.fromCidrOrAddress(String(b)) ?? IpRangeSet.EMPTY);
+      return addressMatch(set, sender);
     };
     if (Array.isArray(src.ipBlocks)) tri = min(tri, ipMatch(src.ipBlocks));
     if (Array.isArray(src.notIpBlocks)) tri = min(tri, not(ipMatch(src.notIpBlocks)));
@@ -413,21 +411,23 @@ export class MeshLayer {
   }
 }
 
+/**
+ * Whether a sender's address is in `set`: exact for address nodes (the partition makes each either
+ * inside or outside every mesh IP condition), MAYBE for pods (their IPs are not in the manifests).
+ */
+function addressMatch(set: IpRangeSet, sender: Node): Tri {
+  if (!sender.ranges) return set.isEmpty ? NO : set.equals(IpRangeSet.ALL) ? YES : MAYBE;
+  if (set.containsSet(sender.ranges)) return YES;
+  return set.overlaps(sender.ranges) ? MAYBE : NO;
+}
+
 function networkMatch(networks: any[], sender: Node): Tri {
-  let t: Tri = NO;
-  for (const n of networks) {
-    const c = parseCidr(String(n?.cidr));
-    if (!c) continue;
-    if (sender.cidr) {
-      const excepted = (n.except ?? []).some((e: any) => { const pe = parseCidr(String(e)); return pe && cidrContains(pe, sender.cidr!); });
-      if (cidrContains(c, sender.cidr) && !excepted) t = YES;
-    } else if (c.prefix === 0) {
-      t = max(t, (n.except ?? []).length > 0 ? MAYBE : YES);
-    } else {
-      t = max(t, MAYBE);
-    }
+  let set = IpRangeSet.EMPTY;
+  for (const n of Array.isArray(networks) ? networks : []) {
+    const b = IpRangeSet.fromIpBlock(String(n?.cidr), Array.isArray(n?.except) ? n.except.map(String) : []);
+    if (b) set = set.union(b);
   }
-  return t;
+  return addressMatch(set, sender);
 }
 
 function push<K, V>(m: Map<K, V[]>, k: K, v: V): void {

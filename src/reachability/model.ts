@@ -4,8 +4,9 @@
  * manifests, IP ranges, the internet) — indexed by namespace and by label.
  */
 import { PortSet, Protocol, protocolOf } from './ports';
-import { CLUSTER_SCOPED_KINDS } from '../audit/rules/meta-cluster-scoped-namespace';
-import { cidrContains, parseCidr, ParsedCidr } from '../private/validation';
+import { CLUSTER_SCOPED_KINDS } from '../manifest/cluster-scoped';
+import { findPodSpecs, groupOf, identityKey, identityKeyOf, isRecord, pathText, PodSpecLocation } from '../manifest/objects';
+import { IpRangeSet } from '../private/ip-ranges';
 
 /** A Kubernetes object as JSON. */
 export type K8s = { [key: string]: any };
@@ -41,8 +42,8 @@ export interface Node {
   readonly managed: boolean;
   /** Expected infrastructure endpoint (DNS, mesh control plane). */
   readonly infrastructure: boolean;
-  readonly cidr?: ParsedCidr;
-  readonly cidrText?: string;
+  /** The addresses of a Cidr or Internet node (a class of addresses every ipBlock treats alike). */
+  readonly ranges?: IpRangeSet;
   mesh: MeshMembership;
 }
 
@@ -54,23 +55,74 @@ export interface NamespaceInfo {
   readonly known: boolean;
 }
 
-const WORKLOAD_KINDS = new Set(['Deployment', 'StatefulSet', 'DaemonSet', 'ReplicaSet', 'Job', 'CronJob', 'Pod', 'ReplicationController']);
 const METADATA_NAME = 'kubernetes.io/metadata.name';
-
-/** Pod template of a workload object (Pod itself, CronJob's job template, others' template). */
-export function podTemplate(obj: K8s): { metadata: K8s; spec: K8s } | undefined {
-  if (obj.kind === 'Pod') return { metadata: obj.metadata ?? {}, spec: obj.spec ?? {} };
-  const t = obj.kind === 'CronJob' ? obj.spec?.jobTemplate?.spec?.template : obj.spec?.template;
-  if (!t || typeof t !== 'object') return undefined;
-  return { metadata: t.metadata ?? {}, spec: t.spec ?? {} };
-}
-
-export function isWorkload(obj: K8s): boolean {
-  return WORKLOAD_KINDS.has(obj?.kind) && (obj.apiVersion === 'v1' || /^(apps|batch)\//.test(obj.apiVersion ?? ''));
-}
 
 export function namespaceOf(obj: K8s): string {
   return obj?.metadata?.namespace || 'default';
+}
+
+/** One workload endpoint: a pod spec of an object that is not the same workload as an owner in the input. */
+export interface WorkloadSpec {
+  readonly object: K8s;
+  readonly location: PodSpecLocation;
+  readonly namespace: string;
+  /** `name`, or `name:spec.path` when the object holds several pod specs. */
+  readonly name: string;
+}
+
+/**
+ * The workloads of the input: every object holding a pod spec (found by shape: built-in workloads,
+ * Pods, and custom resources such as KEDA ScaledJobs or Argo Rollouts), except
+ * - an object owned (ownerReferences) by another pod-spec object of the input: a Pod of a
+ *   ReplicaSet of a Deployment is the Deployment's workload, not a second endpoint; a Pod whose
+ *   owner is not in the input (`kubectl get pods -o yaml`) is an endpoint of its own;
+ * - core PodTemplates (templates nothing runs) and cluster-scoped objects.
+ */
+export function workloadSpecs(objects: readonly K8s[]): WorkloadSpec[] {
+  const candidates: Array<{ o: K8s; locs: PodSpecLocation[]; key?: string }> = [];
+  for (const o of objects) {
+    if (!isRecord(o) || typeof o.kind !== 'string' || isClusterScoped(o)) continue;
+    if (o.kind === 'PodTemplate' && groupOf(o.apiVersion) === '') continue;
+    const locs = findPodSpecs(o);
+    if (locs.length > 0) candidates.push({ o, locs, key: identityKey(o) });
+  }
+  type Candidate = (typeof candidates)[number];
+  const byKey = new Map<string, Candidate>();
+  for (const c of candidates) if (c.key !== undefined) byKey.set(c.key, c);
+  const ownersOf = (c: Candidate): Candidate[] => {
+    const refs: any[] = Array.isArray(c.o.metadata?.ownerReferences) ? c.o.metadata.ownerReferences : [];
+    const out: Candidate[] = [];
+    for (const r of refs) {
+      if (!isRecord(r) || typeof r.kind !== 'string' || typeof r.name !== 'string') continue;
+      const owner = byKey.get(identityKeyOf(groupOf(r.apiVersion), r.kind, c.o.metadata?.namespace, r.name));
+      if (owner && owner !== c) out.push(owner);
+    }
+    return out;
+  };
+  // Merged into an owner of the input unless that owner is (transitively) owned by it: an
+  // ownership cycle, which the API server does not produce, leaves its members endpoints.
+  const reaches = (from: Candidate, to: Candidate): boolean => {
+    const seen = new Set<unknown>();
+    const stack = [from];
+    while (stack.length > 0) {
+      const x = stack.pop()!;
+      if (x === to) return true;
+      if (seen.has(x)) continue;
+      seen.add(x);
+      stack.push(...ownersOf(x));
+    }
+    return false;
+  };
+  const merged = (c: Candidate): boolean => ownersOf(c).some((p) => !reaches(p, c));
+  const out: WorkloadSpec[] = [];
+  for (const c of candidates) {
+    if (merged(c)) continue;
+    const name = String(c.o.metadata?.name);
+    for (const location of c.locs) {
+      out.push({ object: c.o, location, namespace: namespaceOf(c.o), name: c.locs.length === 1 ? name : `${name}:${pathText(location.path)}` });
+    }
+  }
+  return out;
 }
 
 // --- label selectors ---------------------------------------------------------------------------
@@ -147,6 +199,10 @@ export class Model {
   public unknownPods?: Node;
   public internet?: Node;
 
+  /** The workloads of the input (see workloadSpecs). */
+  public readonly workloads: WorkloadSpec[];
+  private readonly cidrCache = new Map<string, Node[]>();
+
   constructor(public readonly objects: K8s[]) {
     for (const o of objects) {
       if (!o || typeof o !== 'object' || !o.kind) continue;
@@ -161,11 +217,8 @@ export class Model {
     // A namespace is described by the manifests when its Namespace object is there, or when its
     // workloads are. Other objects alone (a PrometheusRule, a Velero Schedule placed in the
     // monitoring or velero namespace) say nothing about which pods run there.
-    for (const o of objects) {
-      if (!o || typeof o !== 'object' || !o.kind || !o.metadata || !WORKLOAD_KINDS.has(o.kind)) continue;
-      if (isClusterScoped(o)) continue;
-      this.ensureNamespace(namespaceOf(o), true);
-    }
+    this.workloads = workloadSpecs(objects);
+    for (const w of this.workloads) this.ensureNamespace(w.namespace, true);
   }
 
   public ensureNamespace(name: string, known = false): NamespaceInfo {
@@ -201,7 +254,7 @@ export class Model {
       else for (const [k, v] of Object.entries(node.labels)) push(this.byLabel, `${node.namespace}\u0000${k}=${v}`, node);
       push(this.byIdentity, `${node.namespace}/${node.serviceAccount ?? '*'}`, node);
     }
-    if (node.kind === 'Cidr') this.cidrNodes.push(node);
+    if (node.kind === 'Cidr' || node.kind === 'Internet') this.cidrNodes.push(node);
     return node;
   }
 
@@ -254,18 +307,19 @@ export class Model {
     return candidates.filter((n) => selectorMatches(sel, n.labels)).map((n) => n.name);
   }
 
-  /** Named CIDR nodes (and the internet) that an ipBlock admits. */
+  /**
+   * The address nodes (CIDR classes and the internet) an ipBlock admits: exactly those inside
+   * `cidr` minus `except`, since the nodes partition the address space along every ipBlock's
+   * boundaries. A block that was not part of the partition (none in practice) admits every node it
+   * overlaps, so that nothing reachable is missed.
+   */
   public selectCidrs(cidr: string, except: string[]): Node[] {
-    const block = parseCidr(cidr);
-    if (!block) return [];
-    const ex = except.map((e) => parseCidr(e)).filter((e): e is ParsedCidr => !!e);
-    const out: Node[] = [];
-    for (const n of this.cidrNodes) {
-      const c = n.cidr!;
-      // Every ipBlock CIDR is a node of its own, so a block admits the nodes inside it.
-      if (cidrContains(block, c) && !ex.some((e) => cidrContains(e, c))) out.push(n);
-    }
-    if (this.internet && block.prefix === 0) out.push(this.internet);
+    const key = `${cidr}|${except.join(',')}`;
+    const cached = this.cidrCache.get(key);
+    if (cached) return cached;
+    const set = IpRangeSet.fromIpBlock(cidr, except);
+    const out = !set || set.isEmpty ? [] : this.cidrNodes.filter((n) => n.ranges!.overlaps(set));
+    this.cidrCache.set(key, out);
     return out;
   }
 
@@ -291,11 +345,11 @@ export function hasNamedPorts(rulePorts: any[] | undefined): boolean {
   return Array.isArray(rulePorts) && rulePorts.some((p) => p && p.port !== undefined && p.port !== null && !/^\d+$/.test(String(p.port)));
 }
 
-/** Cluster-scoped kinds: the audit's table, by kind. */
-const CLUSTER_SCOPED = new Set(CLUSTER_SCOPED_KINDS.map((gk) => gk.split('|')[1]));
+/** Cluster-scoped kinds: the object model's table, by group and kind. */
+const CLUSTER_SCOPED = new Set(CLUSTER_SCOPED_KINDS);
 
 function isClusterScoped(o: K8s): boolean {
-  return CLUSTER_SCOPED.has(o.kind) && !o.metadata?.namespace;
+  return CLUSTER_SCOPED.has(`${groupOf(o.apiVersion)}|${o.kind}`);
 }
 
 function push<K, V>(m: Map<K, V[]>, k: K, v: V): void {
