@@ -15,6 +15,9 @@ import type { Protocol } from './netpol-oracle';
 export const PROBE_NAMESPACE = 'zz-oracle-probe';
 
 export function probeCidr(ip: string): string {
+  // the analyzer writes IPv4-mapped IPv6 addresses in IPv4 notation: ::ffff:a.b.c.d is node a.b.c.d/32
+  const mapped = /^::ffff:(\d+\.\d+\.\d+\.\d+)$/i.exec(ip);
+  if (mapped) return `${mapped[1]}/32`;
   return ip.includes(':') ? `${ip.toLowerCase()}/128` : `${ip}/32`;
 }
 
