@@ -1,7 +1,6 @@
-import * as fs from 'fs';
-import * as path from 'path';
 import { ApiObject } from 'cdk8s';
 import { IConstruct } from 'constructs';
+import { readManifestFiles } from '../manifest/reader';
 import { buildModel, meshIdentities } from './build';
 import { identitiesOf, IntentRule, intentFromConstructs, intentFromManifests, resolveRef } from './intent';
 import { MeshLayer } from './mesh-authorization';
@@ -236,36 +235,22 @@ export class Reachability {
     return analyzeObjects(input.objects, intentFromManifests(input.objects), options, input.duplicates);
   }
 
-  /** Analyzes YAML or JSON files, or folders of them (recursively; multi-document YAML, `List` objects). */
+  /**
+   * Analyzes YAML or JSON files, or folders of them (recursively), read as kubectl reads them
+   * (multi-document YAML, JSON streams, Lists, YAML 1.1 scalars). Throws when anything cannot be read.
+   */
   public static fromFiles(paths: string[], options: ReachabilityOptions = {}): ReachabilityResult {
     return Reachability.fromManifests(Reachability.loadManifests(paths), options);
   }
 
-  /** Reads Kubernetes objects from YAML/JSON files or folders. Throws on a file that does not parse. */
+  /**
+   * Reads Kubernetes objects from YAML/JSON files or folders with the manifest reader (Lists
+   * expanded). Throws an error listing every read error (file:line) if there is any.
+   */
   public static loadManifests(paths: string[]): any[] {
-    // eslint-disable-next-line @typescript-eslint/no-require-imports
-    const yaml = require('yaml');
-    const files: string[] = [];
-    const walk = (p: string) => {
-      const st = fs.statSync(p);
-      if (st.isDirectory()) for (const f of fs.readdirSync(p).sort()) walk(path.join(p, f));
-      else if (/\.(ya?ml|json)$/i.test(p) || paths.includes(p)) files.push(p);
-    };
-    for (const p of paths) walk(p);
-    const out: any[] = [];
-    const add = (doc: any) => {
-      if (!doc || typeof doc !== 'object') return;
-      if (doc.kind === 'List' || (typeof doc.kind === 'string' && doc.kind.endsWith('List') && Array.isArray(doc.items))) doc.items.forEach(add);
-      else out.push(doc);
-    };
-    for (const f of files) {
-      const text = fs.readFileSync(f, 'utf8');
-      for (const doc of yaml.parseAllDocuments(text)) {
-        if (doc.errors && doc.errors.length > 0) throw new Error(`${f}: ${doc.errors[0].message}`);
-        add(doc.toJS());
-      }
-    }
-    return out;
+    const read = readManifestFiles(paths);
+    if (read.errors.length > 0) throw new Error(read.errors.map((e) => e.message).join('\n'));
+    return read.objects.map((o) => o.manifest);
   }
 
   private constructor() {}
