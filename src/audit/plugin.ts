@@ -1,8 +1,8 @@
-import * as fs from 'fs';
 import { EngineInput, runAudit } from './engine';
 import { summaryLine, writeReports } from './report';
 import { RULES_BY_ID } from './rules';
 import { AuditOptions, Finding, Severity } from './types';
+import { ReadDiagnostic, readManifestFiles } from '../manifest/reader';
 
 /**
  * Properties of the cdk8s-cli validation plugin (the `properties` of the `validations:` entry
@@ -33,12 +33,18 @@ interface CliValidationContext {
   parseManifest?(manifestPath: string): any[];
 }
 
-function parseFile(context: CliValidationContext, file: string): any[] {
-  if (typeof context.parseManifest === 'function') return context.parseManifest(file);
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
-  const YAML = require('yaml');
-  return YAML.parseAllDocuments(fs.readFileSync(file, 'utf-8')).map((d: any) => d.toJS());
+/**
+ * The plugin reads the synthesized files itself with the manifest reader instead of cdk8s-cli's
+ * `context.parseManifest`: that one uses the `yaml` package's YAML 1.2 defaults (`yes` stays a
+ * string, `0644` is 644), while the cluster decodes them as go-yaml v2 does (`true`, 420).
+ */
+function readFiles(files: readonly string[]): { inputs: Array<{ manifest: any; file: string }>; errors: ReadDiagnostic[] } {
+  const read = readManifestFiles(files);
+  return { inputs: read.objects.map((o) => ({ manifest: o.manifest, file: o.file })), errors: read.errors };
 }
+
+/** Rule name under which read errors are reported to cdk8s-cli. */
+const READ_ERROR_RULE = 'SB-MANIFEST-READ-ERROR';
 
 /**
  * cdk8s-cli validation plugin running the Baseline audit over the synthesized manifests, e.g. in a
@@ -72,14 +78,21 @@ export class SecurityAuditValidation {
     const ctx = context as CliValidationContext;
     const metadata = ctx.metadata ?? {};
     const inputs: EngineInput[] = [];
-    for (const file of [...ctx.manifests].sort()) {
-      for (const manifest of parseFile(ctx, file)) {
-        if (manifest === null || manifest === undefined) continue;
-        const name = manifest?.metadata?.name;
-        inputs.push({ manifest, file, constructPath: typeof name === 'string' ? metadata[name]?.path : undefined });
-      }
+    const read = readFiles([...ctx.manifests].sort());
+    for (const { manifest, file } of read.inputs) {
+      const name = manifest?.metadata?.name;
+      inputs.push({ manifest, file, constructPath: typeof name === 'string' ? metadata[name]?.path : undefined });
     }
     const result = runAudit(inputs, this.props);
+    if (read.errors.length > 0) {
+      // Read errors fail the validation: what could not be read was not audited.
+      ctx.report.addViolation({
+        ruleName: READ_ERROR_RULE,
+        recommendation: 'Every manifest must be readable as kubectl reads it; what cannot be read is not audited.',
+        fix: 'Fix the document at the reported line (or render templates first).',
+        violatingResources: read.errors.map((e) => ({ resourceName: e.document !== undefined ? `document ${e.document}` : '', manifestPath: e.file, locations: [e.message] })),
+      });
+    }
     if (this.props.reportDir) writeReports(this.props.reportDir, 'security-audit', result, this.props.failOnWarnings === true);
 
     const byRule = new Map<string, Finding[]>();
@@ -104,11 +117,12 @@ export class SecurityAuditValidation {
       });
     }
     ctx.logger?.log(summaryLine(result));
-    ctx.report.submit(result.passed ? 'success' : 'failure', {
+    ctx.report.submit(result.passed && read.errors.length === 0 ? 'success' : 'failure', {
       objects: String(result.objectCount),
       violations: String(result.violations),
       warnings: String(result.warnings),
       acknowledged: String(result.acknowledged),
+      ...(read.errors.length > 0 ? { readErrors: String(read.errors.length) } : {}),
     });
   }
 }
