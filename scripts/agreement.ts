@@ -10,8 +10,8 @@
  */
 import * as fs from 'fs';
 import * as path from 'path';
-import { parseAllDocuments } from 'yaml';
 import { SecurityAudit } from '../src';
+import { readManifestFiles } from '../src/manifest/reader';
 
 /** Upstream fixture name prefix → the Pod Security control it exercises. */
 const PSS_CONTROLS: Array<[RegExp, string[]]> = [
@@ -36,8 +36,14 @@ const PSS_CONTROLS: Array<[RegExp, string[]]> = [
   [/^windowshostprocess/, ['Baseline: HostProcess']],
 ];
 
+/** Read errors of the kit's files (they count as disagreements: what cannot be read is not audited). */
+const readErrors: string[] = [];
+
+/** Reads a kit file as kubectl does (the same reader as the CLI). */
 function load(file: string): any[] {
-  return parseAllDocuments(fs.readFileSync(file, 'utf-8')).map((d) => d.toJS()).filter((o) => o && typeof o === 'object' && o.kind);
+  const read = readManifestFiles([file]);
+  readErrors.push(...read.errors.map((e) => e.message));
+  return read.objects.map((o) => o.manifest);
 }
 
 function main() {
@@ -88,6 +94,7 @@ function main() {
     }
   }
 
+  for (const e of readErrors) disagreements.push(`read error: ${e}`);
   console.log(`agreement: ${checked} failing kit cases the audit claims to cover, ${disagreements.length} disagreements`);
   console.log(`not claimed by any rule (${notClaimed.size}): ${[...notClaimed].sort().join(', ')}`);
   for (const d of disagreements) console.log(`  DISAGREE ${d}`);
