@@ -154,20 +154,33 @@ export class MeshLayer {
     return { ports: PortSet.ALL, denials: [] };
   }
 
-  /** Senders that the mesh policies of `target` name explicitly (principals, namespaces, identityRefs). */
+  /**
+   * Senders that the mesh policies of `target` admit by naming them: principals, namespaces and
+   * identityRefs, exact or wildcard (`*`, prefix `cluster.local/ns/shop/*`, suffix patterns, `notPrincipals`,
+   * `identities: ["*"]`, a ServiceAccount ref named `*` or without a name, a Namespace ref), so
+   * that what a wildcard opens is reported like what a name opens. Rules open to every source
+   * (`rules: [{}]`) name nobody: what they open is every path the NetworkPolicies leave.
+   */
   public namedSenders(target: Node): Node[] {
     const out: Node[] = [];
     const principal = (p: string) => {
-      const m = /^[^/]+\/ns\/([^/]+)\/sa\/([^/*]+)$/.exec(p);
+      const m = /^[^/]+\/ns\/([^/*]+)\/sa\/([^/*]+)$/.exec(p);
       if (m) out.push(...this.model.withIdentity(m[1], m[2]));
     };
+    let wildcard: Array<(n: Node) => boolean> = [];
     if (target.mesh === 'istio-sidecar' || target.mesh === 'istio-ambient') {
       for (const p of this.istioPolicies(target)) {
         if (p.action !== 'ALLOW') continue;
         for (const r of p.rules) {
           for (const f of r.from ?? []) {
-            for (const pr of f?.source?.principals ?? []) principal(String(pr));
-            for (const ns of f?.source?.namespaces ?? []) if (!String(ns).includes('*')) out.push(...this.model.inNamespace(String(ns)));
+            const src = f?.source ?? {};
+            const principals = Array.isArray(src.principals) ? src.principals.map(String) : [];
+            const namespaces = Array.isArray(src.namespaces) ? src.namespaces.map(String) : [];
+            for (const pr of principals) if (!pr.includes('*')) principal(pr);
+            for (const ns of namespaces) if (!ns.includes('*')) out.push(...this.model.inNamespace(ns));
+            const wild = principals.some((x: string) => x.includes('*')) || namespaces.some((x: string) => x.includes('*'))
+              || (principals.length === 0 && namespaces.length === 0 && (Array.isArray(src.notPrincipals) || Array.isArray(src.notNamespaces)));
+            if (wild) wildcard.push((n) => this.istioSource(src, n, this.istioIdentity(n)) >= MAYBE);
           }
         }
       }
@@ -178,14 +191,23 @@ export class MeshLayer {
             if (ref?.kind === 'ServiceAccount') out.push(...this.model.withIdentity(ref.namespace ?? a.namespace, ref.name));
             if (ref?.kind !== 'MeshTLSAuthentication') continue;
             const mta = this.meshTlsAuthn.get(`${ref.namespace ?? a.namespace}/${ref.name}`);
-            for (const i of mta?.spec?.identityRefs ?? []) {
-              const ns = i?.namespace ?? mta!.metadata.namespace;
-              if (i?.kind === 'ServiceAccount' && i.name !== '*') out.push(...this.model.withIdentity(ns, i.name));
-              if (i?.kind === 'Namespace') out.push(...this.model.inNamespace(i.name));
+            if (!mta) continue;
+            for (const i of mta.spec?.identityRefs ?? []) {
+              const ns = i?.namespace ?? mta.metadata.namespace;
+              if (i?.kind === 'ServiceAccount' && !anyName(i.name)) out.push(...this.model.withIdentity(ns, i.name));
+              if (i?.kind === 'ServiceAccount' && anyName(i.name)) out.push(...this.model.inNamespace(ns).filter((n) => this.linkerdIdentity(n)));
+              if (i?.kind === 'Namespace' && !anyName(i.name)) out.push(...this.model.inNamespace(i.name));
             }
+            const wild = (mta.spec?.identityRefs ?? []).some((i: any) => i?.kind === 'Namespace' && anyName(i.name)) || (mta.spec?.identities ?? []).length > 0;
+            if (wild) wildcard.push((n) => this.linkerdAuthorizes([ref], a.namespace, n) >= MAYBE);
           }
         }
       }
+    }
+    if (wildcard.length > 0) {
+      const have = new Set(out);
+      for (const n of this.model.nodes) if (!have.has(n) && n !== target && wildcard.some((f) => f(n))) out.push(n);
+      wildcard = [];
     }
     return out;
   }
@@ -379,8 +401,11 @@ export class MeshLayer {
         let t: Tri = NO;
         for (const i of mta.spec?.identityRefs ?? []) {
           const ins = i?.namespace ?? mta.metadata.namespace;
-          if (i?.kind === 'ServiceAccount' && ins === id.ns) t = max(t, i.name === '*' ? YES : id.sa === undefined ? MAYBE : i.name === id.sa ? YES : NO);
-          if (i?.kind === 'Namespace' && i.name === id.ns) t = max(t, YES);
+          // A ServiceAccount ref named "*" or without a name is every ServiceAccount of its
+          // namespace; a Namespace ref is every ServiceAccount of that namespace (of every
+          // namespace without a name).
+          if (i?.kind === 'ServiceAccount' && ins === id.ns) t = max(t, anyName(i.name) ? YES : id.sa === undefined ? MAYBE : i.name === id.sa ? YES : NO);
+          if (i?.kind === 'Namespace' && (anyName(i.name) || i.name === id.ns)) t = max(t, YES);
         }
         for (const pattern of mta.spec?.identities ?? []) {
           const suffix = `.${id.ns}.serviceaccount.identity.linkerd.${this.options.linkerdTrustDomain}`;
@@ -419,6 +444,11 @@ function addressMatch(set: IpRangeSet, sender: Node): Tri {
   if (!sender.ranges) return set.isEmpty ? NO : set.equals(IpRangeSet.ALL) ? YES : MAYBE;
   if (set.containsSet(sender.ranges)) return YES;
   return set.overlaps(sender.ranges) ? MAYBE : NO;
+}
+
+/** A reference name that stands for every object of its kind: `*`, absent or empty. */
+function anyName(name: unknown): boolean {
+  return name === undefined || name === null || name === '' || name === '*';
 }
 
 function networkMatch(networks: any[], sender: Node): Tri {

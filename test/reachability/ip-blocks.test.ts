@@ -44,7 +44,7 @@ describe('ipBlocks are exact: each is its cidr minus its excepts', () => {
     expect(reached(r)).toEqual(['cidr 169.254.169.254/32 TCP/443', 'cidr fd00:ec2::254/128 TCP/443', 'internet TCP/443']);
     expect(endpoint(r, 'internet')!.ranges).toEqual(['0.0.0.0/0 except 169.254.169.254/32', '::/0 except fd00:ec2::254/128']);
     // The dual-stack pattern "IPv4 except metadata, plus all IPv6" still reaches the IPv4 endpoint through ::/0.
-    expect(reached(egress(to('0.0.0.0/0', ['169.254.169.254/32']), to('::/0'))).toContain('cidr 169.254.169.254/32 TCP/443');
+    expect(reached(egress(to('0.0.0.0/0', ['169.254.169.254/32']), to('::/0')))).toContain('cidr 169.254.169.254/32 TCP/443');
     expect(reached(egress(to('0.0.0.0/0', ['169.254.169.254/32']), to('::/0', ['::ffff:0:0/96', 'fd00:ec2::254/128']))))
       .toEqual(['cidr ::/0 except fd00:ec2::254/128 TCP/443', 'internet TCP/443']);
   });
