@@ -112,3 +112,84 @@ export class PolicySelectionIndex {
     return idx;
   }
 }
+
+// ---------------------------------------------------------------------------------------------
+// Peers and rules of NetworkPolicies
+
+/** One ingress or egress rule of a NetworkPolicy, with its location. */
+export interface PolicyRuleView {
+  readonly np: K8sObject;
+  readonly direction: 'ingress' | 'egress';
+  readonly rule: any;
+  /** e.g. `spec.ingress[0]`. */
+  readonly path: string;
+  /** `from` for ingress, `to` for egress. */
+  readonly peerField: 'from' | 'to';
+}
+
+/** Every rule of every NetworkPolicy, in the directions its policyTypes enforce (others are ignored by the API server). */
+export function policyRules(ctx: AuditContext): PolicyRuleView[] {
+  const out: PolicyRuleView[] = [];
+  for (const np of ctx.ofKind('NetworkPolicy', NETWORKING_GROUP)) {
+    const spec = isObject(np.manifest.spec) ? np.manifest.spec : {};
+    const types = policyTypes(np);
+    for (const direction of ['ingress', 'egress'] as const) {
+      if (!types[direction]) continue;
+      asArray(spec[direction]).forEach((rule: any, i: number) => {
+        out.push({ np, direction, rule: isObject(rule) ? rule : {}, path: `spec.${direction}[${i}]`, peerField: direction === 'ingress' ? 'from' : 'to' });
+      });
+    }
+  }
+  return out;
+}
+
+/**
+ * How much of the label space a selector leaves out: `all` when it selects every object (empty,
+ * or only `Exists` on `kubernetes.io/metadata.name`, which the API server puts on every
+ * Namespace), `allBut` when it only excludes (NotIn / DoesNotExist: everything else, including
+ * objects created later), `some` when it requires a label.
+ */
+export function selectorBreadth(selector: any, namespaces: boolean): 'all' | 'allBut' | 'some' {
+  if (selector === undefined || selector === null) return 'all';
+  if (!isObject(selector)) return 'some';
+  if (isObject(selector.matchLabels) && Object.keys(selector.matchLabels).length > 0) return 'some';
+  let excludes = false;
+  for (const e of asArray(selector.matchExpressions)) {
+    if (!isObject(e)) return 'some';
+    if (e.operator === 'NotIn' || e.operator === 'DoesNotExist') {
+      excludes = true;
+    } else if (!(namespaces && e.operator === 'Exists' && e.key === 'kubernetes.io/metadata.name')) {
+      return 'some';
+    }
+  }
+  return excludes ? 'allBut' : 'all';
+}
+
+/** Why a peer admits every pod of every namespace, or undefined when it does not. */
+export function allPodsPeer(peer: any): string | undefined {
+  if (!isObject(peer)) return undefined;
+  if (peer.ipBlock !== undefined) return undefined;
+  const hasNs = peer.namespaceSelector !== undefined && peer.namespaceSelector !== null;
+  const hasPods = peer.podSelector !== undefined && peer.podSelector !== null;
+  if (!hasNs && !hasPods) return 'an empty peer ({}) selects every pod in every namespace';
+  // Without a namespaceSelector a peer means pods of the policy's own namespace.
+  if (!hasNs) return undefined;
+  const ns = selectorBreadth(peer.namespaceSelector, true);
+  const pods = hasPods ? selectorBreadth(peer.podSelector, false) : 'all';
+  if (ns === 'some' || pods === 'some') return undefined;
+  const nsText = ns === 'all' ? 'every namespace' : 'every namespace not excluded by its NotIn/DoesNotExist expressions';
+  const podText = pods === 'all' ? 'every pod' : 'every pod not excluded by its NotIn/DoesNotExist expressions';
+  return `the peer selects ${podText} in ${nsText}`;
+}
+
+/** `on all ports` / `on TCP 443, UDP 53` / `on TCP 30000-32767`. */
+export function portsText(rule: any): string {
+  const ports = asArray(rule.ports).filter(isObject);
+  if (ports.length === 0) return 'on every port';
+  const one = (p: any) => {
+    const proto = typeof p.protocol === 'string' ? p.protocol : 'TCP';
+    if (p.port === undefined || p.port === null) return `${proto} (every port)`;
+    return `${proto} ${p.port}${typeof p.endPort === 'number' ? `-${p.endPort}` : ''}`;
+  };
+  return `on ${ports.map(one).join(', ')}`;
+}

@@ -81,6 +81,12 @@ export class RuleIds {
   public static readonly NET_NS_DEFAULT_DENY = 'SB-NET-NS-DEFAULT-DENY';
   /** Workload not selected by NetworkPolicies for ingress and egress. */
   public static readonly NET_WORKLOAD_ISOLATION = 'SB-NET-WORKLOAD-ISOLATION';
+  /** NetworkPolicy rule admitting every source or destination (no peers, `{}`, every pod in every namespace). */
+  public static readonly NET_POLICY_ALL_PEERS = 'SB-NET-POLICY-ALL-PEERS';
+  /** NetworkPolicy egress that reaches a cloud instance metadata endpoint. */
+  public static readonly NET_POLICY_METADATA = 'SB-NET-POLICY-METADATA';
+  /** NetworkPolicy ipBlock covering the internet (half an address family or more). */
+  public static readonly NET_POLICY_INTERNET = 'SB-NET-POLICY-INTERNET';
 
   // RBAC.
   /** Wildcards in verbs/resources/apiGroups. */

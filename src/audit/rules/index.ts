@@ -20,6 +20,9 @@ import { rule as meshLinkerdUnauthenticated } from './mesh-linkerd-unauthenticat
 import { rule as metaClusterScopedNamespace } from './meta-cluster-scoped-namespace';
 import { rule as metaDuplicate } from './meta-duplicate';
 import { rule as netNsDefaultDeny } from './net-ns-default-deny';
+import { rule as netPolicyAllPeers } from './net-policy-all-peers';
+import { rule as netPolicyInternet } from './net-policy-internet';
+import { rule as netPolicyMetadata } from './net-policy-metadata';
 import { rule as netWorkloadIsolation } from './net-workload-isolation';
 import { rule as nsPss } from './ns-pss';
 import { rule as pssApparmor } from './pss-apparmor';
@@ -84,6 +87,9 @@ export const ALL_RULES: RuleDefinition[] = [
   metaClusterScopedNamespace,
   metaDuplicate,
   netNsDefaultDeny,
+  netPolicyAllPeers,
+  netPolicyInternet,
+  netPolicyMetadata,
   netWorkloadIsolation,
   nsPss,
   pssApparmor,
