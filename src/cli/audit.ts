@@ -2,15 +2,16 @@
 /**
  * `cdk8s-secure-baseline audit [--format text|json|sarif] [--output FILE] PATH...`
  *
- * Audits Kubernetes YAML (files or folders, multi-document) with the Baseline audit.
- * Exit codes: 0 no violations, 1 violations, 2 usage or parse errors.
+ * Audits Kubernetes manifests (YAML or JSON files, or folders of them) with the Baseline audit,
+ * reading them as kubectl does (src/manifest/reader.ts).
+ * Exit codes: 0 no violations, 1 violations, 2 usage or read errors (read errors outrank findings).
  */
 import * as fs from 'fs';
 import * as path from 'path';
-import * as YAML from 'yaml';
 import { EngineInput, runAudit } from '../audit/engine';
 import { renderJson, renderSarif, renderText, summaryLine } from '../audit/report';
 import { AuditOptions } from '../audit/types';
+import { readManifestFiles } from '../manifest/reader';
 import { runReachabilityCli } from '../reachability/cli';
 
 /** Where the CLI writes. */
@@ -27,9 +28,16 @@ const defaultIo: CliIo = {
 export const USAGE = `Usage: cdk8s-secure-baseline audit [options] PATH...
        cdk8s-secure-baseline reachability [--format text|mermaid|dot|json] PATH...
 
-Audits Kubernetes manifests: YAML files (multi-document) or folders searched
-recursively for *.yaml / *.yml. Acknowledgement annotations
-(ack.cdk8s-secure-baseline.io/<RULE-ID>: <reason>) apply.
+Audits Kubernetes manifests: files, or folders searched recursively for *.yaml,
+*.yml and *.json (files named explicitly are read whatever their extension).
+Manifests are read as kubectl reads them: multi-document YAML, JSON streams (a
+file starting with "{"), List and typed *List objects expanded, and YAML 1.1
+scalars as Kubernetes decodes them (yes/on/y are true, 0644 is octal 420, 0x10
+is 16). Unreadable documents, documents that are not Kubernetes objects,
+unrendered Helm templates, alias bombs and duplicate keys are read errors,
+reported with file:line; the readable objects are still audited.
+Acknowledgement annotations (ack.cdk8s-secure-baseline.io/<RULE-ID>: <reason>)
+apply.
 
 Options:
   --format text|json|sarif          report format (default: text)
@@ -40,7 +48,8 @@ Options:
   --external-role NAME              an external Role/ClusterRole bindings may reference (repeatable)
   -h, --help                        show this help
 
-Exit codes: 0 no violations, 1 violations, 2 usage or parse errors.
+Exit codes: 0 no violations, 1 violations, 2 usage or read errors (read errors
+take precedence over violations; the report of what was read is still printed).
 `;
 
 class UsageError extends Error {}
@@ -111,26 +120,22 @@ function parseArgs(argv: string[]): ParsedArgs | 'help' {
   return { format, output, paths, options: { disabledRules, encryptedStorageClasses, externalRoles, failOnWarnings } };
 }
 
-function collectFiles(p: string): string[] {
-  const stat = fs.statSync(p);
-  if (!stat.isDirectory()) return [p];
-  const out: string[] = [];
-  for (const entry of fs.readdirSync(p, { withFileTypes: true }).sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0))) {
-    if (entry.name.startsWith('.') || entry.name === 'node_modules') continue;
-    const full = path.join(p, entry.name);
-    if (entry.isDirectory()) out.push(...collectFiles(full));
-    else if (/\.ya?ml$/i.test(entry.name)) out.push(full);
-  }
-  return out;
-}
-
 function display(file: string): string {
   const rel = path.relative(process.cwd(), file);
   return (rel && !rel.startsWith('..') && !path.isAbsolute(rel) ? rel : file).split(path.sep).join('/');
 }
 
-/** Runs the CLI; returns the exit code. */
+/** Runs the CLI; returns the exit code. Never throws: unexpected errors exit 2. */
 export function runCli(argv: string[], io: CliIo = defaultIo): number {
+  try {
+    return runCliUnsafe(argv, io);
+  } catch (e) {
+    io.stderr(`error: ${e instanceof Error ? e.message : String(e)}\n`);
+    return 2;
+  }
+}
+
+function runCliUnsafe(argv: string[], io: CliIo): number {
   if (argv[0] === 'reachability') {
     return runReachabilityCli(argv.slice(1), { out: io.stdout, err: io.stderr });
   }
@@ -149,46 +154,16 @@ export function runCli(argv: string[], io: CliIo = defaultIo): number {
     return 0;
   }
 
-  const errors: string[] = [];
-  const files: string[] = [];
-  for (const p of parsed.paths) {
-    if (!fs.existsSync(p)) {
-      errors.push(`${p}: no such file or directory`);
-      continue;
-    }
-    files.push(...collectFiles(p));
-  }
-  if (errors.length === 0 && files.length === 0) errors.push(`no *.yaml or *.yml files found in ${parsed.paths.join(', ')}`);
-
-  const inputs: EngineInput[] = [];
-  for (const file of files) {
-    const shown = display(file);
-    let docs: YAML.Document.Parsed[];
-    try {
-      docs = YAML.parseAllDocuments(fs.readFileSync(file, 'utf-8'));
-    } catch (e) {
-      errors.push(`${shown}: ${(e as Error).message}`);
-      continue;
-    }
-    docs.forEach((doc, i) => {
-      if (doc.errors.length > 0) {
-        errors.push(`${shown}: YAML error in document ${i + 1}: ${doc.errors[0].message.split('\n')[0].replace(/:$/, '')}`);
-        return;
-      }
-      const manifest = doc.toJS();
-      if (manifest === null || manifest === undefined) return;
-      if (typeof manifest !== 'object' || Array.isArray(manifest) || typeof manifest.kind !== 'string' || typeof manifest.apiVersion !== 'string') {
-        io.stderr(`note: ${shown}: document ${i + 1} is not a Kubernetes object (no apiVersion/kind), skipped\n`);
-        return;
-      }
-      inputs.push({ manifest, file: shown });
-    });
-  }
-  if (errors.length > 0) {
+  const read = readManifestFiles(parsed.paths, { displayName: display });
+  const errors = read.errors.map((e) => e.message);
+  if (read.files.length === 0) {
+    if (errors.length === 0) errors.push(`no *.yaml, *.yml or *.json files found in ${parsed.paths.join(', ')}`);
     io.stderr(errors.map(e => `error: ${e}\n`).join(''));
     return 2;
   }
+  if (errors.length > 0) io.stderr(errors.map(e => `error: ${e}\n`).join(''));
 
+  const inputs: EngineInput[] = read.objects.map((o) => ({ manifest: o.manifest, file: o.file }));
   let result;
   try {
     result = runAudit(inputs, parsed.options);
@@ -207,9 +182,18 @@ export function runCli(argv: string[], io: CliIo = defaultIo): number {
   } else {
     io.stdout(report);
   }
+  if (errors.length > 0) {
+    io.stderr(`error: ${errors.length} read error(s): the audit covers only the objects that could be read\n`);
+    return 2;
+  }
   return result.passed ? 0 : 1;
 }
 
 if (require.main === module) {
-  process.exitCode = runCli(process.argv.slice(2));
+  try {
+    process.exitCode = runCli(process.argv.slice(2));
+  } catch (e) {
+    process.stderr.write(`error: ${e instanceof Error ? e.message : String(e)}\n`);
+    process.exitCode = 2;
+  }
 }

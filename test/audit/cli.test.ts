@@ -109,23 +109,73 @@ describe('cdk8s-secure-baseline audit', () => {
     expect(run(['audit', '--output']).stderr).toMatch(/^error: --output needs a value/);
     expect(run(['audit', 'missing.yaml'])).toEqual({ code: 2, stdout: '', stderr: 'error: missing.yaml: no such file or directory\n' });
     fs.mkdirSync(path.join(dir, 'empty'));
-    expect(run(['audit', 'empty'])).toEqual({ code: 2, stdout: '', stderr: 'error: no *.yaml or *.yml files found in empty\n' });
+    expect(run(['audit', 'empty'])).toEqual({ code: 2, stdout: '', stderr: 'error: no *.yaml, *.yml or *.json files found in empty\n' });
     write('ok.yaml', yamlDocs(compliantBundle()));
     expect(run(['audit', '--disable', 'SB-NOPE', 'ok.yaml'])).toEqual({ code: 2, stdout: '', stderr: expect.stringMatching(/^error: security audit: disabledRules names an unknown rule ID "SB-NOPE"/) });
   });
 
-  test('YAML parse errors exit 2 with the file; non-Kubernetes documents are skipped with a note', () => {
-    write('broken.yaml', 'apiVersion: v1\nkind: ConfigMap\nmetadata: {name: x\n');
+  test('YAML syntax errors exit 2 with file:line; the other documents are still audited and reported', () => {
+    write('broken.yaml', `${yamlDocs(compliantBundle())}---\napiVersion: v1\nkind: ConfigMap\nmetadata: {name: x\n`);
     const r = run(['audit', 'broken.yaml']);
     expect(r.code).toBe(2);
-    expect(r.stdout).toBe('');
-    expect(r.stderr).toMatch(/^error: broken\.yaml: YAML error in document 1: /);
-    write('values.yaml', `replicas: 3\n---\n${yamlDocs(compliantBundle())}`);
-    expect(run(['audit', 'values.yaml'])).toEqual({
-      code: 0,
-      stdout: 'security audit: 4 objects, 0 violations, 0 acknowledged, 0 warnings\n',
-      stderr: 'note: values.yaml: document 1 is not a Kubernetes object (no apiVersion/kind), skipped\n',
-    });
+    expect(r.stdout).toBe('security audit: 4 objects, 0 violations, 0 acknowledged, 0 warnings\n');
+    expect(r.stderr).toMatch(/^error: broken\.yaml:\d+: document 5: YAML syntax error: /);
+    expect(r.stderr).toContain('error: 1 read error(s): the audit covers only the objects that could be read\n');
+  });
+
+  test('documents that are not Kubernetes objects are read errors (kubectl refuses them): exit 2', () => {
+    write('values.yaml', `replicas: 3\n---\n${yamlDocs(compliantBundle())}---\nfoo\n--- # comment\n42\n`);
+    const r = run(['audit', 'values.yaml']);
+    expect(r.code).toBe(2);
+    expect(r.stdout).toBe('security audit: 4 objects, 0 violations, 0 acknowledged, 0 warnings\n');
+    expect(r.stderr.split('\n').filter((l) => l.startsWith('error: values.yaml'))).toEqual([
+      expect.stringMatching(/^error: values\.yaml:1: document 1: no kind: not a Kubernetes object/),
+      expect.stringMatching(/^error: values\.yaml:\d+: document 6: the document is a string \("foo"\)/),
+      expect.stringMatching(/^error: values\.yaml:\d+: document 7: the document is a number \(42\)/),
+    ]);
+  });
+
+  test('read errors outrank violations: the report is printed, the exit code is 2', () => {
+    write('all.yaml', `${yamlDocs([...compliantBundle().slice(0, 3), badDeployment()])}---\nkind: [unclosed\n`);
+    const r = run(['audit', 'all.yaml']);
+    expect(r.code).toBe(2);
+    expect(r.stdout).toContain('SB-PSS-PRIVILEGED  Deployment/shop/api  (file all.yaml)');
+    expect(r.stderr).toMatch(/^error: all\.yaml:\d+: document 5: YAML syntax error/);
+  });
+
+  test('YAML 1.1 scalars decode as in the cluster: privileged: yes is a violation (exit 1)', () => {
+    const text = yamlDocs([...compliantBundle().slice(0, 3), badDeployment()]).replace('privileged: true', 'privileged: yes');
+    expect(text).toContain('privileged: yes');
+    write('yes.yaml', text);
+    const r = run(['audit', 'yes.yaml']);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toBe('');
+    expect(r.stdout).toContain('SB-PSS-PRIVILEGED  Deployment/shop/api  (file yes.yaml)');
+  });
+
+  test('*.json files in folders are audited (JSON streams), Lists are expanded', () => {
+    write('deploy/base.yaml', yamlDocs(compliantBundle().slice(0, 3)));
+    write('deploy/api.json', `${JSON.stringify({ apiVersion: 'v1', kind: 'List', items: [badDeployment()] })}\n`);
+    const r = run(['audit', 'deploy']);
+    expect(r.code).toBe(1);
+    expect(r.stdout).toContain('SB-PSS-PRIVILEGED  Deployment/shop/api  (file deploy/api.json)');
+  });
+
+  test('an alias bomb is a clean read error (exit 2), not a hang or a stack trace', () => {
+    const bomb = ['apiVersion: v1', 'kind: ConfigMap', 'metadata: {name: lol, namespace: shop}', 'data:', '  a: &a ["lol","lol","lol","lol","lol","lol","lol","lol","lol"]'];
+    'bcdefghi'.split('').forEach((c, i) => bomb.push(`  ${c}: &${c} [${Array(9).fill(`*${'abcdefghi'[i]}`).join(',')}]`));
+    write('bomb.yaml', `${yamlDocs(compliantBundle())}---\n${bomb.join('\n')}\n`);
+    const r = run(['audit', 'bomb.yaml']);
+    expect(r.code).toBe(2);
+    expect(r.stdout).toBe('security audit: 4 objects, 0 violations, 0 acknowledged, 0 warnings\n');
+    expect(r.stderr).toMatch(/^error: bomb\.yaml:\d+: document 5: document contains excessive aliasing/);
+  });
+
+  test('unrendered Helm templates are read errors', () => {
+    write('chart.yaml', 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: {{ .Values.name }}\n');
+    const r = run(['audit', 'chart.yaml']);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/^error: chart\.yaml:4: document 1: looks like an unrendered Helm\/Go template .*helm template/);
   });
 
   test('as a process: exit codes 0 / 1 / 2', () => {
@@ -139,6 +189,11 @@ describe('cdk8s-secure-baseline audit', () => {
     expect([ok.status, ok.stdout]).toEqual([0, 'security audit: 4 objects, 0 violations, 0 acknowledged, 0 warnings\n']);
     expect(exec(['audit', 'bad.yaml']).status).toBe(1);
     expect(exec(['audit', 'nope.yaml']).status).toBe(2);
+    write('broken.yaml', 'a: [');
+    const broken = exec(['audit', 'broken.yaml', 'bad.yaml']);
+    expect(broken.status).toBe(2);
+    expect(broken.stderr).not.toMatch(/\n\s+at /); // no stack trace
+    expect(broken.stdout).toContain('SB-PSS-PRIVILEGED');
   }, 60_000);
 
   test('the reachability subcommand is dispatched to the reachability CLI', () => {
