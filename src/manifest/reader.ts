@@ -250,7 +250,8 @@ class FileReader {
         docs = retry;
       } else {
         const e = docs[0].errors[0];
-        const line = chunk.line + lineTable(text)(e.pos[0]) - 1;
+        const lastLine = chunk.line + text.split('\n').length - 2; // errors at the end of the text point at its last line
+        const line = Math.min(chunk.line + lineTable(text)(e.pos[0]) - 1, lastLine);
         const msg = e.message.split('\n')[0].replace(/ at line \d+, column \d+:?$/, '').replace(/:$/, '');
         return this.error(line, document, text.includes('{{') ? `${templateMessage('{{ ... }}')} (YAML error: ${msg})` : `YAML syntax error: ${msg}`);
       }

@@ -1,17 +1,28 @@
 /**
  * `cdk8s-secure-baseline reachability PATH... [--format text|mermaid|dot|json]`
  *
- * Exit codes: 0 no extra paths, 1 extra paths, 2 usage or parse error.
+ * Manifests are read as kubectl reads them (src/manifest/reader.ts).
+ * Exit codes: 0 no extra paths, 1 extra paths, 2 usage or read errors (read errors outrank paths).
  */
 import { Reachability, ReachabilityResult } from './analyzer';
+import { readManifestFiles } from '../manifest/reader';
 
 const USAGE = `Usage: cdk8s-secure-baseline reachability PATH... [--format text|mermaid|dot|json]
 
-Computes who can talk to whom from the NetworkPolicies and mesh policies in PATH (YAML/JSON files
-or folders), compares it with the paths the library declared, and prints the matrix, the extra
-(undeclared) paths and the missing (declared but blocked) ones.
+Computes who can talk to whom from the NetworkPolicies and mesh policies in PATH, compares it with
+the paths the library declared, and prints the matrix, the extra (undeclared) paths and the missing
+(declared but blocked) ones.
 
-Exit codes: 0 no extra paths, 1 extra paths, 2 usage or parse error.
+PATH is a file, or a folder searched recursively for *.yaml, *.yml and *.json (files named
+explicitly are read whatever their extension). Manifests are read as kubectl reads them:
+multi-document YAML, JSON streams (a file starting with "{"), List and typed *List objects
+expanded, YAML 1.1 scalars as Kubernetes decodes them (yes/on/y are true, 0644 is octal 420).
+Unreadable documents, documents that are not Kubernetes objects, unrendered Helm templates, alias
+bombs and duplicate keys are read errors, reported with file:line on stderr; the readable objects
+are still analysed and printed.
+
+Exit codes: 0 no extra paths, 1 extra paths, 2 usage or read errors (read errors take precedence
+over extra paths).
 `;
 
 const FORMATS = ['text', 'mermaid', 'dot', 'json'];
@@ -31,6 +42,15 @@ function text(r: ReachabilityResult): string {
 }
 
 export function runReachabilityCli(argv: string[], io: CliIo = { out: (s) => process.stdout.write(s), err: (s) => process.stderr.write(s) }): number {
+  try {
+    return run(argv, io);
+  } catch (e) {
+    io.err(`error: ${e instanceof Error ? e.message : String(e)}\n`);
+    return 2;
+  }
+}
+
+function run(argv: string[], io: CliIo): number {
   const args = argv[0] === 'reachability' ? argv.slice(1) : [...argv];
   let format = 'text';
   const paths: string[] = [];
@@ -48,18 +68,21 @@ export function runReachabilityCli(argv: string[], io: CliIo = { out: (s) => pro
   }
   if (!FORMATS.includes(format)) { io.err(`--format must be one of ${FORMATS.join(', ')} (got ${JSON.stringify(format)})\n`); return 2; }
   if (paths.length === 0) { io.err(`no PATH given\n${USAGE}`); return 2; }
-  let result: ReachabilityResult;
-  try {
-    result = Reachability.fromFiles(paths);
-  } catch (e) {
-    io.err(`cannot read manifests: ${(e as Error).message}\n`);
-    return 2;
-  }
+  const read = readManifestFiles(paths);
+  const errors = read.errors.map((e) => e.message);
+  if (read.files.length === 0 && errors.length === 0) errors.push(`no *.yaml, *.yml or *.json files found in ${paths.join(', ')}`);
+  if (errors.length > 0) io.err(errors.map((e) => `error: ${e}\n`).join(''));
+  if (read.files.length === 0) return 2;
+  const result: ReachabilityResult = Reachability.fromManifests(read.objects.map((o) => o.manifest));
   switch (format) {
     case 'mermaid': io.out(result.toMermaid()); break;
     case 'dot': io.out(result.toDot()); break;
     case 'json': io.out(`${JSON.stringify(result.toJson(), null, 2)}\n`); break;
     default: io.out(text(result));
+  }
+  if (errors.length > 0) {
+    io.err(`error: ${errors.length} read error(s): the analysis covers only the objects that could be read\n`);
+    return 2;
   }
   return result.extraPaths.length > 0 ? 1 : 0;
 }

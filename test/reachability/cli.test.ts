@@ -53,5 +53,38 @@ describe('cdk8s-secure-baseline reachability', () => {
     fs.writeFileSync(bad, 'kind: [unclosed');
     expect(run([bad]).code).toBe(2);
     expect(run(['--help']).code).toBe(0);
+    expect(run([path.join(dir, 'missing.yaml')]).code).toBe(2);
+  });
+
+  test('read errors exit 2 (outranking extra paths) with file:line on stderr; what was read is still analysed', () => {
+    const extra = path.join(dir, 'extra');
+    fs.mkdirSync(extra, { recursive: true });
+    fs.writeFileSync(path.join(extra, 'open.yaml'), [
+      'apiVersion: networking.k8s.io/v1', 'kind: NetworkPolicy', 'metadata: {name: open, namespace: shop-data}',
+      'spec: {podSelector: {}, policyTypes: [Egress], egress: [{}]}', '---', 'kind: [unclosed',
+    ].join('\n'));
+    const bomb = ['apiVersion: v1', 'kind: ConfigMap', 'metadata: {name: lol, namespace: shop}', 'data:', '  a: &a ["lol","lol","lol","lol","lol","lol","lol","lol","lol"]'];
+    'bcdefghi'.split('').forEach((c, i) => bomb.push(`  ${c}: &${c} [${Array(9).fill(`*${'abcdefghi'[i]}`).join(',')}]`));
+    fs.writeFileSync(path.join(extra, 'bomb.yaml'), bomb.join('\n'));
+    const r = run([dir]);
+    fs.rmSync(extra, { recursive: true });
+    expect(r.code).toBe(2);
+    expect(r.out).toMatch(/\[effective\] shop-data\/orders-db reaches internet on \*/);
+    expect(r.err).toMatch(/error: .*extra\/bomb\.yaml:\d+: document 1: document contains excessive aliasing/);
+    expect(r.err).toMatch(/error: .*extra\/open\.yaml:6: document 2: YAML syntax error/);
+  });
+
+  test('JSON files in folders and JSON streams (with Lists) are read', () => {
+    const extra = path.join(dir, 'extra');
+    fs.mkdirSync(extra, { recursive: true });
+    fs.writeFileSync(path.join(extra, 'open.json'), `${JSON.stringify({
+      apiVersion: 'networking.k8s.io/v1', kind: 'NetworkPolicy', metadata: { name: 'open', namespace: 'shop-data' },
+      spec: { podSelector: {}, policyTypes: ['Egress'], egress: [{}] },
+    })}\n{"apiVersion": "v1", "kind": "List", "items": []}\n`);
+    const r = run([dir]);
+    fs.rmSync(extra, { recursive: true });
+    expect(r.err).toBe('');
+    expect(r.code).toBe(1);
+    expect(r.out).toMatch(/\[effective\] shop-data\/orders-db reaches internet on \*/);
   });
 });
