@@ -137,6 +137,10 @@ export class RuleIds {
   public static readonly MESH_ISTIO_DR_TLS = 'SB-MESH-ISTIO-DR-TLS';
   /** Istio namespace without a deny-by-default AuthorizationPolicy. */
   public static readonly MESH_ISTIO_NS_AUTHZ = 'SB-MESH-ISTIO-NS-AUTHZ';
+  /** Istio ALLOW AuthorizationPolicy admitting any source (rule without from, wildcard principals or namespaces). */
+  public static readonly MESH_ISTIO_AUTHZ_OPEN = 'SB-MESH-ISTIO-AUTHZ-OPEN';
+  /** Linkerd authentication admitting every identity or every network. */
+  public static readonly MESH_LINKERD_AUTHN_OPEN = 'SB-MESH-LINKERD-AUTHN-OPEN';
   /** Linkerd namespace without a denying default inbound policy. */
   public static readonly MESH_LINKERD_NS_POLICY = 'SB-MESH-LINKERD-NS-POLICY';
   /** Linkerd Server open to unauthenticated clients. */

@@ -12,9 +12,11 @@ import { rule as ctrReadinessProbe } from './ctr-readiness-probe';
 import { rule as ctrReadonlyRootfs } from './ctr-readonly-rootfs';
 import { rule as ctrResourceLimits } from './ctr-resource-limits';
 import { rule as ctrResourceRequests } from './ctr-resource-requests';
+import { rule as meshIstioAuthzOpen } from './mesh-istio-authz-open';
 import { rule as meshIstioDrTls } from './mesh-istio-dr-tls';
 import { rule as meshIstioNsAuthz } from './mesh-istio-ns-authz';
 import { rule as meshIstioPeerAuth } from './mesh-istio-peer-auth';
+import { rule as meshLinkerdAuthnOpen } from './mesh-linkerd-authn-open';
 import { rule as meshLinkerdNsPolicy } from './mesh-linkerd-ns-policy';
 import { rule as meshLinkerdUnauthenticated } from './mesh-linkerd-unauthenticated';
 import { rule as metaClusterScopedNamespace } from './meta-cluster-scoped-namespace';
@@ -79,9 +81,11 @@ export const ALL_RULES: RuleDefinition[] = [
   ctrReadonlyRootfs,
   ctrResourceLimits,
   ctrResourceRequests,
+  meshIstioAuthzOpen,
   meshIstioDrTls,
   meshIstioNsAuthz,
   meshIstioPeerAuth,
+  meshLinkerdAuthnOpen,
   meshLinkerdNsPolicy,
   meshLinkerdUnauthenticated,
   metaClusterScopedNamespace,
