@@ -29,9 +29,13 @@ export function renderRulesMarkdown(): string {
     + '(the same engine runs in `auditManifests()`, the `cdk8s-secure-baseline audit` CLI and the `SecurityAuditValidation` cdk8s-cli plugin). '
     + 'Unacknowledged **error** findings fail synthesis; **warning** findings are reported only (unless `failOnWarnings` is set).');
   out.push('');
-  out.push('Pod rules apply to containers, init containers and ephemeral containers of Pods, Deployments, StatefulSets, DaemonSets, '
-    + 'ReplicaSets, ReplicationControllers, Jobs, CronJobs (`spec.jobTemplate.spec.template`), PodTemplates and any custom resource with a '
-    + '`spec.template.spec.containers` pod template.');
+  out.push('Pod rules apply to containers, init containers and ephemeral containers of every pod spec in the output, found by shape wherever it sits: '
+    + 'Pods, Deployments, StatefulSets, DaemonSets, ReplicaSets, ReplicationControllers, Jobs, CronJobs (`spec.jobTemplate.spec.template`), PodTemplates, '
+    + 'KEDA ScaledJobs (`spec.jobTargetRef.template`) and any custom resource that embeds a pod spec (one object may hold several; each is checked at its own JSON path). '
+    + 'Policy objects (Kyverno, Gatekeeper, admission policies) hold pod patterns, not pods, and are skipped.');
+  out.push('');
+  out.push('The audit checks what the cluster gets: `List` and typed lists (`PodList`, ...) are expanded as kubectl does, and when several objects share group, kind, '
+    + 'namespace and name, only the last one (the one `kubectl apply` keeps) is checked by the rules; SB-META-DUPLICATE reports the others.');
   out.push('');
   out.push('## Running the audit');
   out.push('');
@@ -56,6 +60,11 @@ export function renderRulesMarkdown(): string {
   out.push('- SB-MESH-ISTIO-DR-TLS treats short names, `*.svc`, `*.svc.<domain>` and `*.cluster.local` hosts as mesh hosts; `name.namespace` hosts are indistinguishable from external DNS names and are not checked.');
   out.push('- SB-MESH-ISTIO-NS-AUTHZ accepts an allow-nothing AuthorizationPolicy in the namespace or in the Istio root namespace (`istioRootNamespace`, default `istio-system`).');
   out.push('- SB-STORAGE-CLASS-UNVERIFIED trusts only StorageClasses in the output that SB-STORAGE-CLASS-UNENCRYPTED can verify, and the names in `encryptedStorageClasses`.');
+  out.push('- SB-NS-PSS accepts `pod-security.kubernetes.io/enforce-version` `latest` (or no label) and v1.34 or newer: restricted gained seccomp in v1.19, capabilities in v1.22, runAsUser in v1.23 and host probes in v1.34 (upstream pod-security-admission checks). Only the enforce labels count; `audit`/`warn` never refuse a pod.');
+  out.push('- SB-NET-POLICY-ALL-PEERS reports a rule open to every peer even when it is limited to some ports: it is open to everyone on those ports. Acknowledge intended openings (public ingress) on the NetworkPolicy.');
+  out.push('- SB-NET-POLICY-METADATA evaluates ipBlocks exactly (cidr minus except; IPv4-mapped IPv6 is the IPv4 range, so `::/0` contains 169.254.169.254) and ignores ports. SB-NET-POLICY-INTERNET (half an address family or more) is a warning: internet egress to services without stable addresses is sometimes needed, but it is the widest exfiltration path.');
+  out.push('- SB-MESH-ISTIO-AUTHZ-OPEN treats ALLOW policies as ORed: an open one overrides the allow-nothing policy of its namespace, or of every namespace when it sits in the Istio root namespace without a selector.');
+  out.push('- SB-SA-POD-AUTOMOUNT treats a projected serviceAccountToken without audience, or for `kubernetes(.default(.svc(.<domain>)))` or the EKS/GKE/AKS issuer URL, as a Kubernetes API token. Custom `--api-audiences` are not known to the audit.');
   out.push('- CIS numbers refer to the CIS Kubernetes Benchmark v1.8+ (section 5, Policies).');
   out.push('');
   out.push('## Summary');

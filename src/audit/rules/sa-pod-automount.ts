@@ -1,15 +1,34 @@
-import { AuditContext } from '../context';
+import { AuditContext, asArray, isObject } from '../context';
 import { Issue, RuleDefinition, podServiceAccount, q } from '../rule';
 import { RuleIds } from '../rule-ids';
 import { Severity } from '../types';
+
+/**
+ * Audiences the Kubernetes API server accepts by default: its in-cluster names (kubeadm, kind,
+ * k3s, EKS's api-audiences) and the service-account issuers of the managed clusters (the API
+ * server's audiences default to its issuer). A projected token without an audience is issued for
+ * the API server too.
+ */
+const API_AUDIENCES: RegExp[] = [
+  /^(https?:\/\/)?kubernetes(\.default(\.svc(\.[a-z0-9-]+)*)?)?\/?$/i,
+  /^https:\/\/oidc\.eks\.[a-z0-9-]+\.amazonaws\.com(\.cn)?\/id\/[A-Za-z0-9]+\/?$/,
+  /^https:\/\/container\.googleapis\.com\/v1\/projects\/[^/]+\/(locations|zones)\/[^/]+\/clusters\/[^/]+\/?$/,
+  /^https:\/\/[a-z0-9-]+\.oic\.prod-aks\.azure\.com\//,
+];
+
+/** Whether a projected token audience is the Kubernetes API server's. */
+export function isApiServerAudience(audience: unknown): boolean {
+  if (audience === undefined || audience === null || audience === '') return true;
+  return typeof audience === 'string' && API_AUDIENCES.some((re) => re.test(audience.trim()));
+}
 
 /** Pods mount an API token only when they opt in explicitly. */
 export const rule: RuleDefinition = {
   id: RuleIds.SA_POD_AUTOMOUNT,
   severity: Severity.ERROR,
   area: 'Service accounts',
-  description: 'Pods must not automount a ServiceAccount token unless they opt in explicitly (acknowledged).',
-  fix: 'Set automountServiceAccountToken: false on the pod (or on its ServiceAccount); if the pod calls the Kubernetes API, acknowledge this rule with the reason.',
+  description: 'Pods must not automount a ServiceAccount token unless they opt in explicitly (acknowledged), and must not project a Kubernetes API token (a projected serviceAccountToken volume without audience or for the API server\'s audience: https://kubernetes.default.svc[.<domain>], kubernetes.default.svc, the EKS/GKE/AKS issuer URL) even with automountServiceAccountToken: false.',
+  fix: 'Set automountServiceAccountToken: false on the pod (or on its ServiceAccount) and give projected tokens the audience of their receiver (e.g. "vault"); if the pod calls the Kubernetes API, acknowledge this rule with the reason.',
   standards: {
     cis: ['5.1.6'],
     kubescape: ['C-0034', 'C-0190', 'C-0261'],
@@ -19,6 +38,19 @@ export const rule: RuleDefinition = {
     const out: Issue[] = [];
     for (const pod of ctx.pods) {
       const saName = podServiceAccount(pod.spec);
+      asArray(pod.spec.volumes).forEach((v: any, i: number) => {
+        if (!isObject(v) || !isObject(v.projected)) return;
+        asArray(v.projected.sources).forEach((src: any, j: number) => {
+          const token = isObject(src) && isObject(src.serviceAccountToken) ? src.serviceAccountToken : undefined;
+          if (!token || !isApiServerAudience(token.audience)) return;
+          const audience = token.audience === undefined || token.audience === null || token.audience === '' ? 'no audience (the API server\'s)' : `audience ${q(token.audience)}`;
+          out.push({
+            obj: pod.obj,
+            jsonPath: `${pod.specPath}.volumes[${i}].projected.sources[${j}].serviceAccountToken`,
+            message: `pod projects a Kubernetes API token of ServiceAccount ${q(saName)} (volume ${q(v.name)}, ${audience}), whatever automountServiceAccountToken says`,
+          });
+        });
+      });
       const podValue = pod.spec.automountServiceAccountToken;
       if (podValue === false) continue;
       if (podValue === true) {
