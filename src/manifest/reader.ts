@@ -205,7 +205,7 @@ function lineTable(text: string): (offset: number) => number {
     let lo = 0;
     let hi = starts.length - 1;
     while (lo < hi) {
-      const mid = (lo + hi + 1) >> 1;
+      const mid = Math.ceil((lo + hi) / 2);
       if (starts[mid] <= offset) lo = mid;
       else hi = mid - 1;
     }
@@ -361,14 +361,11 @@ function jsonValueEnd(text: string, pos: number): number {
   for (let i = pos; i < text.length; i++) {
     const c = text[i];
     if (inString) {
-      if (c === '\\') i++;
-      else if (c === '"') {
+      if (c === '\\') {i++;} else if (c === '"') {
         inString = false;
         if (depth === 0) return i + 1;
       }
-    } else if (c === '"') inString = true;
-    else if (c === '{' || c === '[') depth++;
-    else if (c === '}' || c === ']') {
+    } else if (c === '"') {inString = true;} else if (c === '{' || c === '[') {depth++;} else if (c === '}' || c === ']') {
       depth--;
       if (depth <= 0) return i + 1;
     }

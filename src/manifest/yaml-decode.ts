@@ -216,7 +216,9 @@ export function offsetOf(node: AnyNode): number {
 }
 
 /** The JSON value of a document's contents plus diagnostics (duplicate keys, merges). */
-export function decodeDocument(doc: Document, limits: DecodeLimits, lineOf: (offset: number) => number): { value: unknown; diagnostics: OffsetDiagnostic[] } {
+export function decodeDocument(
+  doc: Document, limits: DecodeLimits, lineOf: (offset: number) => number,
+): { value: unknown; diagnostics: OffsetDiagnostic[] } {
   const d = new Decoder(doc, limits, lineOf);
   try {
     const value = d.value(doc.contents as AnyNode);

@@ -54,9 +54,7 @@ export function relaxContinuationIndent(text: string): string | undefined {
       const next = line[c + 1];
       const wsAfter = next === undefined || next === ' ' || next === '\t';
       if (quote !== null) {
-        if (quote === '"' && ch === '\\') c += 2;
-        else if (ch === quote && quote === "'" && next === "'") c += 2;
-        else {
+        if (quote === '"' && ch === '\\') {c += 2;} else if (ch === quote && quote === "'" && next === "'") {c += 2;} else {
           if (ch === quote) { quote = null; atNodeStart = false; }
           c++;
         }

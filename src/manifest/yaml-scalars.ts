@@ -54,8 +54,8 @@ function hintOf(s: string): string | undefined {
 
 const YAML_STYLE_FLOAT = /^[-+]?(\.[0-9]+|[0-9]+(\.[0-9]*)?)([eE][-+]?[0-9]+)?$/;
 const DOT_FLOAT = /^\.[0-9]+([eE][-+]?[0-9]+)?$/; // what Go's strconv.ParseFloat accepts after a leading '.'
-const INT64_MAX = (1n << 63n) - 1n;
-const UINT64_MAX = (1n << 64n) - 1n;
+const INT64_MAX = 2n ** 63n - 1n;
+const UINT64_MAX = 2n ** 64n - 1n;
 
 interface GoInt { readonly ok: boolean; readonly v: bigint; readonly range: boolean }
 
@@ -89,8 +89,7 @@ export function goParseUint(s: string, base: number): GoInt {
 export function goParseInt(s: string, base: number): GoInt {
   if (s === '') return { ok: false, v: 0n, range: false };
   let neg = false;
-  if (s[0] === '+') s = s.slice(1);
-  else if (s[0] === '-') { neg = true; s = s.slice(1); }
+  if (s[0] === '+') {s = s.slice(1);} else if (s[0] === '-') { neg = true; s = s.slice(1); }
   const u = goParseUint(s, base);
   if (!u.ok) return u;
   if (!neg && u.v > INT64_MAX) return { ok: false, v: 0n, range: true };

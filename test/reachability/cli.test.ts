@@ -78,7 +78,9 @@ describe('cdk8s-secure-baseline reachability', () => {
     const extra = path.join(dir, 'extra');
     fs.mkdirSync(extra, { recursive: true });
     fs.writeFileSync(path.join(extra, 'open.json'), `${JSON.stringify({
-      apiVersion: 'networking.k8s.io/v1', kind: 'NetworkPolicy', metadata: { name: 'open', namespace: 'shop-data' },
+      apiVersion: 'networking.k8s.io/v1',
+      kind: 'NetworkPolicy',
+      metadata: { name: 'open', namespace: 'shop-data' },
       spec: { podSelector: {}, policyTypes: ['Egress'], egress: [{}] },
     })}\n{"apiVersion": "v1", "kind": "List", "items": []}\n`);
     const r = run([dir]);
