@@ -163,8 +163,15 @@ interface Chunk {
 export function readManifestText(text: string, file: string, options: ReadOptions = {}): ReadResult {
   const reader = new FileReader(file, options);
   const normalized = text.replace(/^\uFEFF/, '').replace(/\r\n/g, '\n');
-  if (normalized.trimStart().startsWith('{')) reader.readJsonStream(normalized);
-  else for (const chunk of splitDocuments(normalized)) reader.readYamlDocument(chunk);
+  const guard = (line: number, document: number | undefined, f: () => void) => {
+    try {
+      f();
+    } catch (e) { // never a stack trace: whatever goes wrong is an error of this document
+      reader.errors.push({ file, line, document, message: `${file}:${line}: ${document !== undefined ? `document ${document}: ` : ''}cannot read: ${e instanceof Error ? e.message : String(e)}` });
+    }
+  };
+  if (normalized.trimStart().startsWith('{')) guard(1, undefined, () => reader.readJsonStream(normalized));
+  else for (const chunk of splitDocuments(normalized)) guard(chunk.line, chunk.document, () => reader.readYamlDocument(chunk));
   return { objects: reader.objects, errors: reader.errors, files: [file] };
 }
 
