@@ -3,6 +3,7 @@ import * as os from 'os';
 import * as path from 'path';
 import { App } from 'cdk8s';
 import { buildShop } from '../../examples/shop/app';
+import { Reachability } from '../../src/reachability/analyzer';
 import { runReachabilityCli } from '../../src/reachability/cli';
 
 function run(argv: string[]) {
@@ -88,5 +89,15 @@ describe('cdk8s-secure-baseline reachability', () => {
     expect(r.err).toBe('');
     expect(r.code).toBe(1);
     expect(r.out).toMatch(/\[effective\] shop-data\/orders-db reaches internet on \*/);
+  });
+
+  test('Reachability.loadManifests / fromFiles use the same reader and throw with every read error (file:line)', () => {
+    const d = fs.mkdtempSync(path.join(os.tmpdir(), 'reach-load-'));
+    fs.writeFileSync(path.join(d, 'a.json'), '{"apiVersion": "v1", "kind": "PodList", "items": [{"metadata": {"name": "p"}, "spec": {"hostNetwork": true}}]}');
+    fs.writeFileSync(path.join(d, 'b.yaml'), 'apiVersion: v1\nkind: Namespace\nmetadata: {name: n}\n');
+    expect(Reachability.loadManifests([d]).map((o) => [o.kind, o.metadata.name])).toEqual([['Pod', 'p'], ['Namespace', 'n']]);
+    fs.writeFileSync(path.join(d, 'c.yaml'), 'apiVersion: v1\nkind: Namespace\nmetadata: {name: m\n');
+    expect(() => Reachability.fromFiles([d])).toThrow(/c\.yaml:\d+: document 1: YAML syntax error/);
+    fs.rmSync(d, { recursive: true });
   });
 });
