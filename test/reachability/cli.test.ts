@@ -94,8 +94,8 @@ describe('cdk8s-secure-baseline reachability', () => {
   test('Reachability.loadManifests / fromFiles use the same reader and throw with every read error (file:line)', () => {
     const d = fs.mkdtempSync(path.join(os.tmpdir(), 'reach-load-'));
     fs.writeFileSync(path.join(d, 'a.json'), '{"apiVersion": "v1", "kind": "PodList", "items": [{"metadata": {"name": "p"}, "spec": {"hostNetwork": true}}]}');
-    fs.writeFileSync(path.join(d, 'b.yaml'), 'apiVersion: v1\nkind: Namespace\nmetadata: {name: n}\n');
-    expect(Reachability.loadManifests([d]).map((o) => [o.kind, o.metadata.name])).toEqual([['Pod', 'p'], ['Namespace', 'n']]);
+    fs.writeFileSync(path.join(d, 'b.yaml'), 'apiVersion: v1\nkind: Namespace\nmetadata: {name: ns1}\n');
+    expect(Reachability.loadManifests([d]).map((o) => [o.kind, o.metadata.name])).toEqual([['Pod', 'p'], ['Namespace', 'ns1']]);
     fs.writeFileSync(path.join(d, 'c.yaml'), 'apiVersion: v1\nkind: Namespace\nmetadata: {name: m\n');
     expect(() => Reachability.fromFiles([d])).toThrow(/c\.yaml:\d+: document 1: YAML syntax error/);
     fs.rmSync(d, { recursive: true });
