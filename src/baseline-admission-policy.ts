@@ -1,5 +1,7 @@
 import { ApiObject } from 'cdk8s';
-import { Construct, IConstruct } from 'constructs';
+import { Construct } from 'constructs';
+import { ENFORCE_VERSION_LABEL, MIN_POD_SECURITY_VERSION, enforceVersionCel } from './audit/pod-security-version';
+import { storageClassManifestEncryption } from './audit/rules/storage-class-unencrypted';
 import { EncryptedVolume } from './encrypted-volume';
 import { acknowledgementAnnotation } from './private/acknowledge';
 import { lazy } from './private/lazy';
@@ -28,7 +30,8 @@ export enum AdmissionValidationAction {
 export enum BaselineAdmissionRule {
   /**
    * The namespaces of this app keep their Pod Security `enforce` label at the level the
-   * SecureNamespace set (or stricter).
+   * SecureNamespace set (or stricter), and their `enforce-version` (if set) at `latest` or a
+   * version whose `restricted` includes every check of the audit (v1.34 or newer).
    */
   POD_SECURITY = 'pod-security',
   /**
@@ -78,8 +81,9 @@ export interface BaselineAdmissionPolicyProps {
    */
   readonly additionalNamespaces?: string[];
   /**
-   * StorageClasses known to encrypt, in addition to those of the app's EncryptedVolumes and its
-   * StorageClasses labelled `cdk8s-secure-baseline.io/encrypted: "true"`.
+   * StorageClasses known to encrypt, in addition to those of the app's EncryptedVolumes and the
+   * app's StorageClasses whose provisioner and parameters enable encryption (the label
+   * `cdk8s-secure-baseline.io/encrypted` alone never makes a class trusted).
    * @default - none
    */
   readonly encryptedStorageClasses?: string[];
@@ -99,7 +103,6 @@ interface PolicySpec {
 }
 
 const NOT_ENFORCED_RULE_ID = 'SB-ADMISSION-NOT-ENFORCED';
-const ENCRYPTED_LABEL = 'cdk8s-secure-baseline.io/encrypted';
 const ENFORCE_LABEL = 'pod-security.kubernetes.io/enforce';
 const LEVEL_RANK: Record<string, number> = { [PodSecurityLevel.PRIVILEGED]: 0, [PodSecurityLevel.BASELINE]: 1, [PodSecurityLevel.RESTRICTED]: 2 };
 
@@ -118,10 +121,13 @@ function celList(values: string[]): string {
  * refuse, in the SecureNamespaces of this app:
  *
  * - a Namespace whose `pod-security.kubernetes.io/enforce` label is missing or weaker than the
- *   level the SecureNamespace set;
+ *   level the SecureNamespace set, or whose `enforce-version` pins a version older than v1.34
+ *   (the first whose `restricted` level includes every check of the audit);
  * - an Istio PeerAuthentication weaker than STRICT mTLS (also per port);
  * - a RoleBinding to `cluster-admin`;
- * - a PersistentVolumeClaim on a StorageClass not known to encrypt.
+ * - a PersistentVolumeClaim on a StorageClass not known to encrypt (known by name: the app's
+ *   EncryptedVolumes, `encryptedStorageClasses`, and the app's StorageClasses whose provisioner
+ *   and parameters enable encryption; never by a label).
  *
  * The protected namespaces are selected by their `kubernetes.io/metadata.name` label, which the
  * API server sets and nobody can change or remove, and are collected from the app when it is
@@ -189,11 +195,19 @@ export class BaselineAdmissionPolicy extends Construct {
               { name: 'expectedLevels', expression: lazy(() => `{${this._levels().map(([n, l]) => `${celString(n)}: ${celString(l)}`).join(', ')}}`) },
               { name: 'levelRank', expression: `{${Object.entries(LEVEL_RANK).map(([l, r]) => `${celString(l)}: ${r}`).join(', ')}}` },
             ],
-            validations: [{
-              expression: `!(object.metadata.name in variables.expectedLevels) || (has(object.metadata.labels) && '${ENFORCE_LABEL}' in object.metadata.labels && object.metadata.labels['${ENFORCE_LABEL}'] in variables.levelRank && variables.levelRank[object.metadata.labels['${ENFORCE_LABEL}']] >= variables.levelRank[variables.expectedLevels[object.metadata.name]])`,
-              message: `The namespaces of the secure baseline keep their ${ENFORCE_LABEL} label at the level the SecureNamespace sets (or stricter); change it in code, with a reason, not with kubectl.`,
-              reason: 'Forbidden',
-            }],
+            validations: [
+              {
+                expression: `!(object.metadata.name in variables.expectedLevels) || (has(object.metadata.labels) && '${ENFORCE_LABEL}' in object.metadata.labels && object.metadata.labels['${ENFORCE_LABEL}'] in variables.levelRank && variables.levelRank[object.metadata.labels['${ENFORCE_LABEL}']] >= variables.levelRank[variables.expectedLevels[object.metadata.name]])`,
+                message: `The namespaces of the secure baseline keep their ${ENFORCE_LABEL} label at the level the SecureNamespace sets (or stricter); change it in code, with a reason, not with kubectl.`,
+                reason: 'Forbidden',
+              },
+              {
+                // The same version table as the audit's SB-NS-PSS (src/audit/pod-security-version.ts).
+                expression: enforceVersionCel('object'),
+                message: `The namespaces of the secure baseline pin ${ENFORCE_VERSION_LABEL} to "latest" or ${MIN_POD_SECURITY_VERSION} or newer; older versions of the restricted level skip seccomp, capabilities, runAsUser or host probe checks.`,
+                reason: 'Forbidden',
+              },
+            ],
           });
           break;
         case BaselineAdmissionRule.PEER_AUTHENTICATION_STRICT:
@@ -299,25 +313,34 @@ export class BaselineAdmissionPolicy extends Construct {
   }
 
   /**
-   * The StorageClasses known to encrypt: those of the app's EncryptedVolumes, the app's
-   * StorageClass objects labelled `cdk8s-secure-baseline.io/encrypted: "true"`, and
-   * `encryptedStorageClasses`; sorted.
+   * The StorageClasses known to encrypt, by name: those of the app's EncryptedVolumes,
+   * `encryptedStorageClasses`, and the app's StorageClass objects whose provisioner and parameters
+   * enable encryption (as the audit's SB-STORAGE-CLASS-UNENCRYPTED verifies them); sorted. A label
+   * alone never adds a class (an NFS class labelled "encrypted" is not encrypted). A named class
+   * that the app itself defines without encryption is an error.
    * @internal
    */
   public _encryptedStorageClasses(): string[] {
     const names = new Set<string>(this.extraStorageClasses);
+    const appClasses = new Map<string, any>();
     for (const c of this.node.root.node.findAll()) {
       if (c instanceof EncryptedVolume) names.add(c.storageClassName);
-      if (isEncryptedStorageClass(c)) names.add((c as ApiObject).metadata.name!);
+      if (c instanceof ApiObject && c.kind === 'StorageClass' && c.apiVersion === 'storage.k8s.io/v1' && typeof c.metadata.name === 'string') {
+        appClasses.set(c.metadata.name, c.toJson());
+      }
+    }
+    for (const name of [...names]) {
+      const manifest = appClasses.get(name);
+      if (manifest !== undefined && storageClassManifestEncryption(manifest) === 'unencrypted') {
+        fail(this, `StorageClass ${show(name)} is listed as encrypting, but the app defines it with provisioner ${show(manifest.provisioner)} without its encryption parameter`, 'enable encryption in the StorageClass parameters, or remove it from encryptedStorageClasses');
+      }
+    }
+    for (const [name, manifest] of appClasses) {
+      if (storageClassManifestEncryption(manifest) === 'encrypted') names.add(name);
     }
     if (names.size === 0) {
       fail(this, 'knows no encrypting StorageClass for the ENCRYPTED_STORAGE rule', 'create EncryptedVolumes in the same app, list the classes in encryptedStorageClasses, or leave BaselineAdmissionRule.ENCRYPTED_STORAGE out of rules');
     }
     return [...names].sort();
   }
-}
-
-function isEncryptedStorageClass(c: IConstruct): boolean {
-  if (!(c instanceof ApiObject) || c.kind !== 'StorageClass' || c.apiVersion !== 'storage.k8s.io/v1') return false;
-  return c.metadata.getLabel(ENCRYPTED_LABEL) === 'true' && typeof c.metadata.name === 'string';
 }

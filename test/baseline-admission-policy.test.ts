@@ -1,9 +1,10 @@
-import { Testing } from 'cdk8s';
+import { ApiObject, Testing } from 'cdk8s';
 import {
   AdmissionPolicyApiVersion, AdmissionValidationAction, BaselineAdmissionPolicy, BaselineAdmissionPolicyProps, BaselineAdmissionRule,
   EncryptedVolume, PodSecurityLevel, SecureNamespace, VolumeEncryption,
 } from '../src';
 import { synthAndValidate } from './util/schema';
+import { enforceVersionProblem } from '../src/audit/pod-security-version';
 
 /**
  * A CEL evaluator (@bufbuild/cel, CommonJS build): every rule runs on allowed and denied objects.
@@ -218,6 +219,19 @@ describe('the CEL rules (evaluated with @bufbuild/cel)', () => {
     ])('denies %s with labels %j', (name, labels) => {
       expectDenied(BaselineAdmissionRule.POD_SECURITY, ns(name, labels));
     });
+    test.each([['latest'], ['v1.34'], ['v1.35'], ['v1.40'], ['v1.100']])('allows enforce-version %s', (version) => {
+      expectAllowed(BaselineAdmissionRule.POD_SECURITY, ns('shop', { [ENFORCE]: 'restricted', [`${ENFORCE}-version`]: version }));
+    });
+    test.each([['v1.0'], ['v1.33'], ['v1.3'], ['1.34'], ['Latest'], ['v1.034'], ['v1.34.0'], ['']])('denies enforce-version %j (older than v1.34, or not a version)', (version) => {
+      expectDenied(BaselineAdmissionRule.POD_SECURITY, ns('shop', { [ENFORCE]: 'restricted', [`${ENFORCE}-version`]: version }));
+    });
+    test('the CEL and the audit (SB-NS-PSS) decide every version alike: one table', () => {
+      const versions = ['latest', 'LATEST', '', 'v1', 'v1.', 'v2.34', 'v1.34 ', ...Array.from({ length: 120 }, (_, i) => `v1.${i}`), 'v1.1000', 'v1.09', 'v1.340'];
+      for (const version of versions) {
+        const { allowed } = evaluate(policy(BaselineAdmissionRule.POD_SECURITY), ns('shop', { [ENFORCE]: 'restricted', [`${ENFORCE}-version`]: version }));
+        expect([version, allowed]).toEqual([version, enforceVersionProblem(version) === undefined]);
+      }
+    });
     test('other namespaces are neither selected nor refused', () => {
       expect(selected(bindings[0], 'kube-system')).toBe(false);
       expectAllowed(BaselineAdmissionRule.POD_SECURITY, ns('kube-system', { [ENFORCE]: 'privileged' }));
@@ -278,6 +292,38 @@ describe('the CEL rules (evaluated with @bufbuild/cel)', () => {
     });
     test.each([['standard'], [''], [undefined]])('denies a claim with storageClassName %j', (c) => {
       expectDenied(BaselineAdmissionRule.ENCRYPTED_STORAGE, pvc(c));
+    });
+  });
+
+  describe('ENCRYPTED_STORAGE trusts class names the app knows encrypt, never a label', () => {
+    const storageClass = (chart: any, name: string, provisioner: string, parameters: any, labels?: any) => new ApiObject(chart, `Sc-${name}`, {
+      apiVersion: 'storage.k8s.io/v1', kind: 'StorageClass', metadata: { name, ...(labels ? { labels } : {}) }, provisioner, ...(parameters ? { parameters } : {}),
+    });
+    const pvc = (storageClassName: string) => ({ apiVersion: 'v1', kind: 'PersistentVolumeClaim', metadata: { name: 'data', namespace: 'shop' }, spec: { storageClassName } });
+    const build = (extra: (chart: any) => void, props: BaselineAdmissionPolicyProps = {}) => {
+      const chart = Testing.chart();
+      new SecureNamespace(chart, 'Shop', { name: 'shop' });
+      new BaselineAdmissionPolicy(chart, 'Admission', { rules: [BaselineAdmissionRule.ENCRYPTED_STORAGE], ...props });
+      extra(chart);
+      const p = Testing.synth(chart).find((o: any) => o.kind === 'ValidatingAdmissionPolicy');
+      return p;
+    };
+
+    test('an unencrypted NFS class labelled "encrypted" is refused; a verified EBS class without the label is allowed', () => {
+      const p = build((chart) => {
+        storageClass(chart, 'nfs-fast', 'nfs.csi.k8s.io', { server: 'nfs.example.com', share: '/data' }, { 'cdk8s-secure-baseline.io/encrypted': 'true' });
+        storageClass(chart, 'gp3-cmk', 'ebs.csi.aws.com', { type: 'gp3', encrypted: 'true', kmsKeyId: KEY_ARN });
+        storageClass(chart, 'gp3-plain', 'ebs.csi.aws.com', { type: 'gp3' }, { 'cdk8s-secure-baseline.io/encrypted': 'true' });
+      }, { encryptedStorageClasses: ['vendor-encrypted'] });
+      expect(p.spec.variables).toEqual([{ name: 'encryptedStorageClasses', expression: "['gp3-cmk', 'vendor-encrypted']" }]);
+      expect(evaluate(p, pvc('nfs-fast')).allowed).toBe(false);
+      expect(evaluate(p, pvc('gp3-plain')).allowed).toBe(false);
+      expect(evaluate(p, pvc('gp3-cmk')).allowed).toBe(true);
+    });
+
+    test('naming a class the app defines without encryption is an error', () => {
+      expect(() => build((chart) => storageClass(chart, 'gp3-plain', 'ebs.csi.aws.com', { type: 'gp3' }), { encryptedStorageClasses: ['gp3-plain'] }))
+        .toThrow('test/Admission: StorageClass "gp3-plain" is listed as encrypting, but the app defines it with provisioner "ebs.csi.aws.com" without its encryption parameter');
     });
   });
 

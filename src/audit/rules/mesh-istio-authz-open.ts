@@ -25,16 +25,24 @@ function openSource(from: any, path: string): string | undefined {
   const principals = strings(source.principals);
   const namespaces = strings(source.namespaces);
   const wildPrincipals = principals.filter((p) => !principalPinsNamespace(p));
-  if (wildPrincipals.length > 0) return `${path}.source.principals ${q(wildPrincipals)} match${wildPrincipals.length === 1 ? 'es' : ''} workloads of any namespace`;
+  if (wildPrincipals.length > 0) {
+    return `${path}.source.principals ${q(wildPrincipals)} match${wildPrincipals.length === 1 ? 'es' : ''} workloads of any namespace`;
+  }
   const wildNamespaces = namespaces.filter((n) => n.includes('*'));
-  if (wildNamespaces.length > 0) return `${path}.source.namespaces ${q(wildNamespaces)} match${wildNamespaces.length === 1 ? 'es' : ''} ${wildNamespaces.includes('*') ? 'every namespace' : 'namespaces by pattern, including ones created later'}`;
-  const positive = principals.length + namespaces.length + strings(source.requestPrincipals).length + strings(source.ipBlocks).length + strings(source.remoteIpBlocks).length;
+  if (wildNamespaces.length > 0) {
+    const what = wildNamespaces.includes('*') ? 'every namespace' : 'namespaces by pattern, including ones created later';
+    return `${path}.source.namespaces ${q(wildNamespaces)} match${wildNamespaces.length === 1 ? 'es' : ''} ${what}`;
+  }
+  const identities = principals.length + namespaces.length + strings(source.requestPrincipals).length;
+  const positive = identities + strings(source.ipBlocks).length + strings(source.remoteIpBlocks).length;
   if (positive === 0) {
     const negatives = ['notPrincipals', 'notNamespaces', 'notRequestPrincipals', 'notIpBlocks', 'notRemoteIpBlocks'].filter((k) => strings(source[k]).length > 0);
     return negatives.length > 0 ? `${path}.source only excludes callers (${negatives.join(', ')}): every other caller is admitted` : `${path}.source names no caller (any caller)`;
   }
   const world = [...strings(source.ipBlocks), ...strings(source.remoteIpBlocks)].filter((b) => /\/0$/.test(b.trim()));
-  if (world.length > 0 && principals.length + namespaces.length + strings(source.requestPrincipals).length === 0) return `${path}.source admits every address (${world.join(', ')})`;
+  if (world.length > 0 && identities === 0) {
+    return `${path}.source admits every address (${world.join(', ')})`;
+  }
   return undefined;
 }
 
@@ -64,13 +72,13 @@ export const rule: RuleDefinition = {
           : `every workload in namespace ${q(ap.namespace)} (no selector): this voids the namespace's allow-nothing policy`;
       asArray(spec.rules).forEach((r: any, i: number) => {
         const path = `spec.rules[${i}]`;
-        const rule = isObject(r) ? r : {};
+        const entry = isObject(r) ? r : {};
         let why: string | undefined;
         let at = path;
-        if (asArray(rule.from).length === 0) {
-          why = `${path} has no from (any caller${isObject(rule) && (rule.to !== undefined || rule.when !== undefined) ? ', for the operations and conditions it lists' : ''})`;
+        if (asArray(entry.from).length === 0) {
+          why = `${path} has no from (any caller${entry.to !== undefined || entry.when !== undefined ? ', for the operations and conditions it lists' : ''})`;
         } else {
-          asArray(rule.from).some((f: any, j: number) => {
+          asArray(entry.from).some((f: any, j: number) => {
             why = openSource(f, `${path}.from[${j}]`);
             if (why !== undefined) at = `${path}.from[${j}]`;
             return why !== undefined;

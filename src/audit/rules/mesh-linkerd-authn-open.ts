@@ -1,11 +1,11 @@
+import { IpRangeSet } from '../../private/ip-ranges';
 import { AuditContext, asArray, isObject } from '../context';
 import { Issue, RuleDefinition, q } from '../rule';
 import { RuleIds } from '../rule-ids';
 import { Severity } from '../types';
-import { IpRangeSet } from '../../private/ip-ranges';
 
 const GROUP = 'policy.linkerd.io';
-const HALF_IPV4 = 1n << 31n;
+const HALF_IPV4 = 2n ** 31n;
 const HALF_IPV6 = IpRangeSet.ALL.subtract(IpRangeSet.IPV4).size / 2n;
 
 /**

@@ -1,11 +1,11 @@
+import { IpRangeSet } from '../../private/ip-ranges';
 import { AuditContext, asArray, isObject } from '../context';
 import { policyRules, portsText } from '../network-index';
 import { Issue, RuleDefinition } from '../rule';
 import { RuleIds } from '../rule-ids';
 import { Severity } from '../types';
-import { IpRangeSet } from '../../private/ip-ranges';
 
-const HALF_IPV4 = 1n << 31n;
+const HALF_IPV4 = 2n ** 31n;
 /** Half of the IPv6 space outside the IPv4-mapped range. */
 const HALF_IPV6 = IpRangeSet.ALL.subtract(IpRangeSet.IPV4).size / 2n;
 

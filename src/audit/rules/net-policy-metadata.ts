@@ -1,9 +1,9 @@
+import { IpRangeSet, METADATA_ENDPOINTS, metadataEndpointsIn } from '../../private/ip-ranges';
 import { AuditContext, asArray, isObject } from '../context';
 import { policyRules, portsText } from '../network-index';
 import { Issue, RuleDefinition } from '../rule';
 import { RuleIds } from '../rule-ids';
 import { Severity } from '../types';
-import { IpRangeSet, METADATA_ENDPOINTS, metadataEndpointsIn } from '../../private/ip-ranges';
 
 /**
  * Egress to the cloud instance metadata service hands the node's cloud credentials to any pod

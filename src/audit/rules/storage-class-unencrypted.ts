@@ -15,9 +15,14 @@ export const ENCRYPTION_PARAMETERS: { [provisioner: string]: { parameter: string
 
 /** `encrypted` when the StorageClass is a known provisioner with encryption on, `unencrypted` when known and off, else `unknown`. */
 export function storageClassEncryption(sc: K8sObject): 'encrypted' | 'unencrypted' | 'unknown' {
-  const need = ENCRYPTION_PARAMETERS[sc.manifest.provisioner];
+  return storageClassManifestEncryption(sc.manifest);
+}
+
+/** `storageClassEncryption` of a StorageClass manifest (provisioner and parameters decide; labels never do). */
+export function storageClassManifestEncryption(manifest: any): 'encrypted' | 'unencrypted' | 'unknown' {
+  const need = isObject(manifest) ? ENCRYPTION_PARAMETERS[manifest.provisioner] : undefined;
   if (!need) return 'unknown';
-  const params = isObject(sc.manifest.parameters) ? sc.manifest.parameters : {};
+  const params = isObject(manifest.parameters) ? manifest.parameters : {};
   const key = Object.keys(params).find(k => k.toLowerCase() === need.parameter.toLowerCase());
   const value = key === undefined ? undefined : String(params[key]);
   const ok = value !== undefined && value !== '' && (need.value === undefined || value.toLowerCase() === need.value);
