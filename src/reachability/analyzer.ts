@@ -1,14 +1,14 @@
 import { ApiObject } from 'cdk8s';
 import { IConstruct } from 'constructs';
-import { readManifestFiles } from '../manifest/reader';
 import { buildModel, meshIdentities } from './build';
 import { identitiesOf, IntentRule, intentFromConstructs, intentFromManifests, resolveRef } from './intent';
 import { MeshLayer } from './mesh-authorization';
 import { K8s, Model, Node } from './model';
-import { describeManifest, effectiveObjects, expandLists, findDuplicates, itemPathText } from '../manifest/objects';
 import { NetworkPolicyLayer } from './network-policy';
 import { PortSet } from './ports';
 import { renderDot, renderMarkdown, renderMatrix, renderMermaid } from './render';
+import { describeManifest, effectiveObjects, expandLists, findDuplicates, itemPathText } from '../manifest/objects';
+import { readManifestFiles } from '../manifest/reader';
 
 /** The layer a path is decided at. */
 export enum ReachabilityLayer {
@@ -299,7 +299,8 @@ function readInput(objects: any[]): { objects: K8s[]; duplicates: ReachabilityDu
   return { objects: effectiveObjects(items, (x) => x.manifest).map((x) => x.manifest), duplicates };
 }
 
-function analyzeObjects(objects: K8s[], intent: IntentRule[], options: ReachabilityOptions, duplicates: ReachabilityDuplicate[] = []): ReachabilityResult {
+function analyzeObjects(objects: K8s[], intent: IntentRule[], options: ReachabilityOptions,
+  duplicates: ReachabilityDuplicate[] = []): ReachabilityResult {
   const opts = {
     trustDomain: options.trustDomain ?? 'cluster.local',
     istioRootNamespace: options.istioRootNamespace ?? 'istio-system',

@@ -7,7 +7,7 @@
  * methods/paths, `when` conditions, pod IPs) is MAYBE. ALLOW rules admit on MAYBE (we would rather
  * report a path that may exist), DENY rules only deny on YES.
  */
-import { K8s, Model, Node, parseSelector, Selector, selectorMatches } from './model';
+import { K8s, Model, Node, parseSelector, Selector, SelectorIndex, selectorMatches } from './model';
 import { PortSet } from './ports';
 import { IpRangeSet } from '../private/ip-ranges';
 
@@ -97,6 +97,13 @@ export class MeshLayer {
   private readonly meshTlsAuthn = new Map<string, K8s>();
   private readonly networkAuthn = new Map<string, K8s>();
   private readonly serverAuthz: Array<{ id: string; namespace: string; server: any; client: any }> = [];
+  /** Per target node index: the policies that apply to it (evaluated once, not per sender). */
+  private readonly istioPolicyCache = new Map<number, IstioPolicy[]>();
+  private readonly mtlsCache = new Map<number, string>();
+  private readonly serverCache = new Map<number, LinkerdServer[]>();
+  private readonly istioIndex = new Map<string, SelectorIndex<IstioPolicy>>();
+  private readonly peerAuthIndex = new Map<string, SelectorIndex<{ selector?: Selector; mode?: string }>>();
+  private readonly serverIndex = new Map<string, SelectorIndex<LinkerdServer>>();
 
   constructor(private readonly model: Model, private readonly options: MeshOptions) {
     for (const o of model.objects) {
@@ -134,6 +141,15 @@ export class MeshLayer {
         }
       }
     }
+  }
+
+  private indexOf<T>(cache: Map<string, SelectorIndex<T>>, byNs: Map<string, T[]>, ns: string, selectorOf: (t: T) => Selector | undefined): SelectorIndex<T> {
+    let index = cache.get(ns);
+    if (!index) {
+      index = new SelectorIndex(byNs.get(ns) ?? [], selectorOf);
+      cache.set(ns, index);
+    }
+    return index;
   }
 
   /** Whether an identity layer decides who reaches `target`. */
@@ -215,16 +231,28 @@ export class MeshLayer {
   // --- Istio -----------------------------------------------------------------------------------
 
   private istioPolicies(target: Node): IstioPolicy[] {
+    const cached = this.istioPolicyCache.get(target.index);
+    if (cached) return cached;
     const root = this.options.istioRootNamespace;
-    const applies = (p: IstioPolicy) => !p.selector || selectorMatches(p.selector, target.labels);
-    const own = (this.istioByNs.get(target.namespace!) ?? []).filter(applies);
-    const rootPolicies = target.namespace === root ? [] : (this.istioByNs.get(root) ?? []).filter(applies);
-    return [...own, ...rootPolicies];
+    const own = this.indexOf(this.istioIndex, this.istioByNs, target.namespace!, (p) => p.selector).matching(target.labels);
+    const rootPolicies = target.namespace === root ? [] : this.indexOf(this.istioIndex, this.istioByNs, root, (p) => p.selector).matching(target.labels);
+    const out = [...own, ...rootPolicies];
+    this.istioPolicyCache.set(target.index, out);
+    return out;
   }
 
   private mtlsMode(target: Node): string {
-    const find = (ns: string, withSelector: boolean) => (this.peerAuthByNs.get(ns) ?? [])
-      .filter((p) => (withSelector ? p.selector && selectorMatches(p.selector, target.labels) : !p.selector))
+    const cached = this.mtlsCache.get(target.index);
+    if (cached !== undefined) return cached;
+    const mode = this.computeMtlsMode(target);
+    this.mtlsCache.set(target.index, mode);
+    return mode;
+  }
+
+  private computeMtlsMode(target: Node): string {
+    const find = (ns: string, withSelector: boolean) => (withSelector
+      ? this.indexOf(this.peerAuthIndex, this.peerAuthByNs, ns, (p) => p.selector).matching(target.labels, false)
+      : (this.peerAuthByNs.get(ns) ?? []).filter((p) => !p.selector))
       .map((p) => p.mode).find((m) => m && m !== 'UNSET');
     return find(target.namespace!, true) ?? find(target.namespace!, false) ?? find(this.options.istioRootNamespace, false) ?? 'PERMISSIVE';
   }
@@ -327,7 +355,11 @@ export class MeshLayer {
   // --- Linkerd ---------------------------------------------------------------------------------
 
   private linkerdServers(target: Node): LinkerdServer[] {
-    return (this.serversByNs.get(target.namespace!) ?? []).filter((s) => selectorMatches(s.selector, target.labels));
+    const cached = this.serverCache.get(target.index);
+    if (cached) return cached;
+    const out = this.indexOf(this.serverIndex, this.serversByNs, target.namespace!, (s) => s.selector).matching(target.labels);
+    this.serverCache.set(target.index, out);
+    return out;
   }
 
   private linkerdPolicies(s: LinkerdServer) {

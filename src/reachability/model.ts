@@ -161,6 +161,42 @@ export function selectorMatches(sel: Selector, labels: Record<string, string>, a
   return true;
 }
 
+/**
+ * Items with label selectors, indexed so that the items selecting given labels are found without
+ * testing every selector: an item whose selector has matchLabels sits in the bucket of one of its
+ * key=value pairs; the others (no selector, empty, expressions only) are always candidates.
+ * `matching` returns the items in their original order.
+ */
+export class SelectorIndex<T> {
+  private readonly always: Array<[number, T]> = [];
+  private readonly buckets = new Map<string, Array<[number, T]>>();
+
+  constructor(items: readonly T[], private readonly selectorOf: (t: T) => Selector | undefined) {
+    items.forEach((t, i) => {
+      const sel = selectorOf(t);
+      const first = sel ? Object.keys(sel.matchLabels).sort()[0] : undefined;
+      if (!sel || first === undefined) { this.always.push([i, t]); return; }
+      const key = `${first}=${sel.matchLabels[first]}`;
+      const list = this.buckets.get(key);
+      if (list) list.push([i, t]);
+      else this.buckets.set(key, [[i, t]]);
+    });
+  }
+
+  /** Items whose selector is absent (when `includeUnselected`) or matches `labels`. */
+  public matching(labels: Record<string, string>, includeUnselected = true): T[] {
+    const found: Array<[number, T]> = [];
+    for (const e of this.always) {
+      const sel = this.selectorOf(e[1]);
+      if (sel ? selectorMatches(sel, labels) : includeUnselected) found.push(e);
+    }
+    for (const [k, v] of Object.entries(labels)) {
+      for (const e of this.buckets.get(`${k}=${v}`) ?? []) if (selectorMatches(this.selectorOf(e[1])!, labels)) found.push(e);
+    }
+    return found.sort((x, y) => x[0] - y[0]).map((e) => e[1]);
+  }
+}
+
 /** Namespace names a namespace selector pins with `kubernetes.io/metadata.name`; undefined when it does not pin. */
 export function pinnedNamespaces(sel: Selector): string[] | undefined {
   let names: string[] | undefined;

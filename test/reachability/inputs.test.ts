@@ -1,5 +1,5 @@
-import { Reachability } from '../../src';
 import { analyze, denyAll, deploy, np, ns, ports } from './fixtures';
+import { Reachability } from '../../src';
 
 const pod = (namespace: string, name: string, labels: Record<string, string>, owner?: { kind: string; name: string; apiVersion?: string }) => ({
   apiVersion: 'v1',

@@ -58,7 +58,7 @@ describe('ipBlocks are exact: each is its cidr minus its excepts', () => {
 
   test('pods without egress policy reach every address class, the metadata endpoints included', () => {
     const r = analyze([ns('a'), deploy('a', 'x')]);
-    expect(reached(r)).toEqual(['a/x *', 'cidr 169.254.169.254/32 *', 'cidr fd00:ec2::254/128 *', 'internet *']);
+    expect(reached(r).filter((x) => x.startsWith('cidr ') || x.startsWith('internet '))).toEqual(['cidr 169.254.169.254/32 *', 'cidr fd00:ec2::254/128 *', 'internet *']);
     expect(endpoint(r, 'internet')!.name).toBe('anything outside the cluster (0.0.0.0/0 except 169.254.169.254/32; ::/0 except fd00:ec2::254/128)');
   });
 });

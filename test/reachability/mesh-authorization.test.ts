@@ -1,5 +1,5 @@
-import { Reachability } from '../../src';
 import { analyze, authz, denyAll, deploy, ns, ports } from './fixtures';
+import { Reachability } from '../../src';
 
 const istioNs = (name: string) => ns(name, { 'istio-injection': 'enabled' });
 const principal = (n: string, sa: string) => `cluster.local/ns/${n}/sa/${sa}`;
