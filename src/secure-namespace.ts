@@ -7,6 +7,7 @@ import { registerAppChecks } from './private/app-checks';
 import { EgressRuleJson, IngressRuleJson } from './private/json';
 import { lazy } from './private/lazy';
 import { fail, makeClusterScoped, parseQuantity, show, validateDnsLabel, validateDnsSubdomain, validateQuantity, validateReason } from './private/validation';
+import { enforceVersionProblem, MIN_POD_SECURITY_VERSION } from './audit/pod-security-version';
 
 /** A Pod Security Standards level (https://kubernetes.io/docs/concepts/security/pod-security-standards/). */
 export enum PodSecurityLevel {
@@ -113,7 +114,9 @@ export interface SecureNamespaceProps {
    */
   readonly podSecurityReason?: string;
   /**
-   * The Pod Security Standards version the `-version` labels pin (`v1.N` or `latest`).
+   * The Pod Security Standards version the `-version` labels pin (`v1.N` or `latest`). Versions
+   * older than v1.34 are refused: "restricted" as they define it lacks checks the audit relies on
+   * (seccomp, capabilities, runAsUser, host probes).
    * @default SecureNamespace.DEFAULT_POD_SECURITY_VERSION ("v1.34")
    */
   readonly podSecurityVersion?: string;
@@ -262,6 +265,10 @@ export class SecureNamespace extends Construct {
     const version = props.podSecurityVersion ?? SecureNamespace.DEFAULT_POD_SECURITY_VERSION;
     if (!/^(v1\.(0|[1-9][0-9]*)|latest)$/.test(version)) {
       fail(this, `podSecurityVersion ${show(version)} is not a Pod Security Standards version`, 'write "v1.N" (e.g. "v1.34") or "latest"');
+    }
+    if (enforceVersionProblem(version) !== undefined) {
+      fail(this, `podSecurityVersion ${show(version)} is older than ${MIN_POD_SECURITY_VERSION}: Pod Security Admission would enforce "restricted" as that version defined it, without the checks added since (seccomp in v1.19, capabilities in v1.22, runAsUser in v1.23, host probes in v1.34)`,
+        `pin ${MIN_POD_SECURITY_VERSION} or newer, or "latest" (a version newer than the cluster is evaluated as the cluster's own)`);
     }
     const annotations: Record<string, string> = { ...props.annotations };
     if (this.podSecurityLevel !== PodSecurityLevel.RESTRICTED) {

@@ -323,6 +323,15 @@ describe('SecureNamespace bad input', () => {
     expectError({ name: 'x', podSecurityVersion: '1.30' }, 'test/ns: podSecurityVersion "1.30" is not a Pod Security Standards version. Fix: write "v1.N"');
   });
 
+  test.each(['v1.0', 'v1.22', 'v1.33'])('a Pod Security version older than v1.34 (%s) is refused: restricted would lack later checks', (version) => {
+    expectError({ name: 'x', podSecurityVersion: version },
+      `test/ns: podSecurityVersion "${version}" is older than v1.34: Pod Security Admission would enforce "restricted" as that version defined it, without the checks added since (seccomp in v1.19, capabilities in v1.22, runAsUser in v1.23, host probes in v1.34). Fix: pin v1.34 or newer, or "latest"`);
+  });
+
+  test.each(['v1.34', 'v1.40', 'v1.100', 'latest'])('Pod Security version %s is accepted', (version) => {
+    expect(find(synth({ name: 'shop', podSecurityVersion: version }), 'Namespace', 'shop').metadata.labels['pod-security.kubernetes.io/enforce-version']).toBe(version);
+  });
+
   test('a quota below the LimitRange defaults', () => {
     expectError({ name: 'x', resourceQuota: { limitsMemory: '128Mi' } },
       'test/ns: resourceQuota.limitsMemory "128Mi" is below limitRange.defaultMemoryLimit "256Mi". Fix: raise resourceQuota.limitsMemory or lower limitRange.defaultMemoryLimit');
