@@ -7,7 +7,7 @@ import { K8s, Model, Node } from './model';
 import { NetworkPolicyLayer } from './network-policy';
 import { PortSet } from './ports';
 import { renderDot, renderMarkdown, renderMatrix, renderMermaid } from './render';
-import { describeManifest, effectiveObjects, expandLists, findDuplicates, itemPathText } from '../manifest/objects';
+import { describeManifest, expandLists, identityKey, itemPathText } from '../manifest/objects';
 import { readManifestFiles } from '../manifest/reader';
 
 /** The layer a path is decided at. */
@@ -284,19 +284,43 @@ function list(ids: string[]): string {
  * the last (kubectl apply keeps the last), non-objects dropped; plus the duplicates found.
  */
 function readInput(objects: any[]): { objects: K8s[]; duplicates: ReachabilityDuplicate[] } {
-  const items = (Array.isArray(objects) ? objects : []).flatMap((o, i) => expandLists(o).map((item) => ({ ...item, index: i })))
-    .filter((x) => x.manifest && typeof x.manifest === 'object' && !Array.isArray(x.manifest));
-  const position = (x: typeof items[number]) => (x.itemPath.length === 0 ? `#${x.index + 1}` : `#${x.index + 1} ${itemPathText(x.itemPath)}`);
-  const duplicates = findDuplicates(items.map((x) => x.manifest)).map((g): ReachabilityDuplicate => {
-    const object = describeManifest(items[g.indexes[0]].manifest);
-    const positions = g.indexes.map((i) => position(items[i]));
-    return {
-      object,
-      positions,
-      message: `${object} is in the input ${g.indexes.length} times (objects ${positions.join(', ')}); only the last one counts, as kubectl apply leaves the last`,
-    };
+  const manifests: K8s[] = [];
+  const positions: string[] = [];
+  (Array.isArray(objects) ? objects : []).forEach((o, i) => {
+    for (const item of expandLists(o)) {
+      const m = item.manifest;
+      if (!m || typeof m !== 'object' || Array.isArray(m)) continue;
+      manifests.push(m);
+      positions.push(item.itemPath.length === 0 ? `#${i + 1}` : `#${i + 1} ${itemPathText(item.itemPath)}`);
+    }
   });
-  return { objects: effectiveObjects(items, (x) => x.manifest).map((x) => x.manifest), duplicates };
+  // One identity per object (kubectl apply's key); the last object of each identity counts.
+  const keys = manifests.map((m) => identityKey(m));
+  const groups = new Map<string, number[]>();
+  keys.forEach((k, i) => {
+    if (k === undefined) return;
+    const g = groups.get(k);
+    if (g) g.push(i);
+    else groups.set(k, [i]);
+  });
+  const duplicates: ReachabilityDuplicate[] = [];
+  for (const indexes of groups.values()) {
+    if (indexes.length < 2) continue;
+    const object = describeManifest(manifests[indexes[0]]);
+    const where = indexes.map((i) => positions[i]);
+    duplicates.push({
+      object,
+      positions: where,
+      message: `${object} is in the input ${indexes.length} times (objects ${where.join(', ')}); only the last one counts, as kubectl apply leaves the last`,
+    });
+  }
+  const effective = duplicates.length === 0 ? manifests : manifests.filter((_m, i) => {
+    const k = keys[i];
+    if (k === undefined) return true;
+    const g = groups.get(k)!;
+    return g[g.length - 1] === i;
+  });
+  return { objects: effective, duplicates };
 }
 
 function analyzeObjects(objects: K8s[], intent: IntentRule[], options: ReachabilityOptions,

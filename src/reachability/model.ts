@@ -61,6 +61,19 @@ export function namespaceOf(obj: K8s): string {
   return obj?.metadata?.namespace || 'default';
 }
 
+/**
+ * Built-in kinds whose schema holds no pod spec (skipped without a search, which matters at tens
+ * of thousands of objects), and core PodTemplates, whose template nothing runs.
+ */
+const NO_POD_SPEC = new Set([
+  '|PodTemplate', '|Service', '|ServiceAccount', '|ConfigMap', '|Secret', '|Endpoints', '|PersistentVolumeClaim', '|LimitRange', '|ResourceQuota', '|Event',
+  'networking.k8s.io|NetworkPolicy', 'networking.k8s.io|Ingress', 'discovery.k8s.io|EndpointSlice',
+  'rbac.authorization.k8s.io|Role', 'rbac.authorization.k8s.io|RoleBinding',
+  'policy|PodDisruptionBudget', 'autoscaling|HorizontalPodAutoscaler', 'coordination.k8s.io|Lease',
+]);
+/** API groups of mesh policies (no pod specs). */
+const NO_POD_SPEC_GROUPS = new Set(['security.istio.io', 'policy.linkerd.io']);
+
 /** One workload endpoint: a pod spec of an object that is not the same workload as an owner in the input. */
 export interface WorkloadSpec {
   readonly object: K8s;
@@ -82,7 +95,7 @@ export function workloadSpecs(objects: readonly K8s[]): WorkloadSpec[] {
   const candidates: Array<{ o: K8s; locs: PodSpecLocation[]; key?: string }> = [];
   for (const o of objects) {
     if (!isRecord(o) || typeof o.kind !== 'string' || isClusterScoped(o)) continue;
-    if (o.kind === 'PodTemplate' && groupOf(o.apiVersion) === '') continue;
+    if (NO_POD_SPEC.has(`${groupOf(o.apiVersion)}|${o.kind}`) || NO_POD_SPEC_GROUPS.has(groupOf(o.apiVersion))) continue;
     const locs = findPodSpecs(o);
     if (locs.length > 0) candidates.push({ o, locs, key: identityKey(o) });
   }
