@@ -100,9 +100,12 @@ export class NetworkPolicyLayer {
     const types = policyTypesOf(spec);
     const compileRules = (rules: any[] | undefined, key: 'from' | 'to'): CompiledRule[] => (Array.isArray(rules) ? rules : []).map((r) => {
       const peersJson = r?.[key];
-      const peers = !Array.isArray(peersJson) || peersJson.length === 0
-        ? 'all' as const
-        : [...new Set(peersJson.flatMap((p: any) => peerNodes(this.model, p, ns)).map((x: Node) => x.index))];
+      let peers: 'all' | number[] = 'all';
+      if (Array.isArray(peersJson) && peersJson.length > 0) {
+        const set = new Set<number>();
+        for (const p of peersJson) for (const x of peerNodes(this.model, p, ns)) set.add(x.index);
+        peers = [...set];
+      }
       return { policy: name, peers, ports: r?.ports, fixed: hasNamedPorts(r?.ports) ? undefined : Model.resolvePorts(r?.ports) };
     });
     const apply = (sides: Side[], rules: CompiledRule[]) => {
