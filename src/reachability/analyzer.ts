@@ -22,7 +22,11 @@ export enum ReachabilityLayer {
 
 /** What an endpoint of the graph is. */
 export enum EndpointKind {
-  /** A workload of the manifests (Deployment, StatefulSet, DaemonSet, ReplicaSet, Job, CronJob, Pod). */
+  /**
+   * A workload of the manifests: every object holding a pod spec (Deployment, StatefulSet,
+   * DaemonSet, ReplicaSet, Job, CronJob, Pod, and custom resources such as KEDA ScaledJobs or Argo
+   * Rollouts), except a Pod or ReplicaSet whose owner is in the input (it is that owner's workload).
+   */
   WORKLOAD = 'workload',
   /** The cluster DNS (`k8s-app: kube-dns` in kube-system). */
   DNS = 'dns',
@@ -32,9 +36,12 @@ export enum EndpointKind {
   EXTERNAL_WORKLOAD = 'external-workload',
   /** Any other pod of a namespace without manifests. */
   UNKNOWN_PODS = 'unknown-pods',
-  /** An IP range named by an ipBlock. */
+  /**
+   * A class of IP addresses that every ipBlock treats alike (its `ranges` say which), or a cloud
+   * metadata endpoint.
+   */
   CIDR = 'cidr',
-  /** Anything outside the cluster. */
+  /** Anything outside the cluster: the address class with the most IPv4 addresses (its `ranges` say which). */
   INTERNET = 'internet',
 }
 

@@ -99,8 +99,9 @@ export function buildModel(objects: K8s[], options: BuildOptions, identities: Id
   }
 
   // The address space, partitioned along every ipBlock (and mesh IP condition): one node per class
-  // of addresses that all ipBlocks treat alike, each cloud metadata endpoint a node of its own,
-  // the class with the most IPv4 addresses being "the internet".
+  // of addresses that all ipBlocks treat alike, each cloud metadata endpoint a node of its own
+  // (always, so that reaching it is always visible), the class with the most IPv4 addresses
+  // being "the internet". Node ids name the exact addresses (`cidr 10.0.0.0/8 except 10.1.0.0/16`).
   const policies = objects.filter(isNetworkPolicy);
   const peers: Array<{ peer: K8s; ns: string }> = [];
   for (const np of policies) {

@@ -143,7 +143,8 @@ export class MeshLayer {
     }
   }
 
-  private indexOf<T>(cache: Map<string, SelectorIndex<T>>, byNs: Map<string, T[]>, ns: string, selectorOf: (t: T) => Selector | undefined): SelectorIndex<T> {
+  private indexOf<T>(cache: Map<string, SelectorIndex<T>>, byNs: Map<string, T[]>, ns: string,
+    selectorOf: (t: T) => Selector | undefined): SelectorIndex<T> {
     let index = cache.get(ns);
     if (!index) {
       index = new SelectorIndex(byNs.get(ns) ?? [], selectorOf);
@@ -235,7 +236,9 @@ export class MeshLayer {
     if (cached) return cached;
     const root = this.options.istioRootNamespace;
     const own = this.indexOf(this.istioIndex, this.istioByNs, target.namespace!, (p) => p.selector).matching(target.labels);
-    const rootPolicies = target.namespace === root ? [] : this.indexOf(this.istioIndex, this.istioByNs, root, (p) => p.selector).matching(target.labels);
+    const rootPolicies = target.namespace === root
+      ? []
+      : this.indexOf(this.istioIndex, this.istioByNs, root, (p) => p.selector).matching(target.labels);
     const out = [...own, ...rootPolicies];
     this.istioPolicyCache.set(target.index, out);
     return out;

@@ -7,8 +7,11 @@
  * - A connection needs both the sender's egress and the receiver's ingress.
  * - Absent/empty `from`/`to`: every peer. Absent `ports`: every port and protocol.
  * - Peer: `namespaceSelector` absent = the policy's own namespace, `{}` = every namespace;
- *   podSelector + namespaceSelector in one peer = AND; several peers = OR. `ipBlock` (with
- *   `except`) matches IP ranges outside the cluster (pods are not matched by ipBlocks).
+ *   podSelector + namespaceSelector in one peer = AND; several peers = OR. `ipBlock` matches
+ *   exactly its `cidr` minus its `except`s, as address nodes (pods are not matched by ipBlocks).
+ *   The address space is partitioned along every ipBlock's boundaries (build.ts), so each
+ *   address node is either inside or outside each ipBlock. IPv4-mapped IPv6 is IPv4 and `::/0`
+ *   contains all IPv4 (see private/ip-ranges.ts).
  * - Named ports resolve against the destination pod's container ports; `endPort` makes a range.
  *
  * Every policy's selectors are evaluated once against the label index; per pod, the rules of the
