@@ -101,6 +101,7 @@ export class MeshLayer {
   private readonly istioPolicyCache = new Map<number, IstioPolicy[]>();
   private readonly mtlsCache = new Map<number, string>();
   private readonly serverCache = new Map<number, LinkerdServer[]>();
+  private readonly wildcardCache = new WeakMap<object, Map<string, Node[]>>();
   private readonly istioIndex = new Map<string, SelectorIndex<IstioPolicy>>();
   private readonly peerAuthIndex = new Map<string, SelectorIndex<{ selector?: Selector; mode?: string }>>();
   private readonly serverIndex = new Map<string, SelectorIndex<LinkerdServer>>();
@@ -184,7 +185,7 @@ export class MeshLayer {
       const m = /^[^/]+\/ns\/([^/*]+)\/sa\/([^/*]+)$/.exec(p);
       if (m) out.push(...this.model.withIdentity(m[1], m[2]));
     };
-    let wildcard: Array<(n: Node) => boolean> = [];
+    const wildcard: Node[][] = [];
     if (target.mesh === 'istio-sidecar' || target.mesh === 'istio-ambient') {
       for (const p of this.istioPolicies(target)) {
         if (p.action !== 'ALLOW') continue;
@@ -197,7 +198,7 @@ export class MeshLayer {
             for (const ns of namespaces) if (!ns.includes('*')) out.push(...this.model.inNamespace(ns));
             const wild = principals.some((x: string) => x.includes('*')) || namespaces.some((x: string) => x.includes('*'))
               || (principals.length === 0 && namespaces.length === 0 && (Array.isArray(src.notPrincipals) || Array.isArray(src.notNamespaces)));
-            if (wild) wildcard.push((n) => this.istioSource(src, n, this.istioIdentity(n)) >= MAYBE);
+            if (wild) wildcard.push(this.matchingNodes(src, '', (n) => this.istioSource(src, n, this.istioIdentity(n)) >= MAYBE));
           }
         }
       }
@@ -216,17 +217,32 @@ export class MeshLayer {
               if (i?.kind === 'Namespace' && !anyName(i.name)) out.push(...this.model.inNamespace(i.name));
             }
             const wild = (mta.spec?.identityRefs ?? []).some((i: any) => i?.kind === 'Namespace' && anyName(i.name)) || (mta.spec?.identities ?? []).length > 0;
-            if (wild) wildcard.push((n) => this.linkerdAuthorizes([ref], a.namespace, n) >= MAYBE);
+            if (wild) wildcard.push(this.matchingNodes(ref, a.namespace, (n) => this.linkerdAuthorizes([ref], a.namespace, n) >= MAYBE));
           }
         }
       }
     }
     if (wildcard.length > 0) {
       const have = new Set(out);
-      for (const n of this.model.nodes) if (!have.has(n) && n !== target && wildcard.some((f) => f(n))) out.push(n);
-      wildcard = [];
+      for (const list of wildcard) for (const n of list) if (!have.has(n) && n !== target) { have.add(n); out.push(n); }
     }
     return out;
+  }
+
+  /** The nodes a wildcard source (the same JSON object for every target a policy applies to) matches, computed once. */
+  private matchingNodes(source: unknown, context: string, matches: (n: Node) => boolean): Node[] {
+    if (!source || typeof source !== 'object') return this.model.nodes.filter(matches);
+    let byContext = this.wildcardCache.get(source);
+    if (!byContext) {
+      byContext = new Map();
+      this.wildcardCache.set(source, byContext);
+    }
+    let list = byContext.get(context);
+    if (!list) {
+      list = this.model.nodes.filter(matches);
+      byContext.set(context, list);
+    }
+    return list;
   }
 
   // --- Istio -----------------------------------------------------------------------------------
