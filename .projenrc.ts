@@ -27,7 +27,10 @@ const project = new cdk8s.ConstructLibraryCdk8s({
   typescriptVersion: '~5.9.0',
   minNodeVersion: '20.16.0',
 
-  peerDeps: ['cdk8s-plus-27@^2.9.5'],
+  // cdk8s and constructs are the peers (from cdk8sVersion/constructsVersion). cdk8s-plus-27 is not
+  // one: nothing in src/ imports it (PodHardening works on any workload ApiObject by shape, so it
+  // hardens cdk8s-plus workloads of any line), and as a peer npm would install its ~190 packages
+  // into every user's app. It stays a devDependency for the tests and the benchmark.
   // The audit CLI and the cdk8s-cli plugin read YAML at run time.
   bundledDeps: ['yaml@^2.6.0'],
   devDeps: [
@@ -82,8 +85,9 @@ const project = new cdk8s.ConstructLibraryCdk8s({
 
 for (const p of ['/examples/', '/bench/', '/scripts/', '/.ci/', '/crds/', '/docs/', '/cdk8s.yaml']) project.addPackageIgnore(p);
 
-// jsii prints a large Node 20 end-of-life banner on every run.
-project.tasks.addEnvironment('JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION', '1');
+// jsii prints a large Node 20 end-of-life banner on every run. The variable lists the silenced
+// Node majors (comma-separated): '1' would silence nothing.
+project.tasks.addEnvironment('JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION', '20');
 
 // From a fresh clone `npm ci` fails when the lockfile lacks other platforms' entries of
 // `@unrs/resolver-binding-*` (pulled in by the eslint import resolver). Pin unrs-resolver to a

@@ -50,6 +50,31 @@ describe('project configuration', () => {
     expect(failed.status).toBe(1);
     expect(failed.stderr).toContain('  - API.md\nRun `npx projen build` and commit the result.');
   });
+
+  test('jsii\'s Node end-of-life banner is silenced by Node major (the variable lists majors; "1" silences nothing)', () => {
+    const env = JSON.parse(fs.readFileSync(path.join(root, '.projen', 'tasks.json'), 'utf-8')).env;
+    const majors = String(env.JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION).split(',').map((v) => v.trim());
+    expect(majors).toContain('20');
+    expect(fs.readFileSync(path.join(root, '.ci', 'run'), 'utf-8')).toMatch(/JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION=\$\(node -p 'process\.versions\.node\.split\("\."\)\[0\]'\)/);
+  });
+
+  test('peer dependencies are what src/ imports: cdk8s and constructs, not cdk8s-plus-27', () => {
+    const pkg = JSON.parse(fs.readFileSync(path.join(root, 'package.json'), 'utf-8'));
+    expect(Object.keys(pkg.peerDependencies).sort()).toEqual(['cdk8s', 'constructs']);
+    expect(pkg.devDependencies['cdk8s-plus-27']).toBeDefined(); // tests harden cdk8s-plus workloads
+    const imports = (dir: string): string[] => fs.readdirSync(dir, { withFileTypes: true }).flatMap((e) => {
+      const p = path.join(dir, e.name);
+      if (e.isDirectory()) return imports(p);
+      return e.name.endsWith('.ts') ? [...fs.readFileSync(p, 'utf-8').matchAll(/^(?:import|export)\b[^;']*?from\s+'([^'.][^']*)'/gm)].map((m) => m[1]) : [];
+    });
+    const packages = new Set(imports(path.join(root, 'src')).map((m) => m.split('/').slice(0, m.startsWith('@') ? 2 : 1).join('/')));
+    expect(packages.has('cdk8s')).toBe(true);
+    expect(packages.has('cdk8s-plus-27')).toBe(false);
+    for (const p of packages) {
+      const builtin = require('module').builtinModules.includes(p.replace(/^node:/, ''));
+      if (!builtin) expect([...Object.keys(pkg.peerDependencies), ...Object.keys(pkg.dependencies ?? {})]).toContain(p);
+    }
+  });
 });
 
 describe('snapshot tests fail when the output changes', () => {
