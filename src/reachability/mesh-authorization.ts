@@ -307,12 +307,16 @@ export class MeshLayer {
     }
     if (allowPolicies.length === 0) allow = TCP_ALL;
     const tcp = allow.subtract(deny);
-    const denials: MeshDenial[] = [];
-    if (denyBy.length > 0) denials.push({ ports: deny, message: `the Istio DENY AuthorizationPolicy ${[...new Set(denyBy)].join(', ')} on ${target.id} matches ${sender.id}` });
-    if (allowPolicies.length > 0) {
-      denials.push({ ports: TCP_ALL.subtract(allow), message: `the Istio AuthorizationPolicy on ${target.id} does not admit ${sender.id} (ALLOW policies: ${allowPolicies.map((p) => p.id).join(', ')})` });
-    }
-    return { ports: tcp.union(NON_TCP), denials };
+    // The reasons are only read for missing paths: built on demand, not for every pair.
+    const denials = (): MeshDenial[] => {
+      const out: MeshDenial[] = [];
+      if (denyBy.length > 0) out.push({ ports: deny, message: `the Istio DENY AuthorizationPolicy ${[...new Set(denyBy)].join(', ')} on ${target.id} matches ${sender.id}` });
+      if (allowPolicies.length > 0) {
+        out.push({ ports: TCP_ALL.subtract(allow), message: `the Istio AuthorizationPolicy on ${target.id} does not admit ${sender.id} (ALLOW policies: ${allowPolicies.map((p) => p.id).join(', ')})` });
+      }
+      return out;
+    };
+    return { ports: tcp.union(NON_TCP), get denials() { return denials(); } };
   }
 
   private istioRule(r: IstioRule, sender: Node, id: { ns: string; sa?: string } | undefined): { tri: Tri; ports: PortSet } {
