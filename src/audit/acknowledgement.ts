@@ -13,19 +13,59 @@ export const TRIVIAL_WORDS = new Set([
 export const MIN_REASON_LENGTH = 20;
 export const MIN_REASON_WORDS = 3;
 
-/** Why a reason is not acceptable, or undefined when it is. */
+/**
+ * Letters of scripts written without spaces between words (Chinese, Japanese, Thai, Lao, Khmer,
+ * Myanmar, Tibetan), with the Japanese iteration and prolonged-sound marks. A word there is about
+ * two characters, so such a letter counts twice towards the length and a run of them counts as
+ * one word per two letters.
+ */
+const UNSPACED = /[\p{Script=Han}\p{Script=Hiragana}\p{Script=Katakana}\p{Script=Thai}\p{Script=Lao}\p{Script=Khmer}\p{Script=Myanmar}\p{Script=Tibetan}\u3005\u30fc]/u;
+const UNSPACED_RUN = new RegExp(`${UNSPACED.source}+`, 'gu');
+/** A word of a spaced script: letters, combining marks and digits, joined by ' - . / _ inside. */
+const WORD = /[\p{L}\p{M}\p{N}]+(?:['\u2019./_-][\p{L}\p{M}\p{N}]+)*/gu;
+const LETTER = /\p{L}/gu;
+
+/** The words of a reason: spaced-script words, and the runs of unspaced-script letters. */
+function wordsOf(text: string): { spaced: string[]; unspaced: string[] } {
+  const unspaced = text.match(UNSPACED_RUN) ?? [];
+  const spaced = (text.replace(UNSPACED_RUN, ' ').match(WORD) ?? []).map((w) => w.toLowerCase());
+  return { spaced, unspaced };
+}
+
+/**
+ * Why a reason is not acceptable, or undefined when it is. Reasons may be written in any
+ * language: letters of every script count (`\p{L}`), and Chinese or Japanese text, which has no
+ * spaces, is judged by its characters. Refused: too short (fewer than 20 characters or 3 words),
+ * placeholders ("todo", "n/a", the same word again and again), and letter salad (mostly
+ * one-letter words, words that repeat, or no word of 3 letters or more).
+ */
 export function reasonProblem(reason: unknown): string | undefined {
   if (typeof reason !== 'string') return 'is not a string';
   const text = reason.trim();
-  const words = text.split(/\s+/).filter(w => w.length > 0);
-  const meaningful = new Set(words
-    .map(w => w.toLowerCase().replace(/^[^a-z0-9/]+|[^a-z0-9/]+$/g, ''))
-    .filter(w => /[a-z]/.test(w) && !TRIVIAL_WORDS.has(w)));
-  if (text.length < MIN_REASON_LENGTH || words.length < MIN_REASON_WORDS) {
-    return `is too short (${text.length} character${text.length === 1 ? '' : 's'}, ${words.length} word${words.length === 1 ? '' : 's'}; at least ${MIN_REASON_LENGTH} characters and ${MIN_REASON_WORDS} words are required)`;
+  const chars = [...text].length;
+  const { spaced, unspaced } = wordsOf(text);
+  const unspacedLetters = unspaced.reduce((n, run) => n + [...run].length, 0);
+  const wordCount = spaced.length + unspaced.reduce((n, run) => n + Math.ceil([...run].length / 2), 0);
+  if (chars + unspacedLetters < MIN_REASON_LENGTH || wordCount < MIN_REASON_WORDS) {
+    const unspacedNote = unspacedLetters > 0 ? '; Chinese, Japanese or Thai characters count twice' : '';
+    return `is too short (${chars} character${chars === 1 ? '' : 's'}, ${wordCount} word${wordCount === 1 ? '' : 's'}; at least ${MIN_REASON_LENGTH} characters and ${MIN_REASON_WORDS} words are required${unspacedNote})`;
   }
-  if (meaningful.size < MIN_REASON_WORDS) {
+  const lettered = spaced.filter((w) => /\p{L}/u.test(w));
+  const letters = (w: string) => (w.match(LETTER) ?? []).length;
+  if (lettered.length >= MIN_REASON_WORDS && lettered.filter((w) => /^\p{L}$/u.test(w)).length * 2 > lettered.length) {
+    return 'is letter salad (most of its words are single letters)';
+  }
+  // A word says something when it has a letter, two different characters, and is no placeholder.
+  const meaningful = new Set(lettered.filter((w) => new Set(w).size > 1 && !TRIVIAL_WORDS.has(w)));
+  const unspacedDistinct = new Set(unspaced.flatMap((run) => [...run])).size;
+  if (meaningful.size + Math.floor(unspacedDistinct / 2) < MIN_REASON_WORDS) {
     return 'is a placeholder (fewer than 3 distinct words besides "todo", "n/a", "because", "temporary", ...)';
+  }
+  if (!lettered.some((w) => letters(w) >= 3 && new Set(w.match(LETTER)).size > 1) && !unspaced.some((run) => new Set(run).size > 1)) {
+    return 'is letter salad (no word has 3 letters or more)';
+  }
+  if (spaced.length >= 6 && new Set(spaced).size * 2 < spaced.length) {
+    return `is letter salad (${spaced.length} words, but only ${new Set(spaced).size} different ones)`;
   }
   return undefined;
 }
