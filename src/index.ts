@@ -4,6 +4,7 @@ export * from './secure-namespace';
 export * from './least-privilege-service-account';
 export * from './pod-hardening';
 export * from './mtls-service';
+export * from './workload-mounts';
 export * from './volume-encryption';
 export * from './volume-backup';
 export * from './encrypted-volume';

@@ -2,15 +2,14 @@ import { ApiObject, Duration } from 'cdk8s';
 import { Construct } from 'constructs';
 import { LeastPrivilegeServiceAccount } from './least-privilege-service-account';
 import { Mesh, MeshType } from './mesh';
-import { CallerIdentity, WorkloadCertificate, WorkloadPort } from './mesh/types';
-import { PodHardening } from './pod-hardening';
+import { CallerIdentity, PodLifecycle, WorkloadPort } from './mesh/types';
 import { acknowledgementAnnotation, RuleIds } from './private/acknowledge';
 import { registerAppChecks } from './private/app-checks';
-import { EgressRuleJson, IngressRuleJson, PeerJson, PortJson, podsPeer } from './private/json';
-import { lazy } from './private/lazy';
-import { appSingleton } from './private/singleton';
-import { fail, goDuration, makeClusterScoped, parseQuantity, show, validateDnsLabel, validateDnsSubdomain, validatePort, validateQuantity, validateReason } from './private/validation';
+import { IngressRuleJson, PeerJson, PortJson, podsPeer } from './private/json';
+import { fail, goDuration, show, validateDnsLabel, validateDnsSubdomain, validatePort, validateReason } from './private/validation';
+import { spreadAndAntiAffinity, WorkloadCore, workloadCoreOf } from './private/workload';
 import { SecureNamespace } from './secure-namespace';
+import { ConfigMapMountOptions, EmptyDirMountOptions } from './workload-mounts';
 
 /** The application protocol of a service port (Service `appProtocol`, mesh protocol selection). */
 export enum AppProtocol {
@@ -461,9 +460,6 @@ export interface MtlsServiceProps {
   readonly partOf?: string;
 }
 
-const IMAGE = /^(?<repo>[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*(?::[0-9]+)?(?:\/[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*)*)(?::(?<tag>[\w][\w.-]{0,127}))?(?:@(?<digest>sha256:[a-f0-9]{64}))?$/;
-const DNS1035 = /^[a-z]([-a-z0-9]*[a-z0-9])?$/;
-const DEFAULT_PRIORITY_CLASS = 'secure-baseline-workload';
 
 /**
  * A hardened workload whose traffic is mutually authenticated and admitted only from declared
@@ -503,7 +499,7 @@ export class MtlsService extends Construct implements ICaller {
   private readonly ports: WorkloadPort[];
   private readonly servicePorts: Array<{ name: string; port: number; targetPort: number; appProtocol: string }>;
   private readonly callers = new Map<string, ICaller>();
-  private readonly egress = new Map<string, EgressRuleJson>();
+  private readonly core: WorkloadCore;
   private readonly onFirstCaller?: (groupId: string) => void;
   private readonly scrapers = new Map<string, ICaller>();
   private readonly metricsPort?: WorkloadPort;
@@ -514,137 +510,67 @@ export class MtlsService extends Construct implements ICaller {
   constructor(scope: Construct, id: string, props: MtlsServiceProps) {
     super(scope, id);
     registerAppChecks(this);
-    const ns = SecureNamespace.of(this);
+    let ports!: WorkloadPort[];
+    let metricsPort: WorkloadPort | undefined;
+    let replicas!: number;
+    const core = new WorkloadCore(this, props, {
+      maxNameLength: 63,
+      nameUse: 'it names the Service',
+      serving: true,
+      lifecycle: PodLifecycle.LONG_RUNNING,
+      certificateRequired: true,
+      groups: () => [
+        { id: 'callers', ports, callers: () => identities(this.callers) },
+        ...(metricsPort ? [{ id: 'metrics', ports: [metricsPort], callers: () => identities(this.scrapers) }] : []),
+      ],
+    }, () => {
+      ports = this.validatePorts(props);
+      if (props.metrics) {
+        const port = validatePort(this, 'metrics.port', props.metrics.port);
+        if (ports.some((p) => p.containerPort === port)) {
+          fail(this, `metrics.port ${show(port)} is also a service port`, 'serve metrics on a port of their own, so that only Prometheus is admitted to it');
+        }
+        if (ports.some((p) => p.name === 'metrics')) fail(this, 'a service port is named "metrics"', 'rename that port; "metrics" names the metrics port');
+        metricsPort = { name: 'metrics', containerPort: port, appProtocol: AppProtocol.HTTP };
+      }
+      replicas = props.replicas ?? 2;
+      if (!Number.isInteger(replicas) || replicas < 1) {
+        fail(this, `replicas ${show(replicas)} is below 1`, 'run at least 1 replica (2 or more for availability)');
+      }
+    });
+    this.core = core;
+    const ns = core.namespace;
     this.secureNamespace = ns;
     this.namespaceName = ns.name;
-    this.mesh = ns.mesh;
-    const name = props.name ?? id.toLowerCase();
-    if (!DNS1035.test(name) || name.length > 63) {
-      fail(this, `name ${show(name)} is not a valid DNS-1035 label`, 'use at most 63 lowercase letters, digits and "-", starting with a letter (it names the Service)');
-    }
+    this.mesh = core.mesh;
+    const name = core.name;
     this.name = name;
-    this.selectorLabels = { 'app.kubernetes.io/instance': name };
-
-    const tag = this.validateImage(props.image, props.requireDigest ?? false);
-    this.ports = this.validatePorts(props);
+    this.selectorLabels = core.selectorLabels;
+    this.ports = ports;
+    this.metricsPort = metricsPort;
     this.servicePorts = this.ports.map((p, i) => ({
       name: p.name,
       port: (props.ports?.[i]?.servicePort !== undefined ? validatePort(this, `ports[${i}].servicePort`, props.ports[i].servicePort!) : p.containerPort),
       targetPort: p.containerPort,
       appProtocol: p.appProtocol,
     }));
-    if (props.metrics) {
-      const port = validatePort(this, 'metrics.port', props.metrics.port);
-      if (this.ports.some((p) => p.containerPort === port)) {
-        fail(this, `metrics.port ${show(port)} is also a service port`, 'serve metrics on a port of their own, so that only Prometheus is admitted to it');
-      }
-      if (this.ports.some((p) => p.name === 'metrics')) fail(this, 'a service port is named "metrics"', 'rename that port; "metrics" names the metrics port');
-      this.metricsPort = { name: 'metrics', containerPort: port, appProtocol: AppProtocol.HTTP };
-    }
-    const replicas = props.replicas ?? 2;
-    if (!Number.isInteger(replicas) || replicas < 1) {
-      fail(this, `replicas ${show(replicas)} is below 1`, 'run at least 1 replica (2 or more for availability)');
-    }
-    const resources = this.validateResources(props.resources ?? {});
-
-    // Identity
-    this.serviceAccount = props.serviceAccount ?? new LeastPrivilegeServiceAccount(this, 'ServiceAccount', { name });
-    if (this.serviceAccount.namespaceName !== ns.name) {
-      fail(this, `serviceAccount ${show(this.serviceAccount.name)} is in namespace ${show(this.serviceAccount.namespaceName)}, not ${show(ns.name)}`, 'give the workload an account of its own namespace');
-    }
-
-    // Mesh
-    const certificate = this.validateCertificate(props.certificate);
-    const meshResult = this.mesh._impl.secureWorkload({
-      scope: this,
-      name,
-      namespace: ns.name,
-      serviceAccountName: this.serviceAccount.name,
-      selectorLabels: this.selectorLabels,
-      groups: [
-        { id: 'callers', ports: this.ports, callers: () => identities(this.callers) },
-        ...(this.metricsPort ? [{ id: 'metrics', ports: [this.metricsPort], callers: () => identities(this.scrapers) }] : []),
-      ],
-      clusterDomain: ns.clusterDomain,
-      certificate,
-    });
+    this.serviceAccount = core.serviceAccount;
+    const meshResult = core.meshResult;
     this.onFirstCaller = meshResult.onFirstCaller;
-
-    // Labels
-    const labels: Record<string, string> = {
-      'app.kubernetes.io/name': name,
-      'app.kubernetes.io/instance': name,
-      'app.kubernetes.io/managed-by': 'cdk8s-secure-baseline',
-      ...(tag ? { 'app.kubernetes.io/version': tag } : {}),
-      ...(props.component ? { 'app.kubernetes.io/component': props.component } : {}),
-      ...(props.partOf ? { 'app.kubernetes.io/part-of': props.partOf } : {}),
-    };
+    const labels = core.labels;
 
     // Pod
-    const sa = this.serviceAccount._podAdditions();
-    const volumes: any[] = [{ name: 'tmp', emptyDir: { sizeLimit: '64Mi' } }];
-    const mounts: any[] = [{ name: 'tmp', mountPath: '/tmp' }];
-    const addVolume = (volume: any, mount: any) => {
-      if (volumes.some((v) => v.name === volume.name)) fail(this, `two volumes are named ${show(volume.name)}`, 'give each mount its own path');
-      if (mounts.some((m) => m.mountPath === mount.mountPath)) fail(this, `two volumes are mounted at ${show(mount.mountPath)}`, 'mount each volume at its own path');
-      volumes.push(volume);
-      mounts.push(mount);
-    };
-    for (const v of meshResult.volumes) addVolume(v.volume, v.mount);
-    sa.volumes.forEach((v: any, i: number) => addVolume(v, sa.volumeMounts[i]));
-    (props.secretMounts ?? []).forEach((s, i) => {
-      validateDnsSubdomain(this, `secretMounts[${i}].secretName`, s.secretName);
-      this.validatePath(`secretMounts[${i}].mountPath`, s.mountPath);
-      addVolume({ name: `secret-${i}`, secret: { secretName: s.secretName, defaultMode: 0o440 } }, { name: `secret-${i}`, mountPath: s.mountPath, readOnly: true });
-    });
-    (props.volumes ?? []).forEach((v, i) => {
-      if (v.volume.namespaceName !== ns.name) {
-        fail(this, `volumes[${i}] claim ${show(v.volume.claimName)} is in namespace ${show(v.volume.namespaceName)}, not ${show(ns.name)}`, 'a pod can only mount claims of its own namespace; create the volume in this SecureNamespace');
-      }
-      this.validatePath(`volumes[${i}].mountPath`, v.mountPath);
-      addVolume(
-        { name: `data-${i}`, persistentVolumeClaim: { claimName: v.volume.claimName, ...(v.readOnly ? { readOnly: true } : {}) } },
-        { name: `data-${i}`, mountPath: v.mountPath, ...(v.readOnly ? { readOnly: true } : {}) },
-      );
-    });
-    for (const k of Object.keys(props.env ?? {})) {
-      if (PodHardening._looksSecret(k)) {
-        fail(this, `env var ${show(k)} looks like a secret`, 'never put secret values in manifests: keep the value in a Secret (or an ExternalSecret) and mount it with `secretMounts`');
-      }
-    }
-    const env = Object.entries(props.env ?? {}).sort(([a], [b]) => a.localeCompare(b)).map(([k, value]) => ({ name: k, value }));
     const firstPort = this.ports[0].containerPort;
-    const container: any = {
-      name: 'main',
-      image: props.image,
-      ...(props.command ? { command: props.command } : {}),
-      ...(props.args ? { args: props.args } : {}),
+    const container = core.container(props, {
       ports: [...this.ports, ...(this.metricsPort ? [this.metricsPort] : [])].map((p) => ({ name: p.name, containerPort: p.containerPort, protocol: 'TCP' })),
-      ...(env.length ? { env } : {}),
-      resources,
-      readinessProbe: (props.readiness ?? HealthCheck.tcp())._render(this, 'readiness probe', firstPort, { initialDelaySeconds: 0, periodSeconds: 5, failureThreshold: 3 }),
-      livenessProbe: (props.liveness ?? HealthCheck.tcp())._render(this, 'liveness probe', firstPort, { initialDelaySeconds: 10, periodSeconds: 15, failureThreshold: 4 }),
-      volumeMounts: mounts,
-    };
+      probes: {
+        readinessProbe: (props.readiness ?? HealthCheck.tcp())._render(this, 'readiness probe', firstPort, { initialDelaySeconds: 0, periodSeconds: 5, failureThreshold: 3 }),
+        livenessProbe: (props.liveness ?? HealthCheck.tcp())._render(this, 'liveness probe', firstPort, { initialDelaySeconds: 10, periodSeconds: 15, failureThreshold: 4 }),
+      },
+    });
     if (JSON.stringify(container.readinessProbe) === JSON.stringify(container.livenessProbe)) {
       fail(this, 'the readiness and liveness probes are identical', 'make them differ (e.g. a /ready and a /healthz path, or different timings): a failing identical liveness probe restarts pods that are merely busy');
     }
-    let priorityClassName = props.priorityClassName;
-    if (priorityClassName === undefined) {
-      appSingleton(this, 'priority-class', (chart, sid) => makeClusterScoped(new ApiObject(chart, sid, {
-        apiVersion: 'scheduling.k8s.io/v1',
-        kind: 'PriorityClass',
-        metadata: { name: DEFAULT_PRIORITY_CLASS },
-        value: 1000,
-        globalDefault: false,
-        preemptionPolicy: 'PreemptLowerPriority',
-        description: 'Default priority of workloads synthesized by cdk8s-secure-baseline.',
-      })));
-      priorityClassName = DEFAULT_PRIORITY_CLASS;
-    } else {
-      validateDnsSubdomain(this, 'priorityClassName', priorityClassName);
-    }
-    const podAnnotations = { ...meshResult.podAnnotations, ...sa.annotations };
     const kind = props.workloadKind ?? WorkloadKind.DEPLOYMENT;
     this.workload = new ApiObject(this, kind, {
       apiVersion: 'apps/v1',
@@ -657,36 +583,10 @@ export class MtlsService extends Construct implements ICaller {
         ...(kind === WorkloadKind.DEPLOYMENT
           ? { strategy: { type: 'RollingUpdate', rollingUpdate: { maxSurge: 1, maxUnavailable: 0 } } }
           : { serviceName: name, podManagementPolicy: 'OrderedReady', updateStrategy: { type: 'RollingUpdate' } }),
-        template: {
-          metadata: {
-            labels: { ...labels, ...sa.labels },
-            ...(Object.keys(podAnnotations).length ? { annotations: podAnnotations } : {}),
-          },
-          spec: {
-            serviceAccountName: this.serviceAccount.name,
-            automountServiceAccountToken: false,
-            enableServiceLinks: false,
-            priorityClassName,
-            terminationGracePeriodSeconds: 30,
-            containers: [container],
-            volumes,
-            topologySpreadConstraints: [
-              { maxSkew: 1, topologyKey: 'kubernetes.io/hostname', whenUnsatisfiable: 'ScheduleAnyway', labelSelector: { matchLabels: this.selectorLabels } },
-              { maxSkew: 1, topologyKey: 'topology.kubernetes.io/zone', whenUnsatisfiable: 'ScheduleAnyway', labelSelector: { matchLabels: this.selectorLabels } },
-            ],
-            affinity: {
-              podAntiAffinity: {
-                preferredDuringSchedulingIgnoredDuringExecution: [{
-                  weight: 100,
-                  podAffinityTerm: { topologyKey: 'kubernetes.io/hostname', labelSelector: { matchLabels: this.selectorLabels } },
-                }],
-              },
-            },
-          },
-        },
+        template: core.podTemplate(props, container, { tail: spreadAndAntiAffinity(this.selectorLabels) }),
       },
     });
-    PodHardening.apply(this.workload, { runAsUser: props.runAsUser, runAsGroup: props.runAsGroup });
+    core.harden(this.workload, props);
 
     // Service
     const exposure = props.exposure ?? ServiceExposure.clusterIp();
@@ -721,20 +621,9 @@ export class MtlsService extends Construct implements ICaller {
       },
     });
 
-    // NetworkPolicy: ingress from callers, egress to dependencies + DNS (+ mesh control plane at
-    // the namespace level). Exactly one label in the pod selector (Polaris).
-    const dns = ns.dns._egressRule(this);
-    this.networkPolicy = new ApiObject(this, 'NetworkPolicy', {
-      apiVersion: 'networking.k8s.io/v1',
-      kind: 'NetworkPolicy',
-      metadata: { name, namespace: ns.name, labels },
-      spec: {
-        podSelector: { matchLabels: this.selectorLabels },
-        policyTypes: ['Ingress', 'Egress'],
-        ingress: lazy(() => this.ingressRules()),
-        egress: lazy(() => [...(dns ? [dns] : []), ...[...this.egress.keys()].sort().map((k) => this.egress.get(k)!)]),
-      },
-    });
+    // NetworkPolicy: ingress from callers, egress to DNS and dependencies (the mesh control plane is
+    // opened at the namespace level).
+    this.networkPolicy = core.createNetworkPolicy(() => this.ingressRules());
 
     if (props.metrics) {
       const path = props.metrics.path ?? '/metrics';
@@ -805,8 +694,24 @@ export class MtlsService extends Construct implements ICaller {
   public allowFrom(caller: ICaller): void {
     if (this.admit(this.callers, caller)) {
       if (this.callers.size === 1) this.onFirstCaller?.('callers');
-      if (caller instanceof MtlsService) caller._addEgressTo(this);
+      workloadCoreOf(caller)?.addEgressTo(this.namespaceName, this.name, this.selectorLabels, this._inboundPorts());
     }
+  }
+
+  /**
+   * Mounts a ConfigMap (by name, or a ConfigMap object of this namespace) read-only at `mountPath`,
+   * one file per key, as a whole volume (no `subPath`, so updates reach the pods).
+   */
+  public mountConfigMap(configMap: string | ApiObject, mountPath: string, options: ConfigMapMountOptions = {}): void {
+    this.core.mountConfigMap(configMap, mountPath, options);
+  }
+
+  /**
+   * Mounts a writable emptyDir at `mountPath` (the root filesystem is read-only), with a size limit
+   * that fits the container's ephemeral-storage (or, in memory, memory) limit.
+   */
+  public mountEmptyDir(mountPath: string, options: EmptyDirMountOptions = {}): void {
+    this.core.mountEmptyDir(mountPath, options);
   }
 
   /** Records `caller` in `into`; false when it was already there. */
@@ -817,21 +722,15 @@ export class MtlsService extends Construct implements ICaller {
       fail(this, `caller ${caller.callerNamespace}/${caller.callerServiceAccount} is in a namespace with mesh ${show(caller.callerMeshType)}, but ${this.namespaceName} uses ${show(this.mesh.type)}`,
         'callers must share the callee\'s mesh: enrol both namespaces in the same mesh, or put a gateway of the callee\'s mesh in between');
     }
+    if (!this.mesh._impl.providesMtls && workloadCoreOf(caller)?.hasClientIdentity === false) {
+      fail(this, `caller ${caller.callerNamespace}/${caller.callerServiceAccount} has no client certificate, and ${this.namespaceName} has no mesh to give it one`,
+        'set `certificate: { issuer }` on the caller, so that it can authenticate to this service with mutual TLS');
+    }
     const labels = caller.callerPodLabels ?? {};
     const key = `${caller.callerNamespace}/${caller.callerServiceAccount}/${Object.keys(labels).sort().map((k) => `${k}=${labels[k]}`).join(',')}`;
     if (into.has(key)) return false;
     into.set(key, caller);
     return true;
-  }
-
-  /** @internal */
-  public _addEgressTo(callee: MtlsService): void {
-    const key = `${callee.namespaceName}/${callee.name}`;
-    if (this.egress.has(key)) return;
-    this.egress.set(key, {
-      to: [podsPeer(callee.namespaceName, callee.selectorLabels)],
-      ports: callee._inboundPorts(),
-    });
   }
 
   /** @internal */
@@ -862,24 +761,6 @@ export class MtlsService extends Construct implements ICaller {
     return rules;
   }
 
-  private validateImage(image: string, requireDigest: boolean): string | undefined {
-    const m = IMAGE.exec(image ?? '');
-    if (!m) {
-      fail(this, `image ${show(image)} is not a valid image reference`, 'write registry/repository:tag or registry/repository@sha256:<digest>');
-    }
-    const { tag, digest } = m.groups!;
-    if (!tag && !digest) {
-      fail(this, `image ${show(image)} has no tag or digest`, 'pin the image with a version tag (e.g. ":1.4.2") or a digest ("@sha256:...")');
-    }
-    if (tag === 'latest' && !digest) {
-      fail(this, `image ${show(image)} uses the "latest" tag`, 'pin the image with a version tag (e.g. ":1.4.2") or a digest ("@sha256:...")');
-    }
-    if (requireDigest && !digest) {
-      fail(this, `image ${show(image)} is not pinned by digest and requireDigest is set`, 'append "@sha256:<digest>" to the image reference');
-    }
-    return tag && tag !== 'latest' ? tag : undefined;
-  }
-
   private validatePorts(props: MtlsServiceProps): WorkloadPort[] {
     if (props.port !== undefined && props.ports !== undefined) {
       fail(this, 'both port and ports are set', 'use `port` for a single port or `ports` for several, not both');
@@ -907,71 +788,6 @@ export class MtlsService extends Construct implements ICaller {
       seenNames.add(name);
       return { name, containerPort: port, appProtocol };
     });
-  }
-
-  private validateResources(r: ResourceOptions) {
-    const v = {
-      cpuRequest: r.cpuRequest ?? '100m',
-      cpuLimit: r.cpuLimit ?? '500m',
-      memoryRequest: r.memoryRequest ?? '128Mi',
-      memoryLimit: r.memoryLimit ?? '256Mi',
-      ephemeralStorageRequest: r.ephemeralStorageRequest ?? '64Mi',
-      ephemeralStorageLimit: r.ephemeralStorageLimit ?? '1Gi',
-    };
-    for (const [k, q] of Object.entries(v)) validateQuantity(this, `resources.${k}`, q);
-    for (const [what, req, lim] of [['cpu', v.cpuRequest, v.cpuLimit], ['memory', v.memoryRequest, v.memoryLimit], ['ephemeralStorage', v.ephemeralStorageRequest, v.ephemeralStorageLimit]]) {
-      if (parseQuantity(lim)! < parseQuantity(req)!) {
-        fail(this, `resources.${what}Limit ${show(lim)} is below resources.${what}Request ${show(req)}`, `raise the limit to at least ${req} or lower the request`);
-      }
-    }
-    return {
-      requests: { 'cpu': v.cpuRequest, 'memory': v.memoryRequest, 'ephemeral-storage': v.ephemeralStorageRequest },
-      limits: { 'cpu': v.cpuLimit, 'memory': v.memoryLimit, 'ephemeral-storage': v.ephemeralStorageLimit },
-    };
-  }
-
-  private validateCertificate(cert: CertificateOptions | undefined): WorkloadCertificate | undefined {
-    if (this.mesh._impl.providesMtls) {
-      if (cert !== undefined) {
-        fail(this, `certificate is set but namespace ${show(this.namespaceName)} uses ${this.mesh.displayName}, which issues workload certificates itself`, 'remove `certificate`, or use a namespace with Mesh.none()');
-      }
-      return undefined;
-    }
-    if (!cert || !cert.issuer) {
-      fail(this, `namespace ${show(this.namespaceName)} has no mesh and no certificate issuer is set`, 'name the cert-manager issuer: certificate: { issuer: CertificateIssuer.clusterIssuer("internal-ca") }');
-    }
-    validateDnsSubdomain(this, 'certificate issuer name', cert.issuer.name);
-    const duration = cert.duration ?? Duration.hours(24);
-    const renewBefore = cert.renewBefore ?? Duration.hours(8);
-    const durationText = goDuration(duration);
-    const renewText = goDuration(renewBefore);
-    for (const [what, d, text] of [['duration', duration, durationText], ['renewBefore', renewBefore, renewText]] as const) {
-      if (text === undefined) {
-        fail(this, `certificate ${what} of ${show(d.toMilliseconds())} ms is not a positive whole number of seconds`, 'use Duration.hours(), Duration.minutes() or Duration.seconds()');
-      }
-    }
-    if (duration.toSeconds() < 3600) {
-      fail(this, `certificate duration ${show(goDuration(duration))} is shorter than one hour`, 'cert-manager requires a duration of at least 1h');
-    }
-    if (renewBefore.toSeconds() <= 0 || renewBefore.toSeconds() >= duration.toSeconds()) {
-      fail(this, `certificate renewBefore ${show(goDuration(renewBefore))} is not shorter than duration ${show(goDuration(duration))}`, 'renew before expiry: choose renewBefore below duration (e.g. a third of it)');
-    }
-    const mountPath = cert.mountPath ?? '/etc/tls';
-    this.validatePath('certificate.mountPath', mountPath);
-    if (cert.caBundleConfigMap !== undefined) validateDnsSubdomain(this, 'certificate.caBundleConfigMap', cert.caBundleConfigMap);
-    return {
-      issuerRef: { name: cert.issuer.name, kind: cert.issuer.kind, group: cert.issuer.group },
-      duration: durationText!,
-      renewBefore: renewText!,
-      mountPath,
-      caBundleConfigMap: cert.caBundleConfigMap,
-    };
-  }
-
-  private validatePath(what: string, path: string) {
-    if (typeof path !== 'string' || !path.startsWith('/') || path.includes('..') || path === '/' || path.includes(':')) {
-      fail(this, `${what} ${show(path)} is not an absolute path`, 'mount at an absolute directory such as "/etc/app/config"');
-    }
   }
 }
 

@@ -1,6 +1,6 @@
 import { ApiObject } from 'cdk8s';
 import { IConstruct } from 'constructs';
-import { MeshImplementation, NamespaceMeshContext, WorkloadMeshContext, WorkloadMeshResult } from './types';
+import { MeshImplementation, NamespaceMeshContext, PodLifecycle, WorkloadMeshContext, WorkloadMeshResult } from './types';
 import { EgressRuleJson, IngressRuleJson, PortJson, podsPeer } from '../private/json';
 import { lazy } from '../private/lazy';
 import { fail, show, validateDnsLabel } from '../private/validation';
@@ -89,7 +89,21 @@ export class IstioMesh implements MeshImplementation {
     return this.settings.ambient ? [{ protocol: 'TCP', port: 15008 }] : [];
   }
 
+  /**
+   * Sidecar mode: run-to-completion pods get `sidecar.istio.io/nativeSidecar: "true"` (Istio ≥ 1.24;
+   * it takes precedence over istiod's `ENABLE_NATIVE_SIDECARS`), so istio-proxy is injected as a
+   * native sidecar (an init container with `restartPolicy: Always`, Kubernetes ≥ 1.29) that stops
+   * when the Job's container exits. Ambient mode has no sidecar.
+   */
+  public lifecycleAnnotations(lifecycle: PodLifecycle): Record<string, string> {
+    if (this.settings.ambient || lifecycle !== PodLifecycle.RUN_TO_COMPLETION) return {};
+    return { 'sidecar.istio.io/nativeSidecar': 'true' };
+  }
+
   public secureWorkload(ctx: WorkloadMeshContext): WorkloadMeshResult {
+    // A workload nobody calls needs no policy of its own: the namespace's STRICT
+    // PeerAuthentication and deny-all AuthorizationPolicy cover its pods.
+    if (ctx.groups.length === 0) return { podAnnotations: {}, volumes: [], scrapeEndpoint: {} };
     const selector = { matchLabels: ctx.selectorLabels };
     new ApiObject(ctx.scope, 'PeerAuthentication', {
       apiVersion: 'security.istio.io/v1',
@@ -97,15 +111,17 @@ export class IstioMesh implements MeshImplementation {
       metadata: { name: ctx.name, namespace: ctx.namespace },
       spec: { selector, mtls: { mode: 'STRICT' } },
     });
-    new ApiObject(ctx.scope, 'DestinationRule', {
-      apiVersion: 'networking.istio.io/v1',
-      kind: 'DestinationRule',
-      metadata: { name: ctx.name, namespace: ctx.namespace },
-      spec: {
-        host: `${ctx.name}.${ctx.namespace}.svc.${ctx.clusterDomain}`,
-        trafficPolicy: { tls: { mode: 'ISTIO_MUTUAL' } },
-      },
-    });
+    if (ctx.serving) {
+      new ApiObject(ctx.scope, 'DestinationRule', {
+        apiVersion: 'networking.istio.io/v1',
+        kind: 'DestinationRule',
+        metadata: { name: ctx.name, namespace: ctx.namespace },
+        spec: {
+          host: `${ctx.name}.${ctx.namespace}.svc.${ctx.clusterDomain}`,
+          trafficPolicy: { tls: { mode: 'ISTIO_MUTUAL' } },
+        },
+      });
+    }
     const trustDomain = this.settings.trustDomain;
     new ApiObject(ctx.scope, 'AuthorizationPolicy', {
       apiVersion: 'security.istio.io/v1',

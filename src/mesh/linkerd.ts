@@ -1,6 +1,6 @@
 import { ApiObject } from 'cdk8s';
 import { IConstruct } from 'constructs';
-import { MeshImplementation, NamespaceMeshContext, WorkloadMeshContext, WorkloadMeshResult } from './types';
+import { MeshImplementation, NamespaceMeshContext, PodLifecycle, WorkloadMeshContext, WorkloadMeshResult } from './types';
 import { AuthorizationPolicy, Server } from '../imports/linkerd';
 import { EgressRuleJson, IngressRuleJson, PortJson, podsPeer } from '../private/json';
 import { lazy } from '../private/lazy';
@@ -81,6 +81,20 @@ export class LinkerdMesh implements MeshImplementation {
 
   public inboundPorts(): PortJson[] {
     return [{ protocol: 'TCP', port: 4143 }];
+  }
+
+  /**
+   * Run-to-completion pods get the proxy as a Kubernetes native sidecar (Kubernetes ≥ 1.29), so it
+   * stops when the Job's container exits: `config.beta.linkerd.io/proxy-enable-native-sidecar`
+   * (the name since Linkerd 2.19) and `config.alpha.linkerd.io/proxy-enable-native-sidecar` (its
+   * name from 2.15, deprecated by the beta one), both `"true"`, so every supported version reads one.
+   */
+  public lifecycleAnnotations(lifecycle: PodLifecycle): Record<string, string> {
+    if (lifecycle !== PodLifecycle.RUN_TO_COMPLETION) return {};
+    return {
+      'config.alpha.linkerd.io/proxy-enable-native-sidecar': 'true',
+      'config.beta.linkerd.io/proxy-enable-native-sidecar': 'true',
+    };
   }
 
   public secureWorkload(ctx: WorkloadMeshContext): WorkloadMeshResult {

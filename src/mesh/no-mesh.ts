@@ -1,6 +1,6 @@
 import { ApiObject } from 'cdk8s';
 import { IConstruct } from 'constructs';
-import { MeshImplementation, NamespaceMeshContext, WorkloadMeshContext, WorkloadMeshResult } from './types';
+import { MeshImplementation, NamespaceMeshContext, PodLifecycle, WorkloadMeshContext, WorkloadMeshResult } from './types';
 import { EgressRuleJson, IngressRuleJson, PortJson } from '../private/json';
 
 /**
@@ -38,8 +38,15 @@ export class NoMesh implements MeshImplementation {
     return [];
   }
 
+  public lifecycleAnnotations(_lifecycle: PodLifecycle): Record<string, string> {
+    return {};
+  }
+
   public secureWorkload(ctx: WorkloadMeshContext): WorkloadMeshResult {
-    const cert = ctx.certificate!;
+    // A workload that only calls out may go without a certificate (it then calls nothing that
+    // requires client certificates).
+    if (!ctx.certificate) return { podAnnotations: {}, volumes: [], scrapeEndpoint: { scheme: 'http' } };
+    const cert = ctx.certificate;
     const secretName = `${ctx.name}-tls`;
     new ApiObject(ctx.scope, 'Certificate', {
       apiVersion: 'cert-manager.io/v1',
@@ -56,7 +63,7 @@ export class NoMesh implements MeshImplementation {
         duration: cert.duration,
         renewBefore: cert.renewBefore,
         privateKey: { algorithm: 'ECDSA', size: 256, rotationPolicy: 'Always' },
-        usages: ['server auth', 'client auth', 'digital signature'],
+        usages: ctx.serving ? ['server auth', 'client auth', 'digital signature'] : ['client auth', 'digital signature'],
         issuerRef: cert.issuerRef,
       },
     });

@@ -25,6 +25,14 @@ export interface WorkloadPort {
   readonly appProtocol: string;
 }
 
+/** Whether a workload's pods run forever or until they complete. */
+export enum PodLifecycle {
+  /** Deployments and StatefulSets. */
+  LONG_RUNNING = 'long-running',
+  /** Jobs and CronJobs: a sidecar proxy must not keep the pod running after the main container exits. */
+  RUN_TO_COMPLETION = 'run-to-completion',
+}
+
 /** A volume plus its mount that the mesh adds to the workload's pods. */
 export interface MeshVolume {
   readonly volume: any;
@@ -62,8 +70,10 @@ export interface WorkloadMeshContext {
   readonly serviceAccountName: string;
   /** The single label that selects exactly this workload's pods. */
   readonly selectorLabels: Record<string, string>;
-  /** Every port the workload serves, each in exactly one group. */
+  /** Every port the workload serves, each in exactly one group (none for a workload nobody calls). */
   readonly groups: PortGroup[];
+  /** Whether a Service fronts the pods (false: a worker or a Job that only calls out). */
+  readonly serving: boolean;
   readonly clusterDomain: string;
   /** Present when the mesh is none: the workload's own certificate. */
   readonly certificate?: WorkloadCertificate;
@@ -104,6 +114,12 @@ export interface MeshImplementation {
   dataPlaneIngress(): IngressRuleJson[];
   /** Ports, besides the service ports, that callers reach a workload on (Linkerd 4143, ambient HBONE 15008). */
   inboundPorts(): PortJson[];
+  /**
+   * Pod annotations that depend on how long the pods run: sidecar meshes inject their proxy as a
+   * Kubernetes native sidecar into run-to-completion pods, so that it stops when the Job's
+   * container exits.
+   */
+  lifecycleAnnotations(lifecycle: PodLifecycle): Record<string, string>;
   /** Secures one workload: mesh policy objects, pod annotations, certificate volumes. */
   secureWorkload(ctx: WorkloadMeshContext): WorkloadMeshResult;
 }

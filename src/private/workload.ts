@@ -1,0 +1,455 @@
+/**
+ * Internal: the pieces every hardened workload of this library shares (MtlsService, SecureWorker,
+ * SecureJob, SecureCronJob): name and image validation, requests and limits, its own
+ * ServiceAccount, the mesh enrolment, the pod template (volumes, mounts, environment, labels,
+ * priority class), the pod hardening, the workload NetworkPolicy and the egress that
+ * `MtlsService.allowFrom` opens for a caller.
+ */
+import { ApiObject, Duration } from 'cdk8s';
+import { Construct, IConstruct } from 'constructs';
+import { EgressRuleJson, IngressRuleJson, PortJson, podsPeer } from './json';
+import { lazy } from './lazy';
+import { appSingleton } from './singleton';
+import { fail, goDuration, makeClusterScoped, parseQuantity, show, validateDnsSubdomain, validateQuantity } from './validation';
+import { LeastPrivilegeServiceAccount } from '../least-privilege-service-account';
+import { Mesh } from '../mesh';
+import { PodLifecycle, PortGroup, WorkloadCertificate, WorkloadMeshResult } from '../mesh/types';
+import type { CertificateOptions, ResourceOptions, SecretMountOptions, VolumeMountOptions } from '../mtls-service';
+import { PodHardening } from '../pod-hardening';
+import { SecureNamespace } from '../secure-namespace';
+import { ConfigMapMountOptions, EmptyDirMedium, EmptyDirMountOptions } from '../workload-mounts';
+
+const IMAGE = /^(?<repo>[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*(?::[0-9]+)?(?:\/[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*)*)(?::(?<tag>[\w][\w.-]{0,127}))?(?:@(?<digest>sha256:[a-f0-9]{64}))?$/;
+const DNS1035 = /^[a-z]([-a-z0-9]*[a-z0-9])?$/;
+const DEFAULT_PRIORITY_CLASS = 'secure-baseline-workload';
+/** The writable /tmp every workload gets (the root filesystem is read-only). */
+const TMP_SIZE = '64Mi';
+/** The default size limit of an emptyDir mounted with `mountEmptyDir`. */
+export const DEFAULT_EMPTY_DIR_SIZE = '256Mi';
+
+/** What the shared core needs from a workload construct's props. */
+export interface WorkloadCoreProps {
+  readonly image: string;
+  readonly name?: string;
+  readonly requireDigest?: boolean;
+  readonly command?: string[];
+  readonly args?: string[];
+  readonly env?: { [key: string]: string };
+  readonly secretMounts?: SecretMountOptions[];
+  readonly volumes?: VolumeMountOptions[];
+  readonly resources?: ResourceOptions;
+  readonly serviceAccount?: LeastPrivilegeServiceAccount;
+  readonly certificate?: CertificateOptions;
+  readonly priorityClassName?: string;
+  readonly component?: string;
+  readonly partOf?: string;
+  readonly runAsUser?: number;
+  readonly runAsGroup?: number;
+}
+
+/** How a construct uses the core. */
+export interface WorkloadCoreSettings {
+  /** Longest name allowed (63; 52 for a CronJob, whose Jobs append 11 characters). */
+  readonly maxNameLength: number;
+  /** What the name is used for, in the error message. */
+  readonly nameUse: string;
+  /** The port groups the mesh admits callers to (none for workloads nobody calls); read after `preValidate`. */
+  readonly groups: () => PortGroup[];
+  /** Whether the pods serve (a Service in front) or only call out. */
+  readonly serving: boolean;
+  /** Whether the pods run until they complete (Jobs) or forever. */
+  readonly lifecycle: PodLifecycle;
+  /** Whether a workload without a mesh must have a certificate (servers) or may go without (clients). */
+  readonly certificateRequired: boolean;
+}
+
+/** The ingress and egress of a workload, by owner construct (for `MtlsService.allowFrom`). */
+const CORES = new WeakMap<object, WorkloadCore>();
+
+/** The shared core of `caller`, when it is a workload of this library. */
+export function workloadCoreOf(caller: object): WorkloadCore | undefined {
+  return CORES.get(caller);
+}
+
+/** The shared workload pieces, built in the order their objects appear in the output. */
+export class WorkloadCore {
+  public readonly namespace: SecureNamespace;
+  public readonly name: string;
+  public readonly mesh: Mesh;
+  public readonly selectorLabels: Record<string, string>;
+  public readonly labels: Record<string, string>;
+  public readonly serviceAccount: LeastPrivilegeServiceAccount;
+  public readonly meshResult: WorkloadMeshResult;
+  public readonly resources: { requests: Record<string, string>; limits: Record<string, string> };
+  /** Whether the pods hold a workload certificate (always with a mesh). */
+  public readonly hasClientIdentity: boolean;
+  public readonly volumes: any[];
+  public readonly mounts: any[];
+  public networkPolicy?: ApiObject;
+  private readonly egress = new Map<string, EgressRuleJson>();
+  private readonly env: Array<{ name: string; value: string }>;
+  private readonly memoryLimit: number;
+  private readonly ephemeralStorageLimit: number;
+
+  /** `preValidate` runs after the name and image checks, before anything is created. */
+  constructor(
+    private readonly scope: Construct, props: WorkloadCoreProps, private readonly settings: WorkloadCoreSettings, preValidate?: () => void,
+  ) {
+    const ns = SecureNamespace.of(scope);
+    this.namespace = ns;
+    this.mesh = ns.mesh;
+    const name = props.name ?? scope.node.id.toLowerCase();
+    if (!DNS1035.test(name) || name.length > settings.maxNameLength) {
+      fail(scope, `name ${show(name)} is not a valid DNS-1035 label`, `use at most ${settings.maxNameLength} lowercase letters, digits and "-", starting with a letter (${settings.nameUse})`);
+    }
+    this.name = name;
+    this.selectorLabels = { 'app.kubernetes.io/instance': name };
+    const tag = validateImage(scope, props.image, props.requireDigest ?? false);
+    preValidate?.();
+    this.resources = validateResources(scope, props.resources ?? {});
+    this.memoryLimit = parseQuantity(this.resources.limits.memory)!;
+    this.ephemeralStorageLimit = parseQuantity(this.resources.limits['ephemeral-storage'])!;
+
+    // Identity
+    this.serviceAccount = props.serviceAccount ?? new LeastPrivilegeServiceAccount(scope, 'ServiceAccount', { name });
+    if (this.serviceAccount.namespaceName !== ns.name) {
+      fail(scope, `serviceAccount ${show(this.serviceAccount.name)} is in namespace ${show(this.serviceAccount.namespaceName)}, not ${show(ns.name)}`, 'give the workload an account of its own namespace');
+    }
+
+    // Mesh
+    const certificate = this.validateCertificate(props.certificate);
+    this.hasClientIdentity = this.mesh._impl.providesMtls || certificate !== undefined;
+    this.meshResult = this.mesh._impl.secureWorkload({
+      scope,
+      name,
+      namespace: ns.name,
+      serviceAccountName: this.serviceAccount.name,
+      selectorLabels: this.selectorLabels,
+      groups: settings.groups(),
+      serving: settings.serving,
+      clusterDomain: ns.clusterDomain,
+      certificate,
+    });
+
+    this.labels = {
+      'app.kubernetes.io/name': name,
+      'app.kubernetes.io/instance': name,
+      'app.kubernetes.io/managed-by': 'cdk8s-secure-baseline',
+      ...(tag ? { 'app.kubernetes.io/version': tag } : {}),
+      ...(props.component ? { 'app.kubernetes.io/component': props.component } : {}),
+      ...(props.partOf ? { 'app.kubernetes.io/part-of': props.partOf } : {}),
+    };
+
+    // Volumes
+    const sa = this.serviceAccount._podAdditions();
+    this.volumes = [{ name: 'tmp', emptyDir: { sizeLimit: TMP_SIZE } }];
+    this.mounts = [{ name: 'tmp', mountPath: '/tmp' }];
+    for (const v of this.meshResult.volumes) this.addVolume(v.volume, v.mount);
+    sa.volumes.forEach((v: any, i: number) => this.addVolume(v, sa.volumeMounts[i]));
+    (props.secretMounts ?? []).forEach((s, i) => {
+      validateDnsSubdomain(scope, `secretMounts[${i}].secretName`, s.secretName);
+      validatePath(scope, `secretMounts[${i}].mountPath`, s.mountPath);
+      this.addVolume({ name: `secret-${i}`, secret: { secretName: s.secretName, defaultMode: 0o440 } }, { name: `secret-${i}`, mountPath: s.mountPath, readOnly: true });
+    });
+    (props.volumes ?? []).forEach((v, i) => {
+      if (v.volume.namespaceName !== ns.name) {
+        fail(scope, `volumes[${i}] claim ${show(v.volume.claimName)} is in namespace ${show(v.volume.namespaceName)}, not ${show(ns.name)}`, 'a pod can only mount claims of its own namespace; create the volume in this SecureNamespace');
+      }
+      validatePath(scope, `volumes[${i}].mountPath`, v.mountPath);
+      this.addVolume(
+        { name: `data-${i}`, persistentVolumeClaim: { claimName: v.volume.claimName, ...(v.readOnly ? { readOnly: true } : {}) } },
+        { name: `data-${i}`, mountPath: v.mountPath, ...(v.readOnly ? { readOnly: true } : {}) },
+      );
+    });
+    for (const k of Object.keys(props.env ?? {})) {
+      if (PodHardening._looksSecret(k)) {
+        fail(scope, `env var ${show(k)} looks like a secret`, 'never put secret values in manifests: keep the value in a Secret (or an ExternalSecret) and mount it with `secretMounts`');
+      }
+    }
+    this.env = Object.entries(props.env ?? {}).sort(([a], [b]) => a.localeCompare(b)).map(([k, value]) => ({ name: k, value }));
+    CORES.set(scope, this);
+  }
+
+  /** The main container: image, command, environment, resources and mounts; `extra` adds ports and probes. */
+  public container(props: WorkloadCoreProps, extra: { ports?: any[]; probes?: Record<string, any> } = {}): any {
+    return {
+      name: 'main',
+      image: props.image,
+      ...(props.command ? { command: props.command } : {}),
+      ...(props.args ? { args: props.args } : {}),
+      ...(extra.ports ? { ports: extra.ports } : {}),
+      ...(this.env.length ? { env: this.env } : {}),
+      resources: this.resources,
+      ...extra.probes,
+      volumeMounts: this.mounts,
+    };
+  }
+
+  /** The pod template: labels, annotations (mesh, lifecycle, identity) and the common pod spec fields. */
+  public podTemplate(props: WorkloadCoreProps, container: any, spec: Record<string, any> = {}): any {
+    const sa = this.serviceAccount._podAdditions();
+    const podAnnotations = { ...this.meshResult.podAnnotations, ...this.mesh._impl.lifecycleAnnotations(this.settings.lifecycle), ...sa.annotations };
+    return {
+      metadata: {
+        labels: { ...this.labels, ...sa.labels },
+        ...(Object.keys(podAnnotations).length ? { annotations: podAnnotations } : {}),
+      },
+      spec: {
+        serviceAccountName: this.serviceAccount.name,
+        automountServiceAccountToken: false,
+        enableServiceLinks: false,
+        priorityClassName: this.priorityClassName(props.priorityClassName),
+        terminationGracePeriodSeconds: 30,
+        ...spec.head,
+        containers: [container],
+        volumes: this.volumes,
+        ...spec.tail,
+      },
+    };
+  }
+
+  /** Hardens the workload object (after escape-hatch patches) through PodHardening. */
+  public harden(workload: ApiObject, props: WorkloadCoreProps): void {
+    PodHardening.apply(workload, { runAsUser: props.runAsUser, runAsGroup: props.runAsGroup });
+  }
+
+  /**
+   * The workload's NetworkPolicy: ingress from `ingress()` (read at synth time), egress to DNS and
+   * the services the workload was allowed to call. Exactly one label in the pod selector (Polaris).
+   */
+  public createNetworkPolicy(ingress: () => IngressRuleJson[]): ApiObject {
+    const dns = this.namespace.dns._egressRule(this.scope);
+    this.networkPolicy = new ApiObject(this.scope, 'NetworkPolicy', {
+      apiVersion: 'networking.k8s.io/v1',
+      kind: 'NetworkPolicy',
+      metadata: { name: this.name, namespace: this.namespace.name, labels: this.labels },
+      spec: {
+        podSelector: { matchLabels: this.selectorLabels },
+        policyTypes: ['Ingress', 'Egress'],
+        ingress: lazy(ingress),
+        egress: lazy(() => [...(dns ? [dns] : []), ...[...this.egress.keys()].sort().map((k) => this.egress.get(k)!)]),
+      },
+    });
+    return this.networkPolicy;
+  }
+
+  /** Opens egress from these pods to a callee's pods on `ports` (idempotent). */
+  public addEgressTo(namespace: string, name: string, selectorLabels: Record<string, string>, ports: PortJson[]): void {
+    const key = `${namespace}/${name}`;
+    if (this.egress.has(key)) return;
+    this.egress.set(key, { to: [podsPeer(namespace, selectorLabels)], ports });
+  }
+
+  /** Mounts a ConfigMap read-only as files. */
+  public mountConfigMap(configMap: string | ApiObject, mountPath: string, options: ConfigMapMountOptions = {}): void {
+    let name: string;
+    if (typeof configMap === 'string') {
+      name = validateDnsSubdomain(this.scope, 'ConfigMap name', configMap);
+    } else {
+      if (configMap.kind !== 'ConfigMap' || configMap.apiVersion !== 'v1') {
+        fail(this.scope, `mountConfigMap() got ${configMap.kind} ${show(configMap.name)}, not a ConfigMap`, 'pass a v1 ConfigMap object or the name of a ConfigMap');
+      }
+      const namespace = configMap.metadata.namespace;
+      if (namespace !== undefined && namespace !== this.namespace.name) {
+        fail(this.scope, `ConfigMap ${show(configMap.name)} is in namespace ${show(namespace)}, not ${show(this.namespace.name)}`, 'a pod can only mount ConfigMaps of its own namespace; create the ConfigMap in this SecureNamespace');
+      }
+      name = configMap.name;
+    }
+    validatePath(this.scope, `ConfigMap ${show(name)} mountPath`, mountPath);
+    const keys = options.keys;
+    if (keys !== undefined) {
+      if (!Array.isArray(keys) || keys.length === 0) fail(this.scope, `ConfigMap ${show(name)} keys is empty`, 'list the keys to mount, or omit `keys` to mount every key');
+      for (const k of keys) {
+        if (typeof k !== 'string' || !/^[-._a-zA-Z0-9]+$/.test(k) || k === '.' || k === '..' || k.length > 253) {
+          fail(this.scope, `ConfigMap ${show(name)} key ${show(k)} is not a valid ConfigMap key`, 'use letters, digits, "-", "_" and "." (at most 253 characters)');
+        }
+      }
+    }
+    const volumeName = `config-${this.volumes.filter((v) => v.configMap && v.name.startsWith('config-')).length}`;
+    this.addVolume(
+      {
+        name: volumeName,
+        configMap: {
+          name,
+          defaultMode: 0o440,
+          ...(keys ? { items: [...new Set(keys)].sort().map((key) => ({ key, path: key })) } : {}),
+          ...(options.optional ? { optional: true } : {}),
+        },
+      },
+      { name: volumeName, mountPath, readOnly: true },
+    );
+  }
+
+  /** Mounts a writable emptyDir with a size limit. */
+  public mountEmptyDir(mountPath: string, options: EmptyDirMountOptions = {}): void {
+    validatePath(this.scope, 'emptyDir mountPath', mountPath);
+    const sizeLimit = options.sizeLimit ?? DEFAULT_EMPTY_DIR_SIZE;
+    const size = validateQuantity(this.scope, `emptyDir ${show(mountPath)} sizeLimit`, sizeLimit);
+    const medium = options.medium ?? EmptyDirMedium.DISK;
+    if (!Object.values(EmptyDirMedium).includes(medium)) {
+      fail(this.scope, `emptyDir ${show(mountPath)} medium ${show(medium)} is not a known medium`, 'use EmptyDirMedium.DISK or EmptyDirMedium.MEMORY');
+    }
+    const inMemory = medium === EmptyDirMedium.MEMORY;
+    // What the volumes of one medium may hold, together, is bounded by the container's limit.
+    const used = this.volumes
+      .filter((v) => v.emptyDir && (v.emptyDir.medium === 'Memory') === inMemory)
+      .reduce((sum, v) => sum + parseQuantity(v.emptyDir.sizeLimit)!, 0);
+    const limit = inMemory ? this.memoryLimit : this.ephemeralStorageLimit;
+    if (used + size > limit) {
+      const what = inMemory ? 'memory' : 'ephemeral-storage';
+      fail(this.scope, `emptyDir ${show(mountPath)} sizeLimit ${show(sizeLimit)} does not fit in the ${what} limit ${show(inMemory ? this.resources.limits.memory : this.resources.limits['ephemeral-storage'])} next to the other ${inMemory ? 'in-memory ' : ''}emptyDirs`,
+        `lower sizeLimit or raise resources.${inMemory ? 'memoryLimit' : 'ephemeralStorageLimit'}: ${inMemory ? 'a Memory emptyDir counts against the container\'s memory limit' : 'emptyDirs on disk count against the pod\'s ephemeral storage'}`);
+    }
+    const volumeName = `scratch-${this.volumes.filter((v) => v.name.startsWith('scratch-')).length}`;
+    this.addVolume(
+      { name: volumeName, emptyDir: { ...(inMemory ? { medium: 'Memory' } : {}), sizeLimit } },
+      { name: volumeName, mountPath },
+    );
+  }
+
+  private addVolume(volume: any, mount: any): void {
+    if (this.volumes.some((v) => v.name === volume.name)) fail(this.scope, `two volumes are named ${show(volume.name)}`, 'give each mount its own path');
+    if (this.mounts.some((m) => m.mountPath === mount.mountPath)) fail(this.scope, `two volumes are mounted at ${show(mount.mountPath)}`, 'mount each volume at its own path');
+    this.volumes.push(volume);
+    this.mounts.push(mount);
+  }
+
+  private priorityClassName(given: string | undefined): string {
+    if (given !== undefined) return validateDnsSubdomain(this.scope, 'priorityClassName', given);
+    appSingleton(this.scope, 'priority-class', (chart, sid) => makeClusterScoped(new ApiObject(chart, sid, {
+      apiVersion: 'scheduling.k8s.io/v1',
+      kind: 'PriorityClass',
+      metadata: { name: DEFAULT_PRIORITY_CLASS },
+      value: 1000,
+      globalDefault: false,
+      preemptionPolicy: 'PreemptLowerPriority',
+      description: 'Default priority of workloads synthesized by cdk8s-secure-baseline.',
+    })));
+    return DEFAULT_PRIORITY_CLASS;
+  }
+
+  private validateCertificate(cert: CertificateOptions | undefined): WorkloadCertificate | undefined {
+    const scope = this.scope;
+    const ns = this.namespace.name;
+    if (this.mesh._impl.providesMtls) {
+      if (cert !== undefined) {
+        fail(scope, `certificate is set but namespace ${show(ns)} uses ${this.mesh.displayName}, which issues workload certificates itself`, 'remove `certificate`, or use a namespace with Mesh.none()');
+      }
+      return undefined;
+    }
+    if (!cert || !cert.issuer) {
+      if (!this.settings.certificateRequired && cert === undefined) return undefined;
+      fail(scope, `namespace ${show(ns)} has no mesh and no certificate issuer is set`, 'name the cert-manager issuer: certificate: { issuer: CertificateIssuer.clusterIssuer("internal-ca") }');
+    }
+    validateDnsSubdomain(scope, 'certificate issuer name', cert.issuer.name);
+    const duration = cert.duration ?? Duration.hours(24);
+    const renewBefore = cert.renewBefore ?? Duration.hours(8);
+    const durationText = goDuration(duration);
+    const renewText = goDuration(renewBefore);
+    for (const [what, d, text] of [['duration', duration, durationText], ['renewBefore', renewBefore, renewText]] as const) {
+      if (text === undefined) {
+        fail(scope, `certificate ${what} of ${show(d.toMilliseconds())} ms is not a positive whole number of seconds`, 'use Duration.hours(), Duration.minutes() or Duration.seconds()');
+      }
+    }
+    if (duration.toSeconds() < 3600) {
+      fail(scope, `certificate duration ${show(goDuration(duration))} is shorter than one hour`, 'cert-manager requires a duration of at least 1h');
+    }
+    if (renewBefore.toSeconds() <= 0 || renewBefore.toSeconds() >= duration.toSeconds()) {
+      fail(scope, `certificate renewBefore ${show(goDuration(renewBefore))} is not shorter than duration ${show(goDuration(duration))}`, 'renew before expiry: choose renewBefore below duration (e.g. a third of it)');
+    }
+    const mountPath = cert.mountPath ?? '/etc/tls';
+    validatePath(scope, 'certificate.mountPath', mountPath);
+    if (cert.caBundleConfigMap !== undefined) validateDnsSubdomain(scope, 'certificate.caBundleConfigMap', cert.caBundleConfigMap);
+    return {
+      issuerRef: { name: cert.issuer.name, kind: cert.issuer.kind, group: cert.issuer.group },
+      duration: durationText!,
+      renewBefore: renewText!,
+      mountPath,
+      caBundleConfigMap: cert.caBundleConfigMap,
+    };
+  }
+}
+
+/** Validates an image reference; returns its tag when it is a version tag. */
+export function validateImage(scope: IConstruct, image: string, requireDigest: boolean): string | undefined {
+  const m = IMAGE.exec(image ?? '');
+  if (!m) {
+    fail(scope, `image ${show(image)} is not a valid image reference`, 'write registry/repository:tag or registry/repository@sha256:<digest>');
+  }
+  const { tag, digest } = m.groups!;
+  if (!tag && !digest) {
+    fail(scope, `image ${show(image)} has no tag or digest`, 'pin the image with a version tag (e.g. ":1.4.2") or a digest ("@sha256:...")');
+  }
+  if (tag === 'latest' && !digest) {
+    fail(scope, `image ${show(image)} uses the "latest" tag`, 'pin the image with a version tag (e.g. ":1.4.2") or a digest ("@sha256:...")');
+  }
+  if (requireDigest && !digest) {
+    fail(scope, `image ${show(image)} is not pinned by digest and requireDigest is set`, 'append "@sha256:<digest>" to the image reference');
+  }
+  return tag && tag !== 'latest' ? tag : undefined;
+}
+
+/** Validates requests and limits (limits not below requests) and renders them. */
+export function validateResources(scope: IConstruct, r: ResourceOptions) {
+  const v = {
+    cpuRequest: r.cpuRequest ?? '100m',
+    cpuLimit: r.cpuLimit ?? '500m',
+    memoryRequest: r.memoryRequest ?? '128Mi',
+    memoryLimit: r.memoryLimit ?? '256Mi',
+    ephemeralStorageRequest: r.ephemeralStorageRequest ?? '64Mi',
+    ephemeralStorageLimit: r.ephemeralStorageLimit ?? '1Gi',
+  };
+  for (const [k, q] of Object.entries(v)) validateQuantity(scope, `resources.${k}`, q);
+  for (const [what, req, lim] of [['cpu', v.cpuRequest, v.cpuLimit], ['memory', v.memoryRequest, v.memoryLimit], ['ephemeralStorage', v.ephemeralStorageRequest, v.ephemeralStorageLimit]]) {
+    if (parseQuantity(lim)! < parseQuantity(req)!) {
+      fail(scope, `resources.${what}Limit ${show(lim)} is below resources.${what}Request ${show(req)}`, `raise the limit to at least ${req} or lower the request`);
+    }
+  }
+  return {
+    requests: { 'cpu': v.cpuRequest, 'memory': v.memoryRequest, 'ephemeral-storage': v.ephemeralStorageRequest },
+    limits: { 'cpu': v.cpuLimit, 'memory': v.memoryLimit, 'ephemeral-storage': v.ephemeralStorageLimit },
+  };
+}
+
+/** Validates an absolute mount path. */
+export function validatePath(scope: IConstruct, what: string, path: string): void {
+  if (typeof path !== 'string' || !path.startsWith('/') || path.includes('..') || path === '/' || path.includes(':')) {
+    fail(scope, `${what} ${show(path)} is not an absolute path`, 'mount at an absolute directory such as "/etc/app/config"');
+  }
+}
+
+/** Spread of the pods of a long-running workload over nodes and zones. */
+export function spreadAndAntiAffinity(selectorLabels: Record<string, string>): Record<string, any> {
+  return {
+    topologySpreadConstraints: [
+      { maxSkew: 1, topologyKey: 'kubernetes.io/hostname', whenUnsatisfiable: 'ScheduleAnyway', labelSelector: { matchLabels: selectorLabels } },
+      { maxSkew: 1, topologyKey: 'topology.kubernetes.io/zone', whenUnsatisfiable: 'ScheduleAnyway', labelSelector: { matchLabels: selectorLabels } },
+    ],
+    affinity: {
+      podAntiAffinity: {
+        preferredDuringSchedulingIgnoredDuringExecution: [{
+          weight: 100,
+          podAffinityTerm: { topologyKey: 'kubernetes.io/hostname', labelSelector: { matchLabels: selectorLabels } },
+        }],
+      },
+    },
+  };
+}
+
+/** A Duration as a whole number of seconds within [min, max]; fails with the fix otherwise. */
+export function wholeSeconds(scope: IConstruct, what: string, d: Duration, min: number, max: number, why: string): number {
+  const ms = d.toMilliseconds();
+  const s = ms / 1000;
+  if (!Number.isFinite(ms) || ms % 1000 !== 0 || s < min || s > max) {
+    fail(scope, `${what} of ${show(Number.isFinite(ms) && ms % 1000 === 0 ? `${s}s` : `${ms}ms`)} is out of range`, `use whole seconds from ${min}s to ${max}s: ${why}`);
+  }
+  return s;
+}
+
+/** An integer within [min, max]; fails with the fix otherwise. */
+export function boundedInteger(scope: IConstruct, what: string, value: number, min: number, max: number, why: string): number {
+  if (!Number.isInteger(value) || value < min || value > max) {
+    fail(scope, `${what} ${show(value)} is out of range`, `use a whole number from ${min} to ${max}: ${why}`);
+  }
+  return value;
+}
