@@ -1,6 +1,7 @@
 import { ApiObject } from 'cdk8s';
 import { IConstruct } from 'constructs';
-import { fail, show } from './private/validation';
+import { NOT_SECRET_ANNOTATION_PREFIX, notSecretNameProblem, secretEnv, secretNameReason } from './audit/secret-detector';
+import { fail, show, validateReason } from './private/validation';
 
 /**
  * Settings of the pod hardening that every workload of this library goes through.
@@ -21,10 +22,18 @@ export interface PodHardeningOptions {
    * @default - the runAsGroup
    */
   readonly fsGroup?: number;
+  /**
+   * Environment variables whose names look secret to the detector although their literal values
+   * are not secrets, each with the reason (e.g. `{ PASSWORD_POLICY: 'names the policy, e.g.
+   * strict; the password itself is mounted from a Secret' }`). Each is written onto the workload as
+   * the annotation `not-secret.cdk8s-secure-baseline.io/<NAME>: <reason>`, which the audit
+   * accepts too. Values in a credential format (a PEM private key, a URL with a password, AWS,
+   * GitHub, Slack or JWT tokens) are refused whatever the name. Listing a variable the detector
+   * does not flag is an error, so reasons never go stale.
+   * @default - none
+   */
+  readonly notSecretEnv?: { [name: string]: string };
 }
-
-/** Environment variable names that look like they carry a secret (Polaris sensitiveContainerEnvVar). */
-const SECRET_ENV = [/^AWS_SECRET_ACCESS_KEY$/i, /^GOOGLE_APPLICATION_CREDENTIALS$/i, /^AZURE_.+KEY$/i, /^OCI_CLI_KEY_CONTENT$/i, /password/i, /token/i, /bearer/i, /secret/i, /passwd/i, /private_?key/i, /api_?key/i, /credential/i];
 
 /**
  * The one layer that hardens pod specs. Every workload of this library renders its pod template
@@ -41,16 +50,45 @@ const SECRET_ENV = [/^AWS_SECRET_ACCESS_KEY$/i, /^GOOGLE_APPLICATION_CREDENTIALS
  * - container: `allowPrivilegeEscalation: false`, `privileged: false`,
  *   `readOnlyRootFilesystem: true`, `capabilities.drop: ["ALL"]`, `runAsNonRoot`,
  *   `seccompProfile: RuntimeDefault`, `imagePullPolicy: Always`;
- * - refuses secrets in the environment (`secretKeyRef`, or literal values of variables whose
- *   names look secret), hostPath volumes and host ports.
+ * - refuses secrets in the environment (`secretKeyRef`, or literal values that the audit's
+ *   secret detector flags by name or by credential format; `notSecretEnv` clears a name with a
+ *   reason), hostPath volumes and host ports.
  */
 export class PodHardening {
   /** The smallest UID/GID accepted. */
   public static readonly MIN_ID = 10000;
 
-  /** @internal Whether an environment variable name looks like it carries a secret. */
+  /** @internal Whether an environment variable name looks like it carries a secret (the shared detector). */
   public static _looksSecret(name: string): boolean {
-    return SECRET_ENV.some((r) => r.test(name));
+    return secretNameReason(name) !== undefined;
+  }
+
+  /**
+   * @internal Checks a workload's plain environment at construction, with the shared detector:
+   * fails for a variable that looks secret (unless `notSecretEnv` gives a reason for its name)
+   * and for a `notSecretEnv` entry that is not needed. Returns the not-secret annotations.
+   */
+  public static _checkEnv(
+    scope: IConstruct,
+    env: { [name: string]: string } = {},
+    notSecretEnv: { [name: string]: string } = {},
+  ): { [key: string]: string } {
+    const annotations = PodHardening.notSecretAnnotations(scope, notSecretEnv);
+    for (const [name, value] of Object.entries(env)) {
+      const found = secretEnv(name, value, annotations);
+      if (found) {
+        fail(scope, `env var ${show(name)} looks like a secret: ${found.why}`, PodHardening.secretFix(name, found.byName, 'keep the value in a Secret (or an ExternalSecret) and mount it with `secretMounts`'));
+      }
+    }
+    for (const name of Object.keys(notSecretEnv)) {
+      if (!(name in env)) {
+        fail(scope, `notSecretEnv names ${show(name)}, which is not an env var of the workload`, 'remove it from notSecretEnv, or correct its spelling');
+      }
+      if (secretEnv(name, env[name]) === undefined) {
+        fail(scope, `notSecretEnv gives a reason for env var ${show(name)}, which does not look like a secret`, 'remove it from notSecretEnv: only names the detector flags need a reason');
+      }
+    }
+    return annotations;
   }
 
   /**
@@ -61,6 +99,9 @@ export class PodHardening {
   public static apply(target: IConstruct, options: PodHardeningOptions = {}): void {
     const workload = target instanceof ApiObject ? target : ApiObject.of(target);
     const settings = PodHardening.settings(workload, options);
+    for (const [key, reason] of Object.entries(PodHardening.notSecretAnnotations(workload, options.notSecretEnv ?? {}))) {
+      workload.metadata.addAnnotation(key, reason);
+    }
     const render = workload.toJson.bind(workload);
     (workload as { toJson: () => any }).toJson = () => {
       const json = render();
@@ -68,9 +109,25 @@ export class PodHardening {
       if (!spec) {
         fail(workload, `${json.kind} ${show(json.metadata?.name)} has no pod template`, 'apply PodHardening to a Pod or a workload with spec.template');
       }
-      PodHardening.hardenPodSpec(workload, spec, settings);
+      PodHardening.hardenPodSpec(workload, spec, settings, json.metadata?.annotations ?? {}, Object.keys(options.notSecretEnv ?? {}));
       return json;
     };
+  }
+
+  /** Validates `notSecretEnv` and renders it as annotations. */
+  private static notSecretAnnotations(scope: IConstruct, notSecretEnv: { [name: string]: string }): { [key: string]: string } {
+    const annotations: { [key: string]: string } = {};
+    for (const [name, reason] of Object.entries(notSecretEnv)) {
+      const problem = notSecretNameProblem(name);
+      if (problem) fail(scope, `notSecretEnv name ${show(name)} ${problem}`, 'rename the variable; a reason can only be recorded for names that fit an annotation key');
+      annotations[NOT_SECRET_ANNOTATION_PREFIX + name] = validateReason(scope, `treating env var ${show(name)} as not secret`, reason);
+    }
+    return annotations;
+  }
+
+  private static secretFix(name: string, byName: boolean, move: string): string {
+    return `never put secret values in manifests: ${move}`
+      + (byName ? `. If the value is not a secret, say why with notSecretEnv: { ${name}: '<reason>' } (written as the annotation ${NOT_SECRET_ANNOTATION_PREFIX}${name})` : '');
   }
 
   private static settings(workload: ApiObject, options: PodHardeningOptions) {
@@ -93,7 +150,14 @@ export class PodHardening {
     return json.spec?.template?.spec;
   }
 
-  private static hardenPodSpec(workload: ApiObject, spec: any, s: { runAsUser: number; runAsGroup: number; fsGroup: number }) {
+  private static hardenPodSpec(
+    workload: ApiObject,
+    spec: any,
+    s: { runAsUser: number; runAsGroup: number; fsGroup: number },
+    annotations: { [key: string]: string },
+    notSecret: string[],
+  ) {
+    const unused = new Set(notSecret);
     const seccompProfile = { type: 'RuntimeDefault' };
     for (const host of ['hostNetwork', 'hostPID', 'hostIPC']) {
       if (spec[host]) fail(workload, `pod sets ${host}: true`, `remove ${host}; host namespaces are forbidden by Pod Security "restricted"`);
@@ -118,9 +182,12 @@ export class PodHardening {
           if (e.valueFrom?.secretKeyRef) {
             fail(workload, `container ${show(c.name)} reads Secret ${show(e.valueFrom.secretKeyRef.name)} into env var ${show(e.name)}`, 'mount the Secret as a read-only file instead (CIS 5.4.1): environment variables leak into logs, crash dumps and child processes');
           }
-          if (e.value !== undefined && SECRET_ENV.some((r) => r.test(e.name))) {
-            fail(workload, `container ${show(c.name)} has env var ${show(e.name)} with a literal value that looks like a secret`, 'never put secret values in manifests: reference a Secret and mount it as a read-only file');
+          const found = secretEnv(e.name, e.value, annotations);
+          if (found) {
+            fail(workload, `container ${show(c.name)} has env var ${show(e.name)} with a literal value that looks like a secret: ${found.why}${found.refusedReason ? `, and ${found.refusedReason}` : ''}`,
+              PodHardening.secretFix(e.name, found.byName, 'reference a Secret and mount it as a read-only file'));
           }
+          if (secretEnv(e.name, e.value) !== undefined) unused.delete(e.name);
         }
         for (const p of c.ports ?? []) {
           if (p.hostPort) fail(workload, `container ${show(c.name)} uses hostPort ${show(p.hostPort)}`, 'remove hostPort and reach the pod through a Service');
@@ -139,6 +206,10 @@ export class PodHardening {
         };
         delete c.securityContext.procMount;
       }
+    }
+    for (const name of unused) {
+      fail(workload, `notSecretEnv gives a reason for env var ${show(name)}, but no container sets it to a literal value that looks secret`,
+        'remove it from notSecretEnv: only names the detector flags need a reason');
     }
   }
 }

@@ -1,25 +1,17 @@
 import { asArray, isObject } from '../context';
 import { podRule } from '../rule';
 import { RuleIds } from '../rule-ids';
+import { NOT_SECRET_ANNOTATION_PREFIX, secretEnv } from '../secret-detector';
 import { Severity } from '../types';
-
-const SECRET_WORDS = /(^|_)(PASSWORD|PASSWD|PASSPHRASE|PWD|SECRET|SECRETS|TOKEN|APIKEY|API_KEY|ACCESS_KEY|ACCESSKEY|PRIVATE_KEY|PRIVATEKEY|CREDENTIAL|CREDENTIALS|CLIENT_SECRET|AUTH_TOKEN|SESSION_KEY|SIGNING_KEY|ENCRYPTION_KEY|DSN)(_|$)/;
-/** Names that mention a secret but hold no secret value (e.g. `DB_PASSWORD_FILE`, `TOKEN_TTL`). */
-const HARMLESS_SUFFIX = /_(FILE|PATH|DIR|NAME|REF|TTL|LENGTH|EXPIRY|EXPIRES|ENABLED|HEADER|TYPE|KEY_ID|ID)$/;
-
-/** Whether an environment variable name looks like it holds a secret. */
-export function looksSecret(name: string): boolean {
-  const normal = name.replace(/([a-z0-9])([A-Z])/g, '$1_$2').replace(/[-.]/g, '_').toUpperCase();
-  return SECRET_WORDS.test(normal) && !HARMLESS_SUFFIX.test(normal);
-}
 
 /** Literal credentials in environment variables. */
 export const rule = podRule({
   id: RuleIds.SECRET_ENV_LITERAL,
   severity: Severity.ERROR,
   area: 'Secrets',
-  description: 'Environment variables whose names look secret (password, token, api key, ...) must not carry literal values.',
-  fix: 'Move the value into a Secret (ideally delivered by an external secret store) and mount it as a file.',
+  description: 'Environment variables must not carry literal secrets: names that look secret (password, token, api key, ...; judged by words, so `PASSWORD_FILE`, `MAX_TOKENS` and `TOKENIZERS_PARALLELISM` pass) or values in a credential format (PEM private key, URL with a password, AWS access key ID, GitHub, Slack or JWT token). '
+    + `A name flagged wrongly is cleared by the workload annotation \`${NOT_SECRET_ANNOTATION_PREFIX}<NAME>: <reason>\` (what \`notSecretEnv\` writes).`,
+  fix: 'Move the value into a Secret (ideally delivered by an external secret store) and mount it as a file; if the value is not a secret, give the reason with notSecretEnv (the not-secret annotation).',
   standards: {
     kubescape: ['C-0012'],
     polaris: ['sensitiveContainerEnvVar'],
@@ -28,8 +20,10 @@ export const rule = podRule({
 }, (pod, out) => {
   for (const c of pod.containers) {
     asArray(c.container.env).forEach((e: any, i: number) => {
-      if (isObject(e) && typeof e.name === 'string' && typeof e.value === 'string' && e.value !== '' && looksSecret(e.name)) {
-        out.push({ obj: pod.obj, jsonPath: `${c.path}.env[${i}].value`, message: `${c.label} sets environment variable "${e.name}" to a literal value` });
+      const found = isObject(e) ? secretEnv(e.name, e.value, pod.obj.annotations) : undefined;
+      if (found) {
+        const refused = found.refusedReason ? `; ${found.refusedReason}` : '';
+        out.push({ obj: pod.obj, jsonPath: `${c.path}.env[${i}].value`, message: `${c.label} sets environment variable "${e.name}" to a literal value that looks like a secret: ${found.why}${refused}` });
       }
     });
   }
