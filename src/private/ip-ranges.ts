@@ -6,13 +6,19 @@
  * One address space for both families. IPv4 addresses live at their IPv4-mapped IPv6 position
  * (`::ffff:0:0/96`, RFC 4291 §2.5.5.2), so `169.254.169.254/32`, `::ffff:a9fe:a9fe/128` and
  * `::ffff:169.254.169.254/128` are the same set: a mapped range *is* the IPv4 range. Consequences
- * (deliberate, to never report "closed" for something open):
+ * (as Go's ParseCIDR reads such a block, and as KEP-4858 describes the ambiguity it is being
+ * deprecated for):
  *
  * - `0.0.0.0/0` is every IPv4 address and no IPv6 address.
- * - `::/0` is every address, IPv4 included: on a dual-stack node an IPv6 socket sending to
- *   `::ffff:169.254.169.254` reaches the IPv4 metadata service, and CNIs that match IPv6 blocks
- *   against IPv6 packets still let such traffic out. So an ipBlock `::/0` admits the IPv4 cloud
- *   metadata endpoint unless it excepts it (as `::ffff:169.254.169.254/128` or `::ffff:0:0/96`).
+ * - An IPv6 block written outside `::ffff:0:0/96` matches IPv6 addresses only: `::/0` is every
+ *   IPv6 address and no IPv4 one (NetworkPolicy implementations match each packet against the
+ *   blocks of its own family; an IPv6 socket sending to `::ffff:169.254.169.254` sends IPv4
+ *   packets). So `::/0 except fd00:ec2::254/128` does not reach the IPv4 metadata endpoint, and
+ *   an independent oracle of the NetworkPolicy spec (test/reachability/oracle) agrees.
+ * - A block written inside `::ffff:0:0/96` (`::ffff:a9fe:a9fe/128`, `::ffff:0:0/96`) is the IPv4
+ *   range it maps, so it opens the metadata endpoint like the IPv4 spelling.
+ * - Blocks are read as leniently as the API server's legacy validation (leading zeros in IPv4
+ *   octets are decimal; host bits are masked); excepts strictly (see `fromIpBlock`).
  * - Output (`toCidrs`, `describe`) always writes a range inside `::ffff:0:0/96` in IPv4 notation.
  */
 
@@ -40,12 +46,12 @@ type Interval = readonly [bigint, bigint];
  */
 export const METADATA_ENDPOINTS: readonly string[] = ['169.254.169.254/32', 'fd00:ec2::254/128'];
 
-function parseIpv4(s: string): bigint | undefined {
+function parseIpv4(s: string, sloppy = false): bigint | undefined {
   const parts = s.split('.');
   if (parts.length !== 4) return undefined;
   let n = 0n;
   for (const p of parts) {
-    if (!/^(0|[1-9][0-9]{0,2})$/.test(p)) return undefined;
+    if (!(sloppy ? /^[0-9]+$/ : /^(0|[1-9][0-9]{0,2})$/).test(p)) return undefined;
     const v = Number(p);
     if (v > 255) return undefined;
     n = (n << 8n) | BigInt(v);
@@ -84,15 +90,17 @@ function parseIpv6(s: string): bigint | undefined {
 
 /**
  * Parses a CIDR (IPv4, IPv6, IPv4-mapped IPv6 in hex or dotted form) into an interval of the
- * unified space. Host bits are masked (`10.0.0.1/8` is `10.0.0.0/8`, as the API server's
- * ParseCIDR reads it). With `allowAddress`, a bare address is a /32 or /128 (Istio ipBlocks).
+ * unified space, as written: host bits are masked (`10.0.0.1/8` is `10.0.0.0/8`, as the API
+ * server's ParseCIDR reads it). With `allowAddress`, a bare address is a /32 or /128 (Istio
+ * ipBlocks). With `sloppy`, IPv4 octets may have leading zeros, read as decimal
+ * (`netutils.ParseCIDRSloppy`, the API server's legacy validation; KEP-4858).
  */
-export function parseIpRange(text: string, allowAddress = false): Interval | undefined {
+export function parseIpRange(text: string, allowAddress = false, sloppy = false): Interval | undefined {
   if (typeof text !== 'string') return undefined;
   const s = text.trim();
-  const m = /^([^/]+)(?:\/([0-9]{1,3}))?$/.exec(s);
+  const m = /^([^/]+)(?:\/([0-9]+))?$/.exec(s);
   if (!m || (m[2] === undefined && !allowAddress)) return undefined;
-  const v4 = parseIpv4(m[1]);
+  const v4 = parseIpv4(m[1], sloppy);
   let start: bigint;
   let hostBits: bigint;
   if (v4 !== undefined) {
@@ -109,6 +117,25 @@ export function parseIpRange(text: string, allowAddress = false): Interval | und
     start = (v6 >> hostBits) << hostBits;
   }
   return [start, start + (1n << hostBits) - 1n];
+}
+
+/**
+ * The addresses a CIDR matches. A range written inside `::ffff:0:0/96` (IPv4-mapped) is the IPv4
+ * range it maps. Any other IPv6 range matches IPv6 packets only: it does not contain the
+ * IPv4-mapped region (an IPv4 packet never matches an IPv6 ipBlock: the NetworkPolicy
+ * implementations match each family against blocks of that family), so `::/0` is every IPv6
+ * address and no IPv4 one.
+ */
+function rangesOf(text: string, allowAddress: boolean, sloppy: boolean): Interval[] | undefined {
+  const r = parseIpRange(text, allowAddress, sloppy);
+  if (!r) return undefined;
+  const [lo, hi] = r;
+  if (lo >= V4_BASE && hi <= V4_MAX) return [r];
+  if (hi < V4_BASE || lo > V4_MAX) return [r];
+  const out: Interval[] = [];
+  if (lo < V4_BASE) out.push([lo, V4_BASE - 1n]);
+  if (hi > V4_MAX) out.push([V4_MAX + 1n, hi]);
+  return out;
 }
 
 function normalise(list: Array<[bigint, bigint]>): Interval[] {
@@ -187,32 +214,34 @@ function enclosingBits(lo: bigint, hi: bigint): number {
 /** An immutable set of IP addresses (IPv4 and IPv6 in one space; see the module comment). */
 export class IpRangeSet {
   public static readonly EMPTY = new IpRangeSet([]);
-  /** Every address (`::/0`), IPv4 included. */
+  /** Every address, IPv4 and IPv6 (what `0.0.0.0/0` and `::/0` together match). */
   public static readonly ALL = new IpRangeSet([[0n, MAX]]);
   /** Every IPv4 address (`0.0.0.0/0`, i.e. `::ffff:0:0/96`). */
   public static readonly IPV4 = new IpRangeSet([[V4_BASE, V4_MAX]]);
 
   /** One CIDR; undefined when it is not one. */
   public static fromCidr(cidr: string): IpRangeSet | undefined {
-    const r = parseIpRange(cidr);
-    return r ? new IpRangeSet([r]) : undefined;
+    const r = rangesOf(cidr, false, true);
+    return r ? new IpRangeSet(r) : undefined;
   }
 
   /** A CIDR or a bare address (a /32 or /128), as Istio's `ipBlocks` accept. */
   public static fromCidrOrAddress(text: string): IpRangeSet | undefined {
-    const r = parseIpRange(text, true);
-    return r ? new IpRangeSet([r]) : undefined;
+    const r = rangesOf(text, true, true);
+    return r ? new IpRangeSet(r) : undefined;
   }
 
   /**
-   * A NetworkPolicy ipBlock: `cidr` minus every `except`. Undefined when `cidr` is not a CIDR; an
-   * `except` that is not a CIDR removes nothing (the API server would reject the object; removing
-   * less never hides an opening).
+   * A NetworkPolicy ipBlock: `cidr` minus every `except`. Undefined when `cidr` is not a CIDR.
+   * The block is read as leniently as the API server reads it (leading zeros in IPv4 octets are
+   * decimal), an `except` strictly: one that is not a canonical CIDR removes nothing (the API
+   * server would reject it, or a CNI with Go ≥ 1.17 parsing may drop it; removing less never
+   * hides an opening).
    */
   public static fromIpBlock(cidr: string, except: readonly string[] = []): IpRangeSet | undefined {
     const block = IpRangeSet.fromCidr(cidr);
     if (!block) return undefined;
-    const ex = except.map((e) => parseIpRange(e)).filter((e): e is Interval => !!e);
+    const ex = except.flatMap((e) => rangesOf(e, false, false) ?? []);
     return ex.length === 0 ? block : block.subtract(new IpRangeSet(normalise(ex.map(([a, b]) => [a, b]))));
   }
 

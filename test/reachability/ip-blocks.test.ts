@@ -39,15 +39,16 @@ describe('ipBlocks are exact: each is its cidr minus its excepts', () => {
     expect(reached(egress(to('169.254.169.254/32')))).toEqual(['cidr 169.254.169.254/32 TCP/443']);
   });
 
-  test('::/0 admits every address, the IPv4 metadata endpoint included, unless it excepts it', () => {
+  test('::/0 admits every IPv6 address, the IPv6 metadata endpoint included unless excepted, and no IPv4 address', () => {
     const r = egress(to('::/0'));
-    expect(reached(r)).toEqual(['cidr 169.254.169.254/32 TCP/443', 'cidr fd00:ec2::254/128 TCP/443', 'internet TCP/443']);
-    expect(endpoint(r, 'internet')!.ranges).toEqual(['0.0.0.0/0 except 169.254.169.254/32', '::/0 except fd00:ec2::254/128']);
-    // The dual-stack pattern "IPv4 except metadata, plus all IPv6" still reaches the IPv4 endpoint through ::/0.
-    expect(reached(egress(to('0.0.0.0/0', ['169.254.169.254/32']), to('::/0')))).toContain('cidr 169.254.169.254/32 TCP/443');
-    expect(reached(egress(to('0.0.0.0/0', ['169.254.169.254/32']), to('::/0', ['::ffff:0:0/96', 'fd00:ec2::254/128']))))
+    expect(reached(r)).toEqual(['cidr ::/0 except fd00:ec2::254/128 TCP/443', 'cidr fd00:ec2::254/128 TCP/443']);
+    // The dual-stack pattern "IPv4 except metadata, plus IPv6 except metadata" reaches no metadata endpoint.
+    expect(reached(egress(to('0.0.0.0/0', ['169.254.169.254/32']), to('::/0', ['fd00:ec2::254/128']))))
       .toEqual(['cidr ::/0 except fd00:ec2::254/128 TCP/443', 'internet TCP/443']);
+    // An IPv4-mapped block is the IPv4 range.
+    expect(reached(egress(to('::ffff:0:0/96')))).toContain('cidr 169.254.169.254/32 TCP/443');
   });
+
 
   test('ingress from an ipBlock: only the addresses inside it', () => {
     const r = analyze([ns('a'), deploy('a', 'x'), np('a', 'in', { podSelector: {}, ingress: [{ from: [{ ipBlock: { cidr: '203.0.113.0/24', except: ['203.0.113.128/25'] } }] }] })]);
