@@ -37,12 +37,19 @@ export function renderRulesMarkdown(): string {
   out.push('The audit checks what the cluster gets: `List` and typed lists (`PodList`, ...) are expanded as kubectl does, and when several objects share group, kind, '
     + 'namespace and name, only the last one (the one `kubectl apply` keeps) is checked by the rules; SB-META-DUPLICATE reports the others.');
   out.push('');
+  out.push('The CLI and the cdk8s-cli plugin read files as kubectl, Helm, Argo CD and Flux do (sigs.k8s.io/yaml over go-yaml v2): YAML 1.1 scalars '
+    + '(`yes`/`on`/`y` are `true`, `0644` is octal 420, `0x0`, `0o0`, `0.0` and `0e0` are the number 0, timestamps stay strings, quoted scalars are strings, '
+    + '`!!str` tags are honoured), JSON streams (files starting with `{`), `*.yaml`, `*.yml` and `*.json` in folders. A document that cannot be read '
+    + '(syntax errors beyond what go-yaml tolerates, scalar or sequence documents, objects without apiVersion/kind, duplicate keys, alias bombs, '
+    + 'unrendered Helm templates, documents over the size limits) is reported with file and line, the other documents are still audited, and the CLI exits 2. '
+    + 'See the README section "How manifests are read".');
+  out.push('');
   out.push('## Running the audit');
   out.push('');
   out.push('- In the app: `SecurityAudit.of(app)` (or a Chart). `app.synth()` / `Testing.synth(chart)` fail on violations and write '
     + '`security-audit.json`, `security-audit.sarif` and `security-audit.txt` to the App\'s outdir (option `reportDir`).');
   out.push('- Plain manifests: `SecurityAudit.auditManifests(objects, options)` (or `auditManifests()` in JavaScript).');
-  out.push('- CLI: `cdk8s-secure-baseline audit [--format text|json|sarif] [--output FILE] PATH...` (exit 0 clean, 1 violations, 2 usage or parse errors).');
+  out.push('- CLI: `cdk8s-secure-baseline audit [--format text|json|sarif] [--output FILE] PATH...` (exit 0 clean, 1 violations, 2 usage or read errors; read errors take precedence and the report of what was read is still printed).');
   out.push('- cdk8s-cli: a `validations:` entry in cdk8s.yaml with `class: SecurityAuditValidation` and an exact `version`; `properties` are the audit options.');
   out.push('');
   out.push('## Acknowledging a finding');
@@ -62,7 +69,7 @@ export function renderRulesMarkdown(): string {
   out.push('- SB-STORAGE-CLASS-UNVERIFIED trusts only StorageClasses in the output that SB-STORAGE-CLASS-UNENCRYPTED can verify, and the names in `encryptedStorageClasses`.');
   out.push('- SB-NS-PSS accepts `pod-security.kubernetes.io/enforce-version` `latest` (or no label) and v1.34 or newer: restricted gained seccomp in v1.19, capabilities in v1.22, runAsUser in v1.23 and host probes in v1.34 (upstream pod-security-admission checks). Only the enforce labels count; `audit`/`warn` never refuse a pod.');
   out.push('- SB-NET-POLICY-ALL-PEERS reports a rule open to every peer even when it is limited to some ports: it is open to everyone on those ports. Acknowledge intended openings (public ingress) on the NetworkPolicy.');
-  out.push('- SB-NET-POLICY-METADATA evaluates ipBlocks exactly (cidr minus except; IPv4-mapped IPv6 is the IPv4 range, so `::/0` contains 169.254.169.254) and ignores ports. SB-NET-POLICY-INTERNET (half an address family or more) is a warning: internet egress to services without stable addresses is sometimes needed, but it is the widest exfiltration path.');
+  out.push('- SB-NET-POLICY-METADATA evaluates ipBlocks exactly (cidr minus except; a block written IPv4-mapped such as `::ffff:a9fe:a9fe/128` is the IPv4 range, while other IPv6 blocks match IPv6 only, so `::/0` must except `fd00:ec2::254/128`) and ignores ports. SB-NET-POLICY-INTERNET (half an address family or more) is a warning: internet egress to services without stable addresses is sometimes needed, but it is the widest exfiltration path.');
   out.push('- SB-MESH-ISTIO-AUTHZ-OPEN treats ALLOW policies as ORed: an open one overrides the allow-nothing policy of its namespace, or of every namespace when it sits in the Istio root namespace without a selector.');
   out.push('- SB-SA-POD-AUTOMOUNT treats a projected serviceAccountToken without audience, or for `kubernetes(.default(.svc(.<domain>)))` or the EKS/GKE/AKS issuer URL, as a Kubernetes API token. Custom `--api-audiences` are not known to the audit.');
   out.push('- CIS numbers refer to the CIS Kubernetes Benchmark v1.8+ (section 5, Policies).');
