@@ -382,6 +382,14 @@ export interface MtlsServiceProps {
    */
   readonly env?: { [key: string]: string };
   /**
+   * Environment variables of `env` whose names look secret to the detector although their values
+   * are not secrets, each with the reason (written onto the workload as the annotation
+   * `not-secret.cdk8s-secure-baseline.io/<NAME>`, which the audit accepts too). Only names the
+   * detector flags may be listed; values in a credential format are refused whatever the reason.
+   * @default - none
+   */
+  readonly notSecretEnv?: { [name: string]: string };
+  /**
    * Secrets mounted as read-only files.
    * @default - none
    */

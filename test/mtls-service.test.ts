@@ -283,6 +283,24 @@ describe('MtlsService options', () => {
     expect(pod.containers[0].volumeMounts).toContainEqual({ name: 'secret-0', mountPath: '/etc/api/db', readOnly: true });
   });
 
+  test('env: names that only mention secrets pass; a flagged name is cleared with a reason the audit accepts', () => {
+    const { chart, ns } = setup();
+    const reason = 'names the password policy (strict or lax); the password itself is mounted from a Secret';
+    new MtlsService(ns, 'api', {
+      image: 'ghcr.io/acme/api:1.2.3',
+      port: 8080,
+      env: { POSTGRES_PASSWORD_FILE: '/etc/api/db/password', MAX_TOKENS: '4096', PASSWORD_POLICY_STRICT: 'yes' },
+      notSecretEnv: { PASSWORD_POLICY_STRICT: reason },
+      secretMounts: [{ secretName: 'api-db', mountPath: '/etc/api/db' }],
+    });
+    const objs = synthAndValidate(chart);
+    expect(find(objs, 'Deployment', 'api').metadata.annotations).toEqual({ 'not-secret.cdk8s-secure-baseline.io/PASSWORD_POLICY_STRICT': reason });
+    expect(SecurityAudit.auditManifests(objs).findings.filter((f) => f.ruleId === 'SB-SECRET-ENV-LITERAL')).toEqual([]);
+    expectError({ image: 'ghcr.io/acme/api:1.2.3', port: 8080, env: { PASSWORD_POLICY_STRICT: 'yes' } },
+      'test/shop/api: env var "PASSWORD_POLICY_STRICT" looks like a secret: its name (the word "password"). Fix: never put secret values in manifests: keep the value in a Secret (or an ExternalSecret) and mount it with `secretMounts`. '
+      + 'If the value is not a secret, say why with notSecretEnv: { PASSWORD_POLICY_STRICT: \'<reason>\' } (written as the annotation not-secret.cdk8s-secure-baseline.io/PASSWORD_POLICY_STRICT)');
+  });
+
   test('persistent volumes mount with fsGroup ownership and optional read-only', () => {
     const { chart, ns } = setup();
     new MtlsService(ns, 'db', {
@@ -472,7 +490,7 @@ describe('MtlsService bad input', () => {
     [{ image: img, port: 8080, resources: { memoryRequest: '1Gi', memoryLimit: '512Mi' } }, 'test/shop/api: resources.memoryLimit "512Mi" is below resources.memoryRequest "1Gi". Fix: raise the limit to at least 1Gi or lower the request'],
     [{ image: img, port: 8080, resources: { cpuRequest: 'fast' } }, 'test/shop/api: resources.cpuRequest "fast" is not a valid positive Kubernetes quantity'],
     [{ image: img, port: 8080, runAsUser: 1000 }, 'test/shop/api/Deployment: runAsUser 1000 is out of range. Fix: use an integer from 10000 to 2147483647'],
-    [{ image: img, port: 8080, env: { DB_PASSWORD: 'hunter2' } }, 'test/shop/api: env var "DB_PASSWORD" looks like a secret. Fix: never put secret values in manifests'],
+    [{ image: img, port: 8080, env: { DB_PASSWORD: 'hunter2' } }, 'test/shop/api: env var "DB_PASSWORD" looks like a secret: its name (the word "password"). Fix: never put secret values in manifests'],
     [{ image: img, port: 8080, name: '9api' }, 'test/shop/api: name "9api" is not a valid DNS-1035 label'],
     [{ image: img, port: 8080, secretMounts: [{ secretName: 'x', mountPath: 'relative' }] }, 'test/shop/api: secretMounts[0].mountPath "relative" is not an absolute path'],
     [{ image: img, port: 8080, readiness: HealthCheck.tcp(), liveness: HealthCheck.tcp({ initialDelay: Duration.seconds(0), period: Duration.seconds(5), failureThreshold: 3 }) }, 'test/shop/api: the readiness and liveness probes are identical'],

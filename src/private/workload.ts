@@ -35,6 +35,7 @@ export interface WorkloadCoreProps {
   readonly command?: string[];
   readonly args?: string[];
   readonly env?: { [key: string]: string };
+  readonly notSecretEnv?: { [name: string]: string };
   readonly secretMounts?: SecretMountOptions[];
   readonly volumes?: VolumeMountOptions[];
   readonly resources?: ResourceOptions;
@@ -161,11 +162,7 @@ export class WorkloadCore {
         { name: `data-${i}`, mountPath: v.mountPath, ...(v.readOnly ? { readOnly: true } : {}) },
       );
     });
-    for (const k of Object.keys(props.env ?? {})) {
-      if (PodHardening._looksSecret(k)) {
-        fail(scope, `env var ${show(k)} looks like a secret`, 'never put secret values in manifests: keep the value in a Secret (or an ExternalSecret) and mount it with `secretMounts`');
-      }
-    }
+    PodHardening._checkEnv(scope, props.env, props.notSecretEnv);
     this.env = Object.entries(props.env ?? {}).sort(([a], [b]) => a.localeCompare(b)).map(([k, value]) => ({ name: k, value }));
     CORES.set(scope, this);
   }
@@ -210,7 +207,7 @@ export class WorkloadCore {
 
   /** Hardens the workload object (after escape-hatch patches) through PodHardening. */
   public harden(workload: ApiObject, props: WorkloadCoreProps): void {
-    PodHardening.apply(workload, { runAsUser: props.runAsUser, runAsGroup: props.runAsGroup });
+    PodHardening.apply(workload, { runAsUser: props.runAsUser, runAsGroup: props.runAsGroup, notSecretEnv: props.notSecretEnv });
   }
 
   /**
