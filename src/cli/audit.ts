@@ -13,6 +13,7 @@ import { renderJson, renderSarif, renderText, summaryLine } from '../audit/repor
 import { AuditOptions } from '../audit/types';
 import { readManifestFiles } from '../manifest/reader';
 import { runReachabilityCli } from '../reachability/cli';
+import { packageVersion } from './version';
 
 /** Where the CLI writes. */
 export interface CliIo {
@@ -47,9 +48,11 @@ Options:
   --encrypted-storage-class NAME    an external StorageClass known to encrypt (repeatable)
   --external-role NAME              an external Role/ClusterRole bindings may reference (repeatable)
   -h, --help                        show this help
+  --version                         print the version of cdk8s-secure-baseline
 
 Exit codes: 0 no violations, 1 violations, 2 usage or read errors (read errors
 take precedence over violations; the report of what was read is still printed).
+Without arguments this help goes to stderr and the exit code is 2.
 `;
 
 class UsageError extends Error {}
@@ -61,9 +64,10 @@ interface ParsedArgs {
   readonly options: AuditOptions;
 }
 
-function parseArgs(argv: string[]): ParsedArgs | 'help' {
+function parseArgs(argv: string[]): ParsedArgs | 'help' | 'version' {
   const args = [...argv];
-  if (args.length === 0 || args[0] === '-h' || args[0] === '--help') return 'help';
+  if (args[0] === '-h' || args[0] === '--help') return 'help';
+  if (args[0] === '--version') return 'version';
   const command = args.shift();
   if (command !== 'audit') throw new UsageError(`unknown command ${JSON.stringify(command)} (expected "audit" or "reachability")`);
   let format: ParsedArgs['format'] = 'text';
@@ -90,6 +94,8 @@ function parseArgs(argv: string[]): ParsedArgs | 'help' {
       case '-h':
       case '--help':
         return 'help';
+      case '--version':
+        return 'version';
       case '--format': {
         const f = value();
         if (f !== 'text' && f !== 'json' && f !== 'sarif') throw new UsageError(`--format must be text, json or sarif, got ${JSON.stringify(f)}`);
@@ -136,10 +142,14 @@ export function runCli(argv: string[], io: CliIo = defaultIo): number {
 }
 
 function runCliUnsafe(argv: string[], io: CliIo): number {
+  if (argv.length === 0) {
+    io.stderr(USAGE);
+    return 2;
+  }
   if (argv[0] === 'reachability') {
     return runReachabilityCli(argv.slice(1), { out: io.stdout, err: io.stderr });
   }
-  let parsed: ParsedArgs | 'help';
+  let parsed: ParsedArgs | 'help' | 'version';
   try {
     parsed = parseArgs(argv);
   } catch (e) {
@@ -151,6 +161,10 @@ function runCliUnsafe(argv: string[], io: CliIo): number {
   }
   if (parsed === 'help') {
     io.stdout(USAGE);
+    return 0;
+  }
+  if (parsed === 'version') {
+    io.stdout(`${packageVersion()}\n`);
     return 0;
   }
 

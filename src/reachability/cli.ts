@@ -5,9 +5,10 @@
  * Exit codes: 0 no extra paths, 1 extra paths, 2 usage or read errors (read errors outrank paths).
  */
 import { Reachability, ReachabilityResult } from './analyzer';
+import { packageVersion } from '../cli/version';
 import { readManifestFiles } from '../manifest/reader';
 
-const USAGE = `Usage: cdk8s-secure-baseline reachability PATH... [--format text|mermaid|dot|json]
+export const REACHABILITY_USAGE = `Usage: cdk8s-secure-baseline reachability PATH... [--format text|mermaid|dot|json]
 
 Computes who can talk to whom from the NetworkPolicies and mesh policies in PATH, compares it with
 the paths the library declared, and prints the matrix, the extra (undeclared) paths and the missing
@@ -21,8 +22,11 @@ Unreadable documents, documents that are not Kubernetes objects, unrendered Helm
 bombs and duplicate keys are read errors, reported with file:line on stderr; the readable objects
 are still analysed and printed.
 
+Options: --format text|mermaid|dot|json (default text), -h/--help this help, --version the version
+of cdk8s-secure-baseline.
+
 Exit codes: 0 no extra paths, 1 extra paths, 2 usage or read errors (read errors take precedence
-over extra paths).
+over extra paths). Without arguments this help goes to stderr and the exit code is 2.
 `;
 
 const FORMATS = ['text', 'mermaid', 'dot', 'json'];
@@ -52,22 +56,24 @@ export function runReachabilityCli(argv: string[], io: CliIo = { out: (s) => pro
 
 function run(argv: string[], io: CliIo): number {
   const args = argv[0] === 'reachability' ? argv.slice(1) : [...argv];
+  if (args.length === 0) { io.err(REACHABILITY_USAGE); return 2; }
   let format = 'text';
   const paths: string[] = [];
   for (let i = 0; i < args.length; i++) {
     const a = args[i];
-    if (a === '-h' || a === '--help') { io.out(USAGE); return 0; }
+    if (a === '-h' || a === '--help') { io.out(REACHABILITY_USAGE); return 0; }
+    if (a === '--version') { io.out(`${packageVersion()}\n`); return 0; }
     if (a === '--format' || a === '-f') {
       format = args[++i];
     } else if (a.startsWith('--format=')) {
       format = a.slice('--format='.length);
     } else if (a.startsWith('-')) {
-      io.err(`unknown option ${a}\n${USAGE}`);
+      io.err(`unknown option ${a}\n${REACHABILITY_USAGE}`);
       return 2;
     } else {paths.push(a);}
   }
   if (!FORMATS.includes(format)) { io.err(`--format must be one of ${FORMATS.join(', ')} (got ${JSON.stringify(format)})\n`); return 2; }
-  if (paths.length === 0) { io.err(`no PATH given\n${USAGE}`); return 2; }
+  if (paths.length === 0) { io.err(`no PATH given\n${REACHABILITY_USAGE}`); return 2; }
   const read = readManifestFiles(paths);
   const errors = read.errors.map((e) => e.message);
   if (read.files.length === 0 && errors.length === 0) errors.push(`no *.yaml, *.yml or *.json files found in ${paths.join(', ')}`);

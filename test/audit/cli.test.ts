@@ -39,9 +39,21 @@ describe('cdk8s-secure-baseline audit', () => {
     return deployment('api', 'shop', spec);
   }
 
-  test('--help and no arguments print the usage', () => {
+  test('--help prints the usage on stdout (exit 0); no arguments is a usage error: the usage on stderr, exit 2', () => {
     expect(run(['--help'])).toEqual({ code: 0, stdout: USAGE, stderr: '' });
-    expect(run([])).toEqual({ code: 0, stdout: USAGE, stderr: '' });
+    expect(run(['-h'])).toEqual({ code: 0, stdout: USAGE, stderr: '' });
+    expect(run(['audit', '--help'])).toEqual({ code: 0, stdout: USAGE, stderr: '' });
+    expect(run([])).toEqual({ code: 2, stdout: '', stderr: USAGE });
+    expect(USAGE).toContain('Without arguments this help goes to stderr and the exit code is 2.');
+  });
+
+  test('--version prints the package version (exit 0)', () => {
+    const version = JSON.parse(fs.readFileSync(path.join(cwd, 'package.json'), 'utf-8')).version;
+    expect(version).toMatch(/^\d+\.\d+\.\d+/);
+    expect(run(['--version'])).toEqual({ code: 0, stdout: `${version}\n`, stderr: '' });
+    expect(run(['audit', '--version'])).toEqual({ code: 0, stdout: `${version}\n`, stderr: '' });
+    expect(run(['reachability', '--version'])).toEqual({ code: 0, stdout: `${version}\n`, stderr: '' });
+    expect(USAGE).toContain('--version');
   });
 
   test('clean manifests exit 0', () => {
@@ -189,6 +201,11 @@ describe('cdk8s-secure-baseline audit', () => {
     expect([ok.status, ok.stdout]).toEqual([0, 'security audit: 4 objects, 0 violations, 0 acknowledged, 0 warnings\n']);
     expect(exec(['audit', 'bad.yaml']).status).toBe(1);
     expect(exec(['audit', 'nope.yaml']).status).toBe(2);
+    const none = exec([]);
+    expect([none.status, none.stdout, none.stderr]).toEqual([2, '', USAGE]);
+    expect(exec(['reachability']).status).toBe(2);
+    const version = exec(['--version']);
+    expect([version.status, version.stdout]).toEqual([0, `${JSON.parse(fs.readFileSync(path.join(cwd, 'package.json'), 'utf-8')).version}\n`]);
     write('broken.yaml', 'a: [');
     const broken = exec(['audit', 'broken.yaml', 'bad.yaml']);
     expect(broken.status).toBe(2);

@@ -4,7 +4,7 @@ import * as path from 'path';
 import { App } from 'cdk8s';
 import { buildShop } from '../../examples/shop/app';
 import { Reachability } from '../../src/reachability/analyzer';
-import { runReachabilityCli } from '../../src/reachability/cli';
+import { REACHABILITY_USAGE, runReachabilityCli } from '../../src/reachability/cli';
 
 function run(argv: string[]) {
   let out = '';
@@ -44,6 +44,20 @@ describe('cdk8s-secure-baseline reachability', () => {
     fs.rmSync(extra, { recursive: true });
     expect(r.code).toBe(1);
     expect(r.out).toMatch(/\[effective\] shop-data\/orders-db reaches internet on \*/);
+  });
+
+  test('no arguments: the usage on stderr, exit 2; --help on stdout, exit 0', () => {
+    expect(run([])).toEqual({ code: 2, out: '', err: REACHABILITY_USAGE });
+    expect(run(['reachability'])).toEqual({ code: 2, out: '', err: REACHABILITY_USAGE });
+    expect(run(['--help'])).toEqual({ code: 0, out: REACHABILITY_USAGE, err: '' });
+    expect(run(['-h'])).toEqual({ code: 0, out: REACHABILITY_USAGE, err: '' });
+    expect(REACHABILITY_USAGE).toContain('Without arguments this help goes to stderr and the exit code is 2.');
+  });
+
+  test('--version prints the package version, exit 0', () => {
+    const version = JSON.parse(fs.readFileSync(path.join(__dirname, '..', '..', 'package.json'), 'utf-8')).version;
+    expect(run(['--version'])).toEqual({ code: 0, out: `${version}\n`, err: '' });
+    expect(run(['reachability', dir, '--version'])).toEqual({ code: 0, out: `${version}\n`, err: '' });
   });
 
   test('exits 2 on usage and parse errors', () => {
