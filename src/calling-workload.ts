@@ -1,0 +1,198 @@
+import { ApiObject } from 'cdk8s';
+import { Construct } from 'constructs';
+import { LeastPrivilegeServiceAccount } from './least-privilege-service-account';
+import { Mesh, MeshType } from './mesh';
+import { PodLifecycle } from './mesh/types';
+import type { CertificateOptions, ICaller, ResourceOptions, SecretMountOptions, VolumeMountOptions } from './mtls-service';
+import { registerAppChecks } from './private/app-checks';
+import { WorkloadCore } from './private/workload';
+import { ConfigMapMountOptions, EmptyDirMountOptions } from './workload-mounts';
+
+/** The container and identity of a workload that nobody calls (SecureWorker, SecureJob, SecureCronJob). */
+export interface CallingWorkloadProps {
+  /** The container image: pinned with a tag other than `latest`, or a digest. */
+  readonly image: string;
+  /**
+   * The name of the workload and related objects (a DNS-1035 label).
+   * @default - the construct id, lowercased
+   */
+  readonly name?: string;
+  /**
+   * Require the image to be pinned by digest (`@sha256:...`).
+   * @default false
+   */
+  readonly requireDigest?: boolean;
+  /**
+   * Container command.
+   * @default - the image's entrypoint
+   */
+  readonly command?: string[];
+  /**
+   * Container arguments.
+   * @default - the image's cmd
+   */
+  readonly args?: string[];
+  /**
+   * Plain, non-secret environment variables. Names that look like secrets are refused: mount
+   * secrets with `secretMounts`.
+   * @default - none
+   */
+  readonly env?: { [key: string]: string };
+  /**
+   * Environment variables of `env` whose names look secret to the detector although their values
+   * are not secrets, each with the reason (written onto the workload as the annotation
+   * `not-secret.cdk8s-secure-baseline.io/<NAME>`, which the audit accepts too). Only names the
+   * detector flags may be listed; values in a credential format are refused whatever the reason.
+   * @default - none
+   */
+  readonly notSecretEnv?: { [name: string]: string };
+  /**
+   * Secrets mounted as read-only files.
+   * @default - none
+   */
+  readonly secretMounts?: SecretMountOptions[];
+  /**
+   * Persistent volumes mounted into the main container.
+   * @default - none
+   */
+  readonly volumes?: VolumeMountOptions[];
+  /**
+   * Requests and limits of the main container.
+   * @default - see ResourceOptions
+   */
+  readonly resources?: ResourceOptions;
+  /**
+   * The workload's identity.
+   * @default - a new LeastPrivilegeServiceAccount named like the workload, with no API access
+   */
+  readonly serviceAccount?: LeastPrivilegeServiceAccount;
+  /**
+   * A client certificate, for a namespace without a mesh: needed to call MtlsServices there
+   * (`allowFrom` refuses a caller without one). Not allowed with a mesh, which issues workload
+   * certificates itself.
+   * @default - none: the workload calls no MtlsService of a namespace without a mesh
+   */
+  readonly certificate?: CertificateOptions;
+  /**
+   * UID the containers run as (≥ 10000).
+   * @default 10001
+   */
+  readonly runAsUser?: number;
+  /**
+   * GID the containers run as and that owns mounted volumes (≥ 10000).
+   * @default 10001
+   */
+  readonly runAsGroup?: number;
+  /**
+   * PriorityClass of the pods.
+   * @default - the shared PriorityClass `secure-baseline-workload` (value 1000) is emitted
+   */
+  readonly priorityClassName?: string;
+  /**
+   * `app.kubernetes.io/component` label.
+   * @default - none
+   */
+  readonly component?: string;
+  /**
+   * `app.kubernetes.io/part-of` label.
+   * @default - none
+   */
+  readonly partOf?: string;
+}
+
+/**
+ * What SecureWorker, SecureJob and SecureCronJob share: a hardened pod that nobody calls and that
+ * calls out only where `MtlsService.allowFrom(thisWorkload)` opened the way. Its own
+ * LeastPrivilegeServiceAccount, the namespace mesh, and a NetworkPolicy without ingress whose
+ * egress is DNS plus the declared services.
+ */
+export abstract class CallingWorkload extends Construct implements ICaller {
+  /** @internal */
+  protected _core!: WorkloadCore;
+
+  protected constructor(scope: Construct, id: string) {
+    super(scope, id);
+    registerAppChecks(this);
+  }
+
+  /** The object name. */
+  public get name(): string {
+    return this._core.name;
+  }
+
+  /** The namespace. */
+  public get namespaceName(): string {
+    return this._core.namespace.name;
+  }
+
+  /** The namespace's mesh. */
+  public get mesh(): Mesh {
+    return this._core.mesh;
+  }
+
+  /** The workload's identity. */
+  public get serviceAccount(): LeastPrivilegeServiceAccount {
+    return this._core.serviceAccount;
+  }
+
+  /** The label that selects exactly this workload's pods. */
+  public get selectorLabels(): { [key: string]: string } {
+    return this._core.selectorLabels;
+  }
+
+  /** @internal Builds the shared core: identity, mesh, labels, volumes (before the workload object). */
+  protected _init(
+    props: CallingWorkloadProps, maxNameLength: number, nameUse: string, lifecycle: PodLifecycle, preValidate?: () => void,
+  ): WorkloadCore {
+    this._core = new WorkloadCore(this, props, {
+      maxNameLength,
+      nameUse,
+      serving: false,
+      lifecycle,
+      certificateRequired: false,
+      groups: () => [],
+    }, preValidate);
+    return this._core;
+  }
+
+  /** The workload's NetworkPolicy: no ingress; egress to DNS and the services that admitted it. */
+  public get networkPolicy(): ApiObject {
+    return this._core.networkPolicy!;
+  }
+
+  /** ICaller: the namespace. */
+  public get callerNamespace(): string {
+    return this.namespaceName;
+  }
+
+  /** ICaller: the ServiceAccount. */
+  public get callerServiceAccount(): string {
+    return this.serviceAccount.name;
+  }
+
+  /** ICaller: the pod selector labels. */
+  public get callerPodLabels(): { [key: string]: string } | undefined {
+    return this.selectorLabels;
+  }
+
+  /** ICaller: the mesh. */
+  public get callerMeshType(): MeshType | undefined {
+    return this.mesh.type;
+  }
+
+  /**
+   * Mounts a ConfigMap (by name, or a ConfigMap object of this namespace) read-only at `mountPath`,
+   * one file per key, as a whole volume (no `subPath`, so updates reach the pods).
+   */
+  public mountConfigMap(configMap: string | ApiObject, mountPath: string, options: ConfigMapMountOptions = {}): void {
+    this._core.mountConfigMap(configMap, mountPath, options);
+  }
+
+  /**
+   * Mounts a writable emptyDir at `mountPath` (the root filesystem is read-only), with a size limit
+   * that fits the container's ephemeral-storage (or, in memory, memory) limit.
+   */
+  public mountEmptyDir(mountPath: string, options: EmptyDirMountOptions = {}): void {
+    this._core.mountEmptyDir(mountPath, options);
+  }
+}
