@@ -1,5 +1,6 @@
 import { spawnSync } from 'child_process';
 import * as fs from 'fs';
+import { builtinModules } from 'module';
 import * as os from 'os';
 import * as path from 'path';
 
@@ -71,7 +72,7 @@ describe('project configuration', () => {
     expect(packages.has('cdk8s')).toBe(true);
     expect(packages.has('cdk8s-plus-27')).toBe(false);
     for (const p of packages) {
-      const builtin = require('module').builtinModules.includes(p.replace(/^node:/, ''));
+      const builtin = builtinModules.includes(p.replace(/^node:/, ''));
       if (!builtin) expect([...Object.keys(pkg.peerDependencies), ...Object.keys(pkg.dependencies ?? {})]).toContain(p);
     }
   });

@@ -8,12 +8,12 @@
  */
 import * as fs from 'fs';
 import * as path from 'path';
+import { packageVersion } from './version';
 import { EngineInput, runAudit } from '../audit/engine';
 import { renderJson, renderSarif, renderText, summaryLine } from '../audit/report';
 import { AuditOptions } from '../audit/types';
 import { readManifestFiles } from '../manifest/reader';
 import { runReachabilityCli } from '../reachability/cli';
-import { packageVersion } from './version';
 
 /** Where the CLI writes. */
 export interface CliIo {
