@@ -3,11 +3,11 @@
  * a web shop with a frontend, a checkout API, a payments API and an orders database, spread over
  * four namespaces, all in the Istio mesh, each namespace in its own chart (one YAML file each).
  */
-import { App, AppProps, Chart, YamlOutputType } from 'cdk8s';
+import { ApiObject, App, AppProps, Chart, Cron, Duration, YamlOutputType } from 'cdk8s';
 import {
   AppProtocol, BaselineAdmissionPolicy, Caller, EncryptedVolume, ExternalSecretReference, HealthCheck, Mesh, MeshType, MtlsService,
-  NetworkPeer, NetworkPort, ReachabilityCheck, SecretStoreRef, SecureNamespace, SecurityAlerts, SecurityAudit, VolumeBackup,
-  VolumeEncryption, WorkloadKind,
+  NetworkPeer, NetworkPort, ReachabilityCheck, SecretStoreRef, SecureCronJob, SecureNamespace, SecureWorker, SecurityAlerts, SecurityAudit,
+  VolumeBackup, VolumeEncryption, WorkloadKind,
 } from '../../src';
 
 /** The shop's namespaces, one chart each. */
@@ -49,6 +49,8 @@ export function buildShop(app: App): ShopCharts {
   let checkout!: MtlsService;
   let payments!: MtlsService;
   let orders!: MtlsService;
+  let fulfillment!: SecureWorker;
+  let nightlyReport!: SecureCronJob;
 
   const web = namespaceChart(app, 'shop-web', (ns) => {
     frontend = new MtlsService(ns, 'frontend', {
@@ -79,6 +81,22 @@ export function buildShop(app: App): ShopCharts {
       component: 'api',
       partOf: 'shop',
     });
+    // A background worker that ships paid orders: no Service, no port; it reads its settings
+    // from a ConfigMap and writes to the orders database.
+    const fulfillmentConfig = new ApiObject(ns, 'fulfillment-config', {
+      apiVersion: 'v1',
+      kind: 'ConfigMap',
+      metadata: { name: 'fulfillment-config', namespace: ns.name, labels: { 'app.kubernetes.io/part-of': 'shop' } },
+      data: { 'fulfillment.yaml': 'batchSize: 50\npollInterval: 5s\ncarriers: [dhl, ups]\n' },
+    });
+    fulfillment = new SecureWorker(ns, 'fulfillment', {
+      image: 'ghcr.io/acme-shop/fulfillment:1.9.3',
+      liveness: HealthCheck.exec(['/app/fulfillment', 'health', '--live']),
+      readiness: HealthCheck.exec(['/app/fulfillment', 'health', '--ready']),
+      component: 'worker',
+      partOf: 'shop',
+    });
+    fulfillment.mountConfigMap(fulfillmentConfig, '/etc/fulfillment');
   });
 
   const paymentsChart = namespaceChart(app, 'payments', (ns) => {
@@ -130,12 +148,25 @@ export function buildShop(app: App): ShopCharts {
       component: 'database',
       partOf: 'shop',
     });
+    // The nightly sales report reads the orders database at 02:30 Berlin time; a run still going
+    // when the next is due blocks it, and a run that hangs is killed after 45 minutes.
+    nightlyReport = new SecureCronJob(ns, 'nightly-report', {
+      image: 'ghcr.io/acme-shop/reports:4.0.2',
+      schedule: Cron.schedule({ minute: '30', hour: '2' }),
+      timeZone: 'Europe/Berlin',
+      activeDeadline: Duration.minutes(45),
+      component: 'batch',
+      partOf: 'shop',
+    });
+    nightlyReport.mountEmptyDir('/var/reports', { sizeLimit: '512Mi' });
   });
 
   checkout.allowFrom(frontend);
   payments.allowFrom(checkout);
   orders.allowFrom(checkout);
   orders.allowFrom(payments);
+  orders.allowFrom(fulfillment);
+  orders.allowFrom(nightlyReport);
 
   // Cluster-wide guard rails: admission policies keep the namespaces from drifting through
   // kubectl, and alerts watch certificates and mesh denials.

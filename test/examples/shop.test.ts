@@ -26,8 +26,17 @@ describe('example shop', () => {
     expect(ap('payments', 'payments').spec.rules[0].from[0].source.principals).toEqual(['cluster.local/ns/shop/sa/checkout']);
     expect(ap('shop-data', 'orders-db').spec.rules[0].from[0].source.principals).toEqual([
       'cluster.local/ns/payments/sa/payments',
+      'cluster.local/ns/shop-data/sa/nightly-report',
       'cluster.local/ns/shop/sa/checkout',
+      'cluster.local/ns/shop/sa/fulfillment',
     ]);
+    // The worker and the nightly job serve nothing and call only the orders database.
+    const np = (ns: string, name: string) => objs.find((o) => o.kind === 'NetworkPolicy' && o.metadata.namespace === ns && o.metadata.name === name).spec;
+    for (const [ns, name] of [['shop', 'fulfillment'], ['shop-data', 'nightly-report']]) {
+      expect(np(ns, name).ingress).toEqual([]);
+      expect(np(ns, name).egress.slice(1).map((r: any) => r.to[0].podSelector.matchLabels['app.kubernetes.io/instance'])).toEqual(['orders-db']);
+    }
+    expect(objs.some((o) => o.kind === 'Service' && ['fulfillment', 'nightly-report'].includes(o.metadata.name))).toBe(false);
     expect(ap('shop-web', 'frontend').spec.rules[0].from[0].source.principals).toEqual(['cluster.local/ns/istio-ingress/sa/istio-ingressgateway']);
     const egress = objs.find((o) => o.kind === 'NetworkPolicy' && o.metadata.namespace === 'shop' && o.metadata.name === 'checkout').spec.egress;
     expect(egress.slice(1).map((r: any) => r.to[0].namespaceSelector.matchLabels['kubernetes.io/metadata.name'])).toEqual(['payments', 'shop-data']);
@@ -39,7 +48,7 @@ describe('example shop', () => {
     app.synth();
     expect(fs.readdirSync(outdir).filter((f) => f.endsWith('.yaml')).sort()).toEqual(['payments.k8s.yaml', 'shop-data.k8s.yaml', 'shop-platform.k8s.yaml', 'shop-web.k8s.yaml', 'shop.k8s.yaml']);
     // The audit and the reachability proof ran as part of the synth and wrote their reports.
-    expect(JSON.parse(fs.readFileSync(path.join(outdir, 'security-audit.json'), 'utf-8')).summary).toEqual({ objects: 112, violations: 0, warnings: 0, acknowledged: 16, passed: true });
+    expect(JSON.parse(fs.readFileSync(path.join(outdir, 'security-audit.json'), 'utf-8')).summary).toEqual({ objects: 120, violations: 0, warnings: 0, acknowledged: 16, passed: true });
     expect(fs.readFileSync(path.join(outdir, 'reachability.md'), 'utf-8')).toContain('0 extra (undeclared) and 0 missing (declared but blocked)');
     const first = fs.readFileSync(path.join(outdir, 'shop.k8s.yaml'), 'utf-8');
     const again = fs.mkdtempSync(path.join(os.tmpdir(), 'shop-'));
@@ -47,10 +56,11 @@ describe('example shop', () => {
     expect(fs.readFileSync(path.join(again, 'shop.k8s.yaml'), 'utf-8')).toEqual(first);
     expectValidManifests(Yaml.load(path.join(outdir, 'payments.k8s.yaml')));
     const summary = summarize(app);
-    expect(summary).toMatch(/^Wrote 5 manifest files to .*: payments\.k8s\.yaml, shop-data\.k8s\.yaml, shop-platform\.k8s\.yaml, shop-web\.k8s\.yaml, shop\.k8s\.yaml\n112 objects: /);
-    expect(summary).toContain('Security audit: PASSED — 112 objects, 0 violations, 16 acknowledged, 0 warnings');
-    expect(summary).toContain('Reachability: 16 paths connect (8 of them infrastructure: DNS, mesh control plane); 0 extra (undeclared) and 0 missing (declared but blocked).');
-    expect(summary).toContain('Deployment×3');
+    expect(summary).toMatch(/^Wrote 5 manifest files to .*: payments\.k8s\.yaml, shop-data\.k8s\.yaml, shop-platform\.k8s\.yaml, shop-web\.k8s\.yaml, shop\.k8s\.yaml\n120 objects: /);
+    expect(summary).toContain('Security audit: PASSED — 120 objects, 0 violations, 16 acknowledged, 0 warnings');
+    expect(summary).toContain('Reachability: 22 paths connect (12 of them infrastructure: DNS, mesh control plane); 0 extra (undeclared) and 0 missing (declared but blocked).');
+    expect(summary).toContain('Deployment×4');
+    expect(summary).toContain('CronJob×1');
     expect(summary).toContain('StatefulSet×1');
     expect(summary).toContain('Namespace×4');
   });
