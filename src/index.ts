@@ -1,6 +1,7 @@
 export * from './network';
 export * from './mesh';
 export * from './secure-namespace';
+export * from './external-namespaces';
 export * from './least-privilege-service-account';
 export * from './pod-hardening';
 export * from './mtls-service';

@@ -3,6 +3,7 @@ import { Construct, IConstruct } from 'constructs';
 import { acknowledgementAnnotation, RuleIds } from './private/acknowledge';
 import { registerAppChecks } from './private/app-checks';
 import { lazy } from './private/lazy';
+import { referenceNamespace } from './private/namespace-references';
 import { fail, makeClusterScoped, show, validateDnsLabel, validateDnsSubdomain, validateReason } from './private/validation';
 import { SecureNamespace } from './secure-namespace';
 
@@ -676,7 +677,8 @@ export class LeastPrivilegeServiceAccount extends Construct {
 
   private targetNamespace(namespace: string | undefined, what: string): string {
     if (namespace === undefined) return this.namespaceName;
-    return validateDnsLabel(this, what, namespace);
+    referenceNamespace(this, validateDnsLabel(this, what, namespace), what);
+    return namespace;
   }
 
   /** Validates one grant: refusals first, then acknowledgements. */

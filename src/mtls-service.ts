@@ -6,6 +6,7 @@ import { CallerIdentity, PodLifecycle, WorkloadPort } from './mesh/types';
 import { acknowledgementAnnotation, RuleIds } from './private/acknowledge';
 import { registerAppChecks } from './private/app-checks';
 import { IngressRuleJson, PeerJson, PortJson, podsPeer } from './private/json';
+import { referenceNamespace } from './private/namespace-references';
 import { fail, goDuration, show, validateDnsLabel, validateDnsSubdomain, validatePort, validateReason } from './private/validation';
 import { spreadAndAntiAffinity, WorkloadCore, workloadCoreOf } from './private/workload';
 import { SecureNamespace } from './secure-namespace';
@@ -746,6 +747,7 @@ export class MtlsService extends Construct implements ICaller {
   /** Records `caller` in `into`; false when it was already there. */
   private admit(into: Map<string, ICaller>, caller: ICaller): boolean {
     validateDnsLabel(this, 'caller namespace', caller.callerNamespace);
+    referenceNamespace(this, caller.callerNamespace, 'caller namespace');
     validateDnsSubdomain(this, 'caller service account', caller.callerServiceAccount);
     if (caller.callerMeshType !== undefined && caller.callerMeshType !== this.mesh.type) {
       fail(this, `caller ${caller.callerNamespace}/${caller.callerServiceAccount} is in a namespace with mesh ${show(caller.callerMeshType)}, but ${this.namespaceName} uses ${show(this.mesh.type)}`,

@@ -1,5 +1,6 @@
 import { IConstruct } from 'constructs';
 import { PeerJson, PortJson, podsPeer } from './private/json';
+import { referenceNamespace } from './private/namespace-references';
 import { cidrContains, fail, parseCidr, show, validateCidr, validateDnsLabel, validatePort } from './private/validation';
 
 /** Transport protocol of a network port. */
@@ -123,9 +124,11 @@ export class NetworkPeer {
     switch (this.type) {
       case 'namespace':
         validateDnsLabel(scope, `${what} namespace`, this.value);
+        referenceNamespace(scope, this.value, `${what} namespace`);
         return podsPeer(this.value);
       case 'pods':
         validateDnsLabel(scope, `${what} namespace`, this.value);
+        referenceNamespace(scope, this.value, `${what} namespace`);
         if (!this.labels || Object.keys(this.labels).length === 0) {
           fail(scope, `${what} pod peer in namespace ${show(this.value)} has no labels`, 'give at least one pod label, or use NetworkPeer.namespace() to mean every pod');
         }

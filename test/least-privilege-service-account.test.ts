@@ -1,6 +1,7 @@
 import { ApiObject, Chart, Testing } from 'cdk8s';
 import {
-  LeastPrivilegeServiceAccount, LeastPrivilegeServiceAccountProps, SecureNamespace, Verb, WorkloadIdentity, WorkloadIdentityProvider,
+  ExternalNamespaces, LeastPrivilegeServiceAccount, LeastPrivilegeServiceAccountProps,
+  SecureNamespace, Verb, WorkloadIdentity, WorkloadIdentityProvider,
 } from '../src';
 import { expectValidManifests, synthAndValidate } from './util/schema';
 
@@ -259,6 +260,7 @@ describe('grants', () => {
 
   test('cross-namespace grants get a Role and RoleBinding in that namespace, bound to this account', () => {
     const { chart, sa } = setup();
+    ExternalNamespaces.of(chart).add('platform', 'billing');
     sa.grantReadConfigMap('shared-settings', { namespace: 'platform' });
     sa.grantReadSecret('ca-bundle', { namespace: 'platform' });
     sa.grantRead({ resources: ['services'], namespace: 'billing' });
@@ -288,6 +290,7 @@ describe('grants', () => {
 
   test('snapshot: cross-namespace, object and cluster grants', () => {
     const { chart, sa } = setup();
+    ExternalNamespaces.of(chart).add('platform');
     sa.grantReadSecret('ca-bundle', { namespace: 'platform' });
     const policy = new ApiObject(chart, 'Policy', { apiVersion: 'networking.k8s.io/v1', kind: 'NetworkPolicy', metadata: { name: 'allow-api', namespace: 'shop' }, spec: { podSelector: {} } });
     sa.grantOnObject(policy, [Verb.GET, Verb.PATCH]);
@@ -327,6 +330,7 @@ describe('grantOnObject', () => {
     const ns = new SecureNamespace(chart, 'Shop', { name: 'shop' });
     const sa = new LeastPrivilegeServiceAccount(ns, 'Api');
     const other = new Chart(app, 'other', { namespace: 'batch-jobs' });
+    ExternalNamespaces.of(app).add('batch-jobs');
     const deployment = new ApiObject(other, 'Deployment', { apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: 'worker' } });
     sa.grantOnObject(deployment, [Verb.GET, Verb.PATCH], { subresource: 'scale' });
     const pod = new ApiObject(other, 'Pod', { apiVersion: 'v1', kind: 'Pod', metadata: { name: 'debug' } });

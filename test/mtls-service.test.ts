@@ -1,6 +1,7 @@
 import { Chart, Duration, JsonPatch, Testing } from 'cdk8s';
 import {
-  AppProtocol, Caller, CertificateIssuer, EncryptedVolume, HealthCheck, Mesh, MeshType, MtlsService, MtlsServiceProps, SecureNamespace,
+  AppProtocol, Caller, CertificateIssuer, EncryptedVolume, ExternalNamespaces,
+  HealthCheck, Mesh, MeshType, MtlsService, MtlsServiceProps, SecureNamespace,
   SecurityAudit, ServiceExposure, VolumeEncryption, WorkloadKind,
 } from '../src';
 import { synthAndValidate } from './util/schema';
@@ -159,6 +160,7 @@ describe('MtlsService with Istio', () => {
     const checkout = new MtlsService(new SecureNamespace(b, 'ns', { name: 'shop', mesh }), 'checkout', { image: 'ghcr.io/acme/checkout:1.0.0', port: 8080 });
     payments.allowFrom(checkout);
     payments.allowFrom(Caller.identity({ namespace: 'istio-ingress', serviceAccount: 'istio-ingressgateway', podLabels: { istio: 'ingressgateway' } }));
+    ExternalNamespaces.of(app).add('batch');
     payments.allowFrom(Caller.identity({ namespace: 'batch', serviceAccount: 'reconciler' }));
     const pa = synthAndValidate(a);
     const pb = synthAndValidate(b);

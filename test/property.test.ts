@@ -1,7 +1,8 @@
 import { App, Chart, Testing } from 'cdk8s';
 import * as fc from 'fast-check';
 import {
-  AppProtocol, AzureDiskEncryptionType, Caller, CertificateIssuer, DnsPolicy, EncryptedVolume, LinkerdInboundPolicy, LeastPrivilegeServiceAccount,
+  AppProtocol, AzureDiskEncryptionType, Caller, CertificateIssuer, DnsPolicy, EncryptedVolume, ExternalNamespaces,
+  LinkerdInboundPolicy, LeastPrivilegeServiceAccount,
   Mesh, MtlsService, PodSecurityLevel, SecureNamespace, SecurityAudit, Verb, VolumeBackup, VolumeEncryption, WorkloadKind,
 } from '../src';
 import { expectValidManifests } from './util/schema';
@@ -67,6 +68,7 @@ const appArb = fc.record({
 
 function build(spec: AppSpec): Chart[] {
   const app = Testing.app();
+  ExternalNamespaces.of(app).add('edge'); // the gateway's namespace, managed outside the app
   const charts: Chart[] = [];
   const services: MtlsService[] = [];
   spec.namespaces.forEach((n, ni) => {

@@ -1,6 +1,6 @@
 import { Chart, Testing } from 'cdk8s';
 import {
-  DnsPolicy, LinkerdInboundPolicy, Mesh, NetworkPeer, NetworkPort, PodSecurityLevel, SecureNamespace, SecureNamespaceProps,
+  DnsPolicy, ExternalNamespaces, LinkerdInboundPolicy, Mesh, NetworkPeer, NetworkPort, PodSecurityLevel, SecureNamespace, SecureNamespaceProps,
 } from '../src';
 import { synthAndValidate } from './util/schema';
 
@@ -133,7 +133,7 @@ describe('SecureNamespace with Istio', () => {
   });
 
   test('custom control plane namespace', () => {
-    const np = find(synth({ name: 'shop', mesh: Mesh.istio({ controlPlaneNamespace: 'istio-cp' }) }), 'NetworkPolicy', 'allow-mesh-data-plane');
+    const np = find(synth({ name: 'shop', mesh: Mesh.istio({ controlPlaneNamespace: 'istio-cp' }) }, (ns) => ExternalNamespaces.of(ns).add('istio-cp')), 'NetworkPolicy', 'allow-mesh-data-plane');
     expect(np.spec.egress[0].to[0].namespaceSelector.matchLabels['kubernetes.io/metadata.name']).toBe('istio-cp');
   });
 
@@ -234,6 +234,7 @@ describe('SecureNamespace network helpers', () => {
   test('allowIngressFrom and allowEgressTo merge into one policy per direction', () => {
     const objs = synth({ name: 'shop' }, (ns) => {
       ns.allowIngressFrom(NetworkPeer.namespace('monitoring'), [NetworkPort.tcp(9090)]);
+      ExternalNamespaces.of(ns).add('ingress');
       ns.allowIngressFrom(NetworkPeer.pods('ingress', { app: 'gateway' }), [NetworkPort.tcp(8080)]);
       ns.allowEgressTo(NetworkPeer.cidr('10.20.0.0/16'), [NetworkPort.tcp(5432)]);
     });

@@ -3,6 +3,7 @@ import { IConstruct } from 'constructs';
 import { MeshImplementation, NamespaceMeshContext, PodLifecycle, WorkloadMeshContext, WorkloadMeshResult } from './types';
 import { EgressRuleJson, IngressRuleJson, PortJson, podsPeer } from '../private/json';
 import { lazy } from '../private/lazy';
+import { referenceNamespace } from '../private/namespace-references';
 import { fail, show, validateDnsLabel } from '../private/validation';
 
 /** Settings of the Istio implementation. */
@@ -40,6 +41,7 @@ export class IstioMesh implements MeshImplementation {
     }
     if (this.settings.revision !== undefined) validateDnsLabel(scope, 'Istio revision', this.settings.revision);
     validateDnsLabel(scope, 'Istio control plane namespace', this.settings.controlPlaneNamespace);
+    referenceNamespace(scope, this.settings.controlPlaneNamespace, 'Istio control plane namespace');
     if (!/^[a-zA-Z0-9]([-a-zA-Z0-9.]*[a-zA-Z0-9])?$/.test(this.settings.trustDomain)) {
       fail(scope, `Istio trust domain ${show(this.settings.trustDomain)} is not a valid domain`, 'use the mesh trust domain, e.g. "cluster.local"');
     }

@@ -4,6 +4,7 @@ import { MeshImplementation, NamespaceMeshContext, PodLifecycle, WorkloadMeshCon
 import { AuthorizationPolicy, Server } from '../imports/linkerd';
 import { EgressRuleJson, IngressRuleJson, PortJson, podsPeer } from '../private/json';
 import { lazy } from '../private/lazy';
+import { referenceNamespace } from '../private/namespace-references';
 import { validateDnsLabel } from '../private/validation';
 
 /** Settings of the Linkerd implementation. */
@@ -43,6 +44,7 @@ export class LinkerdMesh implements MeshImplementation {
 
   public validate(scope: IConstruct): void {
     validateDnsLabel(scope, 'Linkerd control plane namespace', this.settings.controlPlaneNamespace);
+    referenceNamespace(scope, this.settings.controlPlaneNamespace, 'Linkerd control plane namespace');
   }
 
   public namespaceLabels(): Record<string, string> {

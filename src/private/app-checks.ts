@@ -1,5 +1,6 @@
 import { ApiObject } from 'cdk8s';
 import { IConstruct } from 'constructs';
+import { namespaceReferenceErrors } from './namespace-references';
 import { isRevalidationDuringAppSynth } from './synth';
 import { describeManifest, expandLists, groupOf, identityKeyOf, isList, itemPathText } from '../manifest/objects';
 
@@ -61,14 +62,15 @@ export function duplicateObjectErrors(root: IConstruct): string[] {
 
 /**
  * Adds, once per app, a validation that fails synth when two objects of the app share group,
- * kind, namespace and name (a later chart redeclaring `default-deny` would silently replace it).
- * Called by every construct of the library.
+ * kind, namespace and name (a later chart redeclaring `default-deny` would silently replace it),
+ * or when a construct refers to a namespace that is neither the app's, nor declared external, nor
+ * well-known (a typo). Called by every construct of the library.
  */
 export function registerAppChecks(scope: IConstruct): void {
   const root = scope.node.root;
   if (registered.has(root)) return;
   registered.add(root);
   root.node.addValidation({
-    validate: () => (isRevalidationDuringAppSynth() ? [] : duplicateObjectErrors(root)),
+    validate: () => (isRevalidationDuringAppSynth() ? [] : [...duplicateObjectErrors(root), ...namespaceReferenceErrors(root)]),
   });
 }
