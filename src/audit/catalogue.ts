@@ -3,6 +3,7 @@
  */
 import { ACKNOWLEDGEMENT_ANNOTATION_PREFIX } from './rule-ids';
 import { ALL_RULES } from './rules';
+import { NOT_SECRET_ANNOTATION_PREFIX } from './secret-detector';
 import { RuleStandards } from './types';
 
 const STANDARD_LABELS: Array<[keyof RuleStandards, string]> = [
@@ -57,13 +58,23 @@ export function renderRulesMarkdown(): string {
   out.push('- In code: `SecurityAudit.acknowledge(construct, RuleIds.SVC_EXPOSED, \'bare-metal cluster without a load balancer\')` accepts the rule on every object under that construct.');
   out.push(`- In the manifests: annotate the object with \`${ACKNOWLEDGEMENT_ANNOTATION_PREFIX}<RULE-ID>: <reason>\` (works in the CLI and the cdk8s-cli plugin too).`);
   out.push('');
-  out.push('A reason needs at least 20 characters and 3 words and must not be a placeholder ("todo", "n/a", "because", ...). '
+  out.push('A reason needs at least 20 characters and 3 words and must not be a placeholder ("todo", "n/a", "because", ...) or letter salad '
+    + '(mostly one-letter words, the same few words repeated, no word of 3 letters or more). Reasons may be written in any language: letters of every script count, '
+    + 'and Chinese, Japanese or Thai text, written without spaces, is judged by its characters (each counts twice towards the length, two make a word). '
     + 'Acknowledged findings stay in the reports with their reason. A code acknowledgement that matches nothing is reported as SB-ACK-UNUSED; '
     + 'an annotation with an unknown rule ID or a trivial reason is reported as SB-ACK-INVALID and acknowledges nothing.');
   out.push('');
   out.push('## Decisions');
   out.push('');
   out.push('- SB-RBAC-ROLE-MISSING accepts references to the built-in ClusterRoles `admin`, `edit`, `view`, `cluster-admin` (which SB-RBAC-CLUSTER-ADMIN reports separately) and any `system:*` ClusterRole, plus the names in the `externalRoles` option.');
+  out.push('- SB-SECRET-ENV-LITERAL shares its detector with the constructs (PodHardening, MtlsService and the other workloads), so both always agree. '
+    + 'Names are split into words (on `_`, `-`, `.` and camelCase): password/passwd/passphrase, secret, token, jwt, bearer and credentials flag a name anywhere, '
+    + 'pass/pwd/auth as its last word (`DB_PASS`; `PWD` alone is the working directory), key only after api, access, secret, private, storage, signing, encryption, master, ... or a vendor (`STRIPE_KEY`, `AZURE_STORAGE_KEY`). '
+    + 'A name ending in file, path, dir, url, name, id, length, min, max, count, ttl, timeout, enabled, size, ... holds no secret, nor does a name with max/min/num/count/limit (`MAX_TOKENS`) '
+    + 'or public/publishable (except passwords and secrets); credentials whose value is a path (`GOOGLE_APPLICATION_CREDENTIALS=/var/run/...`) pass. '
+    + 'Values are flagged whatever the name when they contain a PEM private key, a URL with a password (not a `$(VAR)` reference), an AWS access key ID, a GitHub, Slack or JSON Web Token '
+    + '(after the gitleaks and detect-secrets rules for these formats). Only literal `value:` is judged, never `valueFrom`. '
+    + `A name flagged wrongly is cleared by the workload annotation \`${NOT_SECRET_ANNOTATION_PREFIX}<NAME>: <reason>\` (a reason as for acknowledgements), which \`notSecretEnv\` writes; values in a credential format cannot be cleared.`);
   out.push('- SB-MESH-ISTIO-DR-TLS treats short names, `*.svc`, `*.svc.<domain>` and `*.cluster.local` hosts as mesh hosts; `name.namespace` hosts are indistinguishable from external DNS names and are not checked.');
   out.push('- SB-MESH-ISTIO-NS-AUTHZ accepts an allow-nothing AuthorizationPolicy in the namespace or in the Istio root namespace (`istioRootNamespace`, default `istio-system`).');
   out.push('- SB-STORAGE-CLASS-UNVERIFIED trusts only StorageClasses in the output that SB-STORAGE-CLASS-UNENCRYPTED can verify, and the names in `encryptedStorageClasses`.');
