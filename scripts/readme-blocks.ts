@@ -1,0 +1,248 @@
+/**
+ * Runs the README's own setup instructions, verbatim, in an empty folder with the packed tarball.
+ *
+ * A fenced block takes part when its info string carries `readme=` (GitHub shows only the language):
+ *
+ *   ```sh readme=app                        shell commands, run in the flow's folder (bash -e)
+ *   ```json readme=app:tsconfig.json        the block is that file of the flow
+ *   ```ts readme=app:main.ts,projen:src/main.ts@.projenrc.ts   the same file in two flows (in
+ *                                           the projen flow, written after .projenrc.ts)
+ *
+ * A flow (`app`: package.json + tsconfig + cdk8s.yaml + main.ts + `cdk8s synth`; `projen`: projen's
+ * Cdk8sTypeScriptApp) runs its blocks in README order. A shell line ending in
+ * `# not run in CI: <reason>` is skipped and counted (test/readme-blocks.test.ts lists them).
+ *
+ * What is substituted, and nothing else (each must apply, so a README edit cannot silently skip it):
+ * - `cdk8s-secure-baseline` in `npm install` lines and in `.projenrc.ts` deps is the tarball;
+ * - a package named without a version in `npm install` gets this project's devDependency version
+ *   (cdk8s, constructs, cdk8s-cli, ts-node), so CI is reproducible;
+ * - `npx projen new` runs this project's projen version.
+ *
+ * Usage: ts-node scripts/readme-blocks.ts --flow app|projen --tarball dist/js/x.tgz [--keep]
+ */
+import { spawnSync } from 'child_process';
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+
+export const NOT_RUN_MARKER = '# not run in CI:';
+export const PACKAGE = 'cdk8s-secure-baseline';
+export const TARBALL = `./${PACKAGE}.tgz`;
+
+export interface ReadmeBlock {
+  /** 1-based line of the opening fence. */
+  readonly line: number;
+  readonly lang: string;
+  /**
+   * One entry per flow the block belongs to; `file` unset for shell blocks. `after` (written
+   * `flow:file@other`) places the step right after the flow's step writing `other`, where the
+   * README's prose puts it, when the block itself sits earlier (it is shared with another flow).
+   */
+  readonly targets: ReadonlyArray<{ readonly flow: string; readonly file?: string; readonly after?: string }>;
+  readonly code: string;
+}
+
+export interface NotRunLine {
+  readonly line: number;
+  readonly command: string;
+  readonly reason: string;
+}
+
+/** Every fenced block whose info string has a `readme=` attribute, in document order. */
+export function extractBlocks(markdown: string): ReadmeBlock[] {
+  const blocks: ReadmeBlock[] = [];
+  const lines = markdown.split('\n');
+  for (let i = 0; i < lines.length; i++) {
+    const open = /^```(\S*)(.*)$/.exec(lines[i]);
+    if (!open) continue;
+    const start = i;
+    const body: string[] = [];
+    for (i++; i < lines.length && !/^```\s*$/.test(lines[i]); i++) body.push(lines[i]);
+    const attr = /(?:^|\s)readme=(\S+)/.exec(open[2]);
+    if (!attr) continue;
+    const targets = attr[1].split(',').map((t) => {
+      const [flowFile, after] = t.split('@');
+      const [flow, file] = flowFile.split(':');
+      if (!flow) throw new Error(`README.md:${start + 1}: empty flow in readme=${attr[1]}`);
+      return { flow, ...(file ? { file } : {}), ...(after ? { after } : {}) };
+    });
+    blocks.push({ line: start + 1, lang: open[1], targets, code: body.join('\n') + '\n' });
+  }
+  return blocks;
+}
+
+/** Shell lines marked as not runnable in CI, with their reason. */
+export function notRunLines(blocks: readonly ReadmeBlock[]): NotRunLine[] {
+  const out: NotRunLine[] = [];
+  for (const b of blocks) {
+    if (b.targets.some((t) => t.file)) continue;
+    b.code.split('\n').forEach((l, i) => {
+      const at = l.indexOf(NOT_RUN_MARKER);
+      if (at < 0) return;
+      const reason = l.slice(at + NOT_RUN_MARKER.length).trim();
+      if (!reason) throw new Error(`README.md:${b.line + 1 + i}: "${NOT_RUN_MARKER}" needs a reason`);
+      out.push({ line: b.line + 1 + i, command: l.slice(0, at).trim(), reason });
+    });
+  }
+  return out;
+}
+
+export interface Step {
+  readonly kind: 'file' | 'sh';
+  readonly line: number;
+  /** The file to write, or undefined for shell. */
+  readonly file?: string;
+  /** The content to write or the script to run, after substitution. */
+  readonly text: string;
+}
+
+/** Pins for bare package names in `npm install` lines: this project's devDependencies. */
+export interface Versions {
+  readonly devDependencies: { readonly [name: string]: string };
+}
+
+/** Tracks which substitutions applied, so that each one that is expected did. */
+export class Substitutions {
+  public readonly applied = new Set<string>();
+
+  constructor(private readonly versions: Versions) {}
+
+  /** One shell line: `npm install` arguments and `npx projen new`. Not-run lines become no-ops. */
+  public shellLine(line: string): string {
+    if (line.includes(NOT_RUN_MARKER)) {
+      this.applied.add('not-run');
+      return `: ${JSON.stringify(line.trim())}`;
+    }
+    const install = /^(\s*npm (?:install|i)\b)(.*?)(\s+#.*)?$/.exec(line);
+    if (install) {
+      const args = install[2].split(/\s+/).filter((a) => a !== '').map((a) => {
+        if (a.startsWith('-')) return a;
+        if (a === PACKAGE) {
+          this.applied.add('tarball');
+          return TARBALL;
+        }
+        const bare = /^(@?[^@\s]+)$/.exec(a);
+        const pinned = bare ? this.versions.devDependencies[a] : undefined;
+        if (pinned) {
+          this.applied.add(`pin:${a}`);
+          return `${a}@${pinned}`;
+        }
+        return a;
+      });
+      return `${install[1]} ${args.join(' ')}${install[3] ?? ''}`;
+    }
+    const projenNew = /^(\s*)npx projen new\b(.*)$/.exec(line);
+    if (projenNew) {
+      const v = this.versions.devDependencies.projen;
+      this.applied.add('projen-new');
+      return `${projenNew[1]}npx --yes projen@${v} new${projenNew[2]} --projen-version ${v}`;
+    }
+    return line;
+  }
+
+  /** A file block: the package in a `.projenrc.ts` `deps` list becomes the tarball. */
+  public file(file: string, text: string): string {
+    if (path.basename(file) !== '.projenrc.ts') return text;
+    const out = text.replace(new RegExp(`(deps:\\s*\\[[^\\]]*)'${PACKAGE}'`), (_m, head) => {
+      this.applied.add('tarball');
+      return `${head}'${PACKAGE}@file:${TARBALL}'`;
+    });
+    return out;
+  }
+}
+
+/** The steps of one flow, in README order, with substitutions applied. */
+export function flowSteps(blocks: readonly ReadmeBlock[], flow: string, subs: Substitutions): Step[] {
+  const steps: Step[] = [];
+  const deferred: Array<{ after: string; step: Step }> = [];
+  for (const b of blocks) {
+    for (const t of b.targets.filter((x) => x.flow === flow)) {
+      const step: Step = t.file
+        ? { kind: 'file', line: b.line, file: t.file, text: subs.file(t.file, b.code) }
+        : { kind: 'sh', line: b.line, text: b.code.split('\n').map((l) => subs.shellLine(l)).join('\n') };
+      if (t.after) deferred.push({ after: t.after, step });
+      else steps.push(step);
+    }
+  }
+  for (const d of deferred) {
+    const at = steps.findIndex((s) => s.file === d.after);
+    if (at < 0) throw new Error(`README.md:${d.step.line}: no step of flow "${flow}" writes ${d.after}`);
+    steps.splice(at + 1, 0, d.step);
+  }
+  return steps;
+}
+
+/** What each flow must have produced (the synth really ran and the plugin really audited). */
+export const EXPECTED_OUTPUTS: { readonly [flow: string]: readonly string[] } = {
+  app: ['manifests/payments.k8s.yaml', 'reports/security-audit.sarif', 'audit.sarif'],
+  projen: ['dist/payments.k8s.yaml', 'reports/security-audit.sarif'],
+};
+
+function main(argv: string[]): number {
+  const arg = (name: string) => {
+    const i = argv.indexOf(name);
+    return i >= 0 ? argv[i + 1] : undefined;
+  };
+  const flow = arg('--flow');
+  const tarball = arg('--tarball');
+  if (!flow || !tarball) {
+    process.stderr.write('usage: readme-blocks.ts --flow app|projen --tarball PATH [--keep]\n');
+    return 2;
+  }
+  const root = path.resolve(__dirname, '..');
+  const readme = fs.readFileSync(path.join(root, 'README.md'), 'utf-8');
+  const pkg = JSON.parse(fs.readFileSync(path.join(root, 'package.json'), 'utf-8'));
+  const blocks = extractBlocks(readme);
+  const subs = new Substitutions(pkg);
+  const steps = flowSteps(blocks, flow, subs);
+  if (steps.length === 0) throw new Error(`no README block belongs to flow "${flow}"`);
+  const expected = flow === 'projen' ? ['tarball', 'projen-new'] : ['tarball'];
+  for (const e of expected) if (!subs.applied.has(e)) throw new Error(`README flow "${flow}": substitution "${e}" never applied`);
+
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), `readme-${flow}-`));
+  fs.copyFileSync(path.resolve(tarball), path.join(dir, `${PACKAGE}.tgz`));
+  const env = {
+    ...process.env,
+    npm_config_audit: 'false',
+    npm_config_fund: 'false',
+    npm_config_update_notifier: 'false',
+    // `projen new` commits the new project.
+    GIT_AUTHOR_NAME: 'readme-blocks',
+    GIT_AUTHOR_EMAIL: 'readme-blocks@example.invalid',
+    GIT_COMMITTER_NAME: 'readme-blocks',
+    GIT_COMMITTER_EMAIL: 'readme-blocks@example.invalid',
+  };
+  process.stdout.write(`README flow "${flow}" in an empty folder (${steps.length} blocks)\n`);
+  try {
+    for (const s of steps) {
+      if (s.kind === 'file') {
+        process.stdout.write(`--- README.md:${s.line}: write ${s.file}\n`);
+        fs.mkdirSync(path.dirname(path.join(dir, s.file!)), { recursive: true });
+        fs.writeFileSync(path.join(dir, s.file!), s.text);
+      } else {
+        process.stdout.write(`--- README.md:${s.line}: run\n`);
+        const r = spawnSync('bash', ['-euo', 'pipefail', '-x', '-c', s.text], { cwd: dir, env, stdio: 'inherit' });
+        if (r.status !== 0) throw new Error(`README.md:${s.line}: the block failed (exit ${r.status ?? r.signal})`);
+      }
+    }
+    for (const f of EXPECTED_OUTPUTS[flow] ?? []) {
+      if (!fs.existsSync(path.join(dir, f)) || fs.statSync(path.join(dir, f)).size === 0) throw new Error(`README flow "${flow}" did not produce ${f}`);
+    }
+    const skipped = notRunLines(blocks.filter((b) => b.targets.some((t) => t.flow === flow)));
+    process.stdout.write(`README flow "${flow}" passed; ${skipped.length} line(s) marked not run in CI:\n`);
+    for (const n of skipped) process.stdout.write(`  README.md:${n.line}: ${n.command} (${n.reason})\n`);
+    return 0;
+  } finally {
+    if (argv.includes('--keep')) process.stdout.write(`kept ${dir}\n`);
+    else fs.rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+if (require.main === module) {
+  try {
+    process.exitCode = main(process.argv.slice(2));
+  } catch (e) {
+    process.stderr.write(`error: ${e instanceof Error ? e.message : String(e)}\n`);
+    process.exitCode = 1;
+  }
+}
