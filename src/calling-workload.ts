@@ -2,10 +2,11 @@ import { ApiObject } from 'cdk8s';
 import { Construct } from 'constructs';
 import { LeastPrivilegeServiceAccount } from './least-privilege-service-account';
 import { Mesh, MeshType } from './mesh';
-import { PodLifecycle } from './mesh/types';
-import type { CertificateOptions, ICaller, ResourceOptions, SecretMountOptions, VolumeMountOptions } from './mtls-service';
+import { PodLifecycle, WorkloadPort } from './mesh/types';
+import type { CertificateOptions, ICaller, MetricsOptions, ResourceOptions, SecretMountOptions, VolumeMountOptions } from './mtls-service';
 import { registerAppChecks } from './private/app-checks';
-import { WorkloadCore } from './private/workload';
+import { fail } from './private/validation';
+import { validateMetricsPort, WorkloadCore } from './private/workload';
 import { ConfigMapMountOptions, EmptyDirMountOptions } from './workload-mounts';
 
 /** The container and identity of a workload that nobody calls (SecureWorker, SecureJob, SecureCronJob). */
@@ -98,17 +99,29 @@ export interface CallingWorkloadProps {
    * @default - none
    */
   readonly partOf?: string;
+  /**
+   * Prometheus scraping of a metrics port (queue depth, batch progress, ...), as for an
+   * MtlsService: a container port `metrics`, a headless Service with only that port (so that a
+   * ServiceMonitor can find the pods), a prometheus-operator ServiceMonitor scraping through the
+   * mesh's mTLS, and Prometheus admitted to that port only, by the NetworkPolicy's single ingress
+   * rule and by the mesh's authorization. Nothing else may connect.
+   * @default - no metrics scraping: no port, no Service, and a NetworkPolicy without ingress
+   */
+  readonly metrics?: MetricsOptions;
 }
 
 /**
  * What SecureWorker, SecureJob and SecureCronJob share: a hardened pod that nobody calls and that
  * calls out only where `MtlsService.allowFrom(thisWorkload)` opened the way. Its own
- * LeastPrivilegeServiceAccount, the namespace mesh, and a NetworkPolicy without ingress whose
- * egress is DNS plus the declared services.
+ * LeastPrivilegeServiceAccount, the namespace mesh, and a NetworkPolicy whose egress is DNS plus
+ * the declared services and whose only ingress is Prometheus on the metrics port, when `metrics`
+ * is set.
  */
 export abstract class CallingWorkload extends Construct implements ICaller {
   /** @internal */
   protected _core!: WorkloadCore;
+  private _metricsService?: ApiObject;
+  private _serviceMonitor?: ApiObject;
 
   protected constructor(scope: Construct, id: string) {
     super(scope, id);
@@ -144,20 +157,68 @@ export abstract class CallingWorkload extends Construct implements ICaller {
   protected _init(
     props: CallingWorkloadProps, maxNameLength: number, nameUse: string, lifecycle: PodLifecycle, preValidate?: () => void,
   ): WorkloadCore {
+    let metricsPort: WorkloadPort | undefined;
     this._core = new WorkloadCore(this, props, {
       maxNameLength,
       nameUse,
+      // Nobody calls it: no Service for callers (a metrics-only Service does not change that).
       serving: false,
       lifecycle,
       certificateRequired: false,
       groups: () => [],
-    }, preValidate);
+      metricsPort: () => metricsPort,
+    }, () => {
+      preValidate?.();
+      if (props.metrics) metricsPort = validateMetricsPort(this, props.metrics);
+    });
     return this._core;
   }
 
-  /** The workload's NetworkPolicy: no ingress; egress to DNS and the services that admitted it. */
+  /** @internal The ports of the main container: the metrics port, when `metrics` is set. */
+  protected _containerPorts(): any[] | undefined {
+    return this._core.metrics ? [this._core.metrics.containerPort] : undefined;
+  }
+
+  /**
+   * @internal After the workload object: the NetworkPolicy (ingress only from the scrapers), and
+   * with `metrics` the metrics-only Service and the ServiceMonitor.
+   */
+  protected _finish(props: CallingWorkloadProps): void {
+    const metrics = this._core.metrics;
+    this._core.createNetworkPolicy(() => metrics?.ingressRules() ?? []);
+    if (metrics) {
+      this._metricsService = metrics.createMetricsService();
+      this._serviceMonitor = metrics.createServiceMonitor(props.metrics!);
+    }
+  }
+
+  /**
+   * The workload's NetworkPolicy: egress to DNS and the services that admitted it; ingress only
+   * from the scrapers on the metrics port (none without `metrics`).
+   */
   public get networkPolicy(): ApiObject {
     return this._core.networkPolicy!;
+  }
+
+  /** The headless Service that lists the pods for Prometheus, when `metrics` is set. */
+  public get metricsService(): ApiObject | undefined {
+    return this._metricsService;
+  }
+
+  /** The ServiceMonitor, when `metrics` is set. */
+  public get serviceMonitor(): ApiObject | undefined {
+    return this._serviceMonitor;
+  }
+
+  /** The declared scrapers of the metrics port, sorted (namespace/serviceAccount). */
+  public get declaredScrapers(): string[] {
+    return this._core.metrics?.declaredScrapers ?? [];
+  }
+
+  /** Admits another scraper (a Prometheus identity) to the metrics port only. */
+  public allowScraper(scraper: ICaller): void {
+    if (!this._core.metrics) fail(this, 'allowScraper() needs a metrics port', 'set `metrics: { port }` on the workload');
+    this._core.metrics.allowScraper(scraper);
   }
 
   /** ICaller: the namespace. */

@@ -2,13 +2,14 @@ import { ApiObject, Duration } from 'cdk8s';
 import { Construct } from 'constructs';
 import { LeastPrivilegeServiceAccount } from './least-privilege-service-account';
 import { Mesh, MeshType } from './mesh';
-import { CallerIdentity, PodLifecycle, WorkloadPort } from './mesh/types';
+import { PodLifecycle, WorkloadPort } from './mesh/types';
 import { acknowledgementAnnotation, RuleIds } from './private/acknowledge';
 import { registerAppChecks } from './private/app-checks';
-import { IngressRuleJson, PeerJson, PortJson, podsPeer } from './private/json';
-import { referenceNamespace } from './private/namespace-references';
-import { fail, goDuration, show, validateDnsLabel, validateDnsSubdomain, validatePort, validateReason } from './private/validation';
-import { spreadAndAntiAffinity, WorkloadCore, workloadCoreOf } from './private/workload';
+import { IngressRuleJson, PortJson } from './private/json';
+import { fail, show, validatePort, validateReason } from './private/validation';
+import {
+  callerIdentities, callerPeers, spreadAndAntiAffinity, validateMetricsPort, WorkloadCore, workloadCoreOf, WorkloadMetrics,
+} from './private/workload';
 import { SecureNamespace } from './secure-namespace';
 import { ConfigMapMountOptions, EmptyDirMountOptions } from './workload-mounts';
 
@@ -331,9 +332,12 @@ export class Caller {
   private constructor() {}
 }
 
-/** Metrics scraping of an MtlsService by Prometheus (prometheus-operator). */
+/**
+ * Metrics scraping of a workload (MtlsService, SecureWorker, SecureJob, SecureCronJob) by
+ * Prometheus (prometheus-operator), through the mesh.
+ */
 export interface MetricsOptions {
-  /** The container port that serves metrics (not one of the service ports). */
+  /** The container port that serves metrics (not one of the service ports), named `metrics`. */
   readonly port: number;
   /**
    * The metrics path.
@@ -531,8 +535,7 @@ export class MtlsService extends Construct implements ICaller {
   private readonly callers = new Map<string, ICaller>();
   private readonly core: WorkloadCore;
   private readonly onFirstCaller?: (groupId: string) => void;
-  private readonly scrapers = new Map<string, ICaller>();
-  private readonly metricsPort?: WorkloadPort;
+  private readonly metrics?: WorkloadMetrics;
   /** The ServiceMonitor, when `metrics` is set. */
   public readonly serviceMonitor?: ApiObject;
   private readonly secureNamespace: SecureNamespace;
@@ -549,20 +552,11 @@ export class MtlsService extends Construct implements ICaller {
       serving: true,
       lifecycle: PodLifecycle.LONG_RUNNING,
       certificateRequired: true,
-      groups: () => [
-        { id: 'callers', ports, callers: () => identities(this.callers) },
-        ...(metricsPort ? [{ id: 'metrics', ports: [metricsPort], callers: () => identities(this.scrapers) }] : []),
-      ],
+      groups: () => [{ id: 'callers', ports, callers: () => callerIdentities(this.callers) }],
+      metricsPort: () => metricsPort,
     }, () => {
       ports = this.validatePorts(props);
-      if (props.metrics) {
-        const port = validatePort(this, 'metrics.port', props.metrics.port);
-        if (ports.some((p) => p.containerPort === port)) {
-          fail(this, `metrics.port ${show(port)} is also a service port`, 'serve metrics on a port of their own, so that only Prometheus is admitted to it');
-        }
-        if (ports.some((p) => p.name === 'metrics')) fail(this, 'a service port is named "metrics"', 'rename that port; "metrics" names the metrics port');
-        metricsPort = { name: 'metrics', containerPort: port, appProtocol: AppProtocol.HTTP };
-      }
+      if (props.metrics) metricsPort = validateMetricsPort(this, props.metrics, ports);
       replicas = props.replicas ?? 2;
       if (!Number.isInteger(replicas) || replicas < 1) {
         fail(this, `replicas ${show(replicas)} is below 1`, 'run at least 1 replica (2 or more for availability)');
@@ -577,7 +571,7 @@ export class MtlsService extends Construct implements ICaller {
     this.name = name;
     this.selectorLabels = core.selectorLabels;
     this.ports = ports;
-    this.metricsPort = metricsPort;
+    this.metrics = core.metrics;
     this.servicePorts = this.ports.map((p, i) => ({
       name: p.name,
       port: (props.ports?.[i]?.servicePort !== undefined ? validatePort(this, `ports[${i}].servicePort`, props.ports[i].servicePort!) : p.containerPort),
@@ -592,7 +586,10 @@ export class MtlsService extends Construct implements ICaller {
     // Pod
     const firstPort = this.ports[0].containerPort;
     const container = core.container(props, {
-      ports: [...this.ports, ...(this.metricsPort ? [this.metricsPort] : [])].map((p) => ({ name: p.name, containerPort: p.containerPort, protocol: 'TCP' })),
+      ports: [
+        ...this.ports.map((p) => ({ name: p.name, containerPort: p.containerPort, protocol: 'TCP' })),
+        ...(this.metrics ? [this.metrics.containerPort] : []),
+      ],
       probes: {
         readinessProbe: (props.readiness ?? HealthCheck.tcp())._render(this, 'readiness probe', firstPort, { initialDelaySeconds: 0, periodSeconds: 5, failureThreshold: 3 }),
         livenessProbe: (props.liveness ?? HealthCheck.tcp())._render(this, 'liveness probe', firstPort, { initialDelaySeconds: 10, periodSeconds: 15, failureThreshold: 4 }),
@@ -633,7 +630,7 @@ export class MtlsService extends Construct implements ICaller {
         selector: this.selectorLabels,
         ports: [
           ...this.servicePorts,
-          ...(this.metricsPort ? [{ name: 'metrics', port: this.metricsPort.containerPort, targetPort: this.metricsPort.containerPort, appProtocol: 'http' }] : []),
+          ...(this.metrics ? [this.metrics.servicePort] : []),
         ].map((p) => ({ name: p.name, port: p.port, targetPort: p.targetPort, protocol: 'TCP', appProtocol: p.appProtocol })),
         ...(exposure.sourceRanges ? { loadBalancerSourceRanges: exposure.sourceRanges } : {}),
       },
@@ -655,29 +652,8 @@ export class MtlsService extends Construct implements ICaller {
     // opened at the namespace level).
     this.networkPolicy = core.createNetworkPolicy(() => this.ingressRules());
 
-    if (props.metrics) {
-      const path = props.metrics.path ?? '/metrics';
-      if (!path.startsWith('/')) fail(this, `metrics.path ${show(path)} is not absolute`, 'give an absolute path such as "/metrics"');
-      const interval = props.metrics.interval ?? Duration.seconds(30);
-      const intervalText = goDuration(interval);
-      if (intervalText === undefined || interval.toSeconds() < 5) {
-        fail(this, `metrics.interval ${show(intervalText ?? `${interval.toMilliseconds()}ms`)} is shorter than 5s or not whole seconds`, 'scrape at most every 5 seconds, in whole seconds');
-      }
-      this.serviceMonitor = new ApiObject(this, 'ServiceMonitor', {
-        apiVersion: 'monitoring.coreos.com/v1',
-        kind: 'ServiceMonitor',
-        metadata: { name, namespace: ns.name, labels },
-        spec: {
-          selector: { matchLabels: this.selectorLabels },
-          endpoints: [{ port: 'metrics', path, interval: intervalText, ...meshResult.scrapeEndpoint }],
-        },
-      });
-      this.allowScraper(props.metrics.scraper ?? Caller.identity({
-        namespace: 'monitoring',
-        serviceAccount: 'prometheus-k8s',
-        podLabels: { 'app.kubernetes.io/name': 'prometheus' },
-      }));
-    }
+    // Metrics: the ServiceMonitor selects the Service above; Prometheus is admitted to the metrics port.
+    if (props.metrics) this.serviceMonitor = this.metrics!.createServiceMonitor(props.metrics);
 
     for (const caller of props.allowFrom ?? []) this.allowFrom(caller);
   }
@@ -686,8 +662,8 @@ export class MtlsService extends Construct implements ICaller {
    * Admits another scraper (a Prometheus identity) to the metrics port only.
    */
   public allowScraper(scraper: ICaller): void {
-    if (!this.metricsPort) fail(this, 'allowScraper() needs a metrics port', 'set `metrics: { port }` on the service');
-    if (this.admit(this.scrapers, scraper) && this.scrapers.size === 1) this.onFirstCaller?.('metrics');
+    if (!this.metrics) fail(this, 'allowScraper() needs a metrics port', 'set `metrics: { port }` on the service');
+    this.metrics.allowScraper(scraper);
   }
 
   /** ICaller: the namespace. */
@@ -722,7 +698,7 @@ export class MtlsService extends Construct implements ICaller {
    * caller twice changes nothing.
    */
   public allowFrom(caller: ICaller): void {
-    if (this.admit(this.callers, caller)) {
+    if (this.core.admit(this.callers, caller)) {
       if (this.callers.size === 1) this.onFirstCaller?.('callers');
       workloadCoreOf(caller)?.addEgressTo(this.namespaceName, this.name, this.selectorLabels, this._inboundPorts());
     }
@@ -744,26 +720,6 @@ export class MtlsService extends Construct implements ICaller {
     this.core.mountEmptyDir(mountPath, options);
   }
 
-  /** Records `caller` in `into`; false when it was already there. */
-  private admit(into: Map<string, ICaller>, caller: ICaller): boolean {
-    validateDnsLabel(this, 'caller namespace', caller.callerNamespace);
-    referenceNamespace(this, caller.callerNamespace, 'caller namespace');
-    validateDnsSubdomain(this, 'caller service account', caller.callerServiceAccount);
-    if (caller.callerMeshType !== undefined && caller.callerMeshType !== this.mesh.type) {
-      fail(this, `caller ${caller.callerNamespace}/${caller.callerServiceAccount} is in a namespace with mesh ${show(caller.callerMeshType)}, but ${this.namespaceName} uses ${show(this.mesh.type)}`,
-        'callers must share the callee\'s mesh: enrol both namespaces in the same mesh, or put a gateway of the callee\'s mesh in between');
-    }
-    if (!this.mesh._impl.providesMtls && workloadCoreOf(caller)?.hasClientIdentity === false) {
-      fail(this, `caller ${caller.callerNamespace}/${caller.callerServiceAccount} has no client certificate, and ${this.namespaceName} has no mesh to give it one`,
-        'set `certificate: { issuer }` on the caller, so that it can authenticate to this service with mutual TLS');
-    }
-    const labels = caller.callerPodLabels ?? {};
-    const key = `${caller.callerNamespace}/${caller.callerServiceAccount}/${Object.keys(labels).sort().map((k) => `${k}=${labels[k]}`).join(',')}`;
-    if (into.has(key)) return false;
-    into.set(key, caller);
-    return true;
-  }
-
   /** @internal */
   public _inboundPorts(): PortJson[] {
     const ports: PortJson[] = [...new Set(this.ports.map((p) => p.containerPort))].sort((a, b) => a - b).map((port) => ({ protocol: 'TCP', port }));
@@ -775,20 +731,18 @@ export class MtlsService extends Construct implements ICaller {
 
   /** The declared callers, sorted (namespace/serviceAccount). */
   public get declaredCallers(): string[] {
-    return identities(this.callers).map((c) => `${c.namespace}/${c.serviceAccount}`);
+    return callerIdentities(this.callers).map((c) => `${c.namespace}/${c.serviceAccount}`);
   }
 
   /** The declared scrapers of the metrics port, sorted (namespace/serviceAccount). */
   public get declaredScrapers(): string[] {
-    return identities(this.scrapers).map((c) => `${c.namespace}/${c.serviceAccount}`);
+    return this.metrics?.declaredScrapers ?? [];
   }
 
   private ingressRules(): IngressRuleJson[] {
     const rules: IngressRuleJson[] = [];
-    if (this.callers.size > 0) rules.push({ from: peersOf(this.callers), ports: this._inboundPorts() });
-    if (this.metricsPort && this.scrapers.size > 0) {
-      rules.push({ from: peersOf(this.scrapers), ports: [{ protocol: 'TCP', port: this.metricsPort.containerPort }, ...this.mesh._impl.inboundPorts()] });
-    }
+    if (this.callers.size > 0) rules.push({ from: callerPeers(this.callers), ports: this._inboundPorts() });
+    rules.push(...(this.metrics?.ingressRules() ?? []));
     return rules;
   }
 
@@ -820,21 +774,4 @@ export class MtlsService extends Construct implements ICaller {
       return { name, containerPort: port, appProtocol };
     });
   }
-}
-
-/** The identities of `callers`, sorted and de-duplicated. */
-function identities(callers: Map<string, ICaller>): CallerIdentity[] {
-  const seen = new Map<string, CallerIdentity>();
-  for (const c of callers.values()) {
-    seen.set(`${c.callerNamespace}/${c.callerServiceAccount}`, { namespace: c.callerNamespace, serviceAccount: c.callerServiceAccount });
-  }
-  return [...seen.keys()].sort().map((k) => seen.get(k)!);
-}
-
-/** NetworkPolicy peers selecting the pods of `callers` (namespace + pod labels), in key order. */
-function peersOf(callers: Map<string, ICaller>): PeerJson[] {
-  return [...callers.keys()].sort().map((key) => {
-    const c = callers.get(key)!;
-    return podsPeer(c.callerNamespace, c.callerPodLabels);
-  });
 }

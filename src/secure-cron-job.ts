@@ -104,12 +104,12 @@ export class SecureCronJob extends CallingWorkload {
           metadata: { labels: core.labels },
           spec: {
             ...job,
-            template: core.podTemplate(props, core.container(props), { head: { restartPolicy: 'Never' } }),
+            template: core.podTemplate(props, core.container(props, { ports: this._containerPorts() }), { head: { restartPolicy: 'Never' } }),
           },
         },
       },
     });
     core.harden(this.workload, props);
-    core.createNetworkPolicy(() => []);
+    this._finish(props);
   }
 }

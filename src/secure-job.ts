@@ -29,7 +29,8 @@ export interface SecureJobProps extends CallingWorkloadProps, JobOptions {}
 /**
  * A hardened run-to-completion Job: one pod at a time, `restartPolicy: Never`, a retry limit, a
  * deadline and a TTL, its own LeastPrivilegeServiceAccount, and a NetworkPolicy without ingress
- * whose egress is DNS plus the services that admitted it (`MtlsService.allowFrom(job)`). Sidecar
+ * whose egress is DNS plus the services that admitted it (`MtlsService.allowFrom(job)`); with
+ * `metrics`, Prometheus scrapes a metrics port while the Job runs and is the only ingress. Sidecar
  * meshes inject their proxy as a native sidecar, so the Job completes when its container exits.
  *
  * @example
@@ -52,10 +53,10 @@ export class SecureJob extends CallingWorkload {
       metadata: { name: core.name, namespace: core.namespace.name, labels: core.labels },
       spec: {
         ...fields,
-        template: core.podTemplate(props, core.container(props), { head: { restartPolicy: 'Never' } }),
+        template: core.podTemplate(props, core.container(props, { ports: this._containerPorts() }), { head: { restartPolicy: 'Never' } }),
       },
     });
     core.harden(this.workload, props);
-    core.createNetworkPolicy(() => []);
+    this._finish(props);
   }
 }

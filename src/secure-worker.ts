@@ -15,7 +15,8 @@ export interface SecureWorkerProps extends CallingWorkloadProps {
   readonly replicas?: number;
   /**
    * Liveness probe: a command (`HealthCheck.exec`) that fails when the process is wedged and must
-   * be restarted. A worker opens no port, so port probes are refused.
+   * be restarted. A worker serves no port to callers (a metrics port is Prometheus' only), so port
+   * probes are refused.
    * @default - none: the kubelet restarts the container when its process exits, but not when it
    * hangs (the audit and Polaris warn; give a command to detect a hung worker)
    */
@@ -32,7 +33,8 @@ export interface SecureWorkerProps extends CallingWorkloadProps {
  * A hardened background worker: a Deployment whose pods serve nothing — no Service, no port, no
  * port probes — and call only the services that admitted it with `MtlsService.allowFrom(worker)`.
  * It gets its own LeastPrivilegeServiceAccount, a PodDisruptionBudget, spread over nodes and
- * zones, the namespace mesh, and a NetworkPolicy without ingress.
+ * zones, the namespace mesh, and a NetworkPolicy without ingress. With `metrics`, Prometheus
+ * scrapes a metrics port (a headless Service and a ServiceMonitor) and is the only ingress.
  *
  * @example
  * const worker = new SecureWorker(ns, 'mailer', { image: 'ghcr.io/acme/mailer:2.0.1' });
@@ -67,7 +69,7 @@ export class SecureWorker extends CallingWorkload {
     if (probes.readinessProbe && JSON.stringify(probes.readinessProbe) === JSON.stringify(probes.livenessProbe)) {
       fail(this, 'the readiness and liveness probes are identical', 'make them differ (e.g. different commands or timings): a failing identical liveness probe restarts pods that are merely busy');
     }
-    const container = core.container(props, { probes });
+    const container = core.container(props, { ports: this._containerPorts(), probes });
     this.workload = new ApiObject(this, 'Deployment', {
       apiVersion: 'apps/v1',
       kind: 'Deployment',
@@ -92,6 +94,6 @@ export class SecureWorker extends CallingWorkload {
         unhealthyPodEvictionPolicy: 'AlwaysAllow',
       },
     });
-    core.createNetworkPolicy(() => []);
+    this._finish(props);
   }
 }

@@ -1,9 +1,9 @@
 import { ApiObject, Cron, Duration, Testing } from 'cdk8s';
 import {
-  CertificateIssuer, ConcurrencyPolicy, EmptyDirMedium, HealthCheck, LeastPrivilegeServiceAccount, Mesh, MtlsService, Reachability, SecureCronJob,
-  SecureJob, SecureNamespace, SecureWorker, SecurityAudit,
+  Caller, CertificateIssuer, ConcurrencyPolicy, EmptyDirMedium, ExternalNamespaces, HealthCheck, LeastPrivilegeServiceAccount, Mesh, MeshType,
+  MtlsService, Reachability, SecureCronJob, SecureJob, SecureNamespace, SecureWorker, SecurityAudit,
 } from '../src';
-import { synthAndValidate } from './util/schema';
+import { expectValidManifests, synthAndValidate } from './util/schema';
 
 function setup(mesh: Mesh = Mesh.istio(), name = 'shop') {
   const chart = Testing.chart();
@@ -271,5 +271,159 @@ describe('ConfigMap and emptyDir mounts on every workload', () => {
     expect(() => w.mountEmptyDir('/data', { sizeLimit: '512Mi' })).toThrow('test/shop/w: emptyDir "/data" sizeLimit "512Mi" does not fit in the ephemeral-storage limit "512Mi" next to the other emptyDirs. Fix: lower sizeLimit or raise resources.ephemeralStorageLimit');
     expect(() => w.mountEmptyDir('/shm', { medium: EmptyDirMedium.MEMORY, sizeLimit: '1Gi' })).toThrow('test/shop/w: emptyDir "/shm" sizeLimit "1Gi" does not fit in the memory limit "256Mi" next to the other in-memory emptyDirs. Fix: lower sizeLimit or raise resources.memoryLimit');
     expect(() => w.mountEmptyDir('/x', { medium: 'Tape' as any })).toThrow('test/shop/w: emptyDir "/x" medium "Tape" is not a known medium. Fix: use EmptyDirMedium.DISK or EmptyDirMedium.MEMORY');
+  });
+});
+
+describe('metrics on workers, jobs and cron jobs', () => {
+  const PROMETHEUS_PEER = { namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'monitoring' } }, podSelector: { matchLabels: { 'app.kubernetes.io/name': 'prometheus' } } };
+  const ISTIO_ENDPOINT = {
+    port: 'metrics',
+    path: '/metrics',
+    interval: '30s',
+    scheme: 'https',
+    tlsConfig: { caFile: '/etc/prom-certs/root-cert.pem', certFile: '/etc/prom-certs/cert-chain.pem', keyFile: '/etc/prom-certs/key.pem', insecureSkipVerify: true },
+  };
+
+  describe('Istio worker', () => {
+    const { chart, ns } = setup();
+    const db = new MtlsService(ns, 'db', { image: 'ghcr.io/acme/db:1.0.0', port: 5432 });
+    const worker = new SecureWorker(ns, 'mailer', {
+      image: 'ghcr.io/acme/mailer:2.0.1',
+      liveness: HealthCheck.exec(['/app/healthcheck', '--live']),
+      readiness: HealthCheck.exec(['/app/healthcheck', '--ready']),
+      metrics: { port: 9090 },
+    });
+    db.allowFrom(worker);
+    const objs = synthAndValidate(chart);
+
+    test('snapshot', () => {
+      expect(objs.filter((o) => o.metadata.name === 'mailer')).toMatchSnapshot();
+    });
+
+    test('a metrics container port, a headless metrics-only Service and a ServiceMonitor through Istio mTLS', () => {
+      expect(find(objs, 'Deployment', 'mailer').spec.template.spec.containers[0].ports).toEqual([{ name: 'metrics', containerPort: 9090, protocol: 'TCP' }]);
+      const svc = find(objs, 'Service', 'mailer');
+      expect(svc.spec).toEqual({
+        type: 'ClusterIP',
+        clusterIP: 'None',
+        selector: { 'app.kubernetes.io/instance': 'mailer' },
+        ports: [{ name: 'metrics', port: 9090, targetPort: 9090, protocol: 'TCP', appProtocol: 'http' }],
+      });
+      expect(worker.metricsService).toBeDefined();
+      expect(find(objs, 'ServiceMonitor', 'mailer').spec).toEqual({ selector: { matchLabels: { 'app.kubernetes.io/instance': 'mailer' } }, endpoints: [ISTIO_ENDPOINT] });
+      expect(svc.metadata.labels['app.kubernetes.io/instance']).toBe('mailer');
+    });
+
+    test('Prometheus only, on the metrics port only: the NetworkPolicy\'s single ingress rule and the mesh authorization', () => {
+      const np = find(objs, 'NetworkPolicy', 'mailer');
+      expect(np.spec.ingress).toEqual([{ from: [PROMETHEUS_PEER], ports: [{ protocol: 'TCP', port: 9090 }] }]);
+      expect(np.spec.policyTypes).toEqual(['Ingress', 'Egress']);
+      expect(np.spec.egress.length).toBeGreaterThan(1);
+      expect(find(objs, 'AuthorizationPolicy', 'mailer').spec).toEqual({
+        selector: { matchLabels: { 'app.kubernetes.io/instance': 'mailer' } },
+        action: 'ALLOW',
+        rules: [{ from: [{ source: { principals: ['cluster.local/ns/monitoring/sa/prometheus-k8s'] } }], to: [{ operation: { ports: ['9090'] } }] }],
+      });
+      expect(find(objs, 'PeerAuthentication', 'mailer').spec.mtls).toEqual({ mode: 'STRICT' });
+      // Nobody calls the worker: no DestinationRule for its Service's host.
+      expect(objs.some((o) => o.kind === 'DestinationRule' && o.metadata.name === 'mailer')).toBe(false);
+      expect(worker.declaredScrapers).toEqual(['monitoring/prometheus-k8s']);
+    });
+
+    test('the same metrics pieces as an MtlsService with the same options', () => {
+      const c = setup();
+      new MtlsService(c.ns, 'mailer', { image: 'ghcr.io/acme/mailer:2.0.1', port: 8080, metrics: { port: 9090 } });
+      const svcObjs = synthAndValidate(c.chart);
+      expect(find(objs, 'ServiceMonitor', 'mailer').spec).toEqual(find(svcObjs, 'ServiceMonitor', 'mailer').spec);
+      expect(find(objs, 'NetworkPolicy', 'mailer').spec.ingress).toEqual(find(svcObjs, 'NetworkPolicy', 'mailer').spec.ingress);
+      expect(find(objs, 'AuthorizationPolicy', 'mailer').spec.rules).toEqual(find(svcObjs, 'AuthorizationPolicy', 'mailer').spec.rules);
+    });
+
+    test('the audit passes and reachability shows the scrape and the call, nothing else', () => {
+      const report = SecurityAudit.auditManifests(objs);
+      expect(report.findings.filter((f) => !f.acknowledged).map((f) => f.ruleId)).toEqual([]);
+      const r = Reachability.analyze(chart);
+      expect(r.extraPaths).toEqual([]);
+      expect(r.missingPaths).toEqual([]);
+      expect(r.edges.filter((e) => !e.infrastructure).map((e) => `${e.from} -> ${e.to} ${e.ports.join(',')}`).sort())
+        .toEqual(['monitoring/prometheus-k8s -> shop/mailer TCP/9090', 'shop/mailer -> shop/db TCP/5432']);
+    });
+  });
+
+  test('Linkerd job: a Server, MeshTLSAuthentication and AuthorizationPolicy for the metrics port; the proxy port in the ingress', () => {
+    const { chart, ns } = setup(Mesh.linkerd());
+    const job = new SecureJob(ns, 'migrate', {
+      image: 'ghcr.io/acme/migrate:1.4.0',
+      metrics: { port: 9100, path: '/stats', interval: Duration.seconds(15), scraper: Caller.identity({ namespace: 'linkerd-viz', serviceAccount: 'prometheus', podLabels: { component: 'prometheus' } }) },
+    });
+    const objs = synthAndValidate(chart);
+    expect(find(objs, 'Job', 'migrate').spec.template.spec.containers[0].ports).toEqual([{ name: 'metrics', containerPort: 9100, protocol: 'TCP' }]);
+    expect(find(objs, 'Server', 'migrate-metrics').spec).toEqual({ podSelector: { matchLabels: { 'app.kubernetes.io/instance': 'migrate' } }, port: 9100, proxyProtocol: 'HTTP/1' });
+    expect(find(objs, 'MeshTLSAuthentication', 'migrate-metrics').spec.identityRefs).toEqual([{ kind: 'ServiceAccount', name: 'prometheus', namespace: 'linkerd-viz' }]);
+    expect(find(objs, 'AuthorizationPolicy', 'migrate-metrics').spec.targetRef).toEqual({ group: 'policy.linkerd.io', kind: 'Server', name: 'migrate-metrics' });
+    expect(find(objs, 'ServiceMonitor', 'migrate').spec.endpoints).toEqual([{ port: 'metrics', path: '/stats', interval: '15s', scheme: 'http' }]);
+    expect(job.networkPolicy.toJson().spec.ingress).toEqual([{
+      from: [{ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'linkerd-viz' } }, podSelector: { matchLabels: { component: 'prometheus' } } }],
+      ports: [{ protocol: 'TCP', port: 9100 }, { protocol: 'TCP', port: 4143 }],
+    }]);
+    expect(job.declaredScrapers).toEqual(['linkerd-viz/prometheus']);
+    const r = Reachability.analyze(chart);
+    expect(r.extraPaths).toEqual([]);
+    expect(r.missingPaths).toEqual([]);
+  });
+
+  test('cron job without a mesh: plain HTTP on the metrics port, no certificate needed; allowScraper adds a scraper', () => {
+    const { chart, ns } = setup(Mesh.none());
+    const cron = new SecureCronJob(ns, 'nightly-report', { image: 'ghcr.io/acme/report:3.2.0', schedule: Cron.daily(), metrics: { port: 9090 } });
+    cron.allowScraper(Caller.identity({ namespace: 'observability', serviceAccount: 'prometheus', podLabels: { app: 'prometheus' } }));
+    cron.allowScraper(Caller.identity({ namespace: 'observability', serviceAccount: 'prometheus', podLabels: { app: 'prometheus' } }));
+    ExternalNamespaces.of(chart).add('observability');
+    const objs = synthAndValidate(chart);
+    expect(find(objs, 'CronJob', 'nightly-report').spec.jobTemplate.spec.template.spec.containers[0].ports).toEqual([{ name: 'metrics', containerPort: 9090, protocol: 'TCP' }]);
+    expect(find(objs, 'ServiceMonitor', 'nightly-report').spec.endpoints).toEqual([{ port: 'metrics', path: '/metrics', interval: '30s', scheme: 'http' }]);
+    expect(objs.some((o) => o.kind === 'Certificate')).toBe(false);
+    expect(cron.declaredScrapers).toEqual(['monitoring/prometheus-k8s', 'observability/prometheus']);
+    expect(cron.networkPolicy.toJson().spec.ingress).toEqual([{
+      from: [PROMETHEUS_PEER, { namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'observability' } }, podSelector: { matchLabels: { app: 'prometheus' } } }],
+      ports: [{ protocol: 'TCP', port: 9090 }],
+    }]);
+    const r = Reachability.analyze(chart);
+    expect(r.extraPaths).toEqual([]);
+    expect(r.missingPaths).toEqual([]);
+  });
+
+  test('without metrics: no port, no Service, no ServiceMonitor, no ingress', () => {
+    const { chart, ns } = setup();
+    const w = new SecureWorker(ns, 'w', { image: 'ghcr.io/acme/w:1.0.0' });
+    const objs = synthAndValidate(chart);
+    expect(find(objs, 'Deployment', 'w').spec.template.spec.containers[0].ports).toBeUndefined();
+    expect(objs.filter((o) => ['Service', 'ServiceMonitor'].includes(o.kind))).toEqual([]);
+    expect(w.metricsService).toBeUndefined();
+    expect(w.serviceMonitor).toBeUndefined();
+    expect(w.declaredScrapers).toEqual([]);
+    expect(w.networkPolicy.toJson().spec.ingress).toEqual([]);
+  });
+
+  test('why a ServiceMonitor and not a PodMonitor: only a ServiceMonitor endpoint takes certificate files', () => {
+    const tlsConfig = ISTIO_ENDPOINT.tlsConfig;
+    const meta = { name: 'x', namespace: 'shop' };
+    expect(() => expectValidManifests([{ apiVersion: 'monitoring.coreos.com/v1', kind: 'ServiceMonitor', metadata: meta, spec: { selector: {}, endpoints: [{ port: 'metrics', scheme: 'https', tlsConfig }] } }])).not.toThrow();
+    expect(() => expectValidManifests([{ apiVersion: 'monitoring.coreos.com/v1', kind: 'PodMonitor', metadata: meta, spec: { selector: {}, podMetricsEndpoints: [{ port: 'metrics', scheme: 'https', tlsConfig }] } }])).toThrow(/caFile/);
+  });
+
+  test('bad metrics input', () => {
+    const mk = (build: (ns: SecureNamespace) => unknown) => () => build(setup().ns);
+    expect(mk((n) => new SecureWorker(n, 'w', { image: 'ghcr.io/acme/w:1.0.0', metrics: { port: 0 } })))
+      .toThrow('test/shop/w: metrics.port 0 is out of range. Fix: use an integer port from 1 to 65535');
+    expect(mk((n) => new SecureJob(n, 'j', { image: 'ghcr.io/acme/j:1.0.0', metrics: { port: 9090, interval: Duration.seconds(1) } })))
+      .toThrow('test/shop/j: metrics.interval "1s" is shorter than 5s or not whole seconds. Fix: scrape at most every 5 seconds, in whole seconds');
+    expect(mk((n) => new SecureCronJob(n, 'c', { image: 'ghcr.io/acme/c:1.0.0', schedule: Cron.daily(), metrics: { port: 9090, path: 'metrics' } })))
+      .toThrow('test/shop/c: metrics.path "metrics" is not absolute. Fix: give an absolute path such as "/metrics"');
+    expect(mk((n) => new SecureWorker(n, 'w', { image: 'ghcr.io/acme/w:1.0.0' }).allowScraper(Caller.identity({ namespace: 'monitoring', serviceAccount: 'prometheus' }))))
+      .toThrow('test/shop/w: allowScraper() needs a metrics port. Fix: set `metrics: { port }` on the workload');
+    expect(mk((n) => new SecureWorker(n, 'w', {
+      image: 'ghcr.io/acme/w:1.0.0',
+      metrics: { port: 9090, scraper: Caller.identity({ namespace: 'monitoring', serviceAccount: 'prometheus', mesh: MeshType.LINKERD }) },
+    }))).toThrow('test/shop/w: caller monitoring/prometheus is in a namespace with mesh "linkerd", but shop uses "istio". Fix: callers must share the callee\'s mesh');
   });
 });

@@ -81,8 +81,10 @@ export function buildShop(app: App): ShopCharts {
       component: 'api',
       partOf: 'shop',
     });
-    // A background worker that ships paid orders: no Service, no port; it reads its settings
-    // from a ConfigMap and writes to the orders database.
+    // A background worker that ships paid orders: nobody calls it; it reads its settings from a
+    // ConfigMap and writes to the orders database. Like most queue workers it exports its own
+    // metrics (queue depth, shipments per carrier, failures) on a port of their own, which only
+    // Prometheus may reach: the worker's only ingress.
     const fulfillmentConfig = new ApiObject(ns, 'fulfillment-config', {
       apiVersion: 'v1',
       kind: 'ConfigMap',
@@ -93,6 +95,7 @@ export function buildShop(app: App): ShopCharts {
       image: 'ghcr.io/acme-shop/fulfillment:1.9.3',
       liveness: HealthCheck.exec(['/app/fulfillment', 'health', '--live']),
       readiness: HealthCheck.exec(['/app/fulfillment', 'health', '--ready']),
+      metrics: { port: 9090 },
       component: 'worker',
       partOf: 'shop',
     });
@@ -149,12 +152,15 @@ export function buildShop(app: App): ShopCharts {
       partOf: 'shop',
     });
     // The nightly sales report reads the orders database at 02:30 Berlin time; a run still going
-    // when the next is due blocks it, and a run that hangs is killed after 45 minutes.
+    // when the next is due blocks it, and a run that hangs is killed after 45 minutes. While it
+    // runs, Prometheus scrapes its batch progress (rows read, report sections written) from its
+    // metrics port, so a slow or stuck run shows up before the deadline kills it.
     nightlyReport = new SecureCronJob(ns, 'nightly-report', {
       image: 'ghcr.io/acme-shop/reports:4.0.2',
       schedule: Cron.schedule({ minute: '30', hour: '2' }),
       timeZone: 'Europe/Berlin',
       activeDeadline: Duration.minutes(45),
+      metrics: { port: 9090 },
       component: 'batch',
       partOf: 'shop',
     });

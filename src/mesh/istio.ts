@@ -103,8 +103,8 @@ export class IstioMesh implements MeshImplementation {
   }
 
   public secureWorkload(ctx: WorkloadMeshContext): WorkloadMeshResult {
-    // A workload nobody calls needs no policy of its own: the namespace's STRICT
-    // PeerAuthentication and deny-all AuthorizationPolicy cover its pods.
+    // A workload nobody calls, and nobody scrapes, needs no policy of its own: the namespace's
+    // STRICT PeerAuthentication and deny-all AuthorizationPolicy cover its pods.
     if (ctx.groups.length === 0) return { podAnnotations: {}, volumes: [], scrapeEndpoint: {} };
     const selector = { matchLabels: ctx.selectorLabels };
     new ApiObject(ctx.scope, 'PeerAuthentication', {

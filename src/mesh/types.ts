@@ -70,9 +70,15 @@ export interface WorkloadMeshContext {
   readonly serviceAccountName: string;
   /** The single label that selects exactly this workload's pods. */
   readonly selectorLabels: Record<string, string>;
-  /** Every port the workload serves, each in exactly one group (none for a workload nobody calls). */
+  /**
+   * Every port the workload serves, each in exactly one group (for a workload nobody calls, at
+   * most the `metrics` group).
+   */
   readonly groups: PortGroup[];
-  /** Whether a Service fronts the pods (false: a worker or a Job that only calls out). */
+  /**
+   * Whether callers reach the pods through a Service (false: a worker or a Job that only calls
+   * out, even when a metrics-only Service lists its pods for Prometheus).
+   */
   readonly serving: boolean;
   readonly clusterDomain: string;
   /** Present when the mesh is none: the workload's own certificate. */

@@ -2,19 +2,23 @@
  * Internal: the pieces every hardened workload of this library shares (MtlsService, SecureWorker,
  * SecureJob, SecureCronJob): name and image validation, requests and limits, its own
  * ServiceAccount, the mesh enrolment, the pod template (volumes, mounts, environment, labels,
- * priority class), the pod hardening, the workload NetworkPolicy and the egress that
- * `MtlsService.allowFrom` opens for a caller.
+ * priority class), the pod hardening, the workload NetworkPolicy, the egress that
+ * `MtlsService.allowFrom` opens for a caller, the admission of callers, and metrics scraping
+ * (metrics port, ServiceMonitor, scrapers admitted by the NetworkPolicy and the mesh).
  */
 import { ApiObject, Duration } from 'cdk8s';
 import { Construct, IConstruct } from 'constructs';
-import { EgressRuleJson, IngressRuleJson, PortJson, podsPeer } from './json';
+import { EgressRuleJson, IngressRuleJson, PeerJson, PortJson, podsPeer } from './json';
 import { lazy } from './lazy';
+import { referenceNamespace } from './namespace-references';
 import { appSingleton } from './singleton';
-import { fail, goDuration, makeClusterScoped, parseQuantity, show, validateDnsSubdomain, validateQuantity } from './validation';
+import {
+  fail, goDuration, makeClusterScoped, parseQuantity, show, validateDnsLabel, validateDnsSubdomain, validatePort, validateQuantity,
+} from './validation';
 import { LeastPrivilegeServiceAccount } from '../least-privilege-service-account';
 import { Mesh } from '../mesh';
-import { PodLifecycle, PortGroup, WorkloadCertificate, WorkloadMeshResult } from '../mesh/types';
-import type { CertificateOptions, ResourceOptions, SecretMountOptions, VolumeMountOptions } from '../mtls-service';
+import { CallerIdentity, PodLifecycle, PortGroup, WorkloadCertificate, WorkloadMeshResult, WorkloadPort } from '../mesh/types';
+import type { CertificateOptions, ICaller, MetricsOptions, ResourceOptions, SecretMountOptions, VolumeMountOptions } from '../mtls-service';
 import { PodHardening } from '../pod-hardening';
 import { SecureNamespace } from '../secure-namespace';
 import { ConfigMapMountOptions, EmptyDirMedium, EmptyDirMountOptions } from '../workload-mounts';
@@ -62,6 +66,11 @@ export interface WorkloadCoreSettings {
   readonly lifecycle: PodLifecycle;
   /** Whether a workload without a mesh must have a certificate (servers) or may go without (clients). */
   readonly certificateRequired: boolean;
+  /**
+   * The metrics port (from `validateMetricsPort`), when Prometheus scrapes the pods; read after
+   * `preValidate`. Its port group is added after `groups`.
+   */
+  readonly metricsPort?: () => WorkloadPort | undefined;
 }
 
 /** The ingress and egress of a workload, by owner construct (for `MtlsService.allowFrom`). */
@@ -87,6 +96,8 @@ export class WorkloadCore {
   public readonly volumes: any[];
   public readonly mounts: any[];
   public networkPolicy?: ApiObject;
+  /** Metrics scraping, when the workload has a metrics port. */
+  public readonly metrics?: WorkloadMetrics;
   private readonly egress = new Map<string, EgressRuleJson>();
   private readonly env: Array<{ name: string; value: string }>;
   private readonly memoryLimit: number;
@@ -120,13 +131,15 @@ export class WorkloadCore {
     // Mesh
     const certificate = this.validateCertificate(props.certificate);
     this.hasClientIdentity = this.mesh._impl.providesMtls || certificate !== undefined;
+    const metricsPort = settings.metricsPort?.();
+    if (metricsPort) this.metrics = new WorkloadMetrics(scope, this, metricsPort);
     this.meshResult = this.mesh._impl.secureWorkload({
       scope,
       name,
       namespace: ns.name,
       serviceAccountName: this.serviceAccount.name,
       selectorLabels: this.selectorLabels,
-      groups: settings.groups(),
+      groups: [...settings.groups(), ...(this.metrics ? [this.metrics.group] : [])],
       serving: settings.serving,
       clusterDomain: ns.clusterDomain,
       certificate,
@@ -228,6 +241,30 @@ export class WorkloadCore {
       },
     });
     return this.networkPolicy;
+  }
+
+  /**
+   * Records `caller` in `into` (the callers of a port group); false when it was already there.
+   * Fails when the caller's namespace is unknown, its mesh differs, or it could not authenticate.
+   */
+  public admit(into: Map<string, ICaller>, caller: ICaller): boolean {
+    const scope = this.scope;
+    validateDnsLabel(scope, 'caller namespace', caller.callerNamespace);
+    referenceNamespace(scope, caller.callerNamespace, 'caller namespace');
+    validateDnsSubdomain(scope, 'caller service account', caller.callerServiceAccount);
+    if (caller.callerMeshType !== undefined && caller.callerMeshType !== this.mesh.type) {
+      fail(scope, `caller ${caller.callerNamespace}/${caller.callerServiceAccount} is in a namespace with mesh ${show(caller.callerMeshType)}, but ${this.namespace.name} uses ${show(this.mesh.type)}`,
+        'callers must share the callee\'s mesh: enrol both namespaces in the same mesh, or put a gateway of the callee\'s mesh in between');
+    }
+    if (!this.mesh._impl.providesMtls && workloadCoreOf(caller)?.hasClientIdentity === false) {
+      fail(scope, `caller ${caller.callerNamespace}/${caller.callerServiceAccount} has no client certificate, and ${this.namespace.name} has no mesh to give it one`,
+        'set `certificate: { issuer }` on the caller, so that it can authenticate to this service with mutual TLS');
+    }
+    const labels = caller.callerPodLabels ?? {};
+    const key = `${caller.callerNamespace}/${caller.callerServiceAccount}/${Object.keys(labels).sort().map((k) => `${k}=${labels[k]}`).join(',')}`;
+    if (into.has(key)) return false;
+    into.set(key, caller);
+    return true;
   }
 
   /** Opens egress from these pods to a callee's pods on `ports` (idempotent). */
@@ -365,6 +402,146 @@ export class WorkloadCore {
       caBundleConfigMap: cert.caBundleConfigMap,
     };
   }
+}
+
+/** kube-prometheus' Prometheus, the default scraper (what `Caller.identity` would build). */
+const DEFAULT_SCRAPER: ICaller = {
+  callerNamespace: 'monitoring',
+  callerServiceAccount: 'prometheus-k8s',
+  callerPodLabels: { 'app.kubernetes.io/name': 'prometheus' },
+  callerMeshType: undefined,
+};
+
+/**
+ * Validates `metrics.port` against the ports callers use (`servicePorts`; none for a workload
+ * nobody calls) and returns the `metrics` port. Runs in `preValidate`: the mesh needs the port.
+ */
+export function validateMetricsPort(scope: IConstruct, metrics: MetricsOptions, servicePorts: WorkloadPort[] = []): WorkloadPort {
+  const port = validatePort(scope, 'metrics.port', metrics.port);
+  if (servicePorts.some((p) => p.containerPort === port)) {
+    fail(scope, `metrics.port ${show(port)} is also a service port`, 'serve metrics on a port of their own, so that only Prometheus is admitted to it');
+  }
+  if (servicePorts.some((p) => p.name === 'metrics')) fail(scope, 'a service port is named "metrics"', 'rename that port; "metrics" names the metrics port');
+  return { name: 'metrics', containerPort: port, appProtocol: 'http' };
+}
+
+/**
+ * Metrics scraping of a workload by Prometheus (prometheus-operator), the same for MtlsService,
+ * SecureWorker, SecureJob and SecureCronJob: a `metrics` container port in a port group of its own,
+ * so that the mesh admits only the scrapers to it (Istio: an AuthorizationPolicy rule for their
+ * principals on that port; Linkerd: a Server with its own MeshTLSAuthentication); an ingress rule
+ * of the workload's NetworkPolicy for the scrapers' pods on that port only; and a ServiceMonitor
+ * whose endpoint scrapes through the mesh (`scrapeEndpoint`: Istio's mTLS certificate files,
+ * plain HTTP to Linkerd's proxy or without a mesh).
+ */
+export class WorkloadMetrics {
+  private readonly scrapers = new Map<string, ICaller>();
+
+  constructor(private readonly scope: Construct, private readonly core: WorkloadCore, public readonly port: WorkloadPort) {}
+
+  /** The mesh port group of the metrics port: only the declared scrapers may reach it. */
+  public get group(): PortGroup {
+    return { id: 'metrics', ports: [this.port], callers: () => callerIdentities(this.scrapers) };
+  }
+
+  /** The port of the main container. */
+  public get containerPort(): { name: string; containerPort: number; protocol: string } {
+    return { name: this.port.name, containerPort: this.port.containerPort, protocol: 'TCP' };
+  }
+
+  /** The Service port the ServiceMonitor's endpoint names. */
+  public get servicePort(): { name: string; port: number; targetPort: number; appProtocol: string } {
+    return { name: 'metrics', port: this.port.containerPort, targetPort: this.port.containerPort, appProtocol: 'http' };
+  }
+
+  /** The declared scrapers, sorted (namespace/serviceAccount). */
+  public get declaredScrapers(): string[] {
+    return callerIdentities(this.scrapers).map((c) => `${c.namespace}/${c.serviceAccount}`);
+  }
+
+  /**
+   * A Service for a workload that has none (nobody calls it), only so that Prometheus finds the
+   * pods: headless (`clusterIP: None`: no virtual IP that anything could call; prometheus-operator
+   * discovers the pods through its EndpointSlices), with the metrics port only.
+   *
+   * Why not a PodMonitor, which needs no Service: under Istio STRICT mTLS Prometheus scrapes with
+   * the workload certificate its istio-proxy sidecar writes as *files* (`/etc/prom-certs/`), and
+   * only a ServiceMonitor endpoint's `tlsConfig` takes files (`caFile`, `certFile`, `keyFile`); a
+   * PodMonitor's `podMetricsEndpoints[].tlsConfig` (monitoring.coreos.com/v1 `SafeTLSConfig`)
+   * takes Secret and ConfigMap references only, and there is no Secret of Prometheus' mesh
+   * certificate to refer to. One kind of monitor for every mesh keeps the workloads alike.
+   */
+  public createMetricsService(): ApiObject {
+    const core = this.core;
+    const p = this.servicePort;
+    return new ApiObject(this.scope, 'MetricsService', {
+      apiVersion: 'v1',
+      kind: 'Service',
+      metadata: { name: core.name, namespace: core.namespace.name, labels: core.labels },
+      spec: {
+        type: 'ClusterIP',
+        clusterIP: 'None',
+        selector: core.selectorLabels,
+        ports: [{ name: p.name, port: p.port, targetPort: p.targetPort, protocol: 'TCP', appProtocol: p.appProtocol }],
+      },
+    });
+  }
+
+  /**
+   * The ServiceMonitor (selecting the workload's Service by its instance label, endpoint `metrics`
+   * through the mesh), and the scraper of `options` (default: kube-prometheus) admitted. Call it
+   * after the NetworkPolicy.
+   */
+  public createServiceMonitor(options: MetricsOptions): ApiObject {
+    const scope = this.scope;
+    const core = this.core;
+    const path = options.path ?? '/metrics';
+    if (!path.startsWith('/')) fail(scope, `metrics.path ${show(path)} is not absolute`, 'give an absolute path such as "/metrics"');
+    const interval = options.interval ?? Duration.seconds(30);
+    const intervalText = goDuration(interval);
+    if (intervalText === undefined || interval.toSeconds() < 5) {
+      fail(scope, `metrics.interval ${show(intervalText ?? `${interval.toMilliseconds()}ms`)} is shorter than 5s or not whole seconds`, 'scrape at most every 5 seconds, in whole seconds');
+    }
+    const serviceMonitor = new ApiObject(scope, 'ServiceMonitor', {
+      apiVersion: 'monitoring.coreos.com/v1',
+      kind: 'ServiceMonitor',
+      metadata: { name: core.name, namespace: core.namespace.name, labels: core.labels },
+      spec: {
+        selector: { matchLabels: core.selectorLabels },
+        endpoints: [{ port: 'metrics', path, interval: intervalText, ...core.meshResult.scrapeEndpoint }],
+      },
+    });
+    this.allowScraper(options.scraper ?? DEFAULT_SCRAPER);
+    return serviceMonitor;
+  }
+
+  /** Admits a scraper to the metrics port only (NetworkPolicy and mesh); idempotent. */
+  public allowScraper(scraper: ICaller): void {
+    if (this.core.admit(this.scrapers, scraper) && this.scrapers.size === 1) this.core.meshResult.onFirstCaller?.('metrics');
+  }
+
+  /** The NetworkPolicy ingress rule of the scrapers: the metrics port (and the mesh's inbound ports). */
+  public ingressRules(): IngressRuleJson[] {
+    if (this.scrapers.size === 0) return [];
+    return [{ from: callerPeers(this.scrapers), ports: [{ protocol: 'TCP', port: this.port.containerPort }, ...this.core.mesh._impl.inboundPorts()] }];
+  }
+}
+
+/** The identities of `callers`, sorted and de-duplicated. */
+export function callerIdentities(callers: Map<string, ICaller>): CallerIdentity[] {
+  const seen = new Map<string, CallerIdentity>();
+  for (const c of callers.values()) {
+    seen.set(`${c.callerNamespace}/${c.callerServiceAccount}`, { namespace: c.callerNamespace, serviceAccount: c.callerServiceAccount });
+  }
+  return [...seen.keys()].sort().map((k) => seen.get(k)!);
+}
+
+/** NetworkPolicy peers selecting the pods of `callers` (namespace + pod labels), in key order. */
+export function callerPeers(callers: Map<string, ICaller>): PeerJson[] {
+  return [...callers.keys()].sort().map((key) => {
+    const c = callers.get(key)!;
+    return podsPeer(c.callerNamespace, c.callerPodLabels);
+  });
 }
 
 /** Validates an image reference; returns its tag when it is a version tag. */

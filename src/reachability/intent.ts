@@ -1,12 +1,15 @@
 /**
  * Internal: the declared graph. In process it comes from the library's constructs
- * (MtlsService.declaredCallers / declaredScrapers, SecureNamespace DNS, mesh control plane and
+ * (MtlsService.declaredCallers / declaredScrapers, the declaredScrapers of SecureWorker, SecureJob
+ * and SecureCronJob, SecureNamespace DNS, mesh control plane and
  * allowIngressFrom/allowEgressTo); from YAML it is rebuilt from the NetworkPolicies the library
  * generates (the workload policies labelled `app.kubernetes.io/managed-by: cdk8s-secure-baseline`
  * and the namespace policies `allow-dns`, `allow-mesh-data-plane`, `allow-ingress`, `allow-egress`).
  */
 import { IConstruct } from 'constructs';
+import { CallingWorkload } from '../calling-workload';
 import { MtlsService } from '../mtls-service';
+import { workloadCoreOf } from '../private/workload';
 import { SecureNamespace } from '../secure-namespace';
 import { IdentityRef } from './build';
 import { K8s, Model, namespaceOf, Node, parseSelector } from './model';
@@ -69,6 +72,15 @@ export function intentFromConstructs(root: IConstruct): IntentRule[] {
           const [ns, sa] = scraper.split('/');
           rules.push({ from: { kind: 'identity', namespace: ns, serviceAccount: sa }, to, ports: metricsPorts, infrastructure: false, origin: `${c.namespaceName}/${c.name} metrics scraper ${scraper}` });
         }
+      }
+    } else if (c instanceof CallingWorkload) {
+      // A worker or job nobody calls: only its scrapers reach it, on the metrics port.
+      const metrics = workloadCoreOf(c)?.metrics;
+      const to: IntentRef = { kind: 'workload', namespace: c.namespaceName, name: c.name };
+      for (const scraper of metrics?.declaredScrapers ?? []) {
+        const [ns, sa] = scraper.split('/');
+        const ports = [{ protocol: 'TCP', port: metrics!.port.containerPort }];
+        rules.push({ from: { kind: 'identity', namespace: ns, serviceAccount: sa }, to, ports, infrastructure: false, origin: `${c.namespaceName}/${c.name} metrics scraper ${scraper}` });
       }
     } else if (c instanceof SecureNamespace) {
       const all: IntentRef = { kind: 'namespace', namespace: c.name };

@@ -30,13 +30,21 @@ describe('example shop', () => {
       'cluster.local/ns/shop/sa/checkout',
       'cluster.local/ns/shop/sa/fulfillment',
     ]);
-    // The worker and the nightly job serve nothing and call only the orders database.
+    // The worker and the nightly job serve nothing and call only the orders database; only
+    // Prometheus reaches them, on their metrics port, through a metrics-only headless Service.
     const np = (ns: string, name: string) => objs.find((o) => o.kind === 'NetworkPolicy' && o.metadata.namespace === ns && o.metadata.name === name).spec;
     for (const [ns, name] of [['shop', 'fulfillment'], ['shop-data', 'nightly-report']]) {
-      expect(np(ns, name).ingress).toEqual([]);
+      expect(np(ns, name).ingress).toEqual([{
+        from: [{ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'monitoring' } }, podSelector: { matchLabels: { 'app.kubernetes.io/name': 'prometheus' } } }],
+        ports: [{ protocol: 'TCP', port: 9090 }],
+      }]);
       expect(np(ns, name).egress.slice(1).map((r: any) => r.to[0].podSelector.matchLabels['app.kubernetes.io/instance'])).toEqual(['orders-db']);
+      expect(ap(ns, name).spec.rules).toEqual([{ from: [{ source: { principals: ['cluster.local/ns/monitoring/sa/prometheus-k8s'] } }], to: [{ operation: { ports: ['9090'] } }] }]);
+      const svc = objs.find((o) => o.kind === 'Service' && o.metadata.namespace === ns && o.metadata.name === name);
+      expect(svc.spec.clusterIP).toBe('None');
+      expect(svc.spec.ports.map((p: any) => p.name)).toEqual(['metrics']);
+      expect(objs.some((o) => o.kind === 'ServiceMonitor' && o.metadata.namespace === ns && o.metadata.name === name)).toBe(true);
     }
-    expect(objs.some((o) => o.kind === 'Service' && ['fulfillment', 'nightly-report'].includes(o.metadata.name))).toBe(false);
     expect(ap('shop-web', 'frontend').spec.rules[0].from[0].source.principals).toEqual(['cluster.local/ns/istio-ingress/sa/istio-ingressgateway']);
     const egress = objs.find((o) => o.kind === 'NetworkPolicy' && o.metadata.namespace === 'shop' && o.metadata.name === 'checkout').spec.egress;
     expect(egress.slice(1).map((r: any) => r.to[0].namespaceSelector.matchLabels['kubernetes.io/metadata.name'])).toEqual(['payments', 'shop-data']);
@@ -48,7 +56,7 @@ describe('example shop', () => {
     app.synth();
     expect(fs.readdirSync(outdir).filter((f) => f.endsWith('.yaml')).sort()).toEqual(['payments.k8s.yaml', 'shop-data.k8s.yaml', 'shop-platform.k8s.yaml', 'shop-web.k8s.yaml', 'shop.k8s.yaml']);
     // The audit and the reachability proof ran as part of the synth and wrote their reports.
-    expect(JSON.parse(fs.readFileSync(path.join(outdir, 'security-audit.json'), 'utf-8')).summary).toEqual({ objects: 120, violations: 0, warnings: 0, acknowledged: 16, passed: true });
+    expect(JSON.parse(fs.readFileSync(path.join(outdir, 'security-audit.json'), 'utf-8')).summary).toEqual({ objects: 128, violations: 0, warnings: 0, acknowledged: 16, passed: true });
     expect(fs.readFileSync(path.join(outdir, 'reachability.md'), 'utf-8')).toContain('0 extra (undeclared) and 0 missing (declared but blocked)');
     const first = fs.readFileSync(path.join(outdir, 'shop.k8s.yaml'), 'utf-8');
     const again = fs.mkdtempSync(path.join(os.tmpdir(), 'shop-'));
@@ -56,9 +64,9 @@ describe('example shop', () => {
     expect(fs.readFileSync(path.join(again, 'shop.k8s.yaml'), 'utf-8')).toEqual(first);
     expectValidManifests(Yaml.load(path.join(outdir, 'payments.k8s.yaml')));
     const summary = summarize(app);
-    expect(summary).toMatch(/^Wrote 5 manifest files to .*: payments\.k8s\.yaml, shop-data\.k8s\.yaml, shop-platform\.k8s\.yaml, shop-web\.k8s\.yaml, shop\.k8s\.yaml\n120 objects: /);
-    expect(summary).toContain('Security audit: PASSED — 120 objects, 0 violations, 16 acknowledged, 0 warnings');
-    expect(summary).toContain('Reachability: 22 paths connect (12 of them infrastructure: DNS, mesh control plane); 0 extra (undeclared) and 0 missing (declared but blocked).');
+    expect(summary).toMatch(/^Wrote 5 manifest files to .*: payments\.k8s\.yaml, shop-data\.k8s\.yaml, shop-platform\.k8s\.yaml, shop-web\.k8s\.yaml, shop\.k8s\.yaml\n128 objects: /);
+    expect(summary).toContain('Security audit: PASSED — 128 objects, 0 violations, 16 acknowledged, 0 warnings');
+    expect(summary).toContain('Reachability: 24 paths connect (12 of them infrastructure: DNS, mesh control plane); 0 extra (undeclared) and 0 missing (declared but blocked).');
     expect(summary).toContain('Deployment×4');
     expect(summary).toContain('CronJob×1');
     expect(summary).toContain('StatefulSet×1');

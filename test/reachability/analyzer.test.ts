@@ -32,12 +32,16 @@ describe('the example shop', () => {
     expect(app_).toEqual([
       'istio-ingress/istio-ingressgateway -> shop-web/frontend TCP/8080',
       'monitoring/prometheus-k8s -> payments/payments TCP/9090',
+      'monitoring/prometheus-k8s -> shop-data/nightly-report TCP/9090',
       'monitoring/prometheus-k8s -> shop/checkout TCP/9090',
+      'monitoring/prometheus-k8s -> shop/fulfillment TCP/9090',
       'payments/payments -> cidr 203.0.113.0/24 TCP/443',
       'payments/payments -> shop-data/orders-db TCP/5432',
+      'shop-data/nightly-report -> shop-data/orders-db TCP/5432',
       'shop-web/frontend -> shop/checkout TCP/8443',
       'shop/checkout -> payments/payments TCP/8443',
       'shop/checkout -> shop-data/orders-db TCP/5432',
+      'shop/fulfillment -> shop-data/orders-db TCP/5432',
     ]);
     expect(r.edges.every((e) => e.declared && !e.extra)).toBe(true);
   });
