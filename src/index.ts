@@ -1,4 +1,5 @@
 export * from './network';
+export * from './api-server';
 export * from './mesh';
 export * from './secure-namespace';
 export * from './external-namespaces';

@@ -1,5 +1,6 @@
 import { ApiObject } from 'cdk8s';
 import { Construct, IConstruct } from 'constructs';
+import { isApiServerAudience } from './audit/rules/sa-pod-automount';
 import { acknowledgementAnnotation, RuleIds } from './private/acknowledge';
 import { registerAppChecks } from './private/app-checks';
 import { lazy } from './private/lazy';
@@ -528,6 +529,31 @@ export class LeastPrivilegeServiceAccount extends Construct {
   /** The full path of the projected API token file, if the account has one. */
   public get apiTokenPath(): string | undefined {
     return this.token ? `${this.token.mountPath}/${this.token.path}` : undefined;
+  }
+
+  /**
+   * What lets the pods of this account use the Kubernetes API, one entry per grant, e.g.
+   * `get configmaps "fulfillment-config" in shop`, `ClusterRole "view" in shop`,
+   * `an API token for audience "https://kubernetes.default.svc"`; empty when it has no API access.
+   * Read at synth time: workloads running as the account get egress to their namespace's API
+   * server endpoint when it is not empty.
+   */
+  public get apiAccess(): string[] {
+    const out: string[] = [];
+    const describe = (access: Access, where: string) => {
+      for (const r of this.renderRules(access)) {
+        const resource = r.apiGroups[0] ? `${r.resources[0]}.${r.apiGroups[0]}` : r.resources[0];
+        out.push(`${r.verbs.join(',')} ${resource}${r.resourceNames ? ` ${r.resourceNames.map((n: string) => show(n)).join(',')}` : ''} ${where}`);
+      }
+    };
+    for (const ns of this.grantedNamespaces) describe(this.namespaceAccess.get(ns)!, `in ${ns}`);
+    if (this.clusterAccess) describe(this.clusterAccess, 'cluster-wide');
+    for (const key of [...this.clusterRoleBindings.keys()].sort()) {
+      const [ns, role] = key.split('/');
+      out.push(`ClusterRole ${show(role)} in ${ns}`);
+    }
+    if (this.token && isApiServerAudience(this.token.audience)) out.push(`an API token for audience ${show(this.token.audience)}`);
+    return out;
   }
 
   /** The Role of this account in `namespace`, if something was granted there. */

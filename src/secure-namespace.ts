@@ -1,5 +1,6 @@
 import { ApiObject } from 'cdk8s';
 import { Construct, IConstruct } from 'constructs';
+import { ApiServerEndpoint } from './api-server';
 import { Mesh } from './mesh';
 import { DnsPolicy, NetworkPeer, NetworkPort } from './network';
 import { acknowledgementAnnotation, RuleIds } from './private/acknowledge';
@@ -126,6 +127,14 @@ export interface SecureNamespaceProps {
    */
   readonly dns?: DnsPolicy;
   /**
+   * Where the Kubernetes API server's endpoints are (the addresses and port of the
+   * `default/kubernetes` EndpointSlice, not the ClusterIP). Workloads of this namespace whose
+   * ServiceAccount has API access (RBAC grants, or a token for the API server's audience) get
+   * egress to it in their own NetworkPolicy; no other pod does.
+   * @default - none: a workload with API access fails synth, since the default-deny would block its calls
+   */
+  readonly apiServer?: ApiServerEndpoint;
+  /**
    * The cluster's DNS domain, used for service FQDNs and certificates.
    * @default "cluster.local"
    */
@@ -236,6 +245,8 @@ export class SecureNamespace extends Construct {
   public readonly dns: DnsPolicy;
   /** The enforced Pod Security level. */
   public readonly podSecurityLevel: PodSecurityLevel;
+  /** The Kubernetes API server's endpoints, when configured. */
+  public readonly apiServer?: ApiServerEndpoint;
   /** The Namespace object. */
   public readonly namespaceObject: ApiObject;
 
@@ -259,6 +270,10 @@ export class SecureNamespace extends Construct {
     this.dns = props.dns ?? DnsPolicy.kubeDns();
     this.clusterDomain = props.clusterDomain ?? 'cluster.local';
     validateDnsSubdomain(this, 'cluster domain', this.clusterDomain);
+    if (props.apiServer !== undefined) {
+      this.apiServer = props.apiServer;
+      props.apiServer._egressRule(this, 'apiServer');
+    }
 
     // --- Namespace with Pod Security Admission labels ---
     this.podSecurityLevel = props.podSecurityLevel ?? PodSecurityLevel.RESTRICTED;
@@ -355,6 +370,14 @@ export class SecureNamespace extends Construct {
   /** The paths opened with `allowEgressTo`, in call order (read by the reachability check). */
   public get declaredEgress(): DeclaredNamespacePath[] {
     return this.egressRules.map((r, i) => ({ peer: this.egressPeers[i], peerSpec: { ...r.to![0] }, ports: (r.ports ?? []).map((p) => ({ ...p })) }));
+  }
+
+  /**
+   * The egress rule to the API server for a workload of this namespace with API access.
+   * @internal
+   */
+  public _apiServerEgressRule(): EgressRuleJson | undefined {
+    return this.apiServer?._egressRule(this, 'apiServer');
   }
 
   private renderPorts(what: string, ports: NetworkPort[]) {

@@ -237,10 +237,26 @@ export class WorkloadCore {
         podSelector: { matchLabels: this.selectorLabels },
         policyTypes: ['Ingress', 'Egress'],
         ingress: lazy(ingress),
-        egress: lazy(() => [...(dns ? [dns] : []), ...[...this.egress.keys()].sort().map((k) => this.egress.get(k)!)]),
+        egress: lazy(() => [...(dns ? [dns] : []), ...this.apiServerEgress(), ...[...this.egress.keys()].sort().map((k) => this.egress.get(k)!)]),
       },
     });
     return this.networkPolicy;
+  }
+
+  /**
+   * The egress to the Kubernetes API server when the ServiceAccount has API access (read at synth
+   * time: grants may come later); fails when the namespace names no API server endpoint.
+   */
+  public apiServerEgress(): EgressRuleJson[] {
+    const access = this.serviceAccount.apiAccess;
+    if (access.length === 0) return [];
+    const rule = this.namespace._apiServerEgressRule();
+    if (!rule) {
+      fail(this.scope, `ServiceAccount ${show(this.serviceAccount.name)} has Kubernetes API access (${access.join('; ')}) but namespace ${show(this.namespace.name)} names no API server endpoint, so its default-deny blocks every API call`,
+        'set `apiServer: ApiServerEndpoint.cidrs([...], port)` on the SecureNamespace with the addresses and port of the default/kubernetes EndpointSlice '
+        + '(kubectl get endpointslices -n default -l kubernetes.io/service-name=kubernetes), or remove the grants the workload does not use');
+    }
+    return [rule];
   }
 
   /**

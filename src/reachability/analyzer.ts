@@ -1,14 +1,17 @@
 import { ApiObject } from 'cdk8s';
 import { IConstruct } from 'constructs';
-import { buildModel, meshIdentities } from './build';
+import { buildModel, meshIdentities, serviceAccountGrants } from './build';
 import { identitiesOf, IntentRule, intentFromConstructs, intentFromManifests, resolveRef } from './intent';
 import { MeshLayer } from './mesh-authorization';
 import { K8s, Model, Node } from './model';
 import { NetworkPolicyLayer } from './network-policy';
 import { PortSet } from './ports';
 import { renderDot, renderMarkdown, renderMatrix, renderMermaid } from './render';
+import { ApiServerEndpoint } from '../api-server';
 import { describeManifest, expandLists, identityKey, itemPathText } from '../manifest/objects';
 import { readManifestFiles } from '../manifest/reader';
+import { IpRangeSet, METADATA_ENDPOINTS } from '../private/ip-ranges';
+import { SecureNamespace } from '../secure-namespace';
 
 /** The layer a path is decided at. */
 export enum ReachabilityLayer {
@@ -41,6 +44,11 @@ export enum EndpointKind {
    * metadata endpoint.
    */
   CIDR = 'cidr',
+  /**
+   * The Kubernetes API server: the addresses of its endpoints (SecureNamespace `apiServer`,
+   * ReachabilityOptions `apiServer`, the CLI's `--api-server`), or a class of them.
+   */
+  API_SERVER = 'api-server',
   /** Anything outside the cluster: the address class with the most IPv4 addresses (its `ranges` say which). */
   INTERNET = 'internet',
 }
@@ -60,6 +68,31 @@ export interface ReachabilityOptions {
   readonly linkerdClusterDefaultPolicy?: string;
   /** Linkerd identity trust domain. @default "cluster.local" */
   readonly linkerdTrustDomain?: string;
+  /**
+   * Where the Kubernetes API server's endpoints are: an `api-server` endpoint, and the
+   * `grantedButUnreachable` and `reachableButUngranted` findings. `Reachability.analyze` adds the
+   * endpoints the app's SecureNamespaces name.
+   * @default - only the SecureNamespaces' (in process); none from manifests: no API server findings
+   */
+  readonly apiServer?: ApiServerEndpoint;
+}
+
+/**
+ * A ServiceAccount whose Kubernetes API access and reach of the API server disagree (one finding
+ * per ServiceAccount).
+ */
+export interface ApiServerAccessFinding {
+  /** The ServiceAccount, `namespace/name`. */
+  readonly serviceAccount: string;
+  /** The workloads running as it that the finding is about (endpoint ids), sorted. */
+  readonly workloads: string[];
+  /**
+   * What gives it API access: RBAC bindings (`RoleBinding shop/fulfillment (Role fulfillment)`)
+   * and API tokens in its pods. Empty for `reachableButUngranted`.
+   */
+  readonly grants: string[];
+  /** Explanation. */
+  readonly message: string;
 }
 
 /** One endpoint of the graph. */
@@ -154,8 +187,10 @@ interface Declared {
 export class ReachabilityResult {
   /** @internal */
   public static _create(endpoints: ReachabilityEndpoint[], edges: ReachabilityEdge[], extraPaths: ExtraPath[], missingPaths: MissingPath[],
-    unknownNamespaces: string[], warnings: string[], duplicates: ReachabilityDuplicate[] = []): ReachabilityResult {
-    return new ReachabilityResult(endpoints, edges, extraPaths, missingPaths, unknownNamespaces, warnings, duplicates);
+    unknownNamespaces: string[], warnings: string[], duplicates: ReachabilityDuplicate[] = [],
+    grantedButUnreachable: ApiServerAccessFinding[] = [], reachableButUngranted: ApiServerAccessFinding[] = []): ReachabilityResult {
+    return new ReachabilityResult(endpoints, edges, extraPaths, missingPaths, unknownNamespaces, warnings, duplicates,
+      grantedButUnreachable, reachableButUngranted);
   }
 
   private constructor(
@@ -176,6 +211,18 @@ export class ReachabilityResult {
      * copy is analyzed, as `kubectl apply` of them all leaves the last one. Each is also a warning.
      */
     public readonly duplicates: ReachabilityDuplicate[] = [],
+    /**
+     * ServiceAccounts with Kubernetes API access (RBAC bindings, or a projected token for the API
+     * server's audience) whose pods cannot reach the API server's endpoints on its port: they can
+     * never use what they were granted (a broken app). Only when the API server's endpoints are known.
+     */
+    public readonly grantedButUnreachable: ApiServerAccessFinding[] = [],
+    /**
+     * ServiceAccounts without API access (no RBAC binding, no token) whose pods can reach the API
+     * server's endpoints: a path nobody needs to the cluster's most sensitive endpoint. Only when
+     * the API server's endpoints are known.
+     */
+    public readonly reachableButUngranted: ApiServerAccessFinding[] = [],
   ) {}
 
   /** The effective reachability as a text table (rows: from, columns: to). */
@@ -208,6 +255,8 @@ export class ReachabilityResult {
       unknownNamespaces: this.unknownNamespaces,
       warnings: this.warnings,
       duplicates: this.duplicates,
+      grantedButUnreachable: this.grantedButUnreachable,
+      reachableButUngranted: this.reachableButUngranted,
     };
   }
 }
@@ -229,7 +278,11 @@ export class Reachability {
   public static analyze(scope: IConstruct, options: ReachabilityOptions = {}): ReachabilityResult {
     const objects = scope.node.findAll().filter((c): c is ApiObject => ApiObject.isApiObject(c)).map((o) => o.toJson());
     const input = readInput(objects);
-    return analyzeObjects(input.objects, intentFromConstructs(scope), options, input.duplicates);
+    const apiServers = [
+      ...scope.node.findAll().filter((c): c is SecureNamespace => c instanceof SecureNamespace && c.apiServer !== undefined).map((c) => c.apiServer!),
+      ...(options.apiServer ? [options.apiServer] : []),
+    ].map((a) => ({ cidrs: a.ranges, ports: PortSet.range('TCP', a.port) }));
+    return analyzeObjects(input.objects, intentFromConstructs(scope), options, input.duplicates, apiServers);
   }
 
   /**
@@ -238,8 +291,20 @@ export class Reachability {
    * of several objects with one identity only the last counts (and is reported in `duplicates`).
    */
   public static fromManifests(objects: any[], options: ReachabilityOptions = {}): ReachabilityResult {
+    return Reachability._fromManifests(objects, options, []);
+  }
+
+  /**
+   * `fromManifests` with API server endpoints whose port may be unknown (the CLI's
+   * `--api-server CIDR[:PORT]`; no port: every TCP port).
+   * @internal
+   */
+  public static _fromManifests(objects: any[], options: ReachabilityOptions,
+    apiServers: Array<{ cidrs: string[]; port?: number }>): ReachabilityResult {
     const input = readInput(objects);
-    return analyzeObjects(input.objects, intentFromManifests(input.objects), options, input.duplicates);
+    const specs = [...apiServers, ...(options.apiServer ? [{ cidrs: options.apiServer.ranges, port: options.apiServer.port }] : [])]
+      .map((a) => ({ cidrs: a.cidrs, ports: a.port === undefined ? PortSet.allOf('TCP') : PortSet.range('TCP', a.port) }));
+    return analyzeObjects(input.objects, intentFromManifests(input.objects), options, input.duplicates, specs);
   }
 
   /**
@@ -270,6 +335,7 @@ const ENDPOINT_KIND: Record<Node['kind'], EndpointKind> = {
   ExternalWorkload: EndpointKind.EXTERNAL_WORKLOAD,
   UnknownPods: EndpointKind.UNKNOWN_PODS,
   Cidr: EndpointKind.CIDR,
+  ApiServer: EndpointKind.API_SERVER,
   Internet: EndpointKind.INTERNET,
 };
 
@@ -330,8 +396,14 @@ function readInput(objects: any[]): { objects: K8s[]; duplicates: ReachabilityDu
   return { objects: effective, duplicates };
 }
 
+/** The API server's endpoints as the analysis uses them: addresses and the ports it listens on. */
+interface ApiServerSpec {
+  readonly cidrs: string[];
+  readonly ports: PortSet;
+}
+
 function analyzeObjects(objects: K8s[], intent: IntentRule[], options: ReachabilityOptions,
-  duplicates: ReachabilityDuplicate[] = []): ReachabilityResult {
+  duplicates: ReachabilityDuplicate[] = [], apiServers: ApiServerSpec[] = []): ReachabilityResult {
   const opts = {
     trustDomain: options.trustDomain ?? 'cluster.local',
     istioRootNamespace: options.istioRootNamespace ?? 'istio-system',
@@ -339,7 +411,11 @@ function analyzeObjects(objects: K8s[], intent: IntentRule[], options: Reachabil
     linkerdClusterDefaultPolicy: options.linkerdClusterDefaultPolicy ?? 'all-unauthenticated',
     linkerdTrustDomain: options.linkerdTrustDomain ?? 'cluster.local',
   };
-  const model = buildModel(objects, opts, [...identitiesOf(intent), ...meshIdentities(objects)]);
+  const apiSpecs = apiServers.map((a) => ({ ranges: apiServerRanges(a.cidrs), ports: a.ports }));
+  const apiServerSet = apiSpecs.length === 0 ? undefined : apiSpecs.reduce((u, a) => u.union(a.ranges), IpRangeSet.EMPTY);
+  const model = buildModel(objects, { ...opts, apiServer: apiServerSet }, [...identitiesOf(intent), ...meshIdentities(objects)]);
+  /** Per sender: the API server ports it reaches (on endpoints where the API server listens on them). */
+  const apiReach = new Map<number, PortSet>();
   const np = new NetworkPolicyLayer(model);
   const mesh = new MeshLayer(model, opts);
   const warnings: string[] = duplicates.map((d) => d.message);
@@ -457,6 +533,11 @@ function analyzeObjects(objects: K8s[], intent: IntentRule[], options: Reachabil
         });
       }
 
+      if (d.kind === 'ApiServer') {
+        const listening = apiSpecs.filter((a) => a.ranges.overlaps(d.ranges!)).reduce((u, a) => u.union(a.ports), PortSet.EMPTY);
+        const reached = eff.intersect(listening);
+        if (!reached.isEmpty) apiReach.set(si, (apiReach.get(si) ?? PortSet.EMPTY).union(reached));
+      }
       if (!eff.isEmpty) {
         edges.push({
           from: s.id,
@@ -486,8 +567,72 @@ function analyzeObjects(objects: K8s[], intent: IntentRule[], options: Reachabil
     ...(n.ranges ? { ranges: n.ranges.describe() } : {}),
   })).sort((a, b) => a.id.localeCompare(b.id));
   const unknown = model.unknownNamespaces;
+  const api = apiSpecs.length === 0 ? { unreachable: [], ungranted: [] } : apiServerFindings(model, objects, apiReach, apiSpecs);
   return ReachabilityResult._create(endpoints, edges.sort(byPair),
-    extra.sort((a, b) => byPair(a, b) || a.layer.localeCompare(b.layer)), missing.sort(byPair), unknown, warnings.sort(), duplicates);
+    extra.sort((a, b) => byPair(a, b) || a.layer.localeCompare(b.layer)), missing.sort(byPair), unknown, warnings.sort(), duplicates,
+    api.unreachable, api.ungranted);
+}
+
+/** The addresses of API server CIDRs (read as leniently as ipBlocks), never the cloud metadata endpoints. */
+function apiServerRanges(cidrs: string[]): IpRangeSet {
+  let set = IpRangeSet.EMPTY;
+  for (const c of cidrs) {
+    const r = IpRangeSet.fromIpBlock(c);
+    if (!r) throw new Error(`API server address ${JSON.stringify(c)} is not a CIDR`);
+    set = set.union(r);
+  }
+  for (const m of METADATA_ENDPOINTS) set = set.subtract(IpRangeSet.fromCidr(m)!);
+  return set;
+}
+
+/**
+ * Granted-but-unreachable and reachable-but-ungranted ServiceAccounts: grants are RBAC bindings
+ * naming the account (or a group it is in) and projected API-audience tokens; an automounted token
+ * is no grant, but exempts its pods from reachable-but-ungranted (they do hold a credential).
+ */
+function apiServerFindings(model: Model, objects: K8s[], reach: Map<number, PortSet>, specs: Array<{ ranges: IpRangeSet; ports: PortSet }>):
+{ unreachable: ApiServerAccessFinding[]; ungranted: ApiServerAccessFinding[] } {
+  const bindings = serviceAccountGrants(objects);
+  const where = specs.map((a) => `${a.ranges} on ${a.ports}`).join('; ');
+  const bySa = new Map<string, Node[]>();
+  for (const n of model.nodes) {
+    if (n.kind !== 'Workload' || n.serviceAccount === undefined) continue;
+    const key = `${n.namespace}/${n.serviceAccount}`;
+    bySa.set(key, [...(bySa.get(key) ?? []), n]);
+  }
+  const unreachable: ApiServerAccessFinding[] = [];
+  const ungranted: ApiServerAccessFinding[] = [];
+  for (const sa of [...bySa.keys()].sort()) {
+    const nodes = bySa.get(sa)!;
+    const rbac = [...(bindings.get(sa) ?? []), ...(bindings.get(`${sa.split('/')[0]}/*`) ?? []), ...(bindings.get('*') ?? [])];
+    const tokens = nodes.filter((n) => n.apiToken?.projected).map((n) => `${n.apiToken!.description} in ${n.id}`);
+    const grants = [...rbac, ...tokens];
+    if (grants.length > 0) {
+      const blocked = nodes.filter((n) => !reach.has(n.index)).map((n) => n.id).sort();
+      if (blocked.length > 0) {
+        unreachable.push({
+          serviceAccount: sa,
+          workloads: blocked,
+          grants,
+          message: `${sa} has Kubernetes API access (${list(grants)}) but ${list(blocked)} cannot reach the API server (${where}): `
+            + 'open egress to it for these pods (SecureNamespace apiServer does it for the workloads of this library), or remove the grants',
+        });
+      }
+    } else {
+      const open = nodes.filter((n) => reach.has(n.index) && n.apiToken === undefined).map((n) => n.id).sort();
+      if (open.length > 0) {
+        const ports = open.map((id) => reach.get(model.node(id)!.index)!).reduce((u, p) => u.union(p), PortSet.EMPTY);
+        ungranted.push({
+          serviceAccount: sa,
+          workloads: open,
+          grants: [],
+          message: `${list(open)} can reach the API server (${ports}) although ServiceAccount ${sa} has no Kubernetes API access (no RBAC binding, no API token): `
+            + 'narrow the egress that opens it, or grant what the workload calls the API for',
+        });
+      }
+    }
+  }
+  return { unreachable, ungranted };
 }
 
 /** For the internet (whose id does not say which addresses it stands for): its exact ranges. */

@@ -4,6 +4,7 @@
  */
 import { containerPorts, ContainerPort, K8s, MeshMembership, Model, NamespaceInfo, namespaceOf, Node, parseSelector, pinnedNamespaces } from './model';
 import { isNetworkPolicy } from './network-policy';
+import { isApiServerAudience } from '../audit/rules/sa-pod-automount';
 import { groupOf } from '../manifest/objects';
 import { IpRangeSet, METADATA_ENDPOINTS } from '../private/ip-ranges';
 
@@ -11,6 +12,8 @@ export interface BuildOptions {
   readonly istioRootNamespace: string;
   readonly linkerdNamespace: string;
   readonly trustDomain: string;
+  /** The addresses of the Kubernetes API server's endpoints, when known: address classes inside them are `ApiServer` nodes. */
+  readonly apiServer?: IpRangeSet;
 }
 
 /** An identity (namespace/ServiceAccount) the intent or the mesh policies name. */
@@ -45,6 +48,7 @@ export function buildModel(objects: K8s[], options: BuildOptions, identities: Id
     ...n,
   });
 
+  const noAutomount = new Set(objects.filter((o) => o?.kind === 'ServiceAccount' && o.apiVersion === 'v1' && o.automountServiceAccountToken === false).map((o) => `${namespaceOf(o)}/${o.metadata?.name}`));
   // Workloads: every pod spec of the input (pods and ReplicaSets owned by a workload of the input
   // are that workload; custom resources embedding pod specs are workloads).
   for (const w of model.workloads) {
@@ -67,6 +71,7 @@ export function buildModel(objects: K8s[], options: BuildOptions, identities: Id
       managed: true,
       infrastructure: false,
       mesh: meshOf(model.namespaces.get(ns), labels, annotations),
+      apiToken: apiTokenOf(noAutomount, ns, spec),
     });
   }
 
@@ -116,17 +121,24 @@ export function buildModel(objects: K8s[], options: BuildOptions, identities: Id
   }
   blocks.push(...meshAddressConditions(objects));
   for (const m of METADATA_ENDPOINTS) blocks.push(IpRangeSet.fromCidr(m)!);
-  const classes = partition(blocks);
+  const apiServer = options.apiServer;
+  if (apiServer) blocks.push(apiServer);
+  const classes = mergeApiServerClasses(partition(blocks), apiServer, policies, objects);
+  const isApiServer = (c: IpRangeSet) => apiServer !== undefined && apiServer.containsSet(c) && !METADATA_ENDPOINTS.some((m) => c.overlapsCidr(m));
+  const apiClasses = classes.filter(isApiServer);
   const ipv4Size = (c: IpRangeSet) => c.intersect(IpRangeSet.IPV4).size;
-  let internet = classes[0];
+  let internet = classes.find((c) => !isApiServer(c)) ?? classes[0];
   for (const c of classes) {
+    if (isApiServer(c)) continue;
     const a = ipv4Size(c);
     const b = ipv4Size(internet);
     if (a > b || (a === b && c.size > internet.size)) internet = c;
   }
   for (const c of classes) {
     const text = c.toString();
-    if (c === internet) {
+    if (isApiServer(c)) {
+      synthetic({ id: apiClasses.length === 1 ? 'api-server' : `api-server ${text}`, kind: 'ApiServer', name: `the Kubernetes API server (${text})`, ranges: c });
+    } else if (c === internet) {
       model.internet = synthetic({ id: 'internet', kind: 'Internet', name: `anything outside the cluster (${text})`, ranges: c });
     } else {
       const metadata = METADATA_ENDPOINTS.filter((m) => c.containsCidr(m));
@@ -170,6 +182,24 @@ export function buildModel(objects: K8s[], options: BuildOptions, identities: Id
     synthetic({ id: key, kind: 'ExternalWorkload', namespace: ref.namespace, name: ref.serviceAccount, serviceAccount: ref.serviceAccount, anyLabels: true, mesh: 'unknown' });
   }
   return model;
+}
+
+/**
+ * The Kubernetes API token the pods of a pod spec hold, described: a projected serviceAccountToken
+ * for the API server's audience, or the legacy automounted token (unless the pod or its
+ * ServiceAccount, when in the input, sets automountServiceAccountToken: false).
+ */
+function apiTokenOf(noAutomount: Set<string>, ns: string, spec: K8s): Node['apiToken'] {
+  for (const v of arr(spec.volumes)) {
+    for (const src of arr(v?.projected?.sources)) {
+      const t = src?.serviceAccountToken;
+      if (t && typeof t === 'object' && isApiServerAudience(t.audience)) return { projected: true, description: `a projected API token (volume ${JSON.stringify(v.name)}, audience ${JSON.stringify(t.audience ?? '')})` };
+    }
+  }
+  if (spec.automountServiceAccountToken === false) return undefined;
+  if (spec.automountServiceAccountToken === true) return { projected: false, description: 'the automounted token (automountServiceAccountToken: true)' };
+  const sa = stringOr(spec.serviceAccountName) ?? stringOr(spec.serviceAccount) ?? 'default';
+  return noAutomount.has(`${ns}/${sa}`) ? undefined : { projected: false, description: 'the automounted token' };
 }
 
 /** Identities that Istio principals and Linkerd identity references name. */
@@ -237,6 +267,36 @@ function meshAddressConditions(objects: K8s[]): IpRangeSet[] {
 }
 
 /**
+ * Address classes inside the API server's endpoints that every rule treats alike (each rule's
+ * ipBlocks taken together, each mesh address condition, each metadata endpoint) are one class:
+ * the API server's endpoints are usually several /32s listed in one rule, which the partition of
+ * single ipBlocks would split into one endpoint per address.
+ */
+function mergeApiServerClasses(classes: IpRangeSet[], apiServer: IpRangeSet | undefined, policies: K8s[], objects: K8s[]): IpRangeSet[] {
+  if (!apiServer) return classes;
+  const tests: IpRangeSet[] = [...meshAddressConditions(objects), ...METADATA_ENDPOINTS.map((m) => IpRangeSet.fromCidr(m)!)];
+  for (const np of policies) {
+    for (const r of [...arr(np.spec?.ingress), ...arr(np.spec?.egress)]) {
+      let set = IpRangeSet.EMPTY;
+      for (const p of [...arr(r?.from), ...arr(r?.to)]) {
+        const b = p?.ipBlock && typeof p.ipBlock === 'object' ? IpRangeSet.fromIpBlock(String(p.ipBlock.cidr), arr(p.ipBlock.except).map(String)) : undefined;
+        if (b) set = set.union(b);
+      }
+      if (!set.isEmpty) tests.push(set);
+    }
+  }
+  const out: IpRangeSet[] = [];
+  const merged = new Map<string, IpRangeSet>();
+  for (const c of classes) {
+    if (!apiServer.containsSet(c)) { out.push(c); continue; }
+    const signature = tests.map((t) => (t.overlaps(c) ? '1' : '0')).join('');
+    const prev = merged.get(signature);
+    merged.set(signature, prev ? prev.union(c) : c);
+  }
+  return [...out, ...merged.values()];
+}
+
+/**
  * The coarsest partition of the whole address space in which every given set is a union of
  * classes: the space is cut at every interval boundary into atoms, and atoms inside exactly the
  * same sets form one class. Classes are returned sorted by their first address.
@@ -278,4 +338,34 @@ export function partition(sets: readonly IpRangeSet[]): IpRangeSet[] {
     else groups.set(signature[i], [[start, end]]);
   });
   return [...groups.values()].map((g) => IpRangeSet.fromIntervals(g));
+}
+
+/**
+ * The RBAC bindings that give ServiceAccounts permissions, per `namespace/name`: RoleBindings and
+ * ClusterRoleBindings naming the account, or a group every account of its namespace
+ * (`system:serviceaccounts:<ns>`) or of the cluster (`system:serviceaccounts`,
+ * `system:authenticated`) is in. Keys `<ns>/*` and `*` stand for those groups.
+ */
+export function serviceAccountGrants(objects: K8s[]): Map<string, string[]> {
+  const out = new Map<string, string[]>();
+  const add = (key: string, what: string) => {
+    const list = out.get(key) ?? [];
+    if (!list.includes(what)) list.push(what);
+    out.set(key, list);
+  };
+  for (const o of objects) {
+    if (groupOf(o?.apiVersion) !== 'rbac.authorization.k8s.io' || (o.kind !== 'RoleBinding' && o.kind !== 'ClusterRoleBinding')) continue;
+    const where = o.kind === 'RoleBinding' ? `${namespaceOf(o)}/${o.metadata?.name}` : String(o.metadata?.name);
+    const what = `${o.kind} ${where} (${o.roleRef?.kind} ${o.roleRef?.name})`;
+    for (const s of arr(o.subjects)) {
+      if (s?.kind === 'ServiceAccount' && typeof s.name === 'string') {
+        add(`${stringOr(s.namespace) ?? (o.kind === 'RoleBinding' ? namespaceOf(o) : 'default')}/${s.name}`, what);
+      } else if (s?.kind === 'Group' && typeof s.name === 'string') {
+        const m = /^system:serviceaccounts:(.+)$/.exec(s.name);
+        if (m) add(`${m[1]}/*`, what);
+        else if (s.name === 'system:serviceaccounts' || s.name === 'system:authenticated') add('*', what);
+      }
+    }
+  }
+  return out;
 }

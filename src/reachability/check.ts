@@ -64,6 +64,12 @@ export class ReachabilityCheck extends Construct {
             errors.push(`${this.node.path}: extra path [${e.layer}] ${e.message}. Fix: declare it (MtlsService.allowFrom, SecureNamespace.allowIngressFrom/allowEgressTo) or remove the policy that opens it`);
           }
         }
+        if (props.failOnExtraPaths ?? true) {
+          for (const f of result.reachableButUngranted) errors.push(`${this.node.path}: ${f.message}`);
+        }
+        if (props.failOnMissingPaths ?? false) {
+          for (const f of result.grantedButUnreachable) errors.push(`${this.node.path}: ${f.message}`);
+        }
         if (props.failOnMissingPaths ?? false) {
           for (const m of result.missingPaths) {
             errors.push(`${this.node.path}: missing path ${m.message}. Fix: remove or correct the policy of the blocking layer (${m.blockedBy.join(', ')})`);

@@ -1,5 +1,5 @@
 /**
- * `cdk8s-secure-baseline reachability PATH... [--format text|mermaid|dot|json]`
+ * `cdk8s-secure-baseline reachability PATH... [--format text|mermaid|dot|json] [--api-server CIDR[:PORT]]...`
  *
  * Manifests are read as kubectl reads them (src/manifest/reader.ts).
  * Exit codes: 0 no extra paths, 1 extra paths, 2 usage or read errors (read errors outrank paths).
@@ -7,8 +7,9 @@
 import { Reachability, ReachabilityResult } from './analyzer';
 import { packageVersion } from '../cli/version';
 import { readManifestFiles } from '../manifest/reader';
+import { parseCidr } from '../private/validation';
 
-export const REACHABILITY_USAGE = `Usage: cdk8s-secure-baseline reachability PATH... [--format text|mermaid|dot|json]
+export const REACHABILITY_USAGE = `Usage: cdk8s-secure-baseline reachability PATH... [--format text|mermaid|dot|json] [--api-server CIDR[:PORT]]...
 
 Computes who can talk to whom from the NetworkPolicies and mesh policies in PATH, compares it with
 the paths the library declared, and prints the matrix, the extra (undeclared) paths and the missing
@@ -25,8 +26,15 @@ are still analysed and printed.
 Options: --format text|mermaid|dot|json (default text), -h/--help this help, --version the version
 of cdk8s-secure-baseline.
 
-Exit codes: 0 no extra paths, 1 extra paths, 2 usage or read errors (read errors take precedence
-over extra paths). Without arguments this help goes to stderr and the exit code is 2.
+--api-server CIDR[:PORT] (repeatable) names the Kubernetes API server's endpoints: the addresses
+and port of the default/kubernetes EndpointSlice (kubectl get endpointslices -n default -l
+kubernetes.io/service-name=kubernetes), not the ClusterIP; without PORT every TCP port counts. It
+adds the api-server endpoint and two findings: ServiceAccounts with RBAC bindings (or a projected
+API token) whose pods cannot reach it (granted but unreachable), and pods without any that can
+(reachable but ungranted).
+
+Exit codes: 0 no extra paths, 1 extra paths (or pods that reach the API server without API access),
+2 usage or read errors (read errors take precedence over extra paths). Without arguments this help goes to stderr and the exit code is 2.
 `;
 
 const FORMATS = ['text', 'mermaid', 'dot', 'json'];
@@ -41,6 +49,8 @@ function text(r: ReachabilityResult): string {
   if (r.unknownNamespaces.length > 0) out.push(`Namespaces without manifests (isolated by nothing we can see): ${r.unknownNamespaces.join(', ')}\n`);
   out.push(`Extra paths (${r.extraPaths.length}):\n${r.extraPaths.map((e) => `  [${e.layer}] ${e.message}\n`).join('') || '  none\n'}`);
   out.push(`Missing paths (${r.missingPaths.length}):\n${r.missingPaths.map((m) => `  ${m.message}\n`).join('') || '  none\n'}`);
+  if (r.grantedButUnreachable.length > 0) out.push(`Granted but unreachable API server (${r.grantedButUnreachable.length}):\n${r.grantedButUnreachable.map((f) => `  ${f.message}\n`).join('')}`);
+  if (r.reachableButUngranted.length > 0) out.push(`Reachable but ungranted API server (${r.reachableButUngranted.length}):\n${r.reachableButUngranted.map((f) => `  ${f.message}\n`).join('')}`);
   if (r.warnings.length > 0) out.push(`Warnings:\n${r.warnings.map((w) => `  ${w}\n`).join('')}`);
   return out.join('\n');
 }
@@ -59,6 +69,7 @@ function run(argv: string[], io: CliIo): number {
   if (args.length === 0) { io.err(REACHABILITY_USAGE); return 2; }
   let format = 'text';
   const paths: string[] = [];
+  const apiServers: Array<{ cidrs: string[]; port?: number }> = [];
   for (let i = 0; i < args.length; i++) {
     const a = args[i];
     if (a === '-h' || a === '--help') { io.out(REACHABILITY_USAGE); return 0; }
@@ -67,6 +78,15 @@ function run(argv: string[], io: CliIo): number {
       format = args[++i];
     } else if (a.startsWith('--format=')) {
       format = a.slice('--format='.length);
+    } else if (a === '--api-server' || a.startsWith('--api-server=')) {
+      const value = a === '--api-server' ? args[++i] : a.slice('--api-server='.length);
+      const m = /^(.+\/[0-9]{1,3})(?::([0-9]{1,5}))?$/.exec(value ?? '');
+      const port = m?.[2] === undefined ? undefined : Number(m[2]);
+      if (!m || !parseCidr(m[1]) || (port !== undefined && (port < 1 || port > 65535))) {
+        io.err(`--api-server must be CIDR[:PORT], e.g. 10.0.0.10/32:6443 or fd00::10/128:443 (got ${JSON.stringify(value ?? null)})\n`);
+        return 2;
+      }
+      apiServers.push({ cidrs: [m[1]], port });
     } else if (a.startsWith('-')) {
       io.err(`unknown option ${a}\n${REACHABILITY_USAGE}`);
       return 2;
@@ -79,7 +99,7 @@ function run(argv: string[], io: CliIo): number {
   if (read.files.length === 0 && errors.length === 0) errors.push(`no *.yaml, *.yml or *.json files found in ${paths.join(', ')}`);
   if (errors.length > 0) io.err(errors.map((e) => `error: ${e}\n`).join(''));
   if (read.files.length === 0) return 2;
-  const result: ReachabilityResult = Reachability.fromManifests(read.objects.map((o) => o.manifest));
+  const result: ReachabilityResult = Reachability._fromManifests(read.objects.map((o) => o.manifest), {}, apiServers);
   switch (format) {
     case 'mermaid': io.out(result.toMermaid()); break;
     case 'dot': io.out(result.toDot()); break;
@@ -90,5 +110,5 @@ function run(argv: string[], io: CliIo): number {
     io.err(`error: ${errors.length} read error(s): the analysis covers only the objects that could be read\n`);
     return 2;
   }
-  return result.extraPaths.length > 0 ? 1 : 0;
+  return result.extraPaths.length > 0 || result.reachableButUngranted.length > 0 ? 1 : 0;
 }

@@ -95,6 +95,13 @@ export function intentFromConstructs(root: IConstruct): IntentRule[] {
       for (const d of c.declaredIngress) rules.push({ from: { kind: 'peer', namespace: c.name, peer: d.peerSpec }, to: all, ports: d.ports, infrastructure: false, origin: `${c.name}.allowIngressFrom(${d.peer})` });
       for (const d of c.declaredEgress) rules.push({ from: all, to: { kind: 'peer', namespace: c.name, peer: d.peerSpec }, ports: d.ports, infrastructure: false, origin: `${c.name}.allowEgressTo(${d.peer})` });
     }
+    // A workload whose ServiceAccount has API access calls the API server.
+    const core = workloadCoreOf(c);
+    for (const r of core?.apiServerEgress() ?? []) {
+      const from: IntentRef = { kind: 'workload', namespace: core!.namespace.name, name: core!.name };
+      const origin = `${core!.namespace.name}/${core!.name} Kubernetes API access of ServiceAccount ${core!.serviceAccount.name}`;
+      for (const peer of r.to ?? []) rules.push({ from, to: { kind: 'peer', namespace: core!.namespace.name, peer }, ports: [...(r.ports ?? [])], infrastructure: false, origin });
+    }
   }
   return rules;
 }

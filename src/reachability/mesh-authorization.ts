@@ -407,7 +407,7 @@ export class MeshLayer {
       case 'deny': return NO;
       case 'all-authenticated':
       case 'cluster-authenticated': return id ? (sender.mesh === 'unknown' ? MAYBE : YES) : NO;
-      case 'cluster-unauthenticated': return sender.kind === 'Cidr' || sender.kind === 'Internet' ? NO : YES;
+      case 'cluster-unauthenticated': return sender.kind === 'Cidr' || sender.kind === 'ApiServer' || sender.kind === 'Internet' ? NO : YES;
       default: return YES; // all-unauthenticated, audit
     }
   }

@@ -11,7 +11,7 @@ import { IpRangeSet } from '../private/ip-ranges';
 /** A Kubernetes object as JSON. */
 export type K8s = { [key: string]: any };
 
-export type NodeKind = 'Workload' | 'Dns' | 'MeshControlPlane' | 'ExternalWorkload' | 'UnknownPods' | 'Cidr' | 'Internet';
+export type NodeKind = 'Workload' | 'Dns' | 'MeshControlPlane' | 'ExternalWorkload' | 'UnknownPods' | 'Cidr' | 'ApiServer' | 'Internet';
 
 /** How a node takes part in a mesh. `unknown`: a pod we cannot see; it may carry any identity. */
 export type MeshMembership = 'none' | 'istio-sidecar' | 'istio-ambient' | 'linkerd' | 'unknown';
@@ -45,6 +45,11 @@ export interface Node {
   /** The addresses of a Cidr or Internet node (a class of addresses every ipBlock treats alike). */
   readonly ranges?: IpRangeSet;
   mesh: MeshMembership;
+  /**
+   * For workloads: the Kubernetes API token its pods hold, described; `projected` when it is a
+   * projected token for the API server's audience (asked for), not the legacy automounted one.
+   */
+  readonly apiToken?: { readonly projected: boolean; readonly description: string };
 }
 
 export interface NamespaceInfo {
@@ -320,7 +325,7 @@ export class Model {
       else for (const [k, v] of Object.entries(node.labels)) push(this.byLabel, `${node.namespace}\u0000${k}=${v}`, node);
       push(this.byIdentity, `${node.namespace}/${node.serviceAccount ?? '*'}`, node);
     }
-    if (node.kind === 'Cidr' || node.kind === 'Internet') this.cidrNodes.push(node);
+    if (node.kind === 'Cidr' || node.kind === 'ApiServer' || node.kind === 'Internet') this.cidrNodes.push(node);
     return node;
   }
 

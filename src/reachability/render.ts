@@ -10,6 +10,8 @@ interface Shape {
   readonly missingPaths: ReachabilityResult['missingPaths'];
   readonly unknownNamespaces: string[];
   readonly warnings: string[];
+  readonly grantedButUnreachable?: ReachabilityResult['grantedButUnreachable'];
+  readonly reachableButUngranted?: ReachabilityResult['reachableButUngranted'];
 }
 
 const OUTSIDE = '(outside the cluster)';
@@ -153,6 +155,11 @@ export function renderMarkdown(r: Shape): string {
   out.push(...(r.extraPaths.length ? r.extraPaths.map((e) => `- **${e.layer}** ${e.message}`) : ['None.']), '');
   out.push('## Missing paths', '');
   out.push(...(r.missingPaths.length ? r.missingPaths.map((m) => `- ${m.message}`) : ['None.']), '');
+  if ((r.grantedButUnreachable?.length ?? 0) + (r.reachableButUngranted?.length ?? 0) > 0) {
+    out.push('## Kubernetes API server access', '');
+    out.push(...(r.grantedButUnreachable ?? []).map((f) => `- **granted but unreachable** ${f.message}`));
+    out.push(...(r.reachableButUngranted ?? []).map((f) => `- **reachable but ungranted** ${f.message}`), '');
+  }
   if (r.warnings.length > 0) out.push('## Warnings', '', ...r.warnings.map((w) => `- ${w}`), '');
   out.push('## Matrix', '', '```text', renderMatrix(r).trimEnd(), '```', '');
   out.push('## Diagram', '', '```mermaid', renderMermaid(r).trimEnd(), '```', '');
