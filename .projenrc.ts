@@ -80,7 +80,8 @@ const project = new cdk8s.ConstructLibraryCdk8s({
     include: ['../examples/**/*.ts', '../bench/**/*.ts', '../scripts/**/*.ts'],
     compilerOptions: {},
   },
-  gitignore: ['/cdk8s.out/', '/bench/results/', '*.cpuprofile'],
+  // /dist-reports/: the example's SecurityAudit and ReachabilityCheck reports (beside dist/, which it synthesizes into).
+  gitignore: ['/cdk8s.out/', '/bench/results/', '*.cpuprofile', '/dist-reports/'],
 });
 
 for (const p of ['/examples/', '/bench/', '/scripts/', '/.ci/', '/crds/', '/docs/', '/cdk8s.yaml']) project.addPackageIgnore(p);

@@ -1,6 +1,7 @@
 import { ApiObject } from 'cdk8s';
 import { IConstruct } from 'constructs';
 import { NOT_SECRET_ANNOTATION_PREFIX, notSecretNameProblem, secretEnv, secretNameReason } from './audit/secret-detector';
+import { unshareJson } from './private/unshare';
 import { fail, show, validateReason } from './private/validation';
 
 /**
@@ -110,7 +111,8 @@ export class PodHardening {
         fail(workload, `${json.kind} ${show(json.metadata?.name)} has no pod template`, 'apply PodHardening to a Pod or a workload with spec.template');
       }
       PodHardening.hardenPodSpec(workload, spec, settings, json.metadata?.annotations ?? {}, Object.keys(options.notSecretEnv ?? {}));
-      return json;
+      // No YAML anchors/aliases in the output, whatever edited the rendered JSON before.
+      return unshareJson(json);
     };
   }
 
@@ -158,7 +160,8 @@ export class PodHardening {
     notSecret: string[],
   ) {
     const unused = new Set(notSecret);
-    const seccompProfile = { type: 'RuntimeDefault' };
+    // A fresh object per use: YAML writes an object referenced twice as an anchor and an alias.
+    const seccompProfile = () => ({ type: 'RuntimeDefault' });
     for (const host of ['hostNetwork', 'hostPID', 'hostIPC']) {
       if (spec[host]) fail(workload, `pod sets ${host}: true`, `remove ${host}; host namespaces are forbidden by Pod Security "restricted"`);
       delete spec[host];
@@ -174,7 +177,7 @@ export class PodHardening {
       runAsGroup: s.runAsGroup,
       fsGroup: s.fsGroup,
       fsGroupChangePolicy: 'OnRootMismatch',
-      seccompProfile,
+      seccompProfile: seccompProfile(),
     };
     for (const list of ['initContainers', 'containers', 'ephemeralContainers']) {
       for (const c of spec[list] ?? []) {
@@ -202,7 +205,7 @@ export class PodHardening {
           runAsUser: s.runAsUser,
           runAsGroup: s.runAsGroup,
           capabilities: { drop: ['ALL'] },
-          seccompProfile,
+          seccompProfile: seccompProfile(),
         };
         delete c.securityContext.procMount;
       }

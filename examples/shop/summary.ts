@@ -19,15 +19,18 @@ export function summarize(app: App): string {
     `Wrote ${files.length} manifest files to ${rel}/: ${files.join(', ')}`,
     `${total} objects: ${perKind}`,
   ];
-  const auditFile = path.join(app.outdir, 'security-audit.json');
+  // SecurityAudit and ReachabilityCheck write their reports beside the manifests folder, not in it.
+  const reports = `${app.outdir}-reports`;
+  const reportsRel = path.relative(process.cwd(), reports);
+  const auditFile = path.join(reports, 'security-audit.json');
   if (fs.existsSync(auditFile)) {
     const s = JSON.parse(fs.readFileSync(auditFile, 'utf-8')).summary;
-    lines.push(`Security audit: ${s.passed ? 'PASSED' : 'FAILED'} — ${s.objects} objects, ${s.violations} violations, ${s.acknowledged} acknowledged, ${s.warnings} warnings (security-audit.txt, .json, .sarif)`);
+    lines.push(`Security audit: ${s.passed ? 'PASSED' : 'FAILED'} — ${s.objects} objects, ${s.violations} violations, ${s.acknowledged} acknowledged, ${s.warnings} warnings (${reportsRel}/security-audit.txt, .json, .sarif)`);
   }
-  const reachFile = path.join(app.outdir, 'reachability.md');
+  const reachFile = path.join(reports, 'reachability.md');
   if (fs.existsSync(reachFile)) {
     const verdict = fs.readFileSync(reachFile, 'utf-8').split('\n').find((l) => / paths connect /.test(l));
-    if (verdict) lines.push(`Reachability: ${verdict} (reachability.md, .mmd, .dot)`);
+    if (verdict) lines.push(`Reachability: ${verdict} (${reportsRel}/reachability.md, .mmd, .dot)`);
   }
   return lines.join('\n');
 }

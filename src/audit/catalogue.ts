@@ -48,7 +48,8 @@ export function renderRulesMarkdown(): string {
   out.push('## Running the audit');
   out.push('');
   out.push('- In the app: `SecurityAudit.of(app)` (or a Chart). `app.synth()` / `Testing.synth(chart)` fail on violations and write '
-    + '`security-audit.json`, `security-audit.sarif` and `security-audit.txt` to the App\'s outdir (option `reportDir`).');
+    + '`security-audit.json`, `security-audit.sarif` and `security-audit.txt` to `<outdir>-reports`, the folder beside the App\'s outdir (option `reportDir`), '
+    + 'never into the folder the GitOps tool applies.');
   out.push('- Plain manifests: `SecurityAudit.auditManifests(objects, options)` (or `auditManifests()` in JavaScript).');
   out.push('- CLI: `cdk8s-secure-baseline audit [--format text|json|sarif] [--output FILE] PATH...` (exit 0 clean, 1 violations, 2 usage or read errors; read errors take precedence and the report of what was read is still printed).');
   out.push('- cdk8s-cli: a `validations:` entry in cdk8s.yaml with `class: SecurityAuditValidation` and an exact `version`; `properties` are the audit options.');

@@ -7,6 +7,7 @@ import { RuleIds } from './rule-ids';
 import { ALL_RULES } from './rules';
 import { AuditOptions, AuditResult, RuleInfo } from './types';
 import { registerAppChecks } from '../private/app-checks';
+import { defaultReportDir } from '../private/report-dir';
 import { isRevalidationDuringAppSynth } from '../private/synth';
 
 /**
@@ -15,8 +16,9 @@ import { isRevalidationDuringAppSynth } from '../private/synth';
 export interface SecurityAuditProps extends AuditOptions {
   /**
    * Directory the reports (`<reportName>.json`, `.sarif`, `.txt`) are written to, on every
-   * synthesis, whether the audit passes or fails.
-   * @default - the App's `outdir`
+   * synthesis, whether the audit passes or fails. Keep it out of the folder your GitOps tool
+   * applies: Argo CD and Flux (like kubectl) read `.json` files there as manifests.
+   * @default - `<outdir>-reports`, beside the App's outdir (`dist` → `dist-reports`)
    */
   readonly reportDir?: string;
   /**
@@ -54,7 +56,8 @@ function acknowledgementsOf(c: IConstruct): ConstructAcknowledgement[] {
  * raw ApiObjects, cdk8s-plus objects, imported CRDs) against the rules in RULES.md, at synth time.
  *
  * Enable it with one line: `SecurityAudit.of(app)`. Violations make `app.synth()` (and
- * `Testing.synth(chart)`) throw; reports are written next to the manifests.
+ * `Testing.synth(chart)`) throw; reports are written beside the manifests folder, in
+ * `<outdir>-reports` (option `reportDir`).
  */
 export class SecurityAudit extends Construct {
   /** Construct ID of the audit under its scope. */
@@ -173,7 +176,7 @@ export class SecurityAudit extends Construct {
   private reportTarget(): { dir: string; name: string } | undefined {
     if (this.props.writeReports === false) return undefined;
     const app = App.of(this.scope);
-    const dir = this.props.reportDir ?? (app instanceof App ? app.outdir : undefined);
+    const dir = this.props.reportDir ?? (app instanceof App ? defaultReportDir(app.outdir) : undefined);
     if (dir === undefined) return undefined;
     const defaultName = Chart.isChart(this.scope) ? `security-audit-${this.scope.node.path.replace(/[^A-Za-z0-9._-]+/g, '-')}` : 'security-audit';
     return { dir, name: this.props.reportName ?? defaultName };

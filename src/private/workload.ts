@@ -9,6 +9,7 @@
 import { ApiObject, Duration } from 'cdk8s';
 import { Construct, IConstruct } from 'constructs';
 import { EgressRuleJson, IngressRuleJson, PeerJson, PortJson, podsPeer } from './json';
+import { versionLabelValue } from './labels';
 import { lazy } from './lazy';
 import { referenceNamespace } from './namespace-references';
 import { appSingleton } from './singleton';
@@ -116,7 +117,7 @@ export class WorkloadCore {
     }
     this.name = name;
     this.selectorLabels = { 'app.kubernetes.io/instance': name };
-    const tag = validateImage(scope, props.image, props.requireDigest ?? false);
+    const version = versionLabelValue(validateImage(scope, props.image, props.requireDigest ?? false));
     preValidate?.();
     this.resources = validateResources(scope, props.resources ?? {});
     this.memoryLimit = parseQuantity(this.resources.limits.memory)!;
@@ -149,7 +150,7 @@ export class WorkloadCore {
       'app.kubernetes.io/name': name,
       'app.kubernetes.io/instance': name,
       'app.kubernetes.io/managed-by': 'cdk8s-secure-baseline',
-      ...(tag ? { 'app.kubernetes.io/version': tag } : {}),
+      ...(version ? { 'app.kubernetes.io/version': version } : {}),
       ...(props.component ? { 'app.kubernetes.io/component': props.component } : {}),
       ...(props.partOf ? { 'app.kubernetes.io/part-of': props.partOf } : {}),
     };

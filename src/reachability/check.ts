@@ -4,6 +4,7 @@ import { App } from 'cdk8s';
 import { Construct } from 'constructs';
 import { Reachability, ReachabilityOptions, ReachabilityResult } from './analyzer';
 import { registerAppChecks } from '../private/app-checks';
+import { defaultReportDir } from '../private/report-dir';
 import { isRevalidationDuringAppSynth } from '../private/synth';
 
 /** Props of a ReachabilityCheck. */
@@ -19,20 +20,21 @@ export interface ReachabilityCheckProps extends ReachabilityOptions {
    */
   readonly failOnMissingPaths?: boolean;
   /**
-   * Write `reachability.md`, `reachability.mmd` and `reachability.dot` next to the manifests.
+   * Write `reachability.md`, `reachability.mmd` and `reachability.dot` (into `outdir`).
    * @default true
    */
   readonly writeReports?: boolean;
   /**
-   * Where the reports go.
-   * @default - the App's outdir
+   * Where the reports go. Keep it out of the folder your GitOps tool applies.
+   * @default - `<outdir>-reports`, beside the App's outdir (`dist` → `dist-reports`)
    */
   readonly outdir?: string;
 }
 
 /**
  * Opt-in synth-time proof that the synthesized policies allow exactly the declared graph: analyzes
- * every object of the App at validation time, writes the reports next to the manifests, and fails
+ * every object of the App at validation time, writes the reports beside the manifests folder (in
+ * `<outdir>-reports`, not where the GitOps tool applies), and fails
  * synthesis on extra (undeclared) paths.
  *
  * @example
@@ -52,7 +54,7 @@ export class ReachabilityCheck extends Construct {
         const result = Reachability.analyze(this.node.root, props);
         this.result = result;
         if (props.writeReports ?? true) {
-          const outdir = props.outdir ?? (this.node.root instanceof App ? this.node.root.outdir : 'dist');
+          const outdir = props.outdir ?? defaultReportDir(this.node.root instanceof App ? this.node.root.outdir : 'dist');
           fs.mkdirSync(outdir, { recursive: true });
           fs.writeFileSync(path.join(outdir, 'reachability.md'), result.toMarkdown());
           fs.writeFileSync(path.join(outdir, 'reachability.mmd'), result.toMermaid());

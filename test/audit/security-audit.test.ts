@@ -33,7 +33,7 @@ describe('SecurityAudit', () => {
     SecurityAudit.of(app, { printSummary: false });
     expect(() => Testing.synth(chart)).toThrow(
       'Validation failed with the following errors:\n'
-      + `  [] security audit failed: 1 violation in 4 objects (full report: ${path.join(app.outdir, 'security-audit.txt')})\n`
+      + `  [] security audit failed: 1 violation in 4 objects (full report: ${path.join(`${app.outdir}-reports`, 'security-audit.txt')})\n`
       + '  [] SB-PSS-PRIVILEGED Deployment/shop/web [construct test/o3-Deployment-web]: container "web" runs privileged (securityContext.privileged: true) '
       + '(at spec.template.spec.containers[0].securityContext.privileged). Fix: Remove securityContext.privileged or set it to false; grant only the specific capability the process needs.',
     );
@@ -54,8 +54,10 @@ describe('SecurityAudit', () => {
       write.mockRestore();
     }
     expect(printed).toEqual(['security audit: 4 objects, 0 violations, 0 acknowledged, 0 warnings\n']);
-    expect(fs.readdirSync(outdir).sort()).toEqual(['security-audit.json', 'security-audit.sarif', 'security-audit.txt', 'shop.k8s.yaml']);
-    expect(fs.readFileSync(path.join(outdir, 'security-audit.txt'), 'utf-8')).toBe('security audit: 4 objects, 0 violations, 0 acknowledged, 0 warnings\n');
+    // Beside the manifests folder, not in it: Argo CD and Flux apply every .json file there.
+    expect(fs.readdirSync(outdir)).toEqual(['shop.k8s.yaml']);
+    expect(fs.readdirSync(`${outdir}-reports`).sort()).toEqual(['security-audit.json', 'security-audit.sarif', 'security-audit.txt']);
+    expect(fs.readFileSync(path.join(`${outdir}-reports`, 'security-audit.txt'), 'utf-8')).toBe('security audit: 4 objects, 0 violations, 0 acknowledged, 0 warnings\n');
   });
 
   test('an app with several charts is audited once per synth (cdk8s re-validates per chart)', () => {
@@ -87,7 +89,7 @@ describe('SecurityAudit', () => {
     addObjects(chart, [privilegedDeployment()]);
     SecurityAudit.of(chart, { printSummary: false });
     expect(() => app.synth()).toThrow(/security audit failed/);
-    const json = JSON.parse(fs.readFileSync(path.join(outdir, 'security-audit-shop.json'), 'utf-8'));
+    const json = JSON.parse(fs.readFileSync(path.join(`${outdir}-reports`, 'security-audit-shop.json'), 'utf-8'));
     expect(json.summary.passed).toBe(false);
     expect(json.findings.some((f: any) => f.ruleId === RuleIds.PSS_PRIVILEGED && f.constructPath === 'shop/o0-Deployment-web')).toBe(true);
   });
@@ -105,8 +107,8 @@ describe('SecurityAudit', () => {
     }
     const lines = message.split('\n');
     expect(lines).toHaveLength(1 + 1 + 100 + 1);
-    expect(lines[1]).toBe(`  [] security audit failed: 105 violations in 105 objects (full report: ${path.join(app.outdir, 'security-audit.txt')})`);
-    expect(lines[102]).toBe(`  [] ... and 5 more violations (full report: ${path.join(app.outdir, 'security-audit.txt')})`);
+    expect(lines[1]).toBe(`  [] security audit failed: 105 violations in 105 objects (full report: ${path.join(`${app.outdir}-reports`, 'security-audit.txt')})`);
+    expect(lines[102]).toBe(`  [] ... and 5 more violations (full report: ${path.join(`${app.outdir}-reports`, 'security-audit.txt')})`);
   });
 
   test('of() is idempotent and rejects different props', () => {

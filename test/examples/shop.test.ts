@@ -56,8 +56,8 @@ describe('example shop', () => {
     app.synth();
     expect(fs.readdirSync(outdir).filter((f) => f.endsWith('.yaml')).sort()).toEqual(['payments.k8s.yaml', 'shop-data.k8s.yaml', 'shop-platform.k8s.yaml', 'shop-web.k8s.yaml', 'shop.k8s.yaml']);
     // The audit and the reachability proof ran as part of the synth and wrote their reports.
-    expect(JSON.parse(fs.readFileSync(path.join(outdir, 'security-audit.json'), 'utf-8')).summary).toEqual({ objects: 128, violations: 0, warnings: 0, acknowledged: 16, passed: true });
-    expect(fs.readFileSync(path.join(outdir, 'reachability.md'), 'utf-8')).toContain('0 extra (undeclared) and 0 missing (declared but blocked)');
+    expect(JSON.parse(fs.readFileSync(path.join(`${outdir}-reports`, 'security-audit.json'), 'utf-8')).summary).toEqual({ objects: 128, violations: 0, warnings: 0, acknowledged: 16, passed: true });
+    expect(fs.readFileSync(path.join(`${outdir}-reports`, 'reachability.md'), 'utf-8')).toContain('0 extra (undeclared) and 0 missing (declared but blocked)');
     const first = fs.readFileSync(path.join(outdir, 'shop.k8s.yaml'), 'utf-8');
     const again = fs.mkdtempSync(path.join(os.tmpdir(), 'shop-'));
     shopApp({ outdir: again }).synth();

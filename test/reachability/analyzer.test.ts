@@ -109,14 +109,15 @@ describe('the example shop', () => {
 });
 
 describe('ReachabilityCheck', () => {
-  test('writes the reports next to the manifests and passes on the shop', () => {
+  test('writes the reports beside the manifests folder and passes on the shop', () => {
     const outdir = fs.mkdtempSync(path.join(os.tmpdir(), 'reach-'));
     const app = new App({ outdir });
     const charts = buildShop(app);
     const check = new ReachabilityCheck(app, 'reachability');
     app.synth();
-    expect(fs.readdirSync(outdir).filter((f) => f.startsWith('reachability.')).sort()).toEqual(['reachability.dot', 'reachability.md', 'reachability.mmd']);
-    expect(fs.readFileSync(path.join(outdir, 'reachability.md'), 'utf8')).toContain('0 extra (undeclared) and 0 missing');
+    expect(fs.readdirSync(outdir).filter((f) => f.startsWith('reachability.'))).toEqual([]);
+    expect(fs.readdirSync(`${outdir}-reports`).sort()).toEqual(['reachability.dot', 'reachability.md', 'reachability.mmd']);
+    expect(fs.readFileSync(path.join(`${outdir}-reports`, 'reachability.md'), 'utf8')).toContain('0 extra (undeclared) and 0 missing');
     expect(check.result!.extraPaths).toEqual([]);
     expectValidManifests(Object.values(charts).flatMap((c) => Testing.synth(c)));
   });

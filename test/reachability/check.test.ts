@@ -22,7 +22,7 @@ describe('ReachabilityCheck', () => {
     a.synth();
     expect(spy).toHaveBeenCalledTimes(1);
     spy.mockRestore();
-    expect(fs.readdirSync(a.outdir).filter((f) => f.startsWith('reachability.')).sort()).toEqual(['reachability.dot', 'reachability.md', 'reachability.mmd']);
+    expect(fs.readdirSync(`${a.outdir}-reports`).sort()).toEqual(['reachability.dot', 'reachability.md', 'reachability.mmd']);
   });
 
   test('a path declared through a namespace helper is not extra', () => {
