@@ -26,11 +26,12 @@ api.allowFrom(new MtlsService(ns, 'web', { image: 'ghcr.io/acme/web:1.0.0', port
 app.synth();
 JS
 node app.js
-test -s out/shop.k8s.yaml && test -s out/security-audit.sarif
-# The manifests, not the folder: SecurityAudit writes security-audit.json next to them by default,
-# and a JSON file that is not a Kubernetes object is a read error for the CLI (as for kubectl).
-npx --no-install cdk8s-secure-baseline audit out/*.k8s.yaml
-npx --no-install cdk8s-secure-baseline reachability --format mermaid out/*.k8s.yaml | head -n 3
+test -s out/shop.k8s.yaml && test -s out-reports/security-audit.sarif
+# The whole folder, as a GitOps tool applies it: SecurityAudit writes its reports beside it
+# (out-reports/), so every file in out/ is a manifest (a JSON report there would be a read error).
+test "$(ls out)" = "shop.k8s.yaml" || { echo "out/ holds more than the manifests: $(ls out)" >&2; exit 1; }
+npx --no-install cdk8s-secure-baseline audit out/
+npx --no-install cdk8s-secure-baseline reachability --format mermaid out/ | head -n 3
 test "$(npx --no-install cdk8s-secure-baseline --version)" = "$(node -p "require('cdk8s-secure-baseline/package.json').version")"
 
 echo "== with cdk8s-plus-27: PodHardening hardens a cdk8s-plus Deployment"
