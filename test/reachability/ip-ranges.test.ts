@@ -22,6 +22,14 @@ describe('IpRangeSet', () => {
     expect(IpRangeSet.fromCidrOrAddress('fd00::1')!.toCidrs()).toEqual(['fd00::1/128']);
   });
 
+  test('parseIpRange reads the written range; leading-zero octets only when sloppy (the API server legacy validation)', () => {
+    expect(parseIpRange('10.0.0.0/8')).toEqual([0xffff0a000000n, 0xffff0affffffn]);
+    expect(parseIpRange('010.0.0.0/8')).toBeUndefined();
+    expect(parseIpRange('010.0.0.0/8', false, true)).toEqual(parseIpRange('10.0.0.0/8'));
+    expect(parseIpRange('10.1.2.3', true)).toEqual([0xffff0a010203n, 0xffff0a010203n]);
+    expect(parseIpRange('::/0')).toEqual([0n, (1n << 128n) - 1n]);
+  });
+
   test('host bits are masked as the API server reads a CIDR', () => {
     expect(set('10.1.2.3/8').toCidrs()).toEqual(['10.0.0.0/8']);
     expect(set('fd00::1/8').toCidrs()).toEqual(['fd00::/8']);
