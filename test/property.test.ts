@@ -1,7 +1,7 @@
 import { App, Chart, Testing } from 'cdk8s';
 import * as fc from 'fast-check';
 import {
-  AppProtocol, AzureDiskEncryptionType, Caller, CertificateIssuer, DnsPolicy, EncryptedVolume, ExternalNamespaces,
+  ApiServerEndpoint, AppProtocol, AzureDiskEncryptionType, Caller, CertificateIssuer, DnsPolicy, EncryptedVolume, ExternalNamespaces,
   LinkerdInboundPolicy, LeastPrivilegeServiceAccount,
   Mesh, MtlsService, PodSecurityLevel, SecureNamespace, SecurityAudit, Verb, VolumeBackup, VolumeEncryption, WorkloadKind,
 } from '../src';
@@ -78,6 +78,7 @@ function build(spec: AppSpec): Chart[] {
     const ns = new SecureNamespace(chart, 'ns', {
       name: `team-${ni}`,
       mesh,
+      apiServer: ApiServerEndpoint.cidrs(['10.0.0.10/32'], 6443), // workloads with grants get egress to it
       dns: n.dns === 'kube' ? DnsPolicy.kubeDns() : DnsPolicy.nodeLocal(),
       ...(n.groups ? { admins: [`team-${ni}-admins`], deployers: [`team-${ni}-ci`], viewers: [`team-${ni}-devs`] } : {}),
       ...(n.weaker ? { podSecurityLevel: PodSecurityLevel.BASELINE, podSecurityReason: 'Legacy agent migration, approved in SEC-1234 until 2027' } : {}),

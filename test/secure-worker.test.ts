@@ -1,13 +1,13 @@
 import { ApiObject, Cron, Duration, Testing } from 'cdk8s';
 import {
-  Caller, CertificateIssuer, ConcurrencyPolicy, EmptyDirMedium, ExternalNamespaces, HealthCheck, LeastPrivilegeServiceAccount, Mesh, MeshType,
+  ApiServerEndpoint, Caller, CertificateIssuer, ConcurrencyPolicy, EmptyDirMedium, ExternalNamespaces, HealthCheck, LeastPrivilegeServiceAccount, Mesh, MeshType,
   MtlsService, Reachability, SecureCronJob, SecureJob, SecureNamespace, SecureWorker, SecurityAudit,
 } from '../src';
 import { expectValidManifests, synthAndValidate } from './util/schema';
 
 function setup(mesh: Mesh = Mesh.istio(), name = 'shop') {
   const chart = Testing.chart();
-  const ns = new SecureNamespace(chart, name, { name, mesh });
+  const ns = new SecureNamespace(chart, name, { name, mesh, apiServer: ApiServerEndpoint.cidrs(['10.0.0.10/32'], 443) });
   return { chart, ns };
 }
 

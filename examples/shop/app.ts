@@ -5,7 +5,8 @@
  */
 import { ApiObject, App, AppProps, Chart, Cron, Duration, YamlOutputType } from 'cdk8s';
 import {
-  AppProtocol, BaselineAdmissionPolicy, Caller, EncryptedVolume, ExternalSecretReference, HealthCheck, Mesh, MeshType, MtlsService,
+  ApiServerEndpoint, AppProtocol, BaselineAdmissionPolicy, Caller, EncryptedVolume, ExternalSecretReference, HealthCheck,
+  LeastPrivilegeServiceAccount, Mesh, MeshType, MtlsService,
   NetworkPeer, NetworkPort, ReachabilityCheck, SecretStoreRef, SecureCronJob, SecureNamespace, SecureWorker, SecurityAlerts, SecurityAudit,
   VolumeBackup, VolumeEncryption, WorkloadKind,
 } from '../../src';
@@ -38,6 +39,9 @@ function namespaceChart(app: App, name: string, build: (ns: SecureNamespace) => 
     admins: ['shop-platform-admins'],
     deployers: ['shop-ci-deployers'],
     viewers: ['shop-developers'],
+    // The API server's endpoints (the default/kubernetes EndpointSlice): only workloads granted
+    // API access get egress to them.
+    apiServer: ApiServerEndpoint.cidrs(['10.0.0.10/32', '10.0.1.10/32'], 443),
   });
   build(ns);
   return chart;
@@ -91,7 +95,15 @@ export function buildShop(app: App): ShopCharts {
       metadata: { name: 'fulfillment-config', namespace: ns.name, labels: { 'app.kubernetes.io/part-of': 'shop' } },
       data: { 'fulfillment.yaml': 'batchSize: 50\npollInterval: 5s\ncarriers: [dhl, ups]\n' },
     });
+    // It also reads the carriers' cut-off times, which logistics edits at runtime, through the API:
+    // get on that one ConfigMap, with a token for the API server's audience.
+    const fulfillmentAccount = new LeastPrivilegeServiceAccount(ns, 'fulfillment-account', {
+      name: 'fulfillment',
+      apiToken: { audience: 'https://kubernetes.default.svc', expirationSeconds: 3600 },
+    });
+    fulfillmentAccount.grantReadConfigMap('carrier-cutoffs');
     fulfillment = new SecureWorker(ns, 'fulfillment', {
+      serviceAccount: fulfillmentAccount,
       image: 'ghcr.io/acme-shop/fulfillment:1.9.3',
       liveness: HealthCheck.exec(['/app/fulfillment', 'health', '--live']),
       readiness: HealthCheck.exec(['/app/fulfillment', 'health', '--ready']),
@@ -100,6 +112,8 @@ export function buildShop(app: App): ShopCharts {
       partOf: 'shop',
     });
     fulfillment.mountConfigMap(fulfillmentConfig, '/etc/fulfillment');
+    SecurityAudit.acknowledge(fulfillment, 'SB-SA-POD-AUTOMOUNT',
+      'Reads the carrier-cutoffs ConfigMap through the Kubernetes API (get on that one name only) with a projected one-hour token');
   });
 
   const paymentsChart = namespaceChart(app, 'payments', (ns) => {

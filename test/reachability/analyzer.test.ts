@@ -3,7 +3,7 @@ import * as os from 'os';
 import * as path from 'path';
 import { ApiObject, App, JsonPatch, Testing } from 'cdk8s';
 import { buildShop, ShopCharts } from '../../examples/shop/app';
-import { Reachability, ReachabilityCheck, ReachabilityLayer } from '../../src';
+import { ApiServerEndpoint, Reachability, ReachabilityCheck, ReachabilityLayer } from '../../src';
 import { expectValidManifests, synthAndValidate } from '../util/schema';
 
 function shop(): { app: App; charts: ShopCharts } {
@@ -41,6 +41,7 @@ describe('the example shop', () => {
       'shop-web/frontend -> shop/checkout TCP/8443',
       'shop/checkout -> payments/payments TCP/8443',
       'shop/checkout -> shop-data/orders-db TCP/5432',
+      'shop/fulfillment -> api-server TCP/443',
       'shop/fulfillment -> shop-data/orders-db TCP/5432',
     ]);
     expect(r.edges.every((e) => e.declared && !e.extra)).toBe(true);
@@ -48,7 +49,8 @@ describe('the example shop', () => {
 
   test('the same graph is rebuilt from the synthesized YAML alone', () => {
     const { app, charts } = shop();
-    const fromYaml = Reachability.fromManifests(synthAll(charts));
+    // From YAML the API server's endpoints are given, as the CLI's --api-server gives them.
+    const fromYaml = Reachability.fromManifests(synthAll(charts), { apiServer: ApiServerEndpoint.cidrs(['10.0.0.10/32', '10.0.1.10/32'], 443) });
     const inProcess = Reachability.analyze(app);
     expect(fromYaml.extraPaths).toEqual([]);
     expect(fromYaml.missingPaths).toEqual([]);
