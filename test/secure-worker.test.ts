@@ -1,6 +1,7 @@
 import { ApiObject, Cron, Duration, Testing } from 'cdk8s';
 import {
-  ApiServerEndpoint, Caller, CertificateIssuer, ConcurrencyPolicy, EmptyDirMedium, ExternalNamespaces, HealthCheck, LeastPrivilegeServiceAccount, Mesh, MeshType,
+  ApiServerEndpoint, Caller, CertificateIssuer, ConcurrencyPolicy, EmptyDirMedium, ExternalNamespaces, HealthCheck, LeastPrivilegeServiceAccount,
+  Mesh, MeshType,
   MtlsService, Reachability, SecureCronJob, SecureJob, SecureNamespace, SecureWorker, SecurityAudit,
 } from '../src';
 import { expectValidManifests, synthAndValidate } from './util/schema';
