@@ -1,6 +1,6 @@
 import { ApiObject, App, Chart, Testing } from 'cdk8s';
 import {
-  Caller, DnsPolicy, ExternalNamespaces, LeastPrivilegeServiceAccount, Mesh, MtlsService, NetworkPeer, NetworkPort, SecureNamespace, Verb,
+  ApiServerEndpoint, Caller, DnsPolicy, ExternalNamespaces, LeastPrivilegeServiceAccount, Mesh, MtlsService, NetworkPeer, NetworkPort, SecureNamespace, Verb,
 } from '../../src';
 import { closestNamespace } from '../../src/private/namespace-references';
 
@@ -9,7 +9,7 @@ const NOT_KNOWN = 'is not a namespace of this app, a declared external namespace
 
 function shop(app: App = Testing.app()) {
   const chart = new Chart(app, 'test');
-  const ns = new SecureNamespace(chart, 'shop', { name: 'shop', mesh: Mesh.istio() });
+  const ns = new SecureNamespace(chart, 'shop', { name: 'shop', mesh: Mesh.istio(), apiServer: ApiServerEndpoint.cidrs(['10.0.0.10/32'], 443) });
   return { app, chart, ns };
 }
 
