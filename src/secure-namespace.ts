@@ -1,6 +1,7 @@
 import { ApiObject } from 'cdk8s';
 import { Construct, IConstruct } from 'constructs';
 import { ApiServerEndpoint } from './api-server';
+import { enforceVersionProblem, MIN_POD_SECURITY_VERSION } from './audit/pod-security-version';
 import { Mesh } from './mesh';
 import { DnsPolicy, NetworkPeer, NetworkPort } from './network';
 import { acknowledgementAnnotation, RuleIds } from './private/acknowledge';
@@ -8,7 +9,6 @@ import { registerAppChecks } from './private/app-checks';
 import { EgressRuleJson, IngressRuleJson } from './private/json';
 import { lazy } from './private/lazy';
 import { fail, makeClusterScoped, parseQuantity, show, validateDnsLabel, validateDnsSubdomain, validateQuantity, validateReason } from './private/validation';
-import { enforceVersionProblem, MIN_POD_SECURITY_VERSION } from './audit/pod-security-version';
 
 /** A Pod Security Standards level (https://kubernetes.io/docs/concepts/security/pod-security-standards/). */
 export enum PodSecurityLevel {

@@ -26,12 +26,16 @@ function buildApp(outdir: string): App {
     apiVersion: 'v1',
     kind: 'List',
     items: [{
-      apiVersion: 'networking.k8s.io/v1', kind: 'NetworkPolicy', metadata: { name: 'allow-everything', namespace: 'shop' },
+      apiVersion: 'networking.k8s.io/v1',
+      kind: 'NetworkPolicy',
+      metadata: { name: 'allow-everything', namespace: 'shop' },
       spec: { podSelector: {}, policyTypes: ['Ingress', 'Egress'], ingress: [{}], egress: [{ to: [{ ipBlock: { cidr: '0.0.0.0/0' } }] }] },
     }],
   } as any);
   new ApiObject(extras, 'scaledjob', {
-    apiVersion: 'keda.sh/v1alpha1', kind: 'ScaledJob', metadata: { name: 'drain', namespace: 'shop' },
+    apiVersion: 'keda.sh/v1alpha1',
+    kind: 'ScaledJob',
+    metadata: { name: 'drain', namespace: 'shop' },
     spec: {
       jobTargetRef: {
         template: {
@@ -43,7 +47,9 @@ function buildApp(outdir: string): App {
     },
   } as any);
   new ApiObject(extras, 'mesh-wide', {
-    apiVersion: 'security.istio.io/v1', kind: 'AuthorizationPolicy', metadata: { name: 'allow-all', namespace: 'istio-system' },
+    apiVersion: 'security.istio.io/v1',
+    kind: 'AuthorizationPolicy',
+    metadata: { name: 'allow-all', namespace: 'istio-system' },
     spec: { action: 'ALLOW', rules: [{}] },
   });
   return app;

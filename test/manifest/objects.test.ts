@@ -56,7 +56,9 @@ describe('findPodSpecs: pod specs by shape, wherever a custom resource keeps the
 
   test('KEDA ScaledJob, several templates in one object, and the Pod metadata for a bare Pod', () => {
     const scaled = {
-      apiVersion: 'keda.sh/v1alpha1', kind: 'ScaledJob', metadata: { name: 's' },
+      apiVersion: 'keda.sh/v1alpha1',
+      kind: 'ScaledJob',
+      metadata: { name: 's' },
       spec: { jobTargetRef: { template: { spec: { hostPID: true, containers: [{ name: 'x', image: 'i' }] } } } },
     };
     expect(findPodSpecs(scaled).map((p) => pathText(p.path))).toEqual(['spec.jobTargetRef.template.spec']);

@@ -28,7 +28,8 @@ describe('duplicate objects fail synth, naming every construct path', () => {
     const app = Testing.app();
     new SecureNamespace(new Chart(app, 'base'), 'shop', { name: 'shop' });
     new ApiObject(new Chart(app, 'later'), 'deny', {
-      apiVersion: 'networking.k8s.io/v1', kind: 'NetworkPolicy',
+      apiVersion: 'networking.k8s.io/v1',
+      kind: 'NetworkPolicy',
       metadata: { name: 'default-deny', namespace: 'shop' },
       spec: { podSelector: { matchLabels: { nothing: 'here' } } },
     });
@@ -42,7 +43,8 @@ describe('duplicate objects fail synth, naming every construct path', () => {
     const patched = new ApiObject(c, 'innocent', { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'innocent', namespace: 'shop' } });
     patched.addJsonPatch(JsonPatch.replace('/kind', 'ServiceAccount'), JsonPatch.replace('/metadata/name', 'default'));
     new ApiObject(c, 'list', {
-      apiVersion: 'v1', kind: 'List',
+      apiVersion: 'v1',
+      kind: 'List',
       items: [{ apiVersion: 'networking.k8s.io/v1', kind: 'NetworkPolicy', metadata: { name: 'default-deny', namespace: 'shop' }, spec: { podSelector: { matchLabels: { x: 'y' } } } }],
     } as any);
     let message = '';

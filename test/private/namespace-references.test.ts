@@ -1,6 +1,7 @@
 import { ApiObject, App, Chart, Testing } from 'cdk8s';
 import {
-  ApiServerEndpoint, Caller, DnsPolicy, ExternalNamespaces, LeastPrivilegeServiceAccount, Mesh, MtlsService, NetworkPeer, NetworkPort, SecureNamespace, Verb,
+  ApiServerEndpoint, Caller, DnsPolicy, ExternalNamespaces, LeastPrivilegeServiceAccount, Mesh, MtlsService, NetworkPeer, NetworkPort,
+  SecureNamespace, Verb,
 } from '../../src';
 import { closestNamespace } from '../../src/private/namespace-references';
 

@@ -5,8 +5,8 @@
  * numeric port, excepts strictly inside their cidr, no empty peer).
  */
 import * as fc from 'fast-check';
-import { deployment, namespace, netpol } from './oracle/k8s';
 import { compare, DEFAULT_PROBES, summarize } from './oracle/compare';
+import { deployment, namespace, netpol } from './oracle/k8s';
 
 const NAMESPACES = ['ns-a', 'ns-b', 'ns-c'];
 const CONTAINER_PORTS = [
@@ -59,7 +59,8 @@ const protocol = fc.option(fc.constantFrom('TCP', 'UDP', 'SCTP'), { nil: undefin
 const port = fc.oneof(
   fc.record({ protocol }, { requiredKeys: [] }),
   fc.record({ protocol, port: fc.constantFrom(53, 80, 443, 8080, 9090, 7777) }, { requiredKeys: ['port'] }),
-  fc.tuple(protocol, fc.constantFrom(53, 80, 8000, 9000), fc.constantFrom(0, 1, 100, 1000)).map(([p, from, width]) => ({ ...(p ? { protocol: p } : {}), port: from, endPort: from + width })),
+  fc.tuple(protocol, fc.constantFrom(53, 80, 8000, 9000), fc.constantFrom(0, 1, 100, 1000))
+    .map(([p, from, width]) => ({ ...(p ? { protocol: p } : {}), port: from, endPort: from + width })),
   fc.record({ protocol, port: fc.constantFrom('http', 'dns', 'metrics', 'assoc', 'absent') }, { requiredKeys: ['port'] }),
 );
 const list = <T>(arb: fc.Arbitrary<T>, max: number) => fc.option(fc.array(arb, { maxLength: max }), { nil: undefined });
@@ -73,7 +74,10 @@ const policySpec = fc.record({
 
 const cluster = fc.record({
   namespaces: fc.tuple(nsLabels, nsLabels, nsLabels),
-  pods: fc.array(fc.record({ ns: fc.constantFrom(...NAMESPACES), labels: podLabels, ports: fc.subarray(CONTAINER_PORTS) }), { minLength: 1, maxLength: 5 }),
+  pods: fc.array(
+    fc.record({ ns: fc.constantFrom(...NAMESPACES), labels: podLabels, ports: fc.subarray(CONTAINER_PORTS) }),
+    { minLength: 1, maxLength: 5 },
+  ),
   policies: fc.array(fc.record({ ns: fc.constantFrom(...NAMESPACES), spec: policySpec }), { maxLength: 4 }),
 });
 

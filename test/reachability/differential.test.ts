@@ -32,7 +32,8 @@ describe.each(SCENARIOS.map((s) => [s.name, s] as const))('%s', (_name, scenario
   });
 
   test('the analyzer agrees with the oracle', () => {
-    const probes = [...new Set([...DEFAULT_PROBES, ...(scenario.probes ?? []), ...scenario.expectations.flatMap((x) => [x.from, x.to]).filter(isIp)])];
+    const named = scenario.expectations.flatMap((x) => [x.from, x.to]).filter(isIp);
+    const probes = [...new Set([...DEFAULT_PROBES, ...(scenario.probes ?? []), ...named])];
     expect(summarize(compare(scenario.objects, probes))).toEqual([]);
   });
 });

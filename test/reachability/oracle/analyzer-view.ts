@@ -9,8 +9,8 @@
  * selects nothing and whose ingress names each probe address as a /32 (/128) ipBlock: it isolates
  * and allows nothing (the oracle sees it too), but makes every probe address a node of its own.
  */
-import { Reachability } from '../../../src';
 import type { Protocol } from './netpol-oracle';
+import { Reachability } from '../../../src';
 
 export const PROBE_NAMESPACE = 'zz-oracle-probe';
 

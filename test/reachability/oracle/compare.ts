@@ -26,8 +26,7 @@ export function samplePorts(objects: any[]): number[] {
     for (const d of [-1, 0, 1]) if (n + d >= 1 && n + d <= 65535) out.add(n + d);
   };
   const walk = (v: any) => {
-    if (Array.isArray(v)) v.forEach(walk);
-    else if (v && typeof v === 'object') {
+    if (Array.isArray(v)) {v.forEach(walk);} else if (v && typeof v === 'object') {
       for (const [k, x] of Object.entries(v)) {
         if (k === 'port' || k === 'endPort' || k === 'containerPort') add(x);
         walk(x);

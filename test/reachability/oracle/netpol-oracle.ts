@@ -98,9 +98,7 @@ export class NetpolOracle {
     const policies: any[] = [];
     for (const o of objects) {
       if (!o || typeof o !== 'object') continue;
-      if (o.kind === 'Namespace') nsLabels.set(o.metadata.name, { ...(o.metadata.labels ?? {}) });
-      else if (o.kind === 'NetworkPolicy') policies.push(o);
-      else if (WORKLOAD_KINDS.includes(o.kind)) {
+      if (o.kind === 'Namespace') {nsLabels.set(o.metadata.name, { ...(o.metadata.labels ?? {}) });} else if (o.kind === 'NetworkPolicy') {policies.push(o);} else if (WORKLOAD_KINDS.includes(o.kind)) {
         const template = o.kind === 'Pod' ? o : o.spec.template;
         const ports: OracleContainerPort[] = [];
         for (const c of template.spec?.containers ?? []) {
@@ -288,5 +286,6 @@ export function cidrHas(cidr: string, ip: Ip): boolean {
   // a network written in IPv4-mapped IPv6 form (::ffff:a.b.c.d/120) is the IPv4 network /(120-96)
   const prefix = base.family === 4 && addr.includes(':') ? Math.max(0, Number(len) - 96) : Number(len);
   const shift = BigInt(bits - prefix);
-  return (base.value >> shift) === (ip.value >> shift);
+  const size = 2n ** shift;
+  return base.value / size === ip.value / size;
 }
