@@ -3,65 +3,20 @@ import { Construct } from 'constructs';
 import { LeastPrivilegeServiceAccount } from './least-privilege-service-account';
 import { Mesh, MeshType } from './mesh';
 import { PodLifecycle, WorkloadPort } from './mesh/types';
-import type { CertificateOptions, ICaller, MetricsOptions, ResourceOptions, SecretMountOptions, VolumeMountOptions } from './mtls-service';
+import type { CertificateOptions, ICaller, MetricsOptions } from './mtls-service';
 import { registerAppChecks } from './private/app-checks';
 import { fail } from './private/validation';
 import { validateMetricsPort, WorkloadCore } from './private/workload';
 import { ConfigMapMountOptions, EmptyDirMountOptions } from './workload-mounts';
+import { WorkloadContainerProps } from './workload-props';
 
 /** The container and identity of a workload that nobody calls (SecureWorker, SecureJob, SecureCronJob). */
-export interface CallingWorkloadProps {
-  /** The container image: pinned with a tag other than `latest`, or a digest. */
-  readonly image: string;
+export interface CallingWorkloadProps extends WorkloadContainerProps {
   /**
    * The name of the workload and related objects (a DNS-1035 label).
    * @default - the construct id, lowercased
    */
   readonly name?: string;
-  /**
-   * Require the image to be pinned by digest (`@sha256:...`).
-   * @default false
-   */
-  readonly requireDigest?: boolean;
-  /**
-   * Container command.
-   * @default - the image's entrypoint
-   */
-  readonly command?: string[];
-  /**
-   * Container arguments.
-   * @default - the image's cmd
-   */
-  readonly args?: string[];
-  /**
-   * Plain, non-secret environment variables. Names that look like secrets are refused: mount
-   * secrets with `secretMounts`.
-   * @default - none
-   */
-  readonly env?: { [key: string]: string };
-  /**
-   * Environment variables of `env` whose names look secret to the detector although their values
-   * are not secrets, each with the reason (written onto the workload as the annotation
-   * `not-secret.cdk8s-secure-baseline.io/<NAME>`, which the audit accepts too). Only names the
-   * detector flags may be listed; values in a credential format are refused whatever the reason.
-   * @default - none
-   */
-  readonly notSecretEnv?: { [name: string]: string };
-  /**
-   * Secrets mounted as read-only files.
-   * @default - none
-   */
-  readonly secretMounts?: SecretMountOptions[];
-  /**
-   * Persistent volumes mounted into the main container.
-   * @default - none
-   */
-  readonly volumes?: VolumeMountOptions[];
-  /**
-   * Requests and limits of the main container.
-   * @default - see ResourceOptions
-   */
-  readonly resources?: ResourceOptions;
   /**
    * The workload's identity.
    * @default - a new LeastPrivilegeServiceAccount named like the workload, with no API access
@@ -74,31 +29,6 @@ export interface CallingWorkloadProps {
    * @default - none: the workload calls no MtlsService of a namespace without a mesh
    */
   readonly certificate?: CertificateOptions;
-  /**
-   * UID the containers run as (≥ 10000).
-   * @default 10001
-   */
-  readonly runAsUser?: number;
-  /**
-   * GID the containers run as and that owns mounted volumes (≥ 10000).
-   * @default 10001
-   */
-  readonly runAsGroup?: number;
-  /**
-   * PriorityClass of the pods.
-   * @default - the shared PriorityClass `secure-baseline-workload` (value 1000) is emitted
-   */
-  readonly priorityClassName?: string;
-  /**
-   * `app.kubernetes.io/component` label.
-   * @default - none
-   */
-  readonly component?: string;
-  /**
-   * `app.kubernetes.io/part-of` label.
-   * @default - none
-   */
-  readonly partOf?: string;
   /**
    * Prometheus scraping of a metrics port (queue depth, batch progress, ...), as for an
    * MtlsService: a container port `metrics`, a headless Service with only that port (so that a

@@ -5,6 +5,7 @@ export * from './secure-namespace';
 export * from './external-namespaces';
 export * from './least-privilege-service-account';
 export * from './pod-hardening';
+export * from './workload-props';
 export * from './mtls-service';
 export * from './workload-mounts';
 export * from './calling-workload';

@@ -12,6 +12,7 @@ import {
 } from './private/workload';
 import { SecureNamespace } from './secure-namespace';
 import { ConfigMapMountOptions, EmptyDirMountOptions } from './workload-mounts';
+import { WorkloadContainerProps } from './workload-props';
 
 /** The application protocol of a service port (Service `appProtocol`, mesh protocol selection). */
 export enum AppProtocol {
@@ -358,9 +359,7 @@ export interface MetricsOptions {
 }
 
 /** Props of an MtlsService. */
-export interface MtlsServiceProps {
-  /** The container image: pinned with a tag other than `latest`, or a digest. */
-  readonly image: string;
+export interface MtlsServiceProps extends WorkloadContainerProps {
   /**
    * The name of the Deployment, Service and related objects (a DNS-1035 label).
    * @default - the construct id, lowercased
@@ -377,11 +376,6 @@ export interface MtlsServiceProps {
    */
   readonly ports?: ServicePortOptions[];
   /**
-   * Require the image to be pinned by digest (`@sha256:...`).
-   * @default false
-   */
-  readonly requireDigest?: boolean;
-  /**
    * Number of replicas (at least 1).
    * @default 2
    */
@@ -391,45 +385,6 @@ export interface MtlsServiceProps {
    * @default WorkloadKind.DEPLOYMENT
    */
   readonly workloadKind?: WorkloadKind;
-  /**
-   * Container command.
-   * @default - the image's entrypoint
-   */
-  readonly command?: string[];
-  /**
-   * Container arguments.
-   * @default - the image's cmd
-   */
-  readonly args?: string[];
-  /**
-   * Plain, non-secret environment variables. Names that look like secrets are refused: mount
-   * secrets with `secretMounts`.
-   * @default - none
-   */
-  readonly env?: { [key: string]: string };
-  /**
-   * Environment variables of `env` whose names look secret to the detector although their values
-   * are not secrets, each with the reason (written onto the workload as the annotation
-   * `not-secret.cdk8s-secure-baseline.io/<NAME>`, which the audit accepts too). Only names the
-   * detector flags may be listed; values in a credential format are refused whatever the reason.
-   * @default - none
-   */
-  readonly notSecretEnv?: { [name: string]: string };
-  /**
-   * Secrets mounted as read-only files.
-   * @default - none
-   */
-  readonly secretMounts?: SecretMountOptions[];
-  /**
-   * Persistent volumes mounted into the main container.
-   * @default - none
-   */
-  readonly volumes?: VolumeMountOptions[];
-  /**
-   * Requests and limits of the main container.
-   * @default - see ResourceOptions
-   */
-  readonly resources?: ResourceOptions;
   /**
    * Readiness probe.
    * @default HealthCheck.tcp() on the first port, every 5s
@@ -462,36 +417,11 @@ export interface MtlsServiceProps {
    */
   readonly certificate?: CertificateOptions;
   /**
-   * UID the containers run as (≥ 10000).
-   * @default 10001
-   */
-  readonly runAsUser?: number;
-  /**
-   * GID the containers run as and that owns mounted volumes (≥ 10000).
-   * @default 10001
-   */
-  readonly runAsGroup?: number;
-  /**
-   * PriorityClass of the pods.
-   * @default - a shared PriorityClass `secure-baseline-workload` (value 1000) is emitted
-   */
-  readonly priorityClassName?: string;
-  /**
    * Emit a ServiceMonitor (`monitoring.coreos.com/v1`) for a metrics port and admit Prometheus to
    * that port only, through the mesh's mTLS.
    * @default - no metrics scraping
    */
   readonly metrics?: MetricsOptions;
-  /**
-   * `app.kubernetes.io/component` label.
-   * @default - none
-   */
-  readonly component?: string;
-  /**
-   * `app.kubernetes.io/part-of` label.
-   * @default - none
-   */
-  readonly partOf?: string;
 }
 
 
