@@ -415,6 +415,16 @@ const MAX_TOKEN_SECONDS = 86400;
 /** Names in use per app: `<namespace>/<name>` -> construct path. */
 const NAMES_IN_USE = new WeakMap<IConstruct, Map<string, string>>();
 
+/** A ServiceAccount as an RBAC subject. */
+export interface ServiceAccountSubject {
+  /** `ServiceAccount`. */
+  readonly kind: string;
+  /** The ServiceAccount name. */
+  readonly name: string;
+  /** The ServiceAccount namespace. */
+  readonly namespace: string;
+}
+
 /**
  * A workload identity with exactly the API access it needs: a ServiceAccount that mounts no API
  * token, RBAC grants through a typed API that merge into one Role and RoleBinding per namespace,
@@ -443,6 +453,18 @@ export class LeastPrivilegeServiceAccount extends Construct {
   public readonly serviceAccount: ApiObject;
   /** The cloud workload identity, if any. */
   public readonly workloadIdentity?: WorkloadIdentity;
+  /**
+   * `v1`. With `kind`, `apiGroup`, `resourceType`, `resourceName` and `toSubjectConfiguration()`
+   * this makes the account fit where cdk8s-plus expects a ServiceAccount (`serviceAccount:` of a
+   * `kplus.Deployment`, `kplus.Job`, ...), without this library depending on cdk8s-plus.
+   */
+  public readonly apiVersion: string = 'v1';
+  /** `ServiceAccount`. */
+  public readonly kind: string = 'ServiceAccount';
+  /** The API group of ServiceAccounts: core (`''`). */
+  public readonly apiGroup: string = '';
+  /** The API resource type: `serviceaccounts`. */
+  public readonly resourceType: string = 'serviceaccounts';
 
   private readonly podLabels: Record<string, string>;
   private readonly namespaceAccess = new Map<string, Access>();
@@ -502,6 +524,16 @@ export class LeastPrivilegeServiceAccount extends Construct {
   }
 
   /** The Role in the account's own namespace, once something was granted there. */
+  /** The ServiceAccount name (the resource name, as cdk8s-plus reads it). */
+  public get resourceName(): string {
+    return this.name;
+  }
+
+  /** This account as an RBAC subject (what cdk8s-plus role bindings call to bind it). */
+  public toSubjectConfiguration(): ServiceAccountSubject {
+    return { kind: 'ServiceAccount', name: this.name, namespace: this.namespaceName };
+  }
+
   public get role(): ApiObject | undefined {
     return this.namespaceAccess.get(this.namespaceName)?.role;
   }

@@ -1,6 +1,6 @@
 import { ApiObject, Cron, Testing } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-27';
-import { PodHardening } from '../src';
+import { LeastPrivilegeServiceAccount, PodHardening, SecureNamespace, SecurityAudit } from '../src';
 import { expectValidManifests } from './util/schema';
 
 describe('PodHardening on workloads written with cdk8s-plus-27', () => {
@@ -25,6 +25,25 @@ describe('PodHardening on workloads written with cdk8s-plus-27', () => {
       expect(c.securityContext.readOnlyRootFilesystem).toBe(true);
       expect(c.imagePullPolicy).toBe('Always');
     }
+  });
+
+  test('a LeastPrivilegeServiceAccount is a ServiceAccount to cdk8s-plus: the workload runs as it and passes the audit', () => {
+    const chart = Testing.chart();
+    const ns = new SecureNamespace(chart, 'ns', { name: 'batch' });
+    const sa = new LeastPrivilegeServiceAccount(ns, 'reindex');
+    const job = new kplus.Job(ns, 'reindex-job', {
+      metadata: { namespace: 'batch' },
+      serviceAccount: sa, // type-checks against kplus.IServiceAccount structurally
+      containers: [{ image: 'ghcr.io/acme/reindex:3.1.0' }],
+    });
+    PodHardening.apply(job);
+    const objs = Testing.synth(chart);
+    expectValidManifests(objs);
+    expect(objs.find((o) => o.kind === 'Job').spec.template.spec.serviceAccountName).toBe('reindex');
+    expect(sa.toSubjectConfiguration()).toEqual({ kind: 'ServiceAccount', name: 'reindex', namespace: 'batch' });
+    expect([sa.apiVersion, sa.kind, sa.apiGroup, sa.resourceType, sa.resourceName]).toEqual(['v1', 'ServiceAccount', '', 'serviceaccounts', 'reindex']);
+    const result = SecurityAudit.of(chart, { writeReports: false, printSummary: false }).audit();
+    expect(result.findings.filter((f) => !f.acknowledged && f.severity === 'error')).toEqual([]);
   });
 
   test('CronJob and Pod templates are found', () => {
