@@ -212,6 +212,9 @@ function main(argv: string[]): number {
     GIT_COMMITTER_NAME: 'readme-blocks',
     GIT_COMMITTER_EMAIL: 'readme-blocks@example.invalid',
   };
+  // The blocks run as a user runs them on a workstation: CI=true makes projen install with
+  // `npm ci`, which needs a lockfile a brand-new project does not have yet.
+  delete (env as NodeJS.ProcessEnv).CI;
   process.stdout.write(`README flow "${flow}" in an empty folder (${steps.length} blocks)\n`);
   try {
     for (const s of steps) {

@@ -174,6 +174,14 @@ export interface ApiTokenOptions {
    * @default "token"
    */
   readonly path?: string;
+  /**
+   * Why the pods need a token for the Kubernetes API server's own audience (a token the audit
+   * reports as SB-SA-POD-AUTOMOUNT). Required for that audience, and written as the
+   * acknowledgement annotation on every workload running as this account, so the audit in the
+   * app, the CLI over the YAML and the cdk8s-cli plugin accept it alike.
+   * @default - none; required when `audience` is the API server's
+   */
+  readonly reason?: string;
 }
 
 /** Which objects a grant is for. */
@@ -470,7 +478,7 @@ export class LeastPrivilegeServiceAccount extends Construct {
   private readonly namespaceAccess = new Map<string, Access>();
   private clusterAccess?: Access;
   private readonly clusterRoleBindings = new Map<string, ApiObject>();
-  private token?: { audience: string; expirationSeconds: number; mountPath: string; path: string };
+  private token?: { audience: string; expirationSeconds: number; mountPath: string; path: string; reason?: string };
 
   constructor(scope: Construct, id: string, props: LeastPrivilegeServiceAccountProps = {}) {
     super(scope, id);
@@ -710,7 +718,17 @@ export class LeastPrivilegeServiceAccount extends Construct {
     if (typeof path !== 'string' || !/^[A-Za-z0-9._-]+$/.test(path) || path === '.' || path === '..') {
       fail(this, `API token path ${show(path)} is not a file name`, 'write a plain file name such as "token"');
     }
-    this.token = { audience, expirationSeconds, mountPath, path };
+    let reason: string | undefined;
+    if (isApiServerAudience(audience)) {
+      if (options.reason === undefined) {
+        fail(this, `an API token for the Kubernetes API server's audience ${show(audience)} is a Kubernetes API credential in every pod of this account`,
+          'say why the pods call the API: apiToken: { audience, reason: "<what the workload reads or writes, and why>" } (written as the SB-SA-POD-AUTOMOUNT acknowledgement), or use the audience of another receiver such as "vault"');
+      }
+      reason = validateReason(this, `an API token for audience ${show(audience)}`, options.reason);
+    } else if (options.reason !== undefined) {
+      fail(this, `apiToken.reason is set but audience ${show(audience)} is not the Kubernetes API server's`, 'remove the reason: tokens for other receivers need none');
+    }
+    this.token = { audience, expirationSeconds, mountPath, path, reason };
   }
 
   /**
@@ -729,6 +747,16 @@ export class LeastPrivilegeServiceAccount extends Construct {
       }] : [],
       volumeMounts: t ? [{ name: TOKEN_VOLUME, mountPath: t.mountPath, readOnly: true }] : [],
     };
+  }
+
+  /**
+   * Annotations for the workload objects running as this account: the reasoned acknowledgement
+   * of an API-server-audience token.
+   * @internal
+   */
+  public _workloadAnnotations(): Record<string, string> {
+    const reason = this.token?.reason;
+    return reason !== undefined ? { [acknowledgementAnnotation(RuleIds.SA_POD_AUTOMOUNT)]: reason } : {};
   }
 
   // --- internals ---------------------------------------------------------------------------

@@ -744,7 +744,7 @@ describe('projected API token', () => {
 
   test('options through addApiToken(); the pod additions form a valid Pod', () => {
     const { sa, chart } = setup();
-    sa.addApiToken({ audience: 'https://kubernetes.default.svc', expirationSeconds: 600, mountPath: '/run/api', path: 'kube-token' });
+    sa.addApiToken({ audience: 'https://kubernetes.default.svc', expirationSeconds: 600, mountPath: '/run/api', path: 'kube-token', reason: 'The operator watches its own custom resources through the API' });
     const additions = sa._podAdditions();
     expect(additions.volumes[0].projected.sources[0].serviceAccountToken).toEqual({ audience: 'https://kubernetes.default.svc', expirationSeconds: 600, path: 'kube-token' });
     expect(additions.volumeMounts).toEqual([{ name: 'sa-api-token', mountPath: '/run/api', readOnly: true }]);
@@ -786,6 +786,18 @@ describe('projected API token', () => {
   test.each(['a/b', '..', ''])('path %j is refused', (path) => {
     expectError(() => setup({ apiToken: { audience: 'vault', path } }),
       `${PATH}: API token path ${JSON.stringify(path)} is not a file name. Fix: write a plain file name such as "token"`);
+  });
+
+  test('a token for the API server audience needs a reason, which every workload running as the account carries as the acknowledgement', () => {
+    expectError(() => setup({ apiToken: { audience: 'https://kubernetes.default.svc' } }),
+      `${PATH}: an API token for the Kubernetes API server's audience "https://kubernetes.default.svc" is a Kubernetes API credential in every pod of this account. Fix: say why the pods call the API: apiToken: { audience, reason: "<what the workload reads or writes, and why>" } (written as the SB-SA-POD-AUTOMOUNT acknowledgement), or use the audience of another receiver such as "vault"`);
+    expectError(() => setup({ apiToken: { audience: 'vault', reason: 'Vault reads it to issue database credentials' } }),
+      `${PATH}: apiToken.reason is set but audience "vault" is not the Kubernetes API server's. Fix: remove the reason: tokens for other receivers need none`);
+    expectError(() => setup({ apiToken: { audience: 'https://kubernetes.default.svc', reason: 'todo' } }),
+      `${PATH}: the reason for an API token for audience "https://kubernetes.default.svc" "todo" is empty or trivial. Fix: explain in at least 20 characters and 3 words why this is needed and why it is safe, e.g. who approved it and what compensates for it`);
+    const { sa } = setup({ apiToken: { audience: 'https://kubernetes.default.svc', reason: 'The operator watches its own custom resources through the API' } });
+    expect(sa._workloadAnnotations()).toEqual({ 'ack.cdk8s-secure-baseline.io/SB-SA-POD-AUTOMOUNT': 'The operator watches its own custom resources through the API' });
+    expect(setup({ apiToken: { audience: 'vault' } }).sa._workloadAnnotations()).toEqual({});
   });
 
   test('a second token is refused', () => {

@@ -99,7 +99,11 @@ export function buildShop(app: App): ShopCharts {
     // get on that one ConfigMap, with a token for the API server's audience.
     const fulfillmentAccount = new LeastPrivilegeServiceAccount(ns, 'fulfillment-account', {
       name: 'fulfillment',
-      apiToken: { audience: 'https://kubernetes.default.svc', expirationSeconds: 3600 },
+      apiToken: {
+        audience: 'https://kubernetes.default.svc',
+        expirationSeconds: 3600,
+        reason: 'Reads the carrier-cutoffs ConfigMap through the Kubernetes API (get on that one name only) with a projected one-hour token',
+      },
     });
     fulfillmentAccount.grantReadConfigMap('carrier-cutoffs');
     fulfillment = new SecureWorker(ns, 'fulfillment', {
@@ -112,8 +116,6 @@ export function buildShop(app: App): ShopCharts {
       partOf: 'shop',
     });
     fulfillment.mountConfigMap(fulfillmentConfig, '/etc/fulfillment');
-    SecurityAudit.acknowledge(fulfillment, 'SB-SA-POD-AUTOMOUNT',
-      'Reads the carrier-cutoffs ConfigMap through the Kubernetes API (get on that one name only) with a projected one-hour token');
   });
 
   const paymentsChart = namespaceChart(app, 'payments', (ns) => {

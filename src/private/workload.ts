@@ -221,6 +221,7 @@ export class WorkloadCore {
 
   /** Hardens the workload object (after escape-hatch patches) through PodHardening. */
   public harden(workload: ApiObject, props: WorkloadCoreProps): void {
+    for (const [k, v] of Object.entries(this.serviceAccount._workloadAnnotations())) workload.metadata.addAnnotation(k, v);
     PodHardening.apply(workload, { runAsUser: props.runAsUser, runAsGroup: props.runAsGroup, notSecretEnv: props.notSecretEnv });
   }
 

@@ -54,7 +54,7 @@ describe('ApiServerEndpoint on SecureNamespace', () => {
     const { chart, ns } = setup();
     const api = new SecureWorker(ns, 'operator', {
       image: 'ghcr.io/acme/op:1.0.0',
-      serviceAccount: new LeastPrivilegeServiceAccount(ns, 'op', { apiToken: { audience: 'https://kubernetes.default.svc' } }),
+      serviceAccount: new LeastPrivilegeServiceAccount(ns, 'op', { apiToken: { audience: 'https://kubernetes.default.svc', reason: 'The operator reconciles its custom resources through the API' } }),
     });
     new SecureWorker(ns, 'vaulty', { image: 'ghcr.io/acme/v:1.0.0', serviceAccount: new LeastPrivilegeServiceAccount(ns, 'v', { apiToken: { audience: 'vault' } }) });
     expect(api.serviceAccount.apiAccess).toEqual(['an API token for audience "https://kubernetes.default.svc"']);
