@@ -3,7 +3,7 @@
  * O(objects); rules look objects up by kind / namespace instead of scanning all pairs.
  */
 import { AuditOptions } from './types';
-import { PodSpecLocation, findDuplicates, findPodSpecs, pathText } from '../manifest/objects';
+import { PodSpecLocation, findPodSpecs, identityKey, pathText } from '../manifest/objects';
 
 /** One Kubernetes object under audit. */
 export interface K8sObject {
@@ -190,10 +190,22 @@ export class AuditContext {
         location: input.location ?? (input.constructPath !== undefined ? `construct "${input.constructPath}"` : `input ${index + 1}`),
       };
     });
+    // One pass over the identities: kubectl apply keeps the last object of each.
+    const byIdentity = new Map<string, number[]>();
+    const repeated: number[][] = [];
+    inputs.forEach((input, i) => {
+      const key = identityKey(input.manifest);
+      if (key === undefined) return;
+      const list = byIdentity.get(key);
+      if (list === undefined) {byIdentity.set(key, [i]);} else {
+        if (list.length === 1) repeated.push(list);
+        list.push(i);
+      }
+    });
     const shadowed = new Set<number>();
-    for (const group of findDuplicates(inputs.map((i) => i.manifest))) {
-      group.indexes.slice(0, -1).forEach((i) => shadowed.add(i));
-      this.duplicates.push({ objects: group.indexes.map((i) => all[i]!) });
+    for (const indexes of repeated) {
+      indexes.slice(0, -1).forEach((i) => shadowed.add(i));
+      this.duplicates.push({ objects: indexes.map((i) => all[i]!) });
     }
     for (const obj of all) {
       if (obj === undefined || shadowed.has(obj.index)) continue;

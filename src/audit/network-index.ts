@@ -127,9 +127,15 @@ export interface PolicyRuleView {
   readonly peerField: 'from' | 'to';
 }
 
+const POLICY_RULES = new WeakMap<AuditContext, PolicyRuleView[]>();
+
 /** Every rule of every NetworkPolicy, in the directions its policyTypes enforce (others are ignored by the API server). */
 export function policyRules(ctx: AuditContext): PolicyRuleView[] {
+  // Three rules read the same list: build it once per audit.
+  const cached = POLICY_RULES.get(ctx);
+  if (cached) return cached;
   const out: PolicyRuleView[] = [];
+  POLICY_RULES.set(ctx, out);
   for (const np of ctx.ofKind('NetworkPolicy', NETWORKING_GROUP)) {
     const spec = isObject(np.manifest.spec) ? np.manifest.spec : {};
     const types = policyTypes(np);

@@ -167,35 +167,87 @@ export function pathText(path: ReadonlyArray<string | number>): string {
 const MAX_DEPTH = 24;
 
 /**
- * Every pod spec inside an object, found by shape (a map with a `containers` array of containers),
- * wherever it sits: `spec` of a Pod, `spec.template.spec` of workloads,
- * `spec.jobTemplate.spec.template.spec` of CronJobs, `spec.jobTargetRef.template.spec` of KEDA
- * ScaledJobs, and any other custom resource. Policy objects (Kyverno, Gatekeeper, admission
- * policies) hold patterns, not pods, and are skipped. `metadata` and `status` of the object itself
- * are not searched.
+ * Where built-in workloads keep their pod spec (their schema has no other place for one: the API
+ * server drops or refuses unknown fields, so a pod spec hidden elsewhere in a Deployment never runs).
+ */
+const BUILTIN_POD_SPEC_PATHS: { readonly [groupKind: string]: readonly string[] } = {
+  '|Pod': ['spec'],
+  '|PodTemplate': ['template', 'spec'],
+  '|ReplicationController': ['spec', 'template', 'spec'],
+  'apps|Deployment': ['spec', 'template', 'spec'],
+  'apps|StatefulSet': ['spec', 'template', 'spec'],
+  'apps|DaemonSet': ['spec', 'template', 'spec'],
+  'apps|ReplicaSet': ['spec', 'template', 'spec'],
+  'batch|Job': ['spec', 'template', 'spec'],
+  'batch|CronJob': ['spec', 'jobTemplate', 'spec', 'template', 'spec'],
+};
+
+/**
+ * Built-in kinds whose schema holds no pod spec: skipped without a search (which matters at tens
+ * of thousands of objects).
+ */
+const NO_POD_SPEC = new Set([
+  '|Service', '|ServiceAccount', '|ConfigMap', '|Secret', '|Endpoints', '|PersistentVolumeClaim', '|LimitRange', '|ResourceQuota', '|Event',
+  '|Namespace', '|PersistentVolume', '|Node',
+  'networking.k8s.io|NetworkPolicy', 'networking.k8s.io|Ingress', 'networking.k8s.io|IngressClass', 'discovery.k8s.io|EndpointSlice',
+  'policy|PodDisruptionBudget', 'autoscaling|HorizontalPodAutoscaler', 'coordination.k8s.io|Lease',
+]);
+/** API groups without pod specs: RBAC, storage, scheduling, and mesh policies. */
+const NO_POD_SPEC_GROUPS = new Set(['rbac.authorization.k8s.io', 'storage.k8s.io', 'scheduling.k8s.io', 'security.istio.io', 'policy.linkerd.io']);
+
+/**
+ * Every pod spec inside an object. Built-in workloads (Pod, PodTemplate, ReplicationController,
+ * Deployment, StatefulSet, DaemonSet, ReplicaSet, Job, CronJob) hold theirs where their schema
+ * keeps it; in any other object pod specs are found by shape (a map with a `containers` array of
+ * containers) wherever they sit: `spec.jobTargetRef.template.spec` of KEDA ScaledJobs,
+ * `spec.template.spec` of Argo Rollouts, and any other custom resource. Policy objects (Kyverno,
+ * Gatekeeper, admission policies) hold patterns, not pods, and are skipped, as are built-in kinds
+ * without pod specs. `metadata` and `status` of the object itself are not searched.
  */
 export function findPodSpecs(m: any): PodSpecLocation[] {
-  if (!isRecord(m) || POLICY_GROUPS.has(groupOf(m.apiVersion))) return [];
-  const out: PodSpecLocation[] = [];
+  if (!isRecord(m)) return [];
+  const group = groupOf(m.apiVersion);
+  const groupKind = `${group}|${m.kind}`;
+  if (POLICY_GROUPS.has(group) || NO_POD_SPEC_GROUPS.has(group) || NO_POD_SPEC.has(groupKind)) return [];
   const rootMetadata = isRecord(m.metadata) ? m.metadata : {};
-  const visit = (node: unknown, path: Array<string | number>, parent: Json | undefined, depth: number): void => {
-    if (depth > MAX_DEPTH) return;
+  const builtin = BUILTIN_POD_SPEC_PATHS[groupKind];
+  if (builtin !== undefined) {
+    let parent: any;
+    let node: any = m;
+    for (const p of builtin) {
+      parent = node;
+      node = isRecord(node) ? node[p] : undefined;
+    }
+    if (!isPodSpecShape(node)) return [];
+    const metadata = builtin.length === 1 ? rootMetadata : isRecord(parent.metadata) ? parent.metadata : {};
+    return [{ spec: node, path: [...builtin], metadata }];
+  }
+  const out: PodSpecLocation[] = [];
+  const stack: Array<string | number> = [];
+  const visit = (node: unknown, parent: Json | undefined): void => {
+    if (node === null || typeof node !== 'object' || stack.length > MAX_DEPTH) return;
     if (Array.isArray(node)) {
-      node.forEach((v, i) => visit(v, [...path, i], undefined, depth + 1));
+      for (let i = 0; i < node.length; i++) {
+        stack.push(i);
+        visit(node[i], undefined);
+        stack.pop();
+      }
       return;
     }
-    if (!isRecord(node)) return;
-    if (isPodSpecShape(node)) {
-      // A Pod's own spec takes the object's metadata; a template's spec its sibling metadata.
-      const metadata = path.length === 1 ? rootMetadata : parent && isRecord(parent.metadata) ? parent.metadata : {};
-      out.push({ spec: node, path, metadata });
+    const rec = node as Json;
+    if (isPodSpecShape(rec)) {
+      // A spec at the root's `spec` takes the object's metadata; a template's spec its sibling metadata.
+      const metadata = stack.length === 1 ? rootMetadata : parent && isRecord(parent.metadata) ? parent.metadata : {};
+      out.push({ spec: rec, path: [...stack], metadata });
       return;
     }
-    for (const key of Object.keys(node)) {
-      if (depth === 0 && (key === 'metadata' || key === 'status' || key === 'apiVersion' || key === 'kind')) continue;
-      visit(node[key], [...path, key], node, depth + 1);
+    for (const key of Object.keys(rec)) {
+      if (stack.length === 0 && (key === 'metadata' || key === 'status' || key === 'apiVersion' || key === 'kind')) continue;
+      stack.push(key);
+      visit(rec[key], rec);
+      stack.pop();
     }
   };
-  visit(m, [], undefined, 0);
+  visit(m, undefined);
   return out;
 }

@@ -19,10 +19,11 @@ import {
 import { LeastPrivilegeServiceAccount } from '../least-privilege-service-account';
 import { Mesh } from '../mesh';
 import { CallerIdentity, PodLifecycle, PortGroup, WorkloadCertificate, WorkloadMeshResult, WorkloadPort } from '../mesh/types';
-import type { CertificateOptions, ICaller, MetricsOptions, ResourceOptions, SecretMountOptions, VolumeMountOptions } from '../mtls-service';
+import type { CertificateOptions, ICaller, MetricsOptions, ResourceOptions } from '../mtls-service';
 import { PodHardening } from '../pod-hardening';
 import { SecureNamespace } from '../secure-namespace';
 import { ConfigMapMountOptions, EmptyDirMedium, EmptyDirMountOptions } from '../workload-mounts';
+import type { WorkloadContainerProps } from '../workload-props';
 
 const IMAGE = /^(?<repo>[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*(?::[0-9]+)?(?:\/[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*)*)(?::(?<tag>[\w][\w.-]{0,127}))?(?:@(?<digest>sha256:[a-f0-9]{64}))?$/;
 const DNS1035 = /^[a-z]([-a-z0-9]*[a-z0-9])?$/;
@@ -32,25 +33,11 @@ const TMP_SIZE = '64Mi';
 /** The default size limit of an emptyDir mounted with `mountEmptyDir`. */
 export const DEFAULT_EMPTY_DIR_SIZE = '256Mi';
 
-/** What the shared core needs from a workload construct's props. */
-export interface WorkloadCoreProps {
-  readonly image: string;
+/** What the shared core needs from a workload construct's props: the shared props plus identity. */
+export interface WorkloadCoreProps extends WorkloadContainerProps {
   readonly name?: string;
-  readonly requireDigest?: boolean;
-  readonly command?: string[];
-  readonly args?: string[];
-  readonly env?: { [key: string]: string };
-  readonly notSecretEnv?: { [name: string]: string };
-  readonly secretMounts?: SecretMountOptions[];
-  readonly volumes?: VolumeMountOptions[];
-  readonly resources?: ResourceOptions;
   readonly serviceAccount?: LeastPrivilegeServiceAccount;
   readonly certificate?: CertificateOptions;
-  readonly priorityClassName?: string;
-  readonly component?: string;
-  readonly partOf?: string;
-  readonly runAsUser?: number;
-  readonly runAsGroup?: number;
 }
 
 /** How a construct uses the core. */

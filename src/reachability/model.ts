@@ -5,7 +5,7 @@
  */
 import { PortSet, Protocol, protocolOf } from './ports';
 import { CLUSTER_SCOPED_KINDS } from '../manifest/cluster-scoped';
-import { findPodSpecs, groupOf, identityKey, identityKeyOf, isPodSpecShape, isRecord, pathText, PodSpecLocation } from '../manifest/objects';
+import { findPodSpecs, groupOf, identityKey, identityKeyOf, isRecord, pathText, PodSpecLocation } from '../manifest/objects';
 import { IpRangeSet } from '../private/ip-ranges';
 
 /** A Kubernetes object as JSON. */
@@ -66,36 +66,6 @@ export function namespaceOf(obj: K8s): string {
   return obj?.metadata?.namespace || 'default';
 }
 
-/**
- * Built-in kinds whose schema holds no pod spec (skipped without a search, which matters at tens
- * of thousands of objects), and core PodTemplates, whose template nothing runs.
- */
-const NO_POD_SPEC = new Set([
-  '|PodTemplate', '|Service', '|ServiceAccount', '|ConfigMap', '|Secret', '|Endpoints', '|PersistentVolumeClaim', '|LimitRange', '|ResourceQuota', '|Event',
-  'networking.k8s.io|NetworkPolicy', 'networking.k8s.io|Ingress', 'discovery.k8s.io|EndpointSlice',
-  'rbac.authorization.k8s.io|Role', 'rbac.authorization.k8s.io|RoleBinding',
-  'policy|PodDisruptionBudget', 'autoscaling|HorizontalPodAutoscaler', 'coordination.k8s.io|Lease',
-]);
-/** API groups of mesh policies (no pod specs). */
-const NO_POD_SPEC_GROUPS = new Set(['security.istio.io', 'policy.linkerd.io']);
-
-const BUILTIN_WORKLOADS = new Set(['apps|Deployment', 'apps|StatefulSet', 'apps|DaemonSet', 'apps|ReplicaSet', 'batch|Job', 'batch|CronJob', '|Pod', '|ReplicationController']);
-
-/** The pod spec of a built-in workload where its schema keeps it (what findPodSpecs would find, without the search). */
-function builtinPodSpec(o: K8s): PodSpecLocation[] | undefined {
-  if (!BUILTIN_WORKLOADS.has(`${groupOf(o.apiVersion)}|${o.kind}`)) return undefined;
-  const path = o.kind === 'Pod' ? ['spec'] : o.kind === 'CronJob' ? ['spec', 'jobTemplate', 'spec', 'template', 'spec'] : ['spec', 'template', 'spec'];
-  let parent: any;
-  let node: any = o;
-  for (const p of path) {
-    parent = node;
-    node = isRecord(node) ? node[p] : undefined;
-  }
-  if (!isPodSpecShape(node)) return undefined;
-  const metadata = o.kind === 'Pod' ? o.metadata : parent?.metadata;
-  return [{ spec: node, path, metadata: isRecord(metadata) ? metadata : {} }];
-}
-
 /** One workload endpoint: a pod spec of an object that is not the same workload as an owner in the input. */
 export interface WorkloadSpec {
   readonly object: K8s;
@@ -117,8 +87,8 @@ export function workloadSpecs(objects: readonly K8s[]): WorkloadSpec[] {
   const candidates: Array<{ o: K8s; locs: PodSpecLocation[]; key?: string }> = [];
   for (const o of objects) {
     if (!isRecord(o) || typeof o.kind !== 'string' || isClusterScoped(o)) continue;
-    if (NO_POD_SPEC.has(`${groupOf(o.apiVersion)}|${o.kind}`) || NO_POD_SPEC_GROUPS.has(groupOf(o.apiVersion))) continue;
-    const locs = builtinPodSpec(o) ?? findPodSpecs(o);
+    if (o.kind === 'PodTemplate' && groupOf(o.apiVersion) === '') continue;
+    const locs = findPodSpecs(o);
     if (locs.length > 0) candidates.push({ o, locs, key: identityKey(o) });
   }
   type Candidate = (typeof candidates)[number];
