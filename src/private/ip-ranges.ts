@@ -46,7 +46,8 @@ type Interval = readonly [bigint, bigint];
  */
 export const METADATA_ENDPOINTS: readonly string[] = ['169.254.169.254/32', 'fd00:ec2::254/128'];
 
-function parseIpv4(s: string, sloppy = false): bigint | undefined {
+/** An IPv4 address as a 32-bit bigint; with `sloppy`, octets may have leading zeros (read as decimal). */
+export function parseIpv4(s: string, sloppy = false): bigint | undefined {
   const parts = s.split('.');
   if (parts.length !== 4) return undefined;
   let n = 0n;
@@ -60,7 +61,7 @@ function parseIpv4(s: string, sloppy = false): bigint | undefined {
 }
 
 /** IPv6 text (with an optional dotted-quad tail, `::ffff:169.254.169.254`) to a bigint. */
-function parseIpv6(s: string): bigint | undefined {
+export function parseIpv6(s: string): bigint | undefined {
   let text = s;
   let tail: bigint | undefined;
   const lastColon = text.lastIndexOf(':');

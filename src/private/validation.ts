@@ -1,5 +1,6 @@
 import { ApiObject, Duration } from 'cdk8s';
 import { IConstruct } from 'constructs';
+import { parseIpv4, parseIpv6 } from './ip-ranges';
 import { MIN_REASON_LENGTH, reasonProblem } from '../audit/acknowledgement';
 
 /**
@@ -78,37 +79,6 @@ export interface ParsedCidr {
 }
 
 /* eslint-disable no-bitwise -- CIDR arithmetic on addresses held as bigints */
-function parseIpv4(s: string): bigint | undefined {
-  const parts = s.split('.');
-  if (parts.length !== 4) return undefined;
-  let n = 0n;
-  for (const p of parts) {
-    if (!/^(0|[1-9][0-9]{0,2})$/.test(p)) return undefined;
-    const v = Number(p);
-    if (v > 255) return undefined;
-    n = (n << 8n) | BigInt(v);
-  }
-  return n;
-}
-
-function parseIpv6(s: string): bigint | undefined {
-  if (!/^[0-9a-fA-F:]+$/.test(s)) return undefined;
-  const halves = s.split('::');
-  if (halves.length > 2) return undefined;
-  const head = halves[0] === '' ? [] : halves[0].split(':');
-  const tail = halves.length === 2 ? (halves[1] === '' ? [] : halves[1].split(':')) : [];
-  const groups = halves.length === 2 ? head.length + tail.length : head.length;
-  if (halves.length === 1 && groups !== 8) return undefined;
-  if (halves.length === 2 && groups > 7) return undefined;
-  const all = [...head, ...Array(8 - groups).fill('0'), ...tail];
-  let n = 0n;
-  for (const g of all) {
-    if (!/^[0-9a-fA-F]{1,4}$/.test(g)) return undefined;
-    n = (n << 16n) | BigInt(parseInt(g, 16));
-  }
-  return n;
-}
-
 /** Parses an IPv4 or IPv6 CIDR; `undefined` when it is not one. */
 export function parseCidr(value: string): ParsedCidr | undefined {
   if (typeof value !== 'string') return undefined;
