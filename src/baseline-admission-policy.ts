@@ -6,6 +6,8 @@ import { EncryptedVolume } from './encrypted-volume';
 import { acknowledgementAnnotation } from './private/acknowledge';
 import { lazy } from './private/lazy';
 import { fail, makeClusterScoped, show, validateDnsLabel, validateDnsSubdomain, validateReason } from './private/validation';
+import { BOOTSTRAP_CLUSTER_ROLES, bootstrapRules } from './rbac/bootstrap-roles';
+import { refusedBuiltInClusterRoles } from './rbac/risk-model';
 import { PodSecurityLevel, SecureNamespace } from './secure-namespace';
 
 /** The API version of the admission policy objects. */
@@ -39,7 +41,11 @@ export enum BaselineAdmissionRule {
    * (`portLevelMtls`).
    */
   PEER_AUTHENTICATION_STRICT = 'peer-authentication-strict',
-  /** No RoleBinding in those namespaces grants `cluster-admin` (or the other forbidden ClusterRoles). */
+  /**
+   * No RoleBinding in those namespaces grants a built-in ClusterRole with power the RBAC risk model
+   * refuses (`cluster-admin`, `admin`, `edit`, `system:node`, ...: the forbidden ClusterRoles), nor
+   * binds a `system:` user or group (SB-RBAC-DANGEROUS-GROUP's twin).
+   */
   NO_CLUSTER_ADMIN_BINDING = 'no-cluster-admin-binding',
   /** PersistentVolumeClaims in those namespaces are created only on encrypting StorageClasses. */
   ENCRYPTED_STORAGE = 'encrypted-storage',
@@ -89,7 +95,9 @@ export interface BaselineAdmissionPolicyProps {
   readonly encryptedStorageClasses?: string[];
   /**
    * ClusterRoles that no RoleBinding in the protected namespaces may reference.
-   * @default ["cluster-admin"]
+   * @default - the built-in ClusterRoles that hold power the RBAC risk model refuses (reading every
+   * Secret, impersonation, escalation, kube-system/aws-auth) in a namespace:
+   * `BaselineAdmissionPolicy.DEFAULT_FORBIDDEN_CLUSTER_ROLES`
    */
   readonly forbiddenClusterRoles?: string[];
 }
@@ -137,6 +145,13 @@ function celList(values: string[]): string {
  * new BaselineAdmissionPolicy(clusterChart, 'Admission', { encryptedStorageClasses: ['gp3-encrypted'] });
  */
 export class BaselineAdmissionPolicy extends Construct {
+  /**
+   * The built-in ClusterRoles no RoleBinding in a protected namespace may reference by default:
+   * those whose rules (from the API server's bootstrap policy, aggregation included) hold power
+   * the RBAC risk model refuses.
+   */
+  public static readonly DEFAULT_FORBIDDEN_CLUSTER_ROLES: string[] = refusedBuiltInClusterRoles(BOOTSTRAP_CLUSTER_ROLES, bootstrapRules);
+
   /** The ValidatingAdmissionPolicy objects, by rule, in the order of BaselineAdmissionRule. */
   public readonly policies: ApiObject[] = [];
   /** The ValidatingAdmissionPolicyBinding objects, in the same order. */
@@ -179,9 +194,14 @@ export class BaselineAdmissionPolicy extends Construct {
     this.additionalNamespaces.forEach((n, i) => validateDnsLabel(this, `additionalNamespaces[${i}]`, n));
     this.extraStorageClasses = [...new Set(props.encryptedStorageClasses ?? [])];
     this.extraStorageClasses.forEach((n, i) => validateDnsSubdomain(this, `encryptedStorageClasses[${i}]`, n));
-    const forbidden = [...new Set(props.forbiddenClusterRoles ?? ['cluster-admin'])].sort();
+    const forbidden = [...new Set(props.forbiddenClusterRoles ?? BaselineAdmissionPolicy.DEFAULT_FORBIDDEN_CLUSTER_ROLES)].sort();
     if (forbidden.length === 0) fail(this, 'forbiddenClusterRoles is empty', 'list at least "cluster-admin", or leave NO_CLUSTER_ADMIN_BINDING out of rules');
-    forbidden.forEach((n, i) => validateDnsSubdomain(this, `forbiddenClusterRoles[${i}]`, n));
+    forbidden.forEach((n, i) => {
+      // RBAC object names are path segments: ':' is allowed (system:node).
+      if (typeof n !== 'string' || n.length > 253 || !/^[a-z0-9]([-a-z0-9.:]*[a-z0-9])?$/.test(n)) {
+        fail(this, `forbiddenClusterRoles[${i}] ${show(n)} is not a ClusterRole name`, "use lowercase letters, digits, '-', '.' and ':', starting and ending with a letter or digit");
+      }
+    });
 
     const specs: PolicySpec[] = [];
     const ordered = Object.values(BaselineAdmissionRule).filter((r) => rules.includes(r));
@@ -236,6 +256,11 @@ export class BaselineAdmissionPolicy extends Construct {
             validations: [{
               expression: "!(object.roleRef.kind == 'ClusterRole' && object.roleRef.name in variables.forbiddenClusterRoles)",
               message: `RoleBindings in the secure baseline namespaces may not grant the ClusterRoles ${forbidden.join(', ')}; grant the exact verbs and resources (LeastPrivilegeServiceAccount.grant) instead.`,
+              reason: 'Forbidden',
+            }, {
+              // The risk model's subject rows (src/rbac/risk-model.ts subjectRisk): every system: name.
+              expression: "!has(object.subjects) || object.subjects.all(s, !(s.kind in ['User', 'Group'] && s.name.startsWith('system:')))",
+              message: 'RoleBindings in the secure baseline namespaces may not bind system: users or groups (system:masters, system:authenticated, system:serviceaccounts*, system:nodes, ...); bind kind ServiceAccount or an identity-provider group.',
               reason: 'Forbidden',
             }],
           });

@@ -9,6 +9,7 @@ import { registerAppChecks } from './private/app-checks';
 import { EgressRuleJson, IngressRuleJson } from './private/json';
 import { lazy } from './private/lazy';
 import { fail, makeClusterScoped, parseQuantity, show, validateDnsLabel, validateDnsSubdomain, validateQuantity, validateReason } from './private/validation';
+import { GrantDecision, riskHits, subjectRisk } from './rbac/risk-model';
 
 /** A Pod Security Standards level (https://kubernetes.io/docs/concepts/security/pod-security-standards/). */
 export enum PodSecurityLevel {
@@ -180,7 +181,6 @@ export interface SecureNamespaceProps {
 }
 
 const RESERVED_NAMESPACES = ['default', 'kube-system', 'kube-public', 'kube-node-lease'];
-const FORBIDDEN_GROUPS = ['system:masters', 'system:authenticated', 'system:unauthenticated', 'system:anonymous'];
 const VIEW_RESOURCES = [
   { apiGroups: [''], resources: ['configmaps', 'endpoints', 'events', 'limitranges', 'persistentvolumeclaims', 'pods', 'resourcequotas', 'serviceaccounts', 'services'] },
   { apiGroups: ['apps'], resources: ['daemonsets', 'deployments', 'replicasets', 'statefulsets'] },
@@ -198,6 +198,20 @@ const DEPLOY_RESOURCES = [
 ];
 const READ = ['get', 'list', 'watch'];
 const WRITE = ['create', 'delete', 'patch', 'update'];
+
+/**
+ * The acknowledgements a human role needs, from the RBAC risk model (the same judgement the audit
+ * makes of the Role): every rule its power is reported by, with the role's reason. A role with
+ * refused power would be a bug of this file, so it throws.
+ */
+function humanRoleAcknowledgements(rules: any[], namespace: string, reason: string): Record<string, string> {
+  const hits = rules.flatMap((rule) => riskHits(rule, namespace, false));
+  const refused = hits.find((h) => h.risk.decision === GrantDecision.REFUSE);
+  if (refused) throw new Error(`internal: a SecureNamespace human role would ${refused.risk.title}`);
+  const out: Record<string, string> = {};
+  for (const id of [...new Set(hits.map((h) => h.risk.ruleId))].sort()) out[acknowledgementAnnotation(id)] = reason;
+  return out;
+}
 
 /**
  * A namespace that is locked down by default: Pod Security "restricted" enforced, audited and
@@ -529,8 +543,9 @@ export class SecureNamespace extends Construct {
       const seen = new Set<string>();
       for (const g of groups) {
         if (typeof g !== 'string' || g.trim() === '') fail(this, `${role.id.toLowerCase()} group ${show(g)} is empty`, 'name the identity-provider group');
-        if (FORBIDDEN_GROUPS.includes(g) || g.startsWith('system:serviceaccounts')) {
-          fail(this, `${role.id.toLowerCase()} group ${show(g)} is a built-in Kubernetes group`, 'bind a group of your identity provider (OIDC); built-in groups such as system:masters, system:authenticated or system:serviceaccounts* grant access far beyond the people you mean');
+        const risk = subjectRisk('Group', g);
+        if (risk !== undefined) {
+          fail(this, `${role.id.toLowerCase()} group ${show(g)} is a built-in Kubernetes group: ${risk}`, 'bind a group of your identity provider (OIDC); system: groups (system:masters, system:authenticated, system:serviceaccounts*, system:nodes, ...) hold far more than the people you mean');
         }
         seen.add(g);
       }
@@ -540,7 +555,7 @@ export class SecureNamespace extends Construct {
         metadata: {
           name: role.name,
           namespace: this.name,
-          ...(role.ack ? { annotations: { [acknowledgementAnnotation(RuleIds.RBAC_WORKLOAD_CREATE)]: role.ack } } : {}),
+          ...(role.ack ? { annotations: humanRoleAcknowledgements(role.rules, this.name, role.ack) } : {}),
         },
         rules: role.rules,
       });

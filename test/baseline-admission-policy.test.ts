@@ -86,7 +86,10 @@ describe('BaselineAdmissionPolicy objects', () => {
     expect(byRule(policies, BaselineAdmissionRule.ENCRYPTED_STORAGE).spec.variables).toEqual([
       { name: 'encryptedStorageClasses', expression: `[${[ebsClass, 'gold-encrypted'].sort().map((c) => `'${c}'`).join(', ')}]` },
     ]);
-    expect(byRule(policies, BaselineAdmissionRule.NO_CLUSTER_ADMIN_BINDING).spec.variables).toEqual([{ name: 'forbiddenClusterRoles', expression: "['cluster-admin']" }]);
+    expect(byRule(policies, BaselineAdmissionRule.NO_CLUSTER_ADMIN_BINDING).spec.variables).toEqual([{
+      name: 'forbiddenClusterRoles',
+      expression: "['admin', 'cluster-admin', 'edit', 'system:aggregate-to-edit', 'system:kube-controller-manager', 'system:node']",
+    }]);
   });
 
   test('every validation has a message and reason Forbidden', () => {
@@ -276,6 +279,17 @@ describe('the CEL rules (evaluated with @bufbuild/cel)', () => {
     test('allows other ClusterRoles and a Role that happens to be called cluster-admin', () => {
       expectAllowed(BaselineAdmissionRule.NO_CLUSTER_ADMIN_BINDING, rb('ClusterRole', 'view'));
       expectAllowed(BaselineAdmissionRule.NO_CLUSTER_ADMIN_BINDING, rb('Role', 'cluster-admin'));
+    });
+    // Issue #14: the built-in edit and admin read every Secret and impersonate service accounts
+    // (the RBAC risk model over the bootstrap policy), as cluster-admin's power is refused.
+    test.each(['admin', 'edit', 'system:node'])('denies a RoleBinding to the built-in %s', (name) => {
+      expectDenied(BaselineAdmissionRule.NO_CLUSTER_ADMIN_BINDING, rb('ClusterRole', name));
+    });
+    test.each([['Group', 'system:nodes'], ['Group', 'system:bootstrappers'], ['User', 'system:anonymous'], ['Group', 'system:serviceaccounts:shop']])('denies binding %s %s', (kind, name) => {
+      expectDenied(BaselineAdmissionRule.NO_CLUSTER_ADMIN_BINDING, { ...rb('Role', 'r'), subjects: [{ kind: 'Group', name: 'g' }, { kind, name }] });
+    });
+    test('allows ServiceAccounts (whatever their name) and identity-provider groups', () => {
+      expectAllowed(BaselineAdmissionRule.NO_CLUSTER_ADMIN_BINDING, { ...rb('Role', 'r'), subjects: [{ kind: 'ServiceAccount', name: 'system', namespace: 'shop' }, { kind: 'Group', name: 'systems-team' }] });
     });
   });
 

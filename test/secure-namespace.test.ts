@@ -351,8 +351,22 @@ describe('SecureNamespace bad input', () => {
       'test/ns: resourceQuota.serviceExposureReason is set but no LoadBalancer or NodePort Service is allowed');
   });
 
-  test.each(['system:masters', 'system:authenticated', 'system:unauthenticated', 'system:anonymous', 'system:serviceaccounts', 'system:serviceaccounts:shop'])('built-in group %s is refused', (group) => {
-    expectError({ name: 'x', viewers: [group] }, `test/ns: viewer group "${group}" is a built-in Kubernetes group. Fix: bind a group of your identity provider (OIDC)`);
+  // Every system: name, from the RBAC risk model's subject rows (issue #14: system:nodes and
+  // system:bootstrappers got RoleBindings that could create workloads).
+  test.each([
+    ['viewers', 'system:masters', 'system:masters bypasses RBAC altogether'],
+    ['viewers', 'system:authenticated', 'system:authenticated holds every authenticated request'],
+    ['viewers', 'system:unauthenticated', 'system:unauthenticated holds every anonymous request'],
+    ['viewers', 'system:anonymous', 'system:anonymous holds every anonymous request'],
+    ['viewers', 'system:serviceaccounts', 'system:serviceaccounts holds every service account of the cluster'],
+    ['viewers', 'system:serviceaccounts:shop', 'system:serviceaccounts:shop holds every service account of the namespace'],
+    ['admins', 'system:nodes', "system:nodes is the kubelets' identity"],
+    ['deployers', 'system:bootstrappers', 'system:bootstrappers is reserved for Kubernetes components'],
+    ['deployers', 'system:monitoring', 'system:monitoring is reserved for Kubernetes components'],
+  ])('built-in group in %s: %s is refused', (prop, group, why) => {
+    const role = prop === 'viewers' ? 'viewer' : prop === 'admins' ? 'admin' : 'deployer';
+    expectError({ name: 'x', [prop]: [group] },
+      `test/ns: ${role} group "${group}" is a built-in Kubernetes group: ${why}. Fix: bind a group of your identity provider (OIDC); system: groups (system:masters, system:authenticated, system:serviceaccounts*, system:nodes, ...) hold far more than the people you mean`);
   });
 
   test('SecureNamespace.of outside a namespace', () => {

@@ -5,6 +5,7 @@ import { ACKNOWLEDGEMENT_ANNOTATION_PREFIX } from './rule-ids';
 import { ALL_RULES } from './rules';
 import { NOT_SECRET_ANNOTATION_PREFIX } from './secret-detector';
 import { RuleStandards } from './types';
+import { RBAC_RISKS } from '../rbac/risk-model';
 
 const STANDARD_LABELS: Array<[keyof RuleStandards, string]> = [
   ['podSecurity', 'Pod Security Standards'],
@@ -67,7 +68,9 @@ export function renderRulesMarkdown(): string {
   out.push('');
   out.push('## Decisions');
   out.push('');
-  out.push('- SB-RBAC-ROLE-MISSING accepts references to the built-in ClusterRoles `admin`, `edit`, `view`, `cluster-admin` (which SB-RBAC-CLUSTER-ADMIN reports separately) and any `system:*` ClusterRole, plus the names in the `externalRoles` option.');
+  out.push('- SB-RBAC-ROLE-MISSING accepts references to the API server\'s built-in ClusterRoles (its bootstrap policy: `admin`, `edit`, `view`, `cluster-admin`, `system:*`) and any other `system:*` ClusterRole, plus the names in the `externalRoles` option.');
+  out.push('- The RBAC rules judge **effective** permissions: a binding to a built-in role is judged by what the API server puts in it (vendored bootstrap policy, aggregation included) and reported on the binding; an aggregated ClusterRole of the manifests by what its selectors pull in (`{}` selects every ClusterRole); rows that depend on where a grant holds (writes in system namespaces) are reported on the RoleBinding there or on the ClusterRoleBinding. Bindings of `cluster-admin` are SB-RBAC-CLUSTER-ADMIN\'s alone. A ServiceAccount subject without a namespace means the RoleBinding\'s namespace, as the authorizer reads it; a ServiceAccount is also its user name `system:serviceaccount:<ns>:<name>` and a member of `system:serviceaccounts`, `system:serviceaccounts:<ns>` and `system:authenticated`.');
+  out.push('- `list`/`watch` restricted by `resourceNames` only answer requests with a `metadata.name` field selector for those names: they read the named objects, like `get`. `create` and `deletecollection` never name an object, so rules with `resourceNames` do not grant them (subresources excepted: `serviceaccounts/NAME/token`).');
   out.push('- SB-SECRET-ENV-LITERAL shares its detector with the constructs (PodHardening, MtlsService and the other workloads), so both always agree. '
     + 'Names are split into words (on `_`, `-`, `.` and camelCase): password/passwd/passphrase, secret, token, jwt, bearer and credentials flag a name anywhere, '
     + 'pass/pwd/auth as its last word (`DB_PASS`; `PWD` alone is the working directory), key only after api, access, secret, private, storage, signing, encryption, master, ... or a vendor (`STRIPE_KEY`, `AZURE_STORAGE_KEY`). '
@@ -85,6 +88,20 @@ export function renderRulesMarkdown(): string {
   out.push('- SB-MESH-ISTIO-AUTHZ-OPEN treats ALLOW policies as ORed: an open one overrides the allow-nothing policy of its namespace, or of every namespace when it sits in the Istio root namespace without a selector.');
   out.push('- SB-SA-POD-AUTOMOUNT treats a projected serviceAccountToken without audience, or for `kubernetes(.default(.svc(.<domain>)))` or the EKS/GKE/AKS issuer URL, as a Kubernetes API token. Custom `--api-audiences` are not known to the audit.');
   out.push('- CIS numbers refer to the CIS Kubernetes Benchmark v1.8+ (section 5, Policies).');
+  out.push('');
+  out.push('## The RBAC risk model');
+  out.push('');
+  out.push('One table (`src/rbac/risk-model.ts`) decides what the constructs refuse or accept with a reason, what the RBAC rules report, what the RBAC proof and `who-can` call dangerous, and which built-in ClusterRoles `BaselineAdmissionPolicy` forbids by default. A row is held when a rule grants any of its access, where it holds.');
+  out.push('');
+  out.push('| Capability | Access | Constructs | Rule | Why |');
+  out.push('|---|---|---|---|---|');
+  for (const r of RBAC_RISKS) {
+    const access = r.targets.map((t) => t.resource === '*' ? `${t.verbs.join('/')} on any namespaced resource` : `${t.verbs.join('/')} ${t.group === '' ? '' : `${t.group}/`}${t.resource}`).join('; ');
+    const where = [r.unlessNamed ? 'without resourceNames' : '', r.names ? `names ${r.names.join(', ')}` : '', r.namespaces ? `in ${r.namespaces.join(', ')} (or cluster-wide)` : ''].filter((x) => x !== '').join('; ');
+    out.push(`| ${r.capability}: ${cell(r.title)} | ${cell(access)}${where ? ` (${cell(where)})` : ''} | ${r.decision} | ${r.ruleId} | ${cell(r.rationale)} |`);
+  }
+  out.push('');
+  out.push('Subjects: every `system:` user or group is refused by the constructs and reported by SB-RBAC-DANGEROUS-GROUP (`system:authenticated`, `system:unauthenticated` and `system:anonymous` hold everyone).');
   out.push('');
   out.push('## Summary');
   out.push('');

@@ -85,6 +85,8 @@ export class RuleIds {
   public static readonly NET_POLICY_ALL_PEERS = 'SB-NET-POLICY-ALL-PEERS';
   /** NetworkPolicy egress that reaches a cloud instance metadata endpoint. */
   public static readonly NET_POLICY_METADATA = 'SB-NET-POLICY-METADATA';
+  /** NetworkPolicy egress that opens a node-local cloud identity endpoint to pods without that identity. */
+  public static readonly NET_POLICY_CLOUD_IDENTITY = 'SB-NET-POLICY-CLOUD-IDENTITY';
   /** NetworkPolicy ipBlock covering the internet (half an address family or more). */
   public static readonly NET_POLICY_INTERNET = 'SB-NET-POLICY-INTERNET';
 
@@ -97,13 +99,15 @@ export class RuleIds {
   public static readonly RBAC_CLUSTER_ADMIN = 'SB-RBAC-CLUSTER-ADMIN';
   /** Read access to Secrets. */
   public static readonly RBAC_SECRETS = 'SB-RBAC-SECRETS';
-  /** pods/exec, pods/attach, pods/portforward. */
+  /** pods/exec, pods/attach, pods/portforward, pods/ephemeralcontainers. */
   public static readonly RBAC_POD_EXEC = 'SB-RBAC-POD-EXEC';
+  /** pods/proxy, services/proxy. */
+  public static readonly RBAC_POD_PROXY = 'SB-RBAC-POD-PROXY';
   /** nodes/proxy. */
   public static readonly RBAC_NODES_PROXY = 'SB-RBAC-NODES-PROXY';
   /** create serviceaccounts/token. */
   public static readonly RBAC_TOKEN_CREATE = 'SB-RBAC-TOKEN-CREATE';
-  /** create pods or workload kinds. */
+  /** create, update or patch pods or workload kinds. */
   public static readonly RBAC_WORKLOAD_CREATE = 'SB-RBAC-WORKLOAD-CREATE';
   /** create persistentvolumes. */
   public static readonly RBAC_PV_CREATE = 'SB-RBAC-PV-CREATE';
@@ -111,11 +115,17 @@ export class RuleIds {
   public static readonly RBAC_CSR_APPROVE = 'SB-RBAC-CSR-APPROVE';
   /** Changing admission webhook / policy configurations. */
   public static readonly RBAC_WEBHOOK = 'SB-RBAC-WEBHOOK';
-  /** update / patch namespaces. */
+  /** update / patch / delete namespaces. */
   public static readonly RBAC_NAMESPACE_MODIFY = 'SB-RBAC-NAMESPACE-MODIFY';
+  /** Writing NetworkPolicies or mesh policies. */
+  public static readonly RBAC_POLICY_MODIFY = 'SB-RBAC-POLICY-MODIFY';
+  /** Writing in kube-system or a mesh's control-plane namespace. */
+  public static readonly RBAC_SYSTEM_NAMESPACE = 'SB-RBAC-SYSTEM-NAMESPACE';
+  /** A workload whose ServiceAccount holds dangerous RBAC power that nothing acknowledges. */
+  public static readonly RBAC_WORKLOAD_IDENTITY = 'SB-RBAC-WORKLOAD-IDENTITY';
   /** ClusterRoleBinding granted to a workload identity. */
   public static readonly RBAC_CLUSTER_SCOPED = 'SB-RBAC-CLUSTER-SCOPED';
-  /** Bindings to dangerous groups (system:masters, system:authenticated, ...). */
+  /** Bindings to system: users and groups (system:masters, system:authenticated, ...). */
   public static readonly RBAC_DANGEROUS_GROUP = 'SB-RBAC-DANGEROUS-GROUP';
   /** Binding to a Role/ClusterRole missing from the output. */
   public static readonly RBAC_ROLE_MISSING = 'SB-RBAC-ROLE-MISSING';

@@ -90,59 +90,7 @@ export function rbacRules(ctx: AuditContext): RbacRuleView[] {
   return out;
 }
 
-export function strings(x: any): string[] {
-  return asArray(x).filter((s: any) => typeof s === 'string');
-}
-
-/** Whether a PolicyRule grants `verb` on `group`/`resource` (resource may be `pods/exec`), as RBAC evaluates it. */
-export function grants(rule: any, verb: string, group: string, resource: string): boolean {
-  const verbs = strings(rule.verbs);
-  if (!verbs.includes('*') && !verbs.includes(verb)) return false;
-  const groups = strings(rule.apiGroups);
-  if (!groups.includes('*') && !groups.includes(group)) return false;
-  const resources = strings(rule.resources);
-  if (resources.includes('*') || resources.includes(resource)) return true;
-  const slash = resource.indexOf('/');
-  return slash >= 0 && resources.includes(`*${resource.slice(slash)}`);
-}
-
-/** The subset of `verbs` a PolicyRule grants on `group`/`resource`. */
-export function grantedVerbs(rule: any, verbs: string[], group: string, resource: string): string[] {
-  return verbs.filter(v => grants(rule, v, group, resource));
-}
-
-/** Whether the rule is restricted to named objects. */
-export function hasResourceNames(rule: any): boolean {
-  return strings(rule.resourceNames).length > 0;
-}
-
-/** A verb set on a group/resource that a rule looks for. */
-export interface RbacTarget {
-  readonly group: string;
-  readonly resource: string;
-  readonly verbs: string[];
-}
-
-/** Reports one issue per Role/ClusterRole rule that grants any of the targets. */
-export function rbacGrantRule(info: RuleInfo, targets: RbacTarget[]): RuleDefinition {
-  return {
-    ...info,
-    check: (ctx) => {
-      const out: Issue[] = [];
-      for (const r of rbacRules(ctx)) {
-        const hits: string[] = [];
-        for (const t of targets) {
-          const granted = grantedVerbs(r.rule, t.verbs, t.group, t.resource);
-          if (granted.length > 0) hits.push(`${granted.join(', ')} on ${t.group === '' ? '' : t.group + '/'}${t.resource}`);
-        }
-        if (hits.length > 0) {
-          out.push({ obj: r.obj, jsonPath: r.path, message: `${r.path} grants ${hits.join('; ')}` });
-        }
-      }
-      return out;
-    },
-  };
-}
+export { strings } from '../rbac/policy-rule';
 
 /** RoleBindings and ClusterRoleBindings. */
 export function bindings(ctx: AuditContext): K8sObject[] {

@@ -25,3 +25,42 @@ export const CLUSTER_SCOPED_KINDS = [
   'snapshot.storage.k8s.io|VolumeSnapshotClass', 'snapshot.storage.k8s.io|VolumeSnapshotContent',
   'external-secrets.io|ClusterSecretStore', 'external-secrets.io|ClusterExternalSecret',
 ];
+
+/** Kinds whose plural is not the regular English one. */
+const IRREGULAR_PLURALS: Record<string, string> = {
+  endpoints: 'endpoints',
+};
+
+/** The lowercase plural resource name of a kind: `NetworkPolicy` -> `networkpolicies`. */
+export function pluralOf(kind: string): string {
+  const k = kind.toLowerCase();
+  if (IRREGULAR_PLURALS[k]) return IRREGULAR_PLURALS[k];
+  if (/[^aeiou]y$/.test(k)) return `${k.slice(0, -1)}ies`;
+  if (/(s|x|z|ch|sh)$/.test(k)) return `${k}es`;
+  return `${k}s`;
+}
+
+/** Cluster-scoped resources that are not stored kinds (reviews, signers), by `group|resource`. */
+const CLUSTER_SCOPED_VIRTUAL_RESOURCES = [
+  'authentication.k8s.io|selfsubjectreviews', 'authentication.k8s.io|tokenreviews',
+  'authorization.k8s.io|selfsubjectaccessreviews', 'authorization.k8s.io|selfsubjectrulesreviews', 'authorization.k8s.io|subjectaccessreviews',
+  'certificates.k8s.io|signers',
+];
+
+const CLUSTER_SCOPED_RESOURCES = new Set([
+  ...CLUSTER_SCOPED_KINDS.map((k) => {
+    const [group, kind] = k.split('|');
+    return `${group}|${pluralOf(kind)}`;
+  }),
+  ...CLUSTER_SCOPED_VIRTUAL_RESOURCES,
+]);
+
+/**
+ * Whether an RBAC resource (without subresource) of `group` is cluster-scoped, so that a Role
+ * cannot grant it. Namespaces are the exception: the authorizer checks a request for a Namespace
+ * object against the Roles of that namespace.
+ */
+export function isClusterScopedResource(group: string, resource: string): boolean {
+  if (group === '' && resource === 'namespaces') return false;
+  return CLUSTER_SCOPED_RESOURCES.has(`${group}|${resource}`);
+}

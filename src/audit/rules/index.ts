@@ -23,6 +23,7 @@ import { rule as metaClusterScopedNamespace } from './meta-cluster-scoped-namesp
 import { rule as metaDuplicate } from './meta-duplicate';
 import { rule as netNsDefaultDeny } from './net-ns-default-deny';
 import { rule as netPolicyAllPeers } from './net-policy-all-peers';
+import { rule as netPolicyCloudIdentity } from './net-policy-cloud-identity';
 import { rule as netPolicyInternet } from './net-policy-internet';
 import { rule as netPolicyMetadata } from './net-policy-metadata';
 import { rule as netWorkloadIsolation } from './net-workload-isolation';
@@ -52,13 +53,17 @@ import { rule as rbacEscalate } from './rbac-escalate';
 import { rule as rbacNamespaceModify } from './rbac-namespace-modify';
 import { rule as rbacNodesProxy } from './rbac-nodes-proxy';
 import { rule as rbacPodExec } from './rbac-pod-exec';
+import { rule as rbacPodProxy } from './rbac-pod-proxy';
+import { rule as rbacPolicyModify } from './rbac-policy-modify';
 import { rule as rbacPvCreate } from './rbac-pv-create';
 import { rule as rbacRoleMissing } from './rbac-role-missing';
 import { rule as rbacSecrets } from './rbac-secrets';
+import { rule as rbacSystemNamespace } from './rbac-system-namespace';
 import { rule as rbacTokenCreate } from './rbac-token-create';
 import { rule as rbacWebhook } from './rbac-webhook';
 import { rule as rbacWildcard } from './rbac-wildcard';
 import { rule as rbacWorkloadCreate } from './rbac-workload-create';
+import { rule as rbacWorkloadIdentity } from './rbac-workload-identity';
 import { rule as saAutomount } from './sa-automount';
 import { rule as saDefault } from './sa-default';
 import { rule as saPodAutomount } from './sa-pod-automount';
@@ -92,6 +97,7 @@ export const ALL_RULES: RuleDefinition[] = [
   metaDuplicate,
   netNsDefaultDeny,
   netPolicyAllPeers,
+  netPolicyCloudIdentity,
   netPolicyInternet,
   netPolicyMetadata,
   netWorkloadIsolation,
@@ -121,13 +127,17 @@ export const ALL_RULES: RuleDefinition[] = [
   rbacNamespaceModify,
   rbacNodesProxy,
   rbacPodExec,
+  rbacPodProxy,
+  rbacPolicyModify,
   rbacPvCreate,
   rbacRoleMissing,
   rbacSecrets,
+  rbacSystemNamespace,
   rbacTokenCreate,
   rbacWebhook,
   rbacWildcard,
   rbacWorkloadCreate,
+  rbacWorkloadIdentity,
   saAutomount,
   saDefault,
   saPodAutomount,

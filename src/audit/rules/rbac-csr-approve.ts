@@ -1,19 +1,12 @@
-import { rbacGrantRule } from '../rule';
+import { rbacRiskRule } from '../rbac-risk-rule';
 import { RuleIds } from '../rule-ids';
 import { Severity } from '../types';
 
-/** CIS 5.1.11: approving CSRs mints client credentials. */
-export const rule = rbacGrantRule({
+/** From the RBAC risk model (src/rbac/risk-model.ts): its rows for SB-RBAC-CSR-APPROVE. */
+export const rule = rbacRiskRule({
   id: RuleIds.RBAC_CSR_APPROVE,
   severity: Severity.ERROR,
   area: 'RBAC',
   description: 'Roles must not grant update/patch on certificatesigningrequests/approval or approve on signers.',
-  fix: 'Leave CSR approval to the cluster\'s approvers (kube-controller-manager, cert-manager approver policy).',
-  standards: {
-    cis: ['5.1.11'],
-    kubescape: ['C-0280'],
-  },
-}, [
-  { group: 'certificates.k8s.io', resource: 'certificatesigningrequests/approval', verbs: ['update', 'patch'] },
-  { group: 'certificates.k8s.io', resource: 'signers', verbs: ['approve'] },
-]);
+  fix: "Leave CSR approval to the cluster's approvers (kube-controller-manager, cert-manager approver policy).",
+});

@@ -1,18 +1,12 @@
-import { rbacGrantRule } from '../rule';
+import { rbacRiskRule } from '../rbac-risk-rule';
 import { RuleIds } from '../rule-ids';
 import { Severity } from '../types';
 
-/** CIS 5.1.9: creating PersistentVolumes can mount arbitrary host paths. */
-export const rule = rbacGrantRule({
+/** From the RBAC risk model (src/rbac/risk-model.ts): its rows for SB-RBAC-PV-CREATE. */
+export const rule = rbacRiskRule({
   id: RuleIds.RBAC_PV_CREATE,
   severity: Severity.ERROR,
   area: 'RBAC',
   description: 'Roles must not grant create on persistentvolumes.',
   fix: 'Provision volumes dynamically through PersistentVolumeClaims and an encrypted StorageClass.',
-  standards: {
-    cis: ['5.1.9'],
-    kubescape: ['C-0278'],
-  },
-}, [
-  { group: '', resource: 'persistentvolumes', verbs: ['create'] },
-]);
+});

@@ -1,10 +1,9 @@
+import { bootstrapClusterRole } from '../../rbac/bootstrap-roles';
 import { AuditContext, isObject } from '../context';
 import { Issue, RBAC_GROUP, RuleDefinition, bindings } from '../rule';
 import { RuleIds } from '../rule-ids';
 import { Severity } from '../types';
 
-/** Built-in ClusterRoles a binding may reference without them being in the output. */
-export const BUILT_IN_CLUSTER_ROLES = ['admin', 'edit', 'view', 'cluster-admin'];
 
 /** Bindings reference roles that exist. */
 export const rule: RuleDefinition = {
@@ -24,7 +23,7 @@ export const rule: RuleDefinition = {
       const name = String(ref.name);
       if (external.has(name)) continue;
       if (ref.kind === 'ClusterRole') {
-        if (clusterRoles.has(name) || BUILT_IN_CLUSTER_ROLES.includes(name) || name.startsWith('system:')) continue;
+        if (clusterRoles.has(name) || bootstrapClusterRole(name) !== undefined || name.startsWith('system:')) continue;
         out.push({ obj: b, jsonPath: 'roleRef', message: `${b.kind} references ClusterRole "${name}", which is not in the output` });
       } else if (ref.kind === 'Role') {
         if (b.kind === 'RoleBinding' && roles.has(`${b.namespace}|${name}`)) continue;

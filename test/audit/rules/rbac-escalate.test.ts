@@ -15,7 +15,7 @@ describe('SB-RBAC-ESCALATE', () => {
     expect(findings(RuleIds.RBAC_ESCALATE, objects)).toEqual([
       { object: 'ClusterRole/binder', jsonPath: 'rules[0]', message: 'rules[0] grants escalate, bind on rbac.authorization.k8s.io/clusterroles' },
       { object: 'ClusterRole/impersonator', jsonPath: 'rules[0]', message: 'rules[0] grants impersonate on users; impersonate on serviceaccounts' },
-      { object: 'Role/shop/god', jsonPath: 'rules[0]', message: 'rules[0] grants escalate, bind on rbac.authorization.k8s.io/roles; escalate, bind on rbac.authorization.k8s.io/clusterroles; impersonate on users; impersonate on groups; impersonate on serviceaccounts; impersonate on authentication.k8s.io/userextras/scopes; impersonate on authentication.k8s.io/uids' },
+      { object: 'Role/shop/god', jsonPath: 'rules[0]', message: 'rules[0] grants escalate, bind on rbac.authorization.k8s.io/roles; escalate, bind on rbac.authorization.k8s.io/clusterroles; impersonate on users; impersonate on groups; impersonate on serviceaccounts; impersonate on authentication.k8s.io/uids; impersonate on authentication.k8s.io/userextras/scopes' },
     ]);
   });
 });
