@@ -1,5 +1,6 @@
 import { ApiObject, Duration } from 'cdk8s';
 import { Construct } from 'constructs';
+import { alertRuleGroups } from './monitoring/alert-rules';
 import { registerAppChecks } from './private/app-checks';
 import { fail, goDuration, show, validateDnsLabel, validateDnsSubdomain } from './private/validation';
 import { SecureNamespace } from './secure-namespace';
@@ -10,10 +11,18 @@ export enum SecurityAlertGroup {
   CERTIFICATES = 'certificates',
   /** Spikes of requests that Istio sidecars answer with 403 (AuthorizationPolicy denials). */
   ISTIO_AUTHORIZATION = 'istio-authorization',
+  /** Requests and connections that Istio sidecars accept without mutual TLS (plaintext inside the mesh). */
+  ISTIO_PLAINTEXT = 'istio-plaintext',
   /** Spikes of Linkerd authorization denials (HTTP requests, TCP connections) and policy terminations. */
   LINKERD_AUTHORIZATION = 'linkerd-authorization',
+  /** Inbound connections that Linkerd proxies accept without a TLS identity (plaintext inside the mesh). */
+  LINKERD_PLAINTEXT = 'linkerd-plaintext',
   /** Spikes of packets that Cilium drops because a network policy denies them. */
   CILIUM_POLICY_DROPS = 'cilium-policy-drops',
+  /** ValidatingAdmissionPolicy denials, warnings and evaluation errors reported by the API server (drift attempts). */
+  ADMISSION_POLICY = 'admission-policy',
+  /** Violations found by `cdk8s-secure-baseline audit --metrics-file` in CI, and an audit that stopped reporting. */
+  SECURITY_AUDIT = 'security-audit',
 }
 
 /** Which Cilium metric counts policy drops. */
@@ -75,7 +84,26 @@ export interface SecurityAlertsProps {
    */
   readonly ciliumDropMetric?: CiliumDropMetric;
   /**
-   * The `severity` label of alerts that need action now (a certificate about to expire).
+   * Inbound connections per second, per pod, averaged over 10 minutes, that a Linkerd proxy
+   * accepts without a TLS identity, above which an alert fires. Kubelet probes arrive in
+   * plaintext too (about 0.1/s per probe with the default 10s period), so keep it above that.
+   * @default 1
+   */
+  readonly linkerdPlaintextConnectionsPerSecond?: number;
+  /**
+   * Only alert on ValidatingAdmissionPolicies named `<prefix>-...`: the `namePrefix` of your
+   * BaselineAdmissionPolicy.
+   * @default - every ValidatingAdmissionPolicy of the cluster
+   */
+  readonly admissionPolicyPrefix?: string;
+  /**
+   * Alert when the audit's metrics (pushed by CI with `--metrics-file`) are older than this.
+   * @default Duration.days(7)
+   */
+  readonly auditMaxAge?: Duration;
+  /**
+   * The `severity` label of alerts that need action now (a certificate about to expire,
+   * plaintext traffic inside the mesh).
    * @default "critical"
    */
   readonly criticalSeverity?: string;
@@ -102,22 +130,16 @@ export interface SecurityAlertsProps {
   readonly ruleLabels?: { [key: string]: string };
 }
 
-/** One alerting rule (a PrometheusRule `rules` entry). */
-interface AlertRule {
-  alert: string;
-  expr: string;
-  for: string;
-  labels: Record<string, string>;
-  annotations: Record<string, string>;
-}
-
 const LABEL_NAME = /^[a-zA-Z_][a-zA-Z0-9_]*$/;
 
 /**
  * Prometheus alerts that matter for this baseline: a `PrometheusRule` (`monitoring.coreos.com/v1`,
  * Prometheus Operator) with certificate alerts (cert-manager: expiring, renewal overdue, not
- * ready) and spikes of mesh authorization denials (Istio, Linkerd) and of network policy drops
- * (Cilium). Every alert has a severity, a summary, a description and a runbook link.
+ * ready), plaintext traffic inside the mesh (Istio, Linkerd), spikes of mesh authorization
+ * denials (Istio, Linkerd) and of network policy drops (Cilium), admission policy denials,
+ * warnings and errors (drift attempts), and the findings of the audit in CI. Every alert has a
+ * severity, a summary, a description and a runbook link; every alert is unit-tested with
+ * `promtool test rules`.
  *
  * @example
  * new SecurityAlerts(monitoringNs, 'Alerts', {
@@ -167,6 +189,9 @@ export class SecurityAlerts extends Construct {
     if (!Object.values(CiliumDropMetric).includes(dropMetric)) {
       fail(this, `ciliumDropMetric ${show(dropMetric)} is not supported`, 'use CiliumDropMetric.AGENT or CiliumDropMetric.HUBBLE');
     }
+    const linkerdPlaintext = this.rate('linkerdPlaintextConnectionsPerSecond', props.linkerdPlaintextConnectionsPerSecond ?? 1);
+    const admissionPolicyPrefix = props.admissionPolicyPrefix === undefined ? undefined : validateDnsLabel(this, 'admissionPolicyPrefix', props.admissionPolicyPrefix, 40);
+    const auditMaxAgeSeconds = this.seconds('auditMaxAge', props.auditMaxAge ?? Duration.days(7), 3600, 90 * 86400);
     const critical = this.severity('criticalSeverity', props.criticalSeverity ?? 'critical');
     const warning = this.severity('warningSeverity', props.warningSeverity ?? 'warning');
     const extraLabels = props.labels ?? {};
@@ -179,113 +204,23 @@ export class SecurityAlerts extends Construct {
       fail(this, `runbookBaseUrl ${show(runbookBase)} is not an https URL without a fragment`, 'give the https URL of the runbook page; each alert appends #<alertname>');
     }
 
-    const nsMatcher = (label: string) => (namespaces.length ? `${label}=~"${namespaces.join('|')}"` : '');
-    const selector = (...matchers: string[]) => {
-      const m = matchers.filter(Boolean);
-      return m.length ? `{${m.join(',')}}` : '';
-    };
-    const rule = (alert: string, expr: string, forDuration: string, severity: string, summary: string, description: string): AlertRule => ({
-      alert,
-      expr,
-      for: forDuration,
-      labels: { ...extraLabels, severity },
-      annotations: { summary, description, runbook_url: `${runbookBase}#${alert.toLowerCase()}` },
+    const ruleGroups = alertRuleGroups({
+      groups: Object.values(SecurityAlertGroup).filter((g) => groups.includes(g)),
+      namespaces,
+      expirySeconds,
+      graceSeconds,
+      denialsPerSecond: denials,
+      ciliumDropsPerSecond: drops,
+      ciliumDropMetric: dropMetric,
+      linkerdPlaintextPerSecond: linkerdPlaintext,
+      admissionPolicyPrefix,
+      auditMaxAgeSeconds,
+      criticalSeverity: critical,
+      warningSeverity: warning,
+      extraLabels,
+      runbookBaseUrl: runbookBase,
+      duration: (seconds) => goDuration(Duration.seconds(seconds))!,
     });
-
-    const ruleGroups: Array<{ name: string; rules: AlertRule[] }> = [];
-    const ordered = Object.values(SecurityAlertGroup).filter((g) => groups.includes(g));
-    for (const g of ordered) {
-      switch (g) {
-        case SecurityAlertGroup.CERTIFICATES: {
-          const cm = nsMatcher('namespace');
-          ruleGroups.push({
-            name: 'security-baseline.certificates',
-            rules: [
-              rule(
-                'CertificateExpiringSoon',
-                `max by (namespace, name) (certmanager_certificate_expiration_timestamp_seconds${selector(cm)} > 0) - time() < ${expirySeconds}`,
-                '5m', critical,
-                'Certificate {{ $labels.namespace }}/{{ $labels.name }} expires in {{ $value | humanizeDuration }}',
-                `cert-manager has not renewed the certificate and it expires in less than ${goDuration(Duration.seconds(expirySeconds))}; when it does, mTLS between the workloads that use it fails.`,
-              ),
-              rule(
-                'CertificateRenewalOverdue',
-                `time() - max by (namespace, name) (certmanager_certificate_renewal_timestamp_seconds${selector(cm)} > 0) > ${graceSeconds}`,
-                '5m', warning,
-                'Certificate {{ $labels.namespace }}/{{ $labels.name }} is overdue for renewal',
-                `cert-manager should have renewed the certificate more than ${goDuration(Duration.seconds(graceSeconds))} ago; check the Certificate's events and its issuer.`,
-              ),
-              rule(
-                'CertificateNotReady',
-                `max by (namespace, name) (certmanager_certificate_ready_status${selector(cm, 'condition!="True"')}) == 1`,
-                '15m', warning,
-                'Certificate {{ $labels.namespace }}/{{ $labels.name }} is not ready',
-                'The Certificate has not been Ready for 15 minutes: its Secret is missing, stale or does not match the spec.',
-              ),
-            ],
-          });
-          break;
-        }
-        case SecurityAlertGroup.ISTIO_AUTHORIZATION:
-          ruleGroups.push({
-            name: 'security-baseline.istio',
-            rules: [rule(
-              'IstioAuthorizationDenialsHigh',
-              `sum by (destination_workload_namespace, destination_workload) (rate(istio_requests_total${selector('reporter="destination"', 'response_code="403"', nsMatcher('destination_workload_namespace'))}[5m])) > ${denials}`,
-              '5m', warning,
-              'Workload {{ $labels.destination_workload_namespace }}/{{ $labels.destination_workload }} denies {{ $value | humanize }} requests/s',
-              'The destination sidecar answers many requests with 403 (AuthorizationPolicy denials, or 403s of the application itself): a caller without an allowFrom, a misconfigured client, or someone probing.',
-            )],
-          });
-          break;
-        case SecurityAlertGroup.LINKERD_AUTHORIZATION: {
-          const sel = selector(nsMatcher('namespace'));
-          ruleGroups.push({
-            name: 'security-baseline.linkerd',
-            rules: [
-              rule(
-                'LinkerdHttpAuthorizationDenialsHigh',
-                `sum by (namespace, srv_kind, srv_name) (rate(inbound_http_authz_deny_total${sel}[5m])) > ${denials}`,
-                '5m', warning,
-                'Server {{ $labels.namespace }}/{{ $labels.srv_name }} denies {{ $value | humanize }} HTTP requests/s',
-                'Linkerd proxies deny many HTTP requests to this Server (no AuthorizationPolicy admits the caller): a caller without an allowFrom, an unmeshed client, or someone probing.',
-              ),
-              rule(
-                'LinkerdTcpAuthorizationDenialsHigh',
-                `sum by (namespace, srv_kind, srv_name) (rate(inbound_tcp_authz_deny_total${sel}[5m])) > ${denials}`,
-                '5m', warning,
-                'Server {{ $labels.namespace }}/{{ $labels.srv_name }} denies {{ $value | humanize }} TCP connections/s',
-                'Linkerd proxies refuse many TCP connections to this Server (no AuthorizationPolicy admits the client).',
-              ),
-              rule(
-                'LinkerdConnectionsTerminatedByPolicy',
-                `sum by (namespace, srv_kind, srv_name) (rate(inbound_tcp_authz_terminate_total${sel}[5m])) > ${denials}`,
-                '5m', warning,
-                'Server {{ $labels.namespace }}/{{ $labels.srv_name }} terminates {{ $value | humanize }} connections/s after policy changes',
-                'Linkerd closes established connections because an authorization change no longer admits them; expected briefly after a policy change, suspicious when it continues.',
-              ),
-            ],
-          });
-          break;
-        }
-        case SecurityAlertGroup.CILIUM_POLICY_DROPS: {
-          const expr = dropMetric === CiliumDropMetric.AGENT
-            ? `sum by (pod, direction) (rate(cilium_drop_count_total{reason=~"Policy denied.*"}[5m])) > ${drops}`
-            : `sum without (instance, pod) (rate(hubble_drop_total{reason=~"POLICY_DENIED|POLICY_DENY|Policy denied.*"}[5m])) > ${drops}`;
-          ruleGroups.push({
-            name: 'security-baseline.cilium',
-            rules: [rule(
-              'CiliumPolicyDropsHigh',
-              expr,
-              '10m', warning,
-              'Cilium drops {{ $value | humanize }} packets/s because a network policy denies them',
-              'Many packets are dropped by network policy (default-deny without a matching allow rule): a missing allowFrom or allowEgressTo, a workload reaching for something it should not, or a scan.',
-            )],
-          });
-          break;
-        }
-      }
-    }
 
     this.alertNames = ruleGroups.flatMap((g) => g.rules.map((r) => r.alert));
     this.prometheusRule = new ApiObject(this, 'Resource', {

@@ -1,6 +1,7 @@
 import { Duration, Testing } from 'cdk8s';
 import { CiliumDropMetric, SecureNamespace, SecurityAlertGroup, SecurityAlerts, SecurityAlertsProps } from '../src';
 import { synthAndValidate } from './util/schema';
+import { VARIANTS } from '../scripts/promtool';
 
 /**
  * The official Prometheus PromQL grammar (@prometheus-io/lezer-promql, CommonJS build): every alert
@@ -23,13 +24,18 @@ const KNOWN_METRICS = new Set([
   'certmanager_certificate_renewal_timestamp_seconds',
   'certmanager_certificate_ready_status',
   'istio_requests_total',
+  'istio_tcp_connections_opened_total',
   'inbound_http_authz_deny_total',
   'inbound_tcp_authz_deny_total',
   'inbound_tcp_authz_terminate_total',
   'cilium_drop_count_total',
   'hubble_drop_total',
+  'tcp_open_total',
+  'apiserver_validating_admission_policy_check_total',
+  'cdk8s_secure_baseline_audit_violations',
+  'cdk8s_secure_baseline_audit_last_run_timestamp_seconds',
 ]);
-const PROMQL_WORDS = new Set(['sum', 'max', 'by', 'without', 'rate', 'time', 'on', 'and', 'or', 'unless']);
+const PROMQL_WORDS = new Set(['sum', 'max', 'by', 'without', 'rate', 'increase', 'time', 'on', 'and', 'or', 'unless']);
 
 /** Structural checks that hold with or without the grammar: balanced brackets, closed strings, known metrics. */
 function structuralProblems(expr: string): string[] {
@@ -72,8 +78,8 @@ function rules(rule: any): any[] {
 
 function allExpressions(): string[] {
   const variants: SecurityAlertsProps[] = [
-    {},
-    { namespaces: ['shop', 'payments'], ciliumDropMetric: CiliumDropMetric.HUBBLE, denialsPerSecond: 0.25, ciliumDropsPerSecond: 12.5 },
+    ...Object.values(VARIANTS),
+    { namespaces: ['shop-data'], ciliumDropMetric: CiliumDropMetric.AGENT, admissionPolicyPrefix: 'secure-baseline' },
     { certificateExpiryThreshold: Duration.days(14), certificateRenewalGrace: Duration.minutes(90) },
   ];
   return variants.flatMap((v) => rules(synth(v).rule).map((r) => r.expr));
@@ -90,13 +96,18 @@ describe('SecurityAlerts defaults', () => {
     expect(rule.apiVersion).toBe('monitoring.coreos.com/v1');
     expect(rule.metadata).toEqual({ name: 'security-baseline-alerts', namespace: 'monitoring' });
     expect(rule.spec.groups.map((g: any) => g.name)).toEqual([
-      'security-baseline.certificates', 'security-baseline.istio', 'security-baseline.linkerd', 'security-baseline.cilium',
+      'security-baseline.certificates', 'security-baseline.istio', 'security-baseline.istio-plaintext',
+      'security-baseline.linkerd', 'security-baseline.linkerd-plaintext', 'security-baseline.cilium',
+      'security-baseline.admission', 'security-baseline.audit',
     ]);
     expect(alerts.alertNames).toEqual([
       'CertificateExpiringSoon', 'CertificateRenewalOverdue', 'CertificateNotReady',
-      'IstioAuthorizationDenialsHigh',
+      'IstioAuthorizationDenialsHigh', 'IstioPlaintextTraffic',
       'LinkerdHttpAuthorizationDenialsHigh', 'LinkerdTcpAuthorizationDenialsHigh', 'LinkerdConnectionsTerminatedByPolicy',
+      'LinkerdPlaintextConnections',
       'CiliumPolicyDropsHigh',
+      'AdmissionPolicyDenials', 'AdmissionPolicyWarnings', 'AdmissionPolicyErrors',
+      'SecurityAuditViolations', 'SecurityAuditStale',
     ]);
   });
 
@@ -117,6 +128,30 @@ describe('SecurityAlerts defaults', () => {
     expect(byName.LinkerdTcpAuthorizationDenialsHigh).toBe('sum by (namespace, srv_kind, srv_name) (rate(inbound_tcp_authz_deny_total[5m])) > 1');
     expect(byName.LinkerdConnectionsTerminatedByPolicy).toBe('sum by (namespace, srv_kind, srv_name) (rate(inbound_tcp_authz_terminate_total[5m])) > 1');
     expect(byName.CiliumPolicyDropsHigh).toBe('sum by (pod, direction) (rate(cilium_drop_count_total{reason=~"Policy denied.*"}[5m])) > 5');
+  });
+
+  test('plaintext inside the mesh: Istio requests and connections not over mutual TLS, Linkerd connections without TLS identity', () => {
+    const byName = Object.fromEntries(rules(rule).map((r) => [r.alert, r]));
+    const by = 'sum by (source_workload_namespace, source_workload, destination_workload_namespace, destination_workload)';
+    expect(byName.IstioPlaintextTraffic.expr).toBe(
+      `${by} (rate(istio_requests_total{reporter="destination",connection_security_policy!="mutual_tls"}[5m])) > 0`
+      + ` or ${by} (rate(istio_tcp_connections_opened_total{reporter="destination",connection_security_policy!="mutual_tls"}[5m])) > 0`);
+    expect(byName.IstioPlaintextTraffic.labels).toEqual({ severity: 'critical' });
+    expect(byName.LinkerdPlaintextConnections.expr).toBe('sum by (namespace, pod) (rate(tcp_open_total{direction="inbound",peer="src",tls="no_identity",no_tls_reason="no_tls_from_remote"}[10m])) > 1');
+    expect(byName.LinkerdPlaintextConnections.for).toBe('10m');
+  });
+
+  test('admission policy denials, warnings and errors, and the audit in CI, fire at once', () => {
+    const byName = Object.fromEntries(rules(rule).map((r) => [r.alert, r]));
+    const metric = 'apiserver_validating_admission_policy_check_total';
+    expect(byName.AdmissionPolicyDenials.expr).toBe(`sum by (policy, policy_binding) (increase(${metric}{enforcement_action="deny"}[10m])) > 0`);
+    expect(byName.AdmissionPolicyWarnings.expr).toBe(`sum by (policy, policy_binding, enforcement_action) (increase(${metric}{enforcement_action=~"warn|audit"}[10m])) > 0`);
+    expect(byName.AdmissionPolicyErrors.expr).toBe(`sum by (policy, policy_binding, error_type) (increase(${metric}{error_type!="no_error"}[10m])) > 0`);
+    expect(byName.SecurityAuditViolations.expr).toBe('cdk8s_secure_baseline_audit_violations > 0');
+    expect(byName.SecurityAuditStale.expr).toBe('time() - cdk8s_secure_baseline_audit_last_run_timestamp_seconds > 604800');
+    for (const a of ['AdmissionPolicyDenials', 'AdmissionPolicyWarnings', 'AdmissionPolicyErrors', 'SecurityAuditViolations', 'SecurityAuditStale']) {
+      expect([a, byName[a].for, byName[a].labels]).toEqual([a, '0m', { severity: 'warning' }]);
+    }
   });
 
   test('every alert has a severity, a summary, a description and a runbook link to its section', () => {
@@ -158,6 +193,24 @@ describe('SecurityAlerts options', () => {
     expect(byName.IstioAuthorizationDenialsHigh.annotations.runbook_url).toBe('https://runbooks.example.com/security#istioauthorizationdenialshigh');
   });
 
+  test('admissionPolicyPrefix scopes the admission alerts to the baseline\'s policies; auditMaxAge and the Linkerd threshold tune theirs', () => {
+    const { rule } = synth({
+      admissionPolicyPrefix: 'shop-baseline',
+      auditMaxAge: Duration.hours(36),
+      linkerdPlaintextConnectionsPerSecond: 0.25,
+      namespaces: ['shop'],
+      groups: [SecurityAlertGroup.ADMISSION_POLICY, SecurityAlertGroup.SECURITY_AUDIT, SecurityAlertGroup.LINKERD_PLAINTEXT],
+    });
+    const byName = Object.fromEntries(rules(rule).map((r) => [r.alert, r]));
+    expect(byName.AdmissionPolicyDenials.expr).toBe('sum by (policy, policy_binding) (increase(apiserver_validating_admission_policy_check_total{enforcement_action="deny",policy=~"shop-baseline-.*"}[10m])) > 0');
+    expect(byName.AdmissionPolicyErrors.expr).toBe('sum by (policy, policy_binding, error_type) (increase(apiserver_validating_admission_policy_check_total{error_type!="no_error",policy=~"shop-baseline-.*"}[10m])) > 0');
+    expect(byName.SecurityAuditStale.expr).toBe('time() - cdk8s_secure_baseline_audit_last_run_timestamp_seconds > 129600');
+    expect(byName.SecurityAuditStale.annotations.description).toBe("No pipeline has pushed the audit's metrics for more than 36h: the audit no longer runs, or no longer reports.");
+    expect(byName.LinkerdPlaintextConnections.expr).toBe('sum by (namespace, pod) (rate(tcp_open_total{direction="inbound",peer="src",tls="no_identity",no_tls_reason="no_tls_from_remote",namespace=~"shop"}[10m])) > 0.25');
+    // Namespaces do not scope what has no namespace (API server and CI metrics).
+    expect(byName.SecurityAuditViolations.expr).toBe('cdk8s_secure_baseline_audit_violations > 0');
+  });
+
   test('the Hubble drop metric matches both reason spellings (enum name and description)', () => {
     const { rule } = synth({ ciliumDropMetric: CiliumDropMetric.HUBBLE, groups: [SecurityAlertGroup.CILIUM_POLICY_DROPS] });
     expect(rules(rule)[0].expr).toBe('sum without (instance, pod) (rate(hubble_drop_total{reason=~"POLICY_DENIED|POLICY_DENY|Policy denied.*"}[5m])) > 5');
@@ -172,7 +225,7 @@ describe('SecurityAlerts options', () => {
 
   test.each([
     [{ groups: [] }, 'test/Monitoring/Alerts: groups is empty. Fix: list at least one SecurityAlertGroup, or leave groups out for all of them'],
-    [{ groups: ['dns'] as any }, 'test/Monitoring/Alerts: group "dns" is not a SecurityAlertGroup. Fix: use "certificates", "istio-authorization", "linkerd-authorization", "cilium-policy-drops"'],
+    [{ groups: ['dns'] as any }, 'test/Monitoring/Alerts: group "dns" is not a SecurityAlertGroup. Fix: use "certificates", "istio-authorization", "istio-plaintext", "linkerd-authorization", "linkerd-plaintext", "cilium-policy-drops", "admission-policy", "security-audit"'],
     [{ groups: [SecurityAlertGroup.CERTIFICATES, SecurityAlertGroup.CERTIFICATES] }, 'test/Monitoring/Alerts: groups ["certificates","certificates"] lists a group twice. Fix: list each group once'],
     [{ namespaces: [] }, 'test/Monitoring/Alerts: namespaces is empty. Fix: list the namespaces to watch, or leave namespaces out to watch every namespace'],
     [{ namespaces: ['Shop'] }, 'test/Monitoring/Alerts: namespaces[0] "Shop" is not a valid DNS-1123 label'],
@@ -186,6 +239,9 @@ describe('SecurityAlerts options', () => {
     [{ labels: { 'team-name': 'x' } }, 'test/Monitoring/Alerts: alert label "team-name" is not a valid Prometheus label name'],
     [{ labels: { severity: 'page' } }, 'test/Monitoring/Alerts: labels sets "severity". Fix: use criticalSeverity and warningSeverity to name severities'],
     [{ runbookBaseUrl: 'http://wiki/runbooks' }, 'test/Monitoring/Alerts: runbookBaseUrl "http://wiki/runbooks" is not an https URL without a fragment'],
+    [{ linkerdPlaintextConnectionsPerSecond: -1 }, 'test/Monitoring/Alerts: linkerdPlaintextConnectionsPerSecond -1 is not a positive number. Fix: give a rate per second above 0, e.g. 0.5 or 5'],
+    [{ admissionPolicyPrefix: 'Shop_Baseline' }, 'test/Monitoring/Alerts: admissionPolicyPrefix "Shop_Baseline" is not a valid DNS-1123 label. Fix: use at most 40 lowercase letters, digits and \'-\', starting and ending with a letter or digit'],
+    [{ auditMaxAge: Duration.minutes(30) }, 'test/Monitoring/Alerts: auditMaxAge "30m" is out of range. Fix: use a whole number of seconds from 1h to 2160h'],
   ])('bad input %j', (props, message) => {
     const chart = Testing.chart();
     const ns = new SecureNamespace(chart, 'Monitoring', { name: 'monitoring' });
