@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 /**
- * `cdk8s-secure-baseline audit [--format text|json|sarif] [--output FILE] PATH...`
+ * `cdk8s-secure-baseline audit [--format text|json|sarif] [--output FILE] [--metrics-file FILE] PATH...`
  *
  * Audits Kubernetes manifests (YAML or JSON files, or folders of them) with the Baseline audit,
  * reading them as kubectl does (src/manifest/reader.ts).
@@ -13,6 +13,8 @@ import { EngineInput, runAudit } from '../audit/engine';
 import { renderJson, renderSarif, renderText, summaryLine } from '../audit/report';
 import { AuditOptions } from '../audit/types';
 import { readManifestFiles } from '../manifest/reader';
+import { renderAuditMetrics } from '../monitoring/audit-metrics';
+import { runRbacCli, runWhoCanCli } from '../rbac/cli';
 import { runReachabilityCli } from '../reachability/cli';
 
 /** Where the CLI writes. */
@@ -28,6 +30,8 @@ const defaultIo: CliIo = {
 
 export const USAGE = `Usage: cdk8s-secure-baseline audit [options] PATH...
        cdk8s-secure-baseline reachability [--format text|mermaid|dot|json] PATH...
+       cdk8s-secure-baseline rbac [--format md|json] [--fail-on-undeclared] PATH...
+       cdk8s-secure-baseline who-can VERB RESOURCE [-n NAMESPACE] [--name OBJECT] PATH...
 
 Audits Kubernetes manifests: files, or folders searched recursively for *.yaml,
 *.yml and *.json (files named explicitly are read whatever their extension).
@@ -40,9 +44,17 @@ reported with file:line; the readable objects are still audited.
 Acknowledgement annotations (ack.cdk8s-secure-baseline.io/<RULE-ID>: <reason>)
 apply.
 
+rbac: the RBAC proof - every subject's dangerous capabilities (read secrets, exec
+into pods, run workloads, escalate, cluster-admin, ...), where and through which
+binding and role, declared (acknowledged on the role or binding) or not.
+who-can: which subjects can do VERB on RESOURCE (secrets, pods/exec,
+deployments.apps), through which binding and role, cluster-wide or in which
+namespace. "rbac --help" and "who-can --help" describe their options.
+
 Options:
   --format text|json|sarif          report format (default: text)
   --output FILE                     write the report to FILE; the summary line goes to stdout
+  --metrics-file FILE               also write the result as Prometheus metrics (text format) to FILE
   --fail-on-warnings                unacknowledged warnings fail the audit too
   --disable RULE[,RULE...]          skip rules (repeatable)
   --encrypted-storage-class NAME    an external StorageClass known to encrypt (repeatable)
@@ -60,6 +72,7 @@ class UsageError extends Error {}
 interface ParsedArgs {
   readonly format: 'text' | 'json' | 'sarif';
   readonly output?: string;
+  readonly metricsFile?: string;
   readonly paths: string[];
   readonly options: AuditOptions;
 }
@@ -69,9 +82,10 @@ function parseArgs(argv: string[]): ParsedArgs | 'help' | 'version' {
   if (args[0] === '-h' || args[0] === '--help') return 'help';
   if (args[0] === '--version') return 'version';
   const command = args.shift();
-  if (command !== 'audit') throw new UsageError(`unknown command ${JSON.stringify(command)} (expected "audit" or "reachability")`);
+  if (command !== 'audit') throw new UsageError(`unknown command ${JSON.stringify(command)} (expected "audit", "reachability", "rbac" or "who-can")`);
   let format: ParsedArgs['format'] = 'text';
   let output: string | undefined;
+  let metricsFile: string | undefined;
   let failOnWarnings = false;
   const disabledRules: string[] = [];
   const encryptedStorageClasses: string[] = [];
@@ -105,6 +119,9 @@ function parseArgs(argv: string[]): ParsedArgs | 'help' | 'version' {
       case '--output':
         output = value();
         break;
+      case '--metrics-file':
+        metricsFile = value();
+        break;
       case '--fail-on-warnings':
         failOnWarnings = true;
         break;
@@ -123,7 +140,7 @@ function parseArgs(argv: string[]): ParsedArgs | 'help' | 'version' {
     }
   }
   if (paths.length === 0) throw new UsageError('no PATH given');
-  return { format, output, paths, options: { disabledRules, encryptedStorageClasses, externalRoles, failOnWarnings } };
+  return { format, output, metricsFile, paths, options: { disabledRules, encryptedStorageClasses, externalRoles, failOnWarnings } };
 }
 
 function display(file: string): string {
@@ -149,6 +166,8 @@ function runCliUnsafe(argv: string[], io: CliIo): number {
   if (argv[0] === 'reachability') {
     return runReachabilityCli(argv.slice(1), { out: io.stdout, err: io.stderr });
   }
+  if (argv[0] === 'rbac') return runRbacCli(argv.slice(1), { out: io.stdout, err: io.stderr });
+  if (argv[0] === 'who-can') return runWhoCanCli(argv.slice(1), { out: io.stdout, err: io.stderr });
   let parsed: ParsedArgs | 'help' | 'version';
   try {
     parsed = parseArgs(argv);
@@ -189,6 +208,10 @@ function runCliUnsafe(argv: string[], io: CliIo): number {
   const report = parsed.format === 'json' ? renderJson(result, failOnWarnings)
     : parsed.format === 'sarif' ? renderSarif(result)
       : renderText(result, failOnWarnings);
+  if (parsed.metricsFile) {
+    fs.mkdirSync(path.dirname(path.resolve(parsed.metricsFile)), { recursive: true });
+    fs.writeFileSync(parsed.metricsFile, renderAuditMetrics(result, failOnWarnings, Date.now() / 1000), 'utf-8');
+  }
   if (parsed.output) {
     fs.mkdirSync(path.dirname(path.resolve(parsed.output)), { recursive: true });
     fs.writeFileSync(parsed.output, report, 'utf-8');
