@@ -1,6 +1,8 @@
 import { ApiObject } from 'cdk8s';
 import { Construct } from 'constructs';
+import { celList, celString, twinPolicySpec } from './admission/twin';
 import { ENFORCE_VERSION_LABEL, MIN_POD_SECURITY_VERSION, enforceVersionCel } from './audit/pod-security-version';
+import { ALL_RULES } from './audit/rules';
 import { storageClassManifestEncryption } from './audit/rules/storage-class-unencrypted';
 import { EncryptedVolume } from './encrypted-volume';
 import { acknowledgementAnnotation } from './private/acknowledge';
@@ -49,7 +51,34 @@ export enum BaselineAdmissionRule {
   NO_CLUSTER_ADMIN_BINDING = 'no-cluster-admin-binding',
   /** PersistentVolumeClaims in those namespaces are created only on encrypting StorageClasses. */
   ENCRYPTED_STORAGE = 'encrypted-storage',
+  /**
+   * Every audit rule that can be decided from the object under admission, enforced by its CEL
+   * twin (one policy per rule, named after it: `<prefix>-sb-ctr-image-tag`, ...): images pinned,
+   * read-only root filesystems, requests and limits, no NodePort/LoadBalancer Services, mesh TLS
+   * kept by DestinationRules and Linkerd authorization, Roles without wildcards or the RBAC risk
+   * model's dangerous rows, RoleBindings without system: subjects. The rule's acknowledgement
+   * annotation (a reason of 20 characters or more) admits the object, as in the audit. RULES.md
+   * lists which rules are enforced here and which need the whole app (synth time only).
+   */
+  AUDIT_RULES = 'audit-rules',
+  /**
+   * The baseline's own NetworkPolicies and mesh policies (those this app puts in the protected
+   * namespaces) cannot be deleted or have their spec changed by anyone but the GitOps controller
+   * (`baselineManagers`), so `kubectl delete networkpolicy default-deny` does not remove the
+   * baseline. Only with `baselineManagers`; not part of the default rules.
+   */
+  BASELINE_OBJECTS = 'baseline-objects',
 }
+
+/** Kinds whose objects BASELINE_OBJECTS guards, by API group. */
+const GUARDED_KINDS: Array<{ group: string; kind: string; resource: string }> = [
+  { group: 'networking.k8s.io', kind: 'NetworkPolicy', resource: 'networkpolicies' },
+  { group: 'security.istio.io', kind: 'PeerAuthentication', resource: 'peerauthentications' },
+  { group: 'security.istio.io', kind: 'AuthorizationPolicy', resource: 'authorizationpolicies' },
+  { group: 'policy.linkerd.io', kind: 'Server', resource: 'servers' },
+  { group: 'policy.linkerd.io', kind: 'AuthorizationPolicy', resource: 'authorizationpolicies' },
+  { group: 'policy.linkerd.io', kind: 'MeshTLSAuthentication', resource: 'meshtlsauthentications' },
+];
 
 /** Props of BaselineAdmissionPolicy. */
 export interface BaselineAdmissionPolicyProps {
@@ -82,6 +111,14 @@ export interface BaselineAdmissionPolicyProps {
    */
   readonly notEnforcedReason?: string;
   /**
+   * The user names allowed to change and delete the baseline's own policies (BASELINE_OBJECTS):
+   * your GitOps controller's, e.g.
+   * `system:serviceaccount:argocd:argocd-application-controller` or
+   * `system:serviceaccount:flux-system:kustomize-controller`. Required for BASELINE_OBJECTS.
+   * @default - none
+   */
+  readonly baselineManagers?: string[];
+  /**
    * Namespaces outside this app that the rules also protect (Pod Security level `restricted`).
    * @default - only the SecureNamespaces of this app
    */
@@ -105,23 +142,33 @@ export interface BaselineAdmissionPolicyProps {
 /** One ValidatingAdmissionPolicy and its binding. */
 interface PolicySpec {
   rule: BaselineAdmissionRule;
+  /** The name suffix (and construct id): the rule, or the audit rule ID of a twin. */
+  name?: string;
   resourceRules: Array<{ apiGroups: string[]; apiVersions: string[]; operations: string[]; resources: string[] }>;
+  matchConditions?: Array<{ name: string; expression: string }>;
   variables?: Array<{ name: string; expression: any }>;
   validations: Array<{ expression: any; message: string; reason: string }>;
+}
+
+/** The policies of the audit rules that have a CEL twin, sorted by rule ID. */
+function twinSpecs(): PolicySpec[] {
+  return ALL_RULES.filter((r) => r.admission !== undefined).map((r) => {
+    const spec = twinPolicySpec(r.id, r.admission!) as any;
+    return {
+      rule: BaselineAdmissionRule.AUDIT_RULES,
+      name: r.id.toLowerCase(),
+      resourceRules: spec.matchConstraints.resourceRules,
+      matchConditions: spec.matchConditions,
+      variables: spec.variables,
+      validations: spec.validations,
+    };
+  });
 }
 
 const NOT_ENFORCED_RULE_ID = 'SB-ADMISSION-NOT-ENFORCED';
 const ENFORCE_LABEL = 'pod-security.kubernetes.io/enforce';
 const LEVEL_RANK: Record<string, number> = { [PodSecurityLevel.PRIVILEGED]: 0, [PodSecurityLevel.BASELINE]: 1, [PodSecurityLevel.RESTRICTED]: 2 };
 
-/** A CEL string literal (the values are validated names, so only quotes and backslashes matter). */
-function celString(s: string): string {
-  return `'${s.replace(/\\/g, '\\\\').replace(/'/g, "\\'")}'`;
-}
-
-function celList(values: string[]): string {
-  return `[${values.map(celString).join(', ')}]`;
-}
 
 /**
  * Keeps the baseline from drifting through `kubectl`: `ValidatingAdmissionPolicy` and
@@ -167,7 +214,15 @@ export class BaselineAdmissionPolicy extends Construct {
     if (!Object.values(AdmissionPolicyApiVersion).includes(apiVersion)) {
       fail(this, `apiVersion ${show(apiVersion)} is not supported`, 'use AdmissionPolicyApiVersion.V1 (Kubernetes ≥ 1.30) or V1BETA1 (1.28–1.29)');
     }
-    const rules = props.rules ?? Object.values(BaselineAdmissionRule);
+    const rules = props.rules ?? Object.values(BaselineAdmissionRule)
+      .filter((r) => r !== BaselineAdmissionRule.BASELINE_OBJECTS || props.baselineManagers !== undefined);
+    const managers = [...new Set(props.baselineManagers ?? [])].sort();
+    if (rules.includes(BaselineAdmissionRule.BASELINE_OBJECTS) && managers.length === 0) {
+      fail(this, 'BASELINE_OBJECTS needs baselineManagers', 'list the user name of your GitOps controller, e.g. baselineManagers: ["system:serviceaccount:argocd:argocd-application-controller"]; without one nobody could update the baseline');
+    }
+    managers.forEach((m, i) => {
+      if (typeof m !== 'string' || m.trim() === '' || /\s/.test(m)) fail(this, `baselineManagers[${i}] ${show(m)} is not a user name`, 'write the exact user name, e.g. "system:serviceaccount:argocd:argocd-application-controller"');
+    });
     if (rules.length === 0) fail(this, 'rules is empty', 'list at least one BaselineAdmissionRule, or leave rules out for all of them');
     for (const r of rules) {
       if (!Object.values(BaselineAdmissionRule).includes(r)) fail(this, `rule ${show(r)} is not a BaselineAdmissionRule`, `use ${Object.values(BaselineAdmissionRule).map((v) => show(v)).join(', ')}`);
@@ -207,6 +262,23 @@ export class BaselineAdmissionPolicy extends Construct {
     const ordered = Object.values(BaselineAdmissionRule).filter((r) => rules.includes(r));
     for (const rule of ordered) {
       switch (rule) {
+        case BaselineAdmissionRule.AUDIT_RULES:
+          specs.push(...twinSpecs());
+          break;
+        case BaselineAdmissionRule.BASELINE_OBJECTS:
+          specs.push({
+            rule,
+            resourceRules: GUARDED_KINDS.map((k) => ({ apiGroups: [k.group], apiVersions: ['*'], operations: ['UPDATE', 'DELETE'], resources: [k.resource] })),
+            matchConditions: [{ name: 'not-a-baseline-manager', expression: `!(request.userInfo.username in ${celList(managers)})` }],
+            variables: [{ name: 'baseline', expression: lazy(() => celList(this._baselineObjects())) }],
+            validations: [{
+              expression: "!((oldObject.kind + '/' + oldObject.metadata.namespace + '/' + oldObject.metadata.name) in variables.baseline)"
+                + " || (request.operation == 'UPDATE' && has(object.spec) == has(oldObject.spec) && (!has(object.spec) || object.spec == oldObject.spec))",
+              message: `The baseline's own NetworkPolicies and mesh policies change only through GitOps (${managers.join(', ')}); change them in code.`,
+              reason: 'Forbidden',
+            }],
+          });
+          break;
         case BaselineAdmissionRule.POD_SECURITY:
           specs.push({
             rule,
@@ -286,19 +358,21 @@ export class BaselineAdmissionPolicy extends Construct {
       matchExpressions: [{ key: 'kubernetes.io/metadata.name', operator: 'In', values: lazy(() => this._namespaces()) }],
     };
     for (const spec of specs) {
-      const name = `${prefix}-${spec.rule}`;
-      this.policies.push(makeClusterScoped(new ApiObject(this, `Policy-${spec.rule}`, {
+      const suffix = spec.name ?? spec.rule;
+      const name = `${prefix}-${suffix}`;
+      this.policies.push(makeClusterScoped(new ApiObject(this, `Policy-${suffix}`, {
         apiVersion,
         kind: 'ValidatingAdmissionPolicy',
         metadata: { name },
         spec: {
           failurePolicy: 'Fail',
           matchConstraints: { resourceRules: spec.resourceRules },
+          ...(spec.matchConditions ? { matchConditions: spec.matchConditions } : {}),
           ...(spec.variables ? { variables: spec.variables } : {}),
           validations: spec.validations,
         },
       })));
-      this.bindings.push(makeClusterScoped(new ApiObject(this, `Binding-${spec.rule}`, {
+      this.bindings.push(makeClusterScoped(new ApiObject(this, `Binding-${suffix}`, {
         apiVersion,
         kind: 'ValidatingAdmissionPolicyBinding',
         metadata: { name, ...(Object.keys(annotations).length ? { annotations: { ...annotations } } : {}) },
@@ -330,6 +404,25 @@ export class BaselineAdmissionPolicy extends Construct {
       fail(this, 'protects no namespace', 'create SecureNamespaces in the same app, or list namespaces in additionalNamespaces');
     }
     return [...levels.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+  }
+
+  /**
+   * `Kind/namespace/name` of the app's NetworkPolicies and mesh policies in the protected
+   * namespaces (BASELINE_OBJECTS), sorted.
+   * @internal
+   */
+  public _baselineObjects(): string[] {
+    const namespaces = new Set(this._namespaces());
+    const out = new Set<string>();
+    for (const c of this.node.root.node.findAll()) {
+      if (!(c instanceof ApiObject)) continue;
+      const group = c.apiVersion.includes('/') ? c.apiVersion.split('/')[0] : '';
+      const ns = c.metadata.namespace;
+      if (ns !== undefined && namespaces.has(ns) && GUARDED_KINDS.some((k) => k.group === group && k.kind === c.kind)) {
+        out.add(`${c.kind}/${ns}/${c.name}`);
+      }
+    }
+    return [...out].sort();
   }
 
   /** @internal */

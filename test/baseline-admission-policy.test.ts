@@ -1,10 +1,12 @@
-import { ApiObject, Testing } from 'cdk8s';
+import { ApiObject, Chart, Testing } from 'cdk8s';
 import {
   AdmissionPolicyApiVersion, AdmissionValidationAction, BaselineAdmissionPolicy, BaselineAdmissionPolicyProps, BaselineAdmissionRule,
   EncryptedVolume, PodSecurityLevel, SecureNamespace, VolumeEncryption,
 } from '../src';
+import { admit } from './util/admission';
 import { synthAndValidate } from './util/schema';
 import { enforceVersionProblem } from '../src/audit/pod-security-version';
+import { ALL_RULES } from '../src/audit/rules';
 
 /**
  * A CEL evaluator (@bufbuild/cel, CommonJS build): every rule runs on allowed and denied objects.
@@ -54,7 +56,10 @@ describe('BaselineAdmissionPolicy objects', () => {
     expect(policies.map((p) => p.metadata.name)).toEqual([
       'secure-baseline-pod-security', 'secure-baseline-peer-authentication-strict',
       'secure-baseline-no-cluster-admin-binding', 'secure-baseline-encrypted-storage',
+      // AUDIT_RULES: one policy per audit rule with a CEL twin, by rule ID.
+      ...ALL_RULES.filter((r) => r.admission !== undefined).map((r) => `secure-baseline-${r.id.toLowerCase()}`),
     ]);
+    expect(policies.length).toBe(4 + 23);
     expect(bindings.map((b) => b.spec.policyName)).toEqual(policies.map((p) => p.metadata.name));
     for (const o of [...policies, ...bindings]) {
       expect(o.apiVersion).toBe('admissionregistration.k8s.io/v1');
@@ -345,5 +350,94 @@ describe('the CEL rules (evaluated with @bufbuild/cel)', () => {
     const r = cel.run('object.spec.mtls.mode == "STRICT"', { object: toCel({ spec: {} }) });
     expect(r).not.toBe(true);
     expect(typeof r).not.toBe('boolean');
+  });
+});
+
+describe('AUDIT_RULES: the audit rules\' CEL twins, enforced by the API server', () => {
+  const { policies, bindings } = setup();
+  const twin = (id: string) => policies.find((p) => p.metadata.name === `secure-baseline-${id.toLowerCase()}`);
+  const deploymentWith = (image: string, annotations?: Record<string, string>) => ({
+    apiVersion: 'apps/v1',
+    kind: 'Deployment',
+    metadata: { name: 'web', namespace: 'shop', ...(annotations ? { annotations } : {}) },
+    spec: { selector: { matchLabels: { app: 'web' } }, template: { metadata: { labels: { app: 'web' } }, spec: { containers: [{ name: 'web', image }] } } },
+  });
+
+  test('each twin policy is bound like the others, with the rule ID in its messages', () => {
+    for (const r of ALL_RULES.filter((x) => x.admission !== undefined)) {
+      const p = twin(r.id);
+      expect(p.spec.failurePolicy).toBe('Fail');
+      expect(p.spec.matchConditions.map((c: any) => c.name)).toContain('not-acknowledged');
+      for (const v of p.spec.validations) expect(v.message.startsWith(`${r.id}: `)).toBe(true);
+      expect(bindings.find((b) => b.spec.policyName === p.metadata.name)).toBeDefined();
+    }
+  });
+
+  test('an untagged image in a Deployment is denied; pinned, acknowledged, or made by a controller is admitted', () => {
+    const spec = twin('SB-CTR-IMAGE-TAG').spec;
+    expect(admit(spec, deploymentWith('web:latest'))).toEqual({ matched: true, allowed: false, messages: ['SB-CTR-IMAGE-TAG: every container image is pinned to a tag other than "latest", or to a digest'] });
+    expect(admit(spec, deploymentWith('web:1.2.3')).allowed).toBe(true);
+    expect(admit(spec, deploymentWith('web', { 'ack.cdk8s-secure-baseline.io/SB-CTR-IMAGE-TAG': 'The vendor publishes only this tag; pinned by digest in the mirror.' })).matched).toBe(false);
+    // A reason too short to count acknowledges nothing.
+    expect(admit(spec, deploymentWith('web', { 'ack.cdk8s-secure-baseline.io/SB-CTR-IMAGE-TAG': 'todo' })).allowed).toBe(false);
+    const owned = { ...deploymentWith('web'), kind: 'ReplicaSet', metadata: { name: 'web-1', namespace: 'shop', ownerReferences: [{ apiVersion: 'apps/v1', kind: 'Deployment', name: 'web', uid: 'u', controller: true }] } };
+    expect(admit(spec, owned).matched).toBe(false);
+  });
+
+  test('a LoadBalancer Service, a DestinationRule without mesh TLS and a wildcard Role are denied on UPDATE too', () => {
+    const svc = { apiVersion: 'v1', kind: 'Service', metadata: { name: 's', namespace: 'shop' }, spec: { type: 'LoadBalancer' } };
+    expect(admit(twin('SB-SVC-EXPOSED').spec, svc, 'UPDATE', { ...svc, spec: {} }).allowed).toBe(false);
+    const dr = { apiVersion: 'networking.istio.io/v1', kind: 'DestinationRule', metadata: { name: 'd', namespace: 'shop' }, spec: { host: 'web', trafficPolicy: { tls: { mode: 'DISABLE' } } } };
+    expect(admit(twin('SB-MESH-ISTIO-DR-TLS').spec, dr, 'UPDATE', dr).allowed).toBe(false);
+    const role = { apiVersion: 'rbac.authorization.k8s.io/v1', kind: 'Role', metadata: { name: 'r', namespace: 'shop' }, rules: [{ apiGroups: ['*'], resources: ['secrets'], verbs: ['list'] }] };
+    expect(admit(twin('SB-RBAC-WILDCARD').spec, role).allowed).toBe(false);
+    expect(admit(twin('SB-RBAC-SECRETS').spec, role).allowed).toBe(false);
+  });
+
+  test('cluster-scoped RBAC objects are left to the audit (a policy on them would judge every chart\'s)', () => {
+    for (const p of policies) {
+      for (const r of p.spec.matchConstraints.resourceRules) {
+        expect(r.resources).not.toContain('clusterroles');
+        expect(r.resources).not.toContain('clusterrolebindings');
+      }
+    }
+  });
+});
+
+describe('BASELINE_OBJECTS: the baseline\'s own policies change only through GitOps', () => {
+  const MANAGER = 'system:serviceaccount:argocd:argocd-application-controller';
+  const build = () => {
+    const app = Testing.app();
+    const chart = new Chart(app, 'shop');
+    new SecureNamespace(chart, 'Shop', { name: 'shop' });
+    const admission = new BaselineAdmissionPolicy(new Chart(app, 'cluster'), 'Admission', {
+      rules: [BaselineAdmissionRule.BASELINE_OBJECTS], baselineManagers: [MANAGER],
+    });
+    const objs = [...Testing.synth(chart), ...synthAndValidate(admission.node.scope as Chart)];
+    return { objs, policy: objs.find((o) => o.kind === 'ValidatingAdmissionPolicy') };
+  };
+
+  test('not in the default rules (it needs the GitOps identity); refused without one', () => {
+    expect(() => new BaselineAdmissionPolicy(Testing.chart(), 'A', { rules: [BaselineAdmissionRule.BASELINE_OBJECTS] }))
+      .toThrow('test/A: BASELINE_OBJECTS needs baselineManagers. Fix: list the user name of your GitOps controller, e.g. baselineManagers: ["system:serviceaccount:argocd:argocd-application-controller"]; without one nobody could update the baseline');
+  });
+
+  test('kubectl delete of the default-deny is refused; the GitOps controller may; other policies are not guarded', () => {
+    const { objs, policy } = build();
+    const deny = objs.find((o) => o.kind === 'NetworkPolicy' && o.metadata.namespace === 'shop');
+    expect(deny).toBeDefined();
+    expect(admit(policy.spec, null, 'DELETE', deny).allowed).toBe(false);
+    expect(admit(policy.spec, null, 'DELETE', deny, MANAGER).matched).toBe(false);
+    const other = { ...deny, metadata: { ...deny.metadata, name: 'someone-elses' } };
+    expect(admit(policy.spec, null, 'DELETE', other).allowed).toBe(true);
+  });
+
+  test('widening the spec is refused; a label change is not', () => {
+    const { objs, policy } = build();
+    const deny = objs.find((o) => o.kind === 'NetworkPolicy' && o.metadata.namespace === 'shop');
+    const widened = { ...deny, spec: { ...deny.spec, ingress: [{}] } };
+    expect(admit(policy.spec, widened, 'UPDATE', deny).allowed).toBe(false);
+    const relabelled = { ...deny, metadata: { ...deny.metadata, labels: { team: 'a' } } };
+    expect(admit(policy.spec, relabelled, 'UPDATE', deny).allowed).toBe(true);
   });
 });

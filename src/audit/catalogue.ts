@@ -1,10 +1,12 @@
 /**
  * Internal: renders the rule catalogue (RULES.md) from the rule metadata.
  */
+import { RuleDefinition } from './rule';
 import { ACKNOWLEDGEMENT_ANNOTATION_PREFIX } from './rule-ids';
 import { ALL_RULES } from './rules';
 import { NOT_SECRET_ANNOTATION_PREFIX } from './secret-detector';
 import { RuleStandards } from './types';
+import { GUARDED_BY_POLICY } from '../admission/twin';
 import { RBAC_RISKS } from '../rbac/risk-model';
 
 const STANDARD_LABELS: Array<[keyof RuleStandards, string]> = [
@@ -21,6 +23,19 @@ function cell(text: string): string {
 }
 
 /** The full RULES.md content. */
+/** `both` (synth and admission) or `synth`. */
+function enforcedShort(r: RuleDefinition): string {
+  return r.admission !== undefined || GUARDED_BY_POLICY[r.id] !== undefined ? 'synth + admission' : 'synth';
+}
+
+function enforcedLong(r: RuleDefinition): string {
+  if (r.admission !== undefined) {
+    return `at synth time and in the cluster: its CEL twin, policy \`<prefix>-${r.id.toLowerCase()}\` of BaselineAdmissionRule.AUDIT_RULES (proven to decide every rule-test fixture alike)`;
+  }
+  if (GUARDED_BY_POLICY[r.id] !== undefined) return `at synth time and in the cluster by BaselineAdmissionRule.${GUARDED_BY_POLICY[r.id]}`;
+  return 'at synth time only: it needs more than the object under admission (other objects, the whole app, or the reachability and RBAC models)';
+}
+
 export function renderRulesMarkdown(): string {
   const out: string[] = [];
   out.push('# Baseline audit rules');
@@ -87,6 +102,7 @@ export function renderRulesMarkdown(): string {
   out.push('- SB-NET-POLICY-METADATA evaluates ipBlocks exactly (cidr minus except; a block written IPv4-mapped such as `::ffff:a9fe:a9fe/128` is the IPv4 range, while other IPv6 blocks match IPv6 only, so `::/0` must except `fd00:ec2::254/128`) and ignores ports. SB-NET-POLICY-INTERNET (half an address family or more) is a warning: internet egress to services without stable addresses is sometimes needed, but it is the widest exfiltration path.');
   out.push('- SB-MESH-ISTIO-AUTHZ-OPEN treats ALLOW policies as ORed: an open one overrides the allow-nothing policy of its namespace, or of every namespace when it sits in the Istio root namespace without a selector.');
   out.push('- SB-SA-POD-AUTOMOUNT treats a projected serviceAccountToken without audience, or for `kubernetes(.default(.svc(.<domain>)))` or the EKS/GKE/AKS issuer URL, as a Kubernetes API token. Custom `--api-audiences` are not known to the audit.');
+  out.push('- Admission twins (BaselineAdmissionRule.AUDIT_RULES) judge the one object under admission (CREATE and UPDATE) in the protected namespaces: namespaced objects only (a policy on ClusterRoles or ClusterRoleBindings would judge every chart\'s in the cluster), and not objects a controller made (an ownerReference with controller: true; their controller was judged). The rule\'s acknowledgement annotation admits the object when its reason has 20 characters or more; the synth-time audit also refuses placeholder and letter-salad reasons. Every rule test\'s fixtures run through the rule and its twin (evaluated as the API server does) and must be decided alike.');
   out.push('- CIS numbers refer to the CIS Kubernetes Benchmark v1.8+ (section 5, Policies).');
   out.push('');
   out.push('## The RBAC risk model');
@@ -105,10 +121,10 @@ export function renderRulesMarkdown(): string {
   out.push('');
   out.push('## Summary');
   out.push('');
-  out.push('| ID | Severity | Area | Checks |');
-  out.push('|----|----------|------|--------|');
+  out.push('| ID | Severity | Area | Enforced | Checks |');
+  out.push('|----|----------|------|----------|--------|');
   for (const r of ALL_RULES) {
-    out.push(`| [${r.id}](#${r.id.toLowerCase()}) | ${r.severity} | ${r.area} | ${cell(r.description)} |`);
+    out.push(`| [${r.id}](#${r.id.toLowerCase()}) | ${r.severity} | ${r.area} | ${enforcedShort(r)} | ${cell(r.description)} |`);
   }
   out.push('');
   out.push('## Rules');
@@ -120,6 +136,7 @@ export function renderRulesMarkdown(): string {
     out.push(`- **Area:** ${r.area}`);
     out.push(`- **Checks:** ${r.description}`);
     out.push(`- **Fix:** ${r.fix}`);
+    out.push(`- **Enforced:** ${enforcedLong(r)}`);
     const standards = STANDARD_LABELS
       .filter(([k]) => (r.standards[k] ?? []).length > 0)
       .map(([k, label]) => `${label}: ${(r.standards[k] ?? []).join(', ')}`);

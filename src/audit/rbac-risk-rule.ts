@@ -14,6 +14,7 @@
 import { AuditContext } from './context';
 import { Issue, RuleDefinition, rbacRules } from './rule';
 import { RuleInfo, RuleStandards } from './types';
+import { rbacRiskTwin } from '../admission/rbac';
 import { bindsClusterAdmin } from '../rbac/capabilities';
 import { BindingGrant, RBAC_GROUP, RbacGraph } from '../rbac/graph';
 import { describeAccess } from '../rbac/policy-rule';
@@ -57,6 +58,7 @@ export function rbacRiskRule(info: Omit<RuleInfo, 'standards'>): RuleDefinition 
   return {
     ...info,
     standards: standardsOfRule(info.id),
+    admission: rbacRiskTwin(info.id),
     check: (ctx: AuditContext) => {
       const out: Issue[] = [];
       // The roles' own rules (a ClusterRole's namespace is not known until it is bound).

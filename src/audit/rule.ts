@@ -3,6 +3,7 @@
  */
 import { AuditContext, ContainerView, K8sObject, PodView, asArray, isObject } from './context';
 import { RuleInfo } from './types';
+import { AdmissionTwin } from '../admission/twin';
 
 /** What a rule reports; the engine adds the rule ID, severity and acknowledgements. */
 export interface Issue {
@@ -18,10 +19,21 @@ export interface Issue {
 /** A rule: metadata plus a pure function over the indexed object set. */
 export interface RuleDefinition extends RuleInfo {
   readonly check: (ctx: AuditContext) => Issue[];
+  /**
+   * The same check in CEL, when it can be decided from the one object under admission:
+   * `BaselineAdmissionPolicy` enforces it in the cluster. Rules without one need the whole app
+   * (other objects, the reachability model, RBAC across bindings) and run at synth time only.
+   */
+  readonly admission?: AdmissionTwin;
+}
+
+/** Metadata of a rule and, optionally, its admission twin. */
+export interface RuleSpec extends RuleInfo {
+  readonly admission?: AdmissionTwin;
 }
 
 /** Builds a rule that inspects every pod spec independently. */
-export function podRule(info: RuleInfo, fn: (pod: PodView, out: Issue[]) => void): RuleDefinition {
+export function podRule(info: RuleSpec, fn: (pod: PodView, out: Issue[]) => void): RuleDefinition {
   return {
     ...info,
     check: (ctx) => {
@@ -34,7 +46,7 @@ export function podRule(info: RuleInfo, fn: (pod: PodView, out: Issue[]) => void
 
 /** Builds a rule that inspects every object of the given kinds independently. */
 export function kindRule(
-  info: RuleInfo,
+  info: RuleSpec,
   kinds: string[],
   group: string | undefined,
   fn: (obj: K8sObject, out: Issue[], ctx: AuditContext) => void,

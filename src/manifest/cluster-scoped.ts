@@ -55,6 +55,11 @@ const CLUSTER_SCOPED_RESOURCES = new Set([
   ...CLUSTER_SCOPED_VIRTUAL_RESOURCES,
 ]);
 
+/** Every cluster-scoped RBAC resource as `group|resource`, sorted (namespaces excepted, as below). */
+export function clusterScopedResources(): string[] {
+  return [...CLUSTER_SCOPED_RESOURCES].filter((k) => k !== '|namespaces').sort();
+}
+
 /**
  * Whether an RBAC resource (without subresource) of `group` is cluster-scoped, so that a Role
  * cannot grant it. Namespaces are the exception: the authorizer checks a request for a Namespace

@@ -2,8 +2,12 @@
  * Fixtures shared by the audit tests: a fully compliant namespace + workload bundle, and helpers
  * that run the audit and keep one rule's findings in a compact, exact form.
  */
+import { twinPolicySpec } from '../../src/admission/twin';
 import { auditManifests } from '../../src/audit/engine';
+import { ACKNOWLEDGEMENT_ANNOTATION_PREFIX, RuleIds } from '../../src/audit/rule-ids';
+import { RULES_BY_ID } from '../../src/audit/rules';
 import { AuditOptions, Finding } from '../../src/audit/types';
+import { admit } from '../util/admission';
 
 /** Deep clone. */
 export function clone<T>(x: T): T {
@@ -86,9 +90,51 @@ export function compact(f: Finding): Compact {
   };
 }
 
-/** The findings of one rule, compact. */
+/** How often the admission twins were compared, by rule and outcome (for the coverage test). */
+export const TWIN_COMPARISONS = new Map<string, { admitted: number; denied: number }>();
+
+function sameObject(f: Finding, obj: any): boolean {
+  const r = f.resource;
+  return r !== undefined && r.kind === obj.kind && r.name === obj.metadata?.name && (r.namespace ?? '') === (obj.metadata?.namespace ?? '');
+}
+
+/**
+ * One rule, two guards: every object a rule test audits also goes through the rule's CEL twin (as
+ * the API server evaluates a ValidatingAdmissionPolicy on CREATE), and the two must agree — the
+ * audit flags it (unacknowledged) exactly when the twin denies it. Objects whose identity repeats,
+ * and objects whose acknowledgement of the rule the audit finds invalid (a 20+ character reason it
+ * still calls trivial), are left out.
+ */
+export function expectTwinAgrees(
+  ruleId: string, objects: any[], all: Finding[], options?: AuditOptions, twin = RULES_BY_ID.get(ruleId)?.admission,
+): void {
+  if (twin === undefined || options?.disabledRules?.includes(ruleId)) return;
+  const spec = twinPolicySpec(ruleId, twin);
+  const key = (o: any) => `${o?.apiVersion}|${o?.kind}|${o?.metadata?.namespace ?? ''}|${o?.metadata?.name}`;
+  const counts = new Map<string, number>();
+  for (const o of objects) counts.set(key(o), (counts.get(key(o)) ?? 0) + 1);
+  for (const obj of objects) {
+    if (obj === null || typeof obj !== 'object' || Array.isArray(obj) || typeof obj.metadata?.name !== 'string' || counts.get(key(obj))! > 1) continue;
+    const annotation = obj.metadata?.annotations?.[`${ACKNOWLEDGEMENT_ANNOTATION_PREFIX}${ruleId}`];
+    if (annotation !== undefined && all.some((f) => f.ruleId === RuleIds.ACK_INVALID && sameObject(f, obj))) continue;
+    const decision = admit(spec, obj);
+    if (!decision.matched) continue;
+    const flagged = all.some((f) => f.ruleId === ruleId && !f.acknowledged && sameObject(f, obj));
+    if (decision.allowed === flagged) {
+      throw new Error(`the CEL twin of ${ruleId} disagrees with the audit on ${obj.kind} ${obj.metadata?.namespace ?? ''}/${obj.metadata.name}: `
+        + `the audit ${flagged ? 'flags' : 'passes'} it, admission ${decision.allowed ? 'admits' : 'denies'} it${decision.messages.length ? ` (${decision.messages.join('; ')})` : ''}`);
+    }
+    const c = TWIN_COMPARISONS.get(ruleId) ?? { admitted: 0, denied: 0 };
+    if (decision.allowed) c.admitted++; else c.denied++;
+    TWIN_COMPARISONS.set(ruleId, c);
+  }
+}
+
+/** The findings of one rule, compact (and its admission twin checked against them). */
 export function findings(ruleId: string, objects: any[], options?: AuditOptions): Compact[] {
-  return auditManifests(objects, options).findings.filter(f => f.ruleId === ruleId).map(compact);
+  const all = auditManifests(objects, options).findings;
+  expectTwinAgrees(ruleId, objects, all, options);
+  return all.filter(f => f.ruleId === ruleId).map(compact);
 }
 
 /** All findings of all rules as `RULE object: message`. */

@@ -1,3 +1,4 @@
+import { podTwin } from '../../admission/pod';
 import { podRule, q } from '../rule';
 import { RuleIds } from '../rule-ids';
 import { Severity } from '../types';
@@ -22,6 +23,11 @@ export const rule = podRule({
     kubeLinter: ['latest-tag'],
     polaris: ['tagNotSpecified'],
   },
+  // A digest pins; otherwise a tag after the last '/' (a registry port is not a tag), not "latest".
+  admission: podTwin([{
+    expression: "variables.containers.all(c, has(c.image) && type(c.image) == string && c.image != '' && (c.image.contains('@') || (c.image.matches(':[^/]+$') && !c.image.matches(':latest$'))))",
+    message: 'every container image is pinned to a tag other than "latest", or to a digest',
+  }]),
 }, (pod, out) => {
   for (const c of pod.containers) {
     const image = c.container.image;

@@ -1,3 +1,4 @@
+import { podTwin } from '../../admission/pod';
 import { containerSc, podRule } from '../rule';
 import { RuleIds } from '../rule-ids';
 import { Severity } from '../types';
@@ -15,6 +16,10 @@ export const rule = podRule({
     kubeScore: ['container-security-context-readonlyrootfilesystem'],
     kubeLinter: ['no-read-only-root-fs'],
   },
+  admission: podTwin([{
+    expression: 'variables.containers.all(c, has(c.securityContext) && has(c.securityContext.readOnlyRootFilesystem) && c.securityContext.readOnlyRootFilesystem == true)',
+    message: 'every container sets securityContext.readOnlyRootFilesystem: true',
+  }]),
 }, (pod, out) => {
   for (const c of pod.containers) {
     if (containerSc(c).readOnlyRootFilesystem !== true) {

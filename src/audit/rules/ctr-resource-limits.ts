@@ -1,3 +1,4 @@
+import { ContainerSet, podTwin } from '../../admission/pod';
 import { isObject } from '../context';
 import { podRule } from '../rule';
 import { RuleIds } from '../rule-ids';
@@ -16,6 +17,10 @@ export const rule = podRule({
     kubeScore: ['container-resources'],
     kubeLinter: ['unset-cpu-requirements', 'unset-memory-requirements'],
   },
+  admission: podTwin([{
+    expression: "variables.containers.all(c, has(c.resources) && has(c.resources.limits) && ['cpu', 'memory'].all(k, k in c.resources.limits && c.resources.limits[k] != null && c.resources.limits[k] != ''))",
+    message: 'every container and init container sets resources.limits.cpu and resources.limits.memory',
+  }], ContainerSet.REGULAR_AND_INIT),
 }, (pod, out) => {
   for (const c of pod.containers) {
     if (c.type === 'ephemeralContainers') continue;

@@ -14,6 +14,16 @@ export const rule: RuleDefinition = {
   description: 'Linkerd Servers must not admit unauthenticated clients (accessPolicy all-unauthenticated/cluster-unauthenticated/audit, an AuthorizationPolicy requiring only NetworkAuthentications, or a ServerAuthorization with client.unauthenticated).',
   fix: 'Require a MeshTLSAuthentication (or ServiceAccount identities) in the AuthorizationPolicy and set the Server accessPolicy to deny.',
   standards: {},
+  admission: {
+    match: [{ apiGroups: [GROUP], resources: ['servers', 'authorizationpolicies', 'serverauthorizations'] }],
+    validations: [{
+      expression: "object.kind == 'Server' ? !(has(object.spec) && has(object.spec.accessPolicy) && object.spec.accessPolicy in ['all-unauthenticated', 'cluster-unauthenticated', 'audit'])"
+        + " : object.kind == 'AuthorizationPolicy' ? (has(object.spec) && has(object.spec.requiredAuthenticationRefs) && object.spec.requiredAuthenticationRefs.exists(r, has(r.kind) && r.kind in ['MeshTLSAuthentication', 'ServiceAccount']))"
+        + " : object.kind == 'ServerAuthorization' ? !(has(object.spec) && has(object.spec.client) && has(object.spec.client.unauthenticated) && object.spec.client.unauthenticated == true)"
+        + ' : true',
+      message: 'Linkerd Servers, AuthorizationPolicies and ServerAuthorizations admit only authenticated (mTLS) clients',
+    }],
+  },
   check: (ctx: AuditContext) => {
     const out: Issue[] = [];
     for (const server of ctx.ofKind('Server', GROUP)) {

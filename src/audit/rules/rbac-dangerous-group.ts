@@ -15,6 +15,14 @@ export const rule: RuleDefinition = {
     cis: ['5.1.7'],
     kubescape: ['C-0246', 'C-0262', 'C-0265'],
   },
+  // RoleBindings only: a policy on cluster-scoped ClusterRoleBindings would judge every chart's.
+  admission: {
+    match: [{ apiGroups: ['rbac.authorization.k8s.io'], resources: ['rolebindings'] }],
+    validations: [{
+      expression: "!has(object.subjects) || object.subjects.all(s, !(has(s.kind) && s.kind in ['User', 'Group'] && has(s.name) && s.name.startsWith('system:')))",
+      message: 'RoleBindings bind no system: user or group',
+    }],
+  },
   check: (ctx: AuditContext) => {
     const out: Issue[] = [];
     for (const b of bindings(ctx)) {

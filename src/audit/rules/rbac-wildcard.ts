@@ -15,6 +15,14 @@ export const rule: RuleDefinition = {
     kubescape: ['C-0187'],
     kubeLinter: ['wildcard-in-rules'],
   },
+  // Roles only: a policy on cluster-scoped ClusterRoles would judge every chart's.
+  admission: {
+    match: [{ apiGroups: ['rbac.authorization.k8s.io'], resources: ['roles'] }],
+    validations: [{
+      expression: "!has(object.rules) || object.rules.all(r, ['verbs', 'resources', 'apiGroups', 'nonResourceURLs'].all(f, !(f in r) || !r[f].exists(x, x == '*')))",
+      message: 'Roles use no "*" in verbs, resources, apiGroups or nonResourceURLs',
+    }],
+  },
   check: (ctx: AuditContext) => {
     const out: Issue[] = [];
     for (const r of rbacRules(ctx)) {

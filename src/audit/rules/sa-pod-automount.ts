@@ -1,3 +1,4 @@
+import { ContainerSet, POD_SPEC, podTwin } from '../../admission/pod';
 import { AuditContext, asArray, isObject } from '../context';
 import { Issue, RuleDefinition, podServiceAccount, q } from '../rule';
 import { RuleIds } from '../rule-ids';
@@ -22,6 +23,20 @@ export function isApiServerAudience(audience: unknown): boolean {
   return typeof audience === 'string' && API_AUDIENCES.some((re) => re.test(audience.trim()));
 }
 
+/** CEL: `a` (a projected token's audience) is the API server's, as isApiServerAudience decides. */
+const CEL_API_AUDIENCE = (a: string) => `(!has(${a}.audience) || ${a}.audience == null || ${a}.audience == ''`
+  + ` || (type(${a}.audience) == string && (${a}.audience.matches('(?i)^[[:space:]]*(https?://)?kubernetes([.]default([.]svc([.][a-z0-9-]+)*)?)?/?[[:space:]]*$')`
+  + ` || ${a}.audience.matches('^[[:space:]]*https://oidc[.]eks[.][a-z0-9-]+[.]amazonaws[.]com([.]cn)?/id/[A-Za-z0-9]+/?[[:space:]]*$')`
+  + ` || ${a}.audience.matches('^[[:space:]]*https://container[.]googleapis[.]com/v1/projects/[^/]+/(locations|zones)/[^/]+/clusters/[^/]+/?[[:space:]]*$')`
+  + ` || ${a}.audience.matches('^[[:space:]]*https://[a-z0-9-]+[.]oic[.]prod-aks[.]azure[.]com/'))))`;
+
+/** CEL: the pod spec `s` projects a Kubernetes API token. */
+const CEL_API_TOKEN = (s: string) => `(has(${s}.volumes) ? ${s}.volumes : []).exists(v, has(v.projected) && has(v.projected.sources)`
+  + ` && v.projected.sources.exists(src, has(src.serviceAccountToken) && ${CEL_API_AUDIENCE('src.serviceAccountToken')}))`;
+
+/** CEL: the pod spec `s` says automountServiceAccountToken: true or false itself. */
+const CEL_SAYS = (s: string) => `(has(${s}.automountServiceAccountToken) && type(${s}.automountServiceAccountToken) == bool)`;
+
 /** Pods mount an API token only when they opt in explicitly. */
 export const rule: RuleDefinition = {
   id: RuleIds.SA_POD_AUTOMOUNT,
@@ -34,6 +49,15 @@ export const rule: RuleDefinition = {
     kubescape: ['C-0034', 'C-0190', 'C-0261'],
     polaris: ['automountServiceAccountToken'],
   },
+  // Decided in the cluster when the pod itself says true or false, or projects an API token; an
+  // unset field inherits the ServiceAccount's setting, which only the synth-time audit sees.
+  admission: podTwin([{
+    expression: `!(${CEL_SAYS('variables.spec')} && variables.spec.automountServiceAccountToken == true) && !(${CEL_API_TOKEN('variables.spec')})`,
+    message: 'pods set automountServiceAccountToken: false (or acknowledge this rule) and project no Kubernetes API token',
+  }], ContainerSet.ALL, [{
+    name: 'decided-by-the-pod',
+    expression: `${CEL_SAYS(`(${POD_SPEC})`)} || ${CEL_API_TOKEN(`(${POD_SPEC})`)}`,
+  }]),
   check: (ctx: AuditContext) => {
     const out: Issue[] = [];
     for (const pod of ctx.pods) {

@@ -15,6 +15,13 @@ export const rule = kindRule({
     kubeScore: ['service-type'],
     kubeLinter: ['exposed-services'],
   },
+  admission: {
+    match: [{ apiGroups: [''], resources: ['services'] }],
+    validations: [{
+      expression: "!has(object.spec) || !has(object.spec.type) || !(object.spec.type in ['NodePort', 'LoadBalancer'])",
+      message: 'Services are not of type NodePort or LoadBalancer',
+    }],
+  },
 }, ['Service'], '', (obj, out) => {
   const type = isObject(obj.manifest.spec) ? obj.manifest.spec.type : undefined;
   if (type === 'NodePort' || type === 'LoadBalancer') {
