@@ -19,7 +19,19 @@
  *
  * The audit rule (SB-NS-PSS) and the admission policy (BaselineAdmissionPolicy POD_SECURITY) both
  * use the regular expression below, so they cannot disagree.
+ *
+ * Later versions also admit what earlier ones refused, and the pod rules follow the version the
+ * pod's namespace pins (`podSecurityMinor`): they never drop a check for an old pin (SB-NS-PSS
+ * reports the pin), but they grant an upstream relaxation only from the version that brought it:
+ *
+ * - v1.25: pods with `spec.os.name: windows` are exempt from allowPrivilegeEscalation, seccompProfile
+ *   and capabilities (restricted): `allowPrivilegeEscalation_1_25`, `seccompProfileRestricted_1_25`,
+ *   `capabilitiesRestricted_1_25`. The API server refuses those fields on a Windows pod, so the
+ *   rules only stop requiring them there; a value set on a Windows pod is still reported.
+ * - v1.27, v1.29, v1.32, v1.37: more safe sysctls (`SAFE_SYSCTLS_SINCE`).
  */
+import type { AuditContext, PodView } from './context';
+import type { Issue, RuleDefinition } from './rule';
 
 /** The oldest Pod Security Standards minor version (of v1) whose `restricted` level covers every SB-PSS rule. */
 export const MIN_POD_SECURITY_MINOR = 34;
@@ -69,4 +81,72 @@ export function enforceVersionCel(ns: string): string {
   const label = `'${ENFORCE_VERSION_LABEL}'`;
   const pattern = ACCEPTED_VERSION_PATTERN.replace(/\\/g, '\\\\');
   return `!has(${ns}.metadata.labels) || !(${label} in ${ns}.metadata.labels) || ${ns}.metadata.labels[${label}].matches('${pattern}')`;
+}
+
+/** The newest Pod Security Standards minor version this table knows: `latest`, and no label, mean this one. */
+export const LATEST_POD_SECURITY_MINOR = 37;
+
+/** From this version on, restricted exempts Windows pods (`spec.os.name: windows`) from the Linux-only controls. */
+export const WINDOWS_EXEMPT_MINOR = 25;
+
+/**
+ * The safe sysctls of the baseline `sysctls` check, by the version that made them safe
+ * (k8s.io/pod-security-admission/policy/check_sysctls.go).
+ */
+export const SAFE_SYSCTLS_SINCE: ReadonlyArray<{ readonly minor: number; readonly names: readonly string[] }> = [
+  { minor: 0, names: ['kernel.shm_rmid_forced', 'net.ipv4.ip_local_port_range', 'net.ipv4.ip_unprivileged_port_start', 'net.ipv4.tcp_syncookies', 'net.ipv4.ping_group_range'] },
+  { minor: 27, names: ['net.ipv4.ip_local_reserved_ports'] },
+  { minor: 29, names: ['net.ipv4.tcp_keepalive_time', 'net.ipv4.tcp_fin_timeout', 'net.ipv4.tcp_keepalive_intvl', 'net.ipv4.tcp_keepalive_probes'] },
+  { minor: 32, names: ['net.ipv4.tcp_rmem', 'net.ipv4.tcp_wmem'] },
+  { minor: 37, names: ['net.ipv4.tcp_slow_start_after_idle', 'net.ipv4.tcp_notsent_lowat'] },
+];
+
+/** The sysctls the Pod Security Standards allow at a version. */
+export function safeSysctls(minor: number): string[] {
+  return SAFE_SYSCTLS_SINCE.filter((s) => s.minor <= minor).flatMap((s) => s.names);
+}
+
+/** The version from which a sysctl is safe, or undefined when no version this table knows allows it. */
+export function sysctlSafeSince(name: string): number | undefined {
+  return SAFE_SYSCTLS_SINCE.find((s) => s.names.includes(name))?.minor;
+}
+
+/**
+ * The minor version Pod Security Admission evaluates for an enforce-version label value, capped at
+ * the newest version this table knows. No label, `latest` and a value that is not a version all
+ * mean latest, as upstream's `api.ParseVersion` falls back to latest.
+ */
+export function podSecurityMinor(version: string | undefined): number {
+  const m = version === undefined ? null : /^v1\.(0|[1-9][0-9]*)$/.exec(version);
+  return m === null ? LATEST_POD_SECURITY_MINOR : Math.min(Number(m[1]), LATEST_POD_SECURITY_MINOR);
+}
+
+/**
+ * The Pod Security version a pod is evaluated at: its namespace's enforce-version, or latest when
+ * the namespace is not among the audited objects.
+ */
+export function podSecurityMinorOf(ctx: AuditContext, pod: PodView): number {
+  const ns = ctx.find('', 'Namespace', '', pod.obj.namespace);
+  return podSecurityMinor(ns?.labels[ENFORCE_VERSION_LABEL]);
+}
+
+/** Whether a pod is a Windows pod that restricted exempts from the Linux-only controls at a version. */
+export function windowsExempt(pod: PodView, minor: number): boolean {
+  const os = pod.spec.os;
+  return minor >= WINDOWS_EXEMPT_MINOR && os !== null && typeof os === 'object' && os.name === 'windows';
+}
+
+/**
+ * Builds a rule that inspects every pod spec independently (as `podRule`), at the Pod Security
+ * version of its namespace.
+ */
+export function podSecurityRule(info: Omit<RuleDefinition, 'check'>, fn: (pod: PodView, out: Issue[], minor: number) => void): RuleDefinition {
+  return {
+    ...info,
+    check: (ctx) => {
+      const out: Issue[] = [];
+      for (const pod of ctx.pods) fn(pod, out, podSecurityMinorOf(ctx, pod));
+      return out;
+    },
+  };
 }

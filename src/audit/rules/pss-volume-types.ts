@@ -3,7 +3,11 @@ import { podRule, q } from '../rule';
 import { RuleIds } from '../rule-ids';
 import { Severity } from '../types';
 
-export const RESTRICTED_VOLUME_TYPES = ['configMap', 'csi', 'downwardAPI', 'emptyDir', 'ephemeral', 'persistentVolumeClaim', 'projected', 'secret'];
+/**
+ * The volume sources restricted allows (`restrictedVolumes_1_0`). `image` has been allowed since
+ * Kubernetes 1.33 (kubernetes/kubernetes#130394), at every policy version.
+ */
+export const RESTRICTED_VOLUME_TYPES = ['configMap', 'csi', 'downwardAPI', 'emptyDir', 'ephemeral', 'image', 'persistentVolumeClaim', 'projected', 'secret'];
 
 /** Pod Security restricted "Volume Types" (hostPath is reported by SB-PSS-HOST-PATH). */
 export const rule = podRule({

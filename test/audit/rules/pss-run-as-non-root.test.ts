@@ -22,4 +22,13 @@ describe('SB-PSS-RUN-AS-NON-ROOT', () => {
       { object: 'Deployment/shop/c', jsonPath: 'spec.template.spec.containers[0].securityContext.runAsNonRoot', message: 'container "web" sets runAsNonRoot: false' },
     ]);
   });
+
+  test('Windows pods are not exempt', () => {
+    const windows = compliantPodSpec();
+    windows.os = { name: 'windows' };
+    delete windows.securityContext.runAsNonRoot;
+    expect(findings(RuleIds.PSS_RUN_AS_NON_ROOT, [deployment('win', 'shop', windows)])).toEqual([
+      { object: 'Deployment/shop/win', jsonPath: 'spec.template.spec.containers[0].securityContext.runAsNonRoot', message: 'container "web" may run as root (runAsNonRoot is set neither on the pod nor on the container)' },
+    ]);
+  });
 });
