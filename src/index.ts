@@ -4,6 +4,7 @@ export * from './mesh';
 export * from './secure-namespace';
 export * from './external-namespaces';
 export * from './least-privilege-service-account';
+export * from './workload-identity';
 export * from './pod-hardening';
 export * from './workload-props';
 export * from './mtls-service';

@@ -1,12 +1,18 @@
 import { ApiObject } from 'cdk8s';
 import { Construct, IConstruct } from 'constructs';
 import { isApiServerAudience } from './audit/rules/sa-pod-automount';
+import { isClusterScopedResource, pluralOf } from './manifest/cluster-scoped';
 import { acknowledgementAnnotation, RuleIds } from './private/acknowledge';
 import { registerAppChecks } from './private/app-checks';
+import { formatIdentityEgress, IDENTITY_EGRESS_ANNOTATION, RenderedIdentity } from './private/cloud-identity';
 import { lazy } from './private/lazy';
 import { referenceNamespace } from './private/namespace-references';
 import { fail, makeClusterScoped, show, validateDnsLabel, validateDnsSubdomain, validateReason } from './private/validation';
+import { bootstrapRules } from './rbac/bootstrap-roles';
+import { PolicyRuleLike, describeAccess } from './rbac/policy-rule';
+import { GrantDecision, RBAC_RISKS, RiskHit, riskHits } from './rbac/risk-model';
 import { SecureNamespace } from './secure-namespace';
+import { WorkloadIdentity } from './workload-identity';
 
 /**
  * A Kubernetes RBAC verb.
@@ -41,113 +47,6 @@ export enum Verb {
   IMPERSONATE = 'impersonate',
   /** Refused: every verb, present and future. */
   ALL = '*',
-}
-
-/** Which cloud provider's workload identity a ServiceAccount is federated with. */
-export enum WorkloadIdentityProvider {
-  /** AWS IAM Roles for Service Accounts (EKS). */
-  AWS_IRSA = 'aws-irsa',
-  /** GKE Workload Identity. */
-  GKE = 'gke',
-  /** Microsoft Entra Workload ID (AKS). */
-  AZURE = 'azure',
-}
-
-/** Options for AWS IAM Roles for Service Accounts. */
-export interface AwsIrsaOptions {
-  /** The IAM role the pods assume: `arn:<aws|aws-cn|aws-us-gov>:iam::<12-digit account>:role/<path/name>`. */
-  readonly roleArn: string;
-}
-
-/** Options for GKE Workload Identity. */
-export interface GkeWorkloadIdentityOptions {
-  /** The Google service account the pods act as: `<name>@<project>.iam.gserviceaccount.com`. */
-  readonly serviceAccountEmail: string;
-}
-
-/** Options for Microsoft Entra Workload ID (Azure Workload Identity). */
-export interface AzureWorkloadIdentityOptions {
-  /** The client ID (a GUID) of the user-assigned managed identity or Entra application. */
-  readonly clientId: string;
-  /**
-   * The tenant ID (a GUID) of the identity.
-   * @default - the tenant the Azure Workload Identity webhook is configured with
-   */
-  readonly tenantId?: string;
-}
-
-const AWS_ROLE_ARN = /^arn:(aws|aws-cn|aws-us-gov):iam::([0-9]{12}):role\/((?:[\w+=,.@-]+\/)*)([\w+=,.@-]{1,64})$/;
-const GKE_EMAIL = /^[a-z][-a-z0-9]{4,28}[a-z0-9]@[a-z][-a-z0-9]{4,28}[a-z0-9]\.iam\.gserviceaccount\.com$/;
-const GUID = /^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$/;
-
-/**
- * The cloud identity the pods of a ServiceAccount get through the provider's workload identity
- * federation: cloud credentials without static keys and without the instance metadata service.
- *
- * @example
- * WorkloadIdentity.awsIrsa({ roleArn: 'arn:aws:iam::123456789012:role/shop-api' })
- */
-export class WorkloadIdentity {
-  /** AWS IAM Roles for Service Accounts: annotates the ServiceAccount `eks.amazonaws.com/role-arn`. */
-  public static awsIrsa(options: AwsIrsaOptions): WorkloadIdentity {
-    return new WorkloadIdentity(WorkloadIdentityProvider.AWS_IRSA, { ...options });
-  }
-
-  /** GKE Workload Identity: annotates the ServiceAccount `iam.gke.io/gcp-service-account`. */
-  public static gke(options: GkeWorkloadIdentityOptions): WorkloadIdentity {
-    return new WorkloadIdentity(WorkloadIdentityProvider.GKE, { ...options });
-  }
-
-  /**
-   * Microsoft Entra Workload ID: annotates the ServiceAccount `azure.workload.identity/client-id`
-   * (and `azure.workload.identity/tenant-id`), and labels the pods
-   * `azure.workload.identity/use: "true"`.
-   */
-  public static azure(options: AzureWorkloadIdentityOptions): WorkloadIdentity {
-    return new WorkloadIdentity(WorkloadIdentityProvider.AZURE, { ...options });
-  }
-
-  private constructor(
-    /** The cloud provider. */
-    public readonly provider: WorkloadIdentityProvider,
-    private readonly options: { roleArn?: string; serviceAccountEmail?: string; clientId?: string; tenantId?: string },
-  ) {}
-
-  /** @internal */
-  public _render(scope: IConstruct): { annotations: Record<string, string>; podLabels: Record<string, string> } {
-    const o = this.options;
-    switch (this.provider) {
-      case WorkloadIdentityProvider.AWS_IRSA: {
-        const arn = o.roleArn;
-        const m = typeof arn === 'string' ? AWS_ROLE_ARN.exec(arn) : null;
-        if (!m || m[3].length > 510) {
-          fail(scope, `AWS IRSA roleArn ${show(arn)} is not an IAM role ARN`, 'write "arn:<aws|aws-cn|aws-us-gov>:iam::<12-digit account id>:role/<optional/path/>name", e.g. "arn:aws:iam::123456789012:role/shop-api"');
-        }
-        return { annotations: { 'eks.amazonaws.com/role-arn': arn! }, podLabels: {} };
-      }
-      case WorkloadIdentityProvider.GKE: {
-        const email = o.serviceAccountEmail;
-        if (typeof email !== 'string' || !GKE_EMAIL.test(email)) {
-          fail(scope, `GKE serviceAccountEmail ${show(email)} is not a Google service account e-mail`, 'write "<name>@<project-id>.iam.gserviceaccount.com" (name and project id: 6-30 lowercase letters, digits and \'-\', starting with a letter)');
-        }
-        return { annotations: { 'iam.gke.io/gcp-service-account': email }, podLabels: {} };
-      }
-      default: {
-        const annotations: Record<string, string> = {};
-        if (typeof o.clientId !== 'string' || !GUID.test(o.clientId)) {
-          fail(scope, `Azure workload identity clientId ${show(o.clientId)} is not a GUID`, 'write the client ID of the managed identity or Entra application, e.g. "00000000-0000-0000-0000-000000000000"');
-        }
-        annotations['azure.workload.identity/client-id'] = o.clientId.toLowerCase();
-        if (o.tenantId !== undefined) {
-          if (typeof o.tenantId !== 'string' || !GUID.test(o.tenantId)) {
-            fail(scope, `Azure workload identity tenantId ${show(o.tenantId)} is not a GUID`, 'write the Entra tenant ID, e.g. "00000000-0000-0000-0000-000000000000", or omit it to use the webhook\'s default tenant');
-          }
-          annotations['azure.workload.identity/tenant-id'] = o.tenantId.toLowerCase();
-        }
-        return { annotations, podLabels: { 'azure.workload.identity/use': 'true' } };
-      }
-    }
-  }
 }
 
 /** A short-lived, audience-bound API token projected into the pods of a ServiceAccount. */
@@ -296,7 +195,9 @@ export interface LeastPrivilegeServiceAccountProps {
    */
   readonly imagePullSecrets?: string[];
   /**
-   * Cloud workload identity federation (AWS IRSA, GKE Workload Identity, Azure Workload ID).
+   * Cloud workload identity federation (AWS IRSA, EKS Pod Identity, GKE Workload Identity, Azure
+   * Workload ID). Workloads of this library running as the account get the egress it needs, and
+   * only they.
    * @default - no cloud identity
    */
   readonly workloadIdentity?: WorkloadIdentity;
@@ -322,70 +223,33 @@ export interface LeastPrivilegeServiceAccountProps {
 
 const DANGEROUS_VERBS = [Verb.ESCALATE, Verb.BIND, Verb.IMPERSONATE] as string[];
 const KNOWN_VERBS = Object.values(Verb) as string[];
-const READ_VERBS = ['get', 'list', 'watch'];
-
-/** Cluster-scoped resources by API group: a namespaced Role cannot grant them. */
-const CLUSTER_SCOPED: Record<string, string[]> = {
-  '': ['componentstatuses', 'nodes', 'persistentvolumes'],
-  'admissionregistration.k8s.io': ['mutatingadmissionpolicies', 'mutatingadmissionpolicybindings', 'mutatingwebhookconfigurations', 'validatingadmissionpolicies', 'validatingadmissionpolicybindings', 'validatingwebhookconfigurations'],
-  'apiextensions.k8s.io': ['customresourcedefinitions'],
-  'apiregistration.k8s.io': ['apiservices'],
-  'authentication.k8s.io': ['selfsubjectreviews', 'tokenreviews'],
-  'authorization.k8s.io': ['selfsubjectaccessreviews', 'selfsubjectrulesreviews', 'subjectaccessreviews'],
-  'cert-manager.io': ['clusterissuers'],
-  'certificates.k8s.io': ['certificatesigningrequests', 'clustertrustbundles', 'signers'],
-  'flowcontrol.apiserver.k8s.io': ['flowschemas', 'prioritylevelconfigurations'],
-  'networking.k8s.io': ['ingressclasses', 'ipaddresses', 'servicecidrs'],
-  'node.k8s.io': ['runtimeclasses'],
-  'rbac.authorization.k8s.io': ['clusterrolebindings', 'clusterroles'],
-  'scheduling.k8s.io': ['priorityclasses'],
-  'storage.k8s.io': ['csidrivers', 'csinodes', 'storageclasses', 'volumeattachments'],
-};
-
-const WORKLOADS: Record<string, string[]> = {
-  '': ['pods', 'replicationcontrollers'],
-  'apps': ['daemonsets', 'deployments', 'replicasets', 'statefulsets'],
-  'batch': ['cronjobs', 'jobs'],
-};
-
-const ADMISSION_RESOURCES = ['mutatingadmissionpolicies', 'mutatingadmissionpolicybindings', 'mutatingwebhookconfigurations', 'validatingadmissionpolicies', 'validatingadmissionpolicybindings', 'validatingwebhookconfigurations'];
-
-/** Kinds whose plural is not the regular English one. */
-const IRREGULAR_PLURALS: Record<string, string> = {
-  endpoints: 'endpoints',
-};
-
 const RESOURCE = /^[a-z0-9]([-a-z0-9.]*[a-z0-9])?(\/[a-z0-9]([-a-z0-9]*[a-z0-9])?)?$/;
 const RBAC_NAME = /^[a-z0-9]([-a-z0-9.:]*[a-z0-9])?$/;
 
-/** The audit rules that access to `resource` (maybe with a subresource) in `group` with `verbs` triggers. */
-function flaggedRules(group: string, resource: string, verbs: string[]): string[] {
-  const [base, sub] = resource.split('/');
-  const has = (...vs: string[]) => vs.some((v) => verbs.includes(v));
-  const rules: string[] = [];
-  if (group === '' && base === 'pods' && ['exec', 'attach', 'portforward'].includes(sub)) rules.push(RuleIds.RBAC_POD_EXEC);
-  if (group === '' && resource === 'nodes/proxy') rules.push(RuleIds.RBAC_NODES_PROXY);
-  if (group === '' && resource === 'serviceaccounts/token' && has('create')) rules.push(RuleIds.RBAC_TOKEN_CREATE);
-  if (sub === undefined && (WORKLOADS[group] ?? []).includes(base) && has('create')) rules.push(RuleIds.RBAC_WORKLOAD_CREATE);
-  if (group === '' && resource === 'persistentvolumes' && has('create')) rules.push(RuleIds.RBAC_PV_CREATE);
-  if (group === 'certificates.k8s.io'
-    && ((resource === 'certificatesigningrequests/approval' && has('update', 'patch')) || (base === 'signers' && has('approve')))) {
-    rules.push(RuleIds.RBAC_CSR_APPROVE);
-  }
-  if (group === 'admissionregistration.k8s.io' && ADMISSION_RESOURCES.includes(base) && verbs.some((v) => !READ_VERBS.includes(v))) {
-    rules.push(RuleIds.RBAC_WEBHOOK);
-  }
-  if (group === '' && base === 'namespaces' && has('update', 'patch')) rules.push(RuleIds.RBAC_NAMESPACE_MODIFY);
-  return rules;
+/**
+ * What the RBAC risk model (src/rbac/risk-model.ts) finds in one grant: the same function the
+ * audit runs over the Role it becomes. `namespace` is where it holds (undefined: cluster-wide).
+ */
+function grantHits(
+  apiGroup: string, resource: string, verbs: string[], resourceNames: string[] | undefined, namespace: string | undefined,
+): RiskHit[] {
+  const rule: PolicyRuleLike = { apiGroups: [apiGroup], resources: [resource], verbs, ...(resourceNames ? { resourceNames } : {}) };
+  return riskHits(rule, namespace, namespace === undefined);
 }
 
-/** The lowercase plural resource name of a kind: `NetworkPolicy` -> `networkpolicies`. */
-function pluralOf(kind: string): string {
-  const k = kind.toLowerCase();
-  if (IRREGULAR_PLURALS[k]) return IRREGULAR_PLURALS[k];
-  if (/[^aeiou]y$/.test(k)) return `${k.slice(0, -1)}ies`;
-  if (/(s|x|z|ch|sh)$/.test(k)) return `${k}es`;
-  return `${k}s`;
+/** `run commands in running pods: get, create on pods/exec`. */
+function hitText(hit: RiskHit): string {
+  return `${hit.risk.title}: ${hit.access.map((a) => describeAccess(a.verbs, a.group, a.resource)).join(', ')}`;
+}
+
+/** Writes each rule's reasons (sorted, joined) as its acknowledgement annotation on `obj`. */
+function acknowledge(obj: ApiObject, acks: Map<string, Set<string>>, ids: readonly string[], reason: string | undefined): void {
+  for (const id of ids) {
+    const reasons = acks.get(id) ?? new Set<string>();
+    reasons.add(reason!);
+    acks.set(id, reasons);
+    obj.metadata.addAnnotation(acknowledgementAnnotation(id), [...reasons].sort().join(' | '));
+  }
 }
 
 /** One validated grant, ready to merge. */
@@ -394,7 +258,10 @@ interface ValidatedGrant {
   readonly resources: string[];
   readonly verbs: string[];
   readonly resourceNames?: string[];
+  /** Rule IDs acknowledged on the Role (or ClusterRole). */
   readonly flagged: string[];
+  /** Rule IDs acknowledged on the binding: the audit reports them there (they depend on its scope). */
+  readonly flaggedOnBinding: string[];
   readonly reason?: string;
 }
 
@@ -412,6 +279,7 @@ interface Access {
   readonly binding: ApiObject;
   readonly rules: Map<string, RuleEntry>;
   readonly acknowledgements: Map<string, Set<string>>;
+  readonly bindingAcknowledgements: Map<string, Set<string>>;
 }
 
 const RBAC_API = 'rbac.authorization.k8s.io/v1';
@@ -475,6 +343,7 @@ export class LeastPrivilegeServiceAccount extends Construct {
   public readonly resourceType: string = 'serviceaccounts';
 
   private readonly podLabels: Record<string, string>;
+  private readonly identity?: RenderedIdentity;
   private readonly namespaceAccess = new Map<string, Access>();
   private clusterAccess?: Access;
   private readonly clusterRoleBindings = new Map<string, ApiObject>();
@@ -511,8 +380,11 @@ export class LeastPrivilegeServiceAccount extends Construct {
     if (props.workloadIdentity) {
       this.workloadIdentity = props.workloadIdentity;
       const rendered = props.workloadIdentity._render(this);
+      this.identity = rendered;
       Object.assign(annotations, rendered.annotations);
       Object.assign(this.podLabels, rendered.podLabels);
+      // The egress its workloads get, recorded for the reachability proof over the YAML.
+      if (rendered.egress) annotations[IDENTITY_EGRESS_ANNOTATION] = formatIdentityEgress(rendered.egress);
     }
 
     this.serviceAccount = new ApiObject(this, 'ServiceAccount', {
@@ -566,6 +438,16 @@ export class LeastPrivilegeServiceAccount extends Construct {
     return [...this.namespaceAccess.keys()].sort();
   }
 
+  /**
+   * The egress the cloud identity needs, e.g. `169.254.170.23/32 on TCP/80 (the EKS Pod Identity
+   * Agent)`: workloads of this library running as the account get it in their own NetworkPolicy.
+   * Undefined without a cloud identity, or when the addresses of its token endpoint were not given.
+   */
+  public get cloudIdentityEgress(): string | undefined {
+    const e = this.identity?.egress;
+    return e ? `${e.cidrs.join(', ')} on TCP/${e.port} (${e.endpoint})` : undefined;
+  }
+
   /** The full path of the projected API token file, if the account has one. */
   public get apiTokenPath(): string | undefined {
     return this.token ? `${this.token.mountPath}/${this.token.path}` : undefined;
@@ -607,7 +489,7 @@ export class LeastPrivilegeServiceAccount extends Construct {
    */
   public grant(options: GrantOptions): void {
     const namespace = this.targetNamespace(options.namespace, 'grant namespace');
-    const g = this.checkGrant(options.verbs, options, false);
+    const g = this.checkGrant(options.verbs, options, false, namespace);
     this.apply(this.accessIn(namespace), g);
   }
 
@@ -647,7 +529,7 @@ export class LeastPrivilegeServiceAccount extends Construct {
     let namespace: string | undefined;
     if (apiGroup === '' && plural === 'namespaces') {
       namespace = obj.name;
-    } else if ((CLUSTER_SCOPED[apiGroup] ?? []).includes(plural)) {
+    } else if (isClusterScopedResource(apiGroup, plural)) {
       fail(this, `${obj.kind} ${show(obj.name)} is cluster-scoped and a namespaced Role cannot grant access to it`, `use grantCluster({ apiGroup: ${show(apiGroup)}, resources: [${show(resource)}], resourceNames: [${show(obj.name)}], verbs, reason })`);
     } else {
       namespace = obj.metadata.namespace;
@@ -666,21 +548,29 @@ export class LeastPrivilegeServiceAccount extends Construct {
 
   /**
    * Binds an existing ClusterRole (e.g. `view`, or one managed elsewhere) in one namespace, with a
-   * RoleBinding. `cluster-admin`, `admin`, `edit` and `system:*` roles are refused.
+   * RoleBinding. A built-in role is judged by the RBAC risk model over what the API server puts in
+   * it: `cluster-admin`, `admin`, `edit` (they read every Secret) and `system:*` roles are
+   * refused, as is any built-in role with power the audit flags (grant it with a reason instead).
    */
   public bindClusterRole(clusterRoleName: string, options: BindClusterRoleOptions = {}): void {
     const namespace = this.targetNamespace(options.namespace, 'bindClusterRole namespace');
     if (clusterRoleName === 'cluster-admin') {
       fail(this, `binding ClusterRole ${show(clusterRoleName)} is refused`, 'cluster-admin grants every permission on the whole cluster; grant() the exact verbs and resources the workload uses');
     }
-    if (clusterRoleName === 'admin' || clusterRoleName === 'edit') {
-      fail(this, `binding ClusterRole ${show(clusterRoleName)} is refused`, `"${clusterRoleName}" includes reading Secrets, pods/exec and creating workloads; grant() the exact verbs and resources the workload uses`);
-    }
     if (typeof clusterRoleName !== 'string' || clusterRoleName.startsWith('system:')) {
       fail(this, `binding ClusterRole ${show(clusterRoleName)} is refused`, 'system:* ClusterRoles belong to Kubernetes components; grant() the exact verbs and resources the workload uses');
     }
     if (clusterRoleName.length > 253 || !RBAC_NAME.test(clusterRoleName)) {
       fail(this, `ClusterRole name ${show(clusterRoleName)} is not a valid name`, "use lowercase letters, digits, '-', '.' and ':', starting and ending with a letter or digit");
+    }
+    // A built-in role is judged by what the API server puts in it (the risk model over the
+    // bootstrap policy, aggregation included); the audit judges the app's own ClusterRoles.
+    const hits = (bootstrapRules(clusterRoleName) ?? []).flatMap((rule) => riskHits(rule, namespace, false));
+    if (hits.length > 0) {
+      const held = RBAC_RISKS.filter((r) => hits.some((h) => h.risk === r));
+      const refused = held.find((r) => r.decision === GrantDecision.REFUSE) ?? held[0];
+      fail(this, `binding ClusterRole ${show(clusterRoleName)} is refused: it would ${[...new Set(held.map((r) => r.title))].join('; ')}`,
+        `${refused.rationale}; grant() the exact verbs and resources the workload uses`);
     }
     const key = `${namespace}/${clusterRoleName}`;
     if (this.clusterRoleBindings.has(key)) return;
@@ -750,6 +640,14 @@ export class LeastPrivilegeServiceAccount extends Construct {
   }
 
   /**
+   * The egress the cloud identity needs (undefined without one), or why it is missing.
+   * @internal
+   */
+  public _identityEgress(): Pick<RenderedIdentity, 'egress' | 'missingEgress'> | undefined {
+    return this.identity ? { egress: this.identity.egress, missingEgress: this.identity.missingEgress } : undefined;
+  }
+
+  /**
    * Annotations for the workload objects running as this account: the reasoned acknowledgement
    * of an API-server-audience token.
    * @internal
@@ -772,6 +670,7 @@ export class LeastPrivilegeServiceAccount extends Construct {
     verbs: Verb[],
     o: { resources: string[]; apiGroup?: string; resourceNames?: string[]; reason?: string },
     cluster: boolean,
+    namespace?: string,
   ): ValidatedGrant {
     const apiGroup = o.apiGroup ?? '';
     const resources = o.resources;
@@ -851,27 +750,43 @@ export class LeastPrivilegeServiceAccount extends Construct {
       if (verbs.includes(Verb.APPROVE) && !(apiGroup === 'certificates.k8s.io' && base === 'signers')) {
         fail(this, `${what}: verb "approve" only applies to signers of certificates.k8s.io`, 'grantCluster({ apiGroup: "certificates.k8s.io", resources: ["signers"], resourceNames: ["<signer>"], verbs: [Verb.APPROVE], reason })');
       }
-      if (!cluster && (CLUSTER_SCOPED[apiGroup] ?? []).includes(base)) {
+      if (!cluster && isClusterScopedResource(apiGroup, base)) {
         fail(this, `${what}: ${show(r)} is cluster-scoped and a namespaced Role cannot grant access to it`, 'use grantCluster({ ..., reason }) if the workload really needs it');
       }
     }
 
-    // Acknowledgements.
-    const flagged = new Set<string>();
-    if (cluster) flagged.add(RuleIds.RBAC_CLUSTER_SCOPED);
-    for (const r of resources) for (const id of flaggedRules(apiGroup, r, verbs)) flagged.add(id);
-    const ids = [...flagged].sort();
+    // The risk model: refusals, then the rules that need a reason, where the audit reports them.
+    const scope = cluster ? undefined : namespace;
+    const hits = resources.flatMap((r) => grantHits(apiGroup, r, verbs, names, scope));
+    const refused = hits.find((h) => h.risk.decision === GrantDecision.REFUSE);
+    if (refused) {
+      fail(this, `${what} is refused: it would ${hitText(refused)}`, `${refused.risk.rationale}; grant the exact verbs and objects the workload uses`);
+    }
+    const onRole = new Set<string>();
+    const onBinding = new Set<string>();
+    if (cluster) onBinding.add(RuleIds.RBAC_CLUSTER_SCOPED);
+    for (const h of hits) (cluster && h.risk.namespaces !== undefined ? onBinding : onRole).add(h.risk.ruleId);
+    const ids = [...new Set([...onRole, ...onBinding])].sort();
     let reason: string | undefined;
     if (ids.length > 0) {
       if (o.reason === undefined) {
-        fail(this, `${what} needs a reason (${ids.join(', ')})`, 'prefer access that does not need one; otherwise set `reason` to explain why the workload needs it and why it is safe (it is written onto the Role and shown in the audit report)');
+        const why = hits.length > 0 ? `: it would ${[...new Set(hits.map(hitText))].join('; ')}` : '';
+        fail(this, `${what} needs a reason (${ids.join(', ')})${why}`, 'prefer access that does not need one; otherwise set `reason` to explain why the workload needs it and why it is safe (it is written onto the Role or binding and shown in the audit report)');
       }
       reason = validateReason(this, what, o.reason);
     } else if (o.reason !== undefined) {
       fail(this, `${what} has a reason, but nothing in it needs one`, 'remove `reason`; it is only for access the audit flags');
     }
     const resourceNames = names ? [...new Set(names)].sort() : undefined;
-    return { apiGroup, resources: [...resources], verbs: [...verbs], resourceNames, flagged: ids, reason };
+    return {
+      apiGroup,
+      resources: [...resources],
+      verbs: [...verbs],
+      resourceNames,
+      flagged: [...onRole].sort(),
+      flaggedOnBinding: [...onBinding].sort(),
+      reason,
+    };
   }
 
   /** Merges a validated grant into a Role (or ClusterRole). */
@@ -885,12 +800,8 @@ export class LeastPrivilegeServiceAccount extends Construct {
       }
       for (const v of g.verbs) entry.verbs.add(v);
     }
-    for (const id of g.flagged) {
-      const reasons = access.acknowledgements.get(id) ?? new Set<string>();
-      reasons.add(g.reason!);
-      access.acknowledgements.set(id, reasons);
-      access.role.metadata.addAnnotation(acknowledgementAnnotation(id), [...reasons].sort().join(' | '));
-    }
+    acknowledge(access.role, access.acknowledgements, g.flagged, g.reason);
+    acknowledge(access.binding, access.bindingAcknowledgements, g.flaggedOnBinding, g.reason);
   }
 
   private renderRules(access: Access): any[] {
@@ -939,7 +850,7 @@ export class LeastPrivilegeServiceAccount extends Construct {
         roleRef: { apiGroup: RBAC_GROUP, kind: 'Role', name },
         subjects: [this.subject()],
       });
-      access = { role, binding, rules, acknowledgements: new Map() };
+      access = { role, binding, rules, acknowledgements: new Map(), bindingAcknowledgements: new Map() };
       this.namespaceAccess.set(namespace, access);
     }
     return access;
@@ -962,7 +873,7 @@ export class LeastPrivilegeServiceAccount extends Construct {
         roleRef: { apiGroup: RBAC_GROUP, kind: 'ClusterRole', name },
         subjects: [this.subject()],
       }));
-      holder.access = { role, binding, rules: new Map(), acknowledgements: new Map() };
+      holder.access = { role, binding, rules: new Map(), acknowledgements: new Map(), bindingAcknowledgements: new Map() };
       this.clusterAccess = holder.access;
     }
     return this.clusterAccess;

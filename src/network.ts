@@ -1,4 +1,5 @@
 import { IConstruct } from 'constructs';
+import { IDENTITY_ENDPOINTS } from './private/cloud-identity';
 import { PeerJson, PortJson, podsPeer } from './private/json';
 import { referenceNamespace } from './private/namespace-references';
 import { cidrContains, fail, parseCidr, show, validateCidr, validateDnsLabel, validatePort } from './private/validation';
@@ -67,10 +68,11 @@ export interface CidrPeerOptions {
   /**
    * Ranges inside the CIDR that stay closed.
    *
-   * The cloud metadata endpoints (169.254.169.254/32, fd00:ec2::254/128) are always added when
-   * the CIDR contains them.
+   * The cloud metadata endpoints (169.254.169.254/32, fd00:ec2::254/128) and the node-local
+   * cloud identity endpoints (169.254.169.252/32, 169.254.170.23/32, fd00:ec2::23/128) are always
+   * added when the CIDR contains them.
    *
-   * @default - only the metadata endpoints that the CIDR contains
+   * @default - only the metadata and identity endpoints that the CIDR contains
    */
   readonly except?: string[];
 }
@@ -85,6 +87,14 @@ export class NetworkPeer {
   /** The cloud instance-metadata endpoints that a CIDR peer never opens (AWS, GCP, Azure, and AWS over IPv6). */
   public static readonly METADATA_ENDPOINTS: string[] = [...METADATA_ENDPOINTS];
 
+  /**
+   * The node-local endpoints that issue cloud identity credentials, which a CIDR peer never opens
+   * either: the node-local GKE metadata server (169.254.169.252/32) and the EKS Pod Identity Agent
+   * (169.254.170.23/32, fd00:ec2::23/128). `LeastPrivilegeServiceAccount`'s `workloadIdentity`
+   * opens the one it needs for the pods of its own workloads.
+   */
+  public static readonly IDENTITY_ENDPOINTS: string[] = [...IDENTITY_ENDPOINTS];
+
   /** Every pod of the namespace `name`. */
   public static namespace(name: string): NetworkPeer {
     return new NetworkPeer('namespace', name);
@@ -96,8 +106,8 @@ export class NetworkPeer {
   }
 
   /**
-   * An IP range outside the cluster. The cloud metadata endpoint is never opened: when the range
-   * contains it, it is added to `except`.
+   * An IP range outside the cluster. The cloud metadata endpoints and the node-local cloud
+   * identity endpoints are never opened: when the range contains one, it is added to `except`.
    */
   public static cidr(cidr: string, options: CidrPeerOptions = {}): NetworkPeer {
     return new NetworkPeer('cidr', cidr, undefined, options.except ?? []);
@@ -148,6 +158,14 @@ export class NetworkPeer {
           const pm = parseCidr(m)!;
           if (cidrContains(pm, parsed)) {
             fail(scope, `${what} ${show(cidr)} is the cloud metadata endpoint`, 'workloads must not reach the instance metadata service; use workload identity (IRSA, GKE or Azure Workload Identity) instead');
+          }
+          if (cidrContains(parsed, pm)) except.add(m);
+        }
+        for (const m of IDENTITY_ENDPOINTS) {
+          const pm = parseCidr(m)!;
+          if (cidrContains(pm, parsed)) {
+            fail(scope, `${what} ${show(cidr)} is a node-local cloud identity endpoint (${m})`,
+              'it hands out cloud credentials: give the workload a LeastPrivilegeServiceAccount with `workloadIdentity` (WorkloadIdentity.gke({ ..., dataplane: GkeDataplane.CALICO }) or WorkloadIdentity.eksPodIdentity()), which opens it for that workload\'s pods only');
           }
           if (cidrContains(parsed, pm)) except.add(m);
         }

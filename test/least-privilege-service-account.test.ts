@@ -1,6 +1,6 @@
 import { ApiObject, Chart, Testing } from 'cdk8s';
 import {
-  ExternalNamespaces, LeastPrivilegeServiceAccount, LeastPrivilegeServiceAccountProps,
+  ExternalNamespaces, LeastPrivilegeServiceAccount, LeastPrivilegeServiceAccountProps, SecurityAudit,
   SecureNamespace, Verb, WorkloadIdentity, WorkloadIdentityProvider,
 } from '../src';
 import { expectValidManifests, synthAndValidate } from './util/schema';
@@ -292,8 +292,8 @@ describe('grants', () => {
     const { chart, sa } = setup();
     ExternalNamespaces.of(chart).add('platform');
     sa.grantReadSecret('ca-bundle', { namespace: 'platform' });
-    const policy = new ApiObject(chart, 'Policy', { apiVersion: 'networking.k8s.io/v1', kind: 'NetworkPolicy', metadata: { name: 'allow-api', namespace: 'shop' }, spec: { podSelector: {} } });
-    sa.grantOnObject(policy, [Verb.GET, Verb.PATCH]);
+    const flags = new ApiObject(chart, 'Flags', { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'feature-flags', namespace: 'shop' } });
+    sa.grantOnObject(flags, [Verb.GET, Verb.PATCH]);
     sa.grantCluster({ resources: ['nodes'], verbs: [Verb.GET, Verb.LIST], reason: 'Reads node zones to spread shards across zones; approved by SRE.' });
     expect(own(synthAndValidate(chart))).toMatchSnapshot();
   });
@@ -453,10 +453,11 @@ describe('refused outright', () => {
       `${PATH}: binding ClusterRole "cluster-admin" is refused. Fix: cluster-admin grants every permission on the whole cluster; grant() the exact verbs and resources the workload uses`);
   });
 
+  // Judged by the risk model over the API server's bootstrap roles (aggregation included).
   test.each(['admin', 'edit'])('binding %s', (role) => {
     const { sa } = setup();
     expectError(() => sa.bindClusterRole(role),
-      `${PATH}: binding ClusterRole "${role}" is refused. Fix: "${role}" includes reading Secrets, pods/exec and creating workloads; grant() the exact verbs and resources the workload uses`);
+      `${PATH}: binding ClusterRole "${role}" is refused: it would act as other users, groups or service accounts; read every Secret; read any Secret by name; run commands in running pods; reach pods and services through the API server proxy; run or change workloads; mint service account tokens; change NetworkPolicies or mesh policies. Fix: impersonating a more privileged identity gives its permissions; grant() the exact verbs and resources the workload uses`);
   });
 
   test('binding a system: ClusterRole', () => {
@@ -596,22 +597,54 @@ const ACKNOWLEDGED: AcknowledgedCase[] = [
   { name: 'mutating webhooks', cluster: true, apiGroup: 'admissionregistration.k8s.io', resources: ['mutatingwebhookconfigurations'], verbs: [Verb.UPDATE], rules: ['SB-RBAC-CLUSTER-SCOPED', 'SB-RBAC-WEBHOOK'] },
   { name: 'validating admission policies', cluster: true, apiGroup: 'admissionregistration.k8s.io', resources: ['validatingadmissionpolicies'], verbs: [Verb.DELETE], rules: ['SB-RBAC-CLUSTER-SCOPED', 'SB-RBAC-WEBHOOK'] },
   { name: 'validating admission policy bindings', cluster: true, apiGroup: 'admissionregistration.k8s.io', resources: ['validatingadmissionpolicybindings'], verbs: [Verb.CREATE], rules: ['SB-RBAC-CLUSTER-SCOPED', 'SB-RBAC-WEBHOOK'] },
+  // Exec-equivalents and footholds the risk model adds (issue #14).
+  { name: 'kubectl debug (ephemeral containers)', cluster: false, apiGroup: '', resources: ['pods/ephemeralcontainers'], verbs: [Verb.PATCH], rules: ['SB-RBAC-POD-EXEC'] },
+  { name: 'swap a pod\'s image', cluster: false, apiGroup: '', resources: ['pods'], verbs: [Verb.PATCH], rules: ['SB-RBAC-WORKLOAD-CREATE'] },
+  { name: 'rewrite a Deployment\'s pod template', cluster: false, apiGroup: 'apps', resources: ['deployments'], resourceNames: ['web'], verbs: [Verb.UPDATE], rules: ['SB-RBAC-WORKLOAD-CREATE'] },
+  { name: 'rewrite a DaemonSet', cluster: false, apiGroup: 'apps', resources: ['daemonsets'], verbs: [Verb.PATCH], rules: ['SB-RBAC-WORKLOAD-CREATE'] },
+  { name: 'rewrite a Job', cluster: false, apiGroup: 'batch', resources: ['jobs'], verbs: [Verb.UPDATE], rules: ['SB-RBAC-WORKLOAD-CREATE'] },
+  { name: 'pods/proxy', cluster: false, apiGroup: '', resources: ['pods/proxy'], verbs: [Verb.GET], rules: ['SB-RBAC-POD-PROXY'] },
+  { name: 'services/proxy', cluster: false, apiGroup: '', resources: ['services/proxy'], verbs: [Verb.CREATE], rules: ['SB-RBAC-POD-PROXY'] },
+  { name: 'delete own namespace', cluster: false, apiGroup: '', resources: ['namespaces'], resourceNames: ['shop'], verbs: [Verb.DELETE], rules: ['SB-RBAC-NAMESPACE-MODIFY'] },
+  { name: 'write NetworkPolicies', cluster: false, apiGroup: 'networking.k8s.io', resources: ['networkpolicies'], verbs: [Verb.CREATE], rules: ['SB-RBAC-POLICY-MODIFY'] },
+  { name: 'write AuthorizationPolicies', cluster: false, apiGroup: 'security.istio.io', resources: ['authorizationpolicies'], verbs: [Verb.PATCH], rules: ['SB-RBAC-POLICY-MODIFY'] },
+  { name: 'write Linkerd Servers', cluster: false, apiGroup: 'policy.linkerd.io', resources: ['servers'], verbs: [Verb.DELETE], rules: ['SB-RBAC-POLICY-MODIFY'] },
+  { name: 'cluster-wide ConfigMap writes reach kube-system', cluster: true, apiGroup: '', resources: ['configmaps'], resourceNames: ['feature-flags'], verbs: [Verb.PATCH], rules: ['SB-RBAC-CLUSTER-SCOPED', 'SB-RBAC-SYSTEM-NAMESPACE'] },
 ];
+
+/** The audit rules that a case's acknowledgements land on: the binding for scope-dependent ones of a cluster grant. */
+const ON_BINDING = (a: AcknowledgedCase): string[] => a.cluster ? a.rules.filter((r) => ['SB-RBAC-CLUSTER-SCOPED', 'SB-RBAC-SYSTEM-NAMESPACE'].includes(r)) : [];
+const ON_ROLE = (a: AcknowledgedCase) => a.rules.filter((r) => !ON_BINDING(a).includes(r));
+
+/** Asserts the message of a grant that needs a reason: rule IDs, what it would allow, the fix. */
+function expectNeedsReason(fn: () => unknown, what: string, rules: string[]) {
+  let error: unknown;
+  try {
+    fn();
+  } catch (e) {
+    error = e;
+  }
+  expect(error).toBeInstanceOf(Error);
+  const message = (error as Error).message;
+  expect(message.startsWith(`${PATH}: ${what} needs a reason (${rules.join(', ')})`)).toBe(true);
+  expect(message.endsWith(`. Fix: ${NEEDS_REASON_FIX}`)).toBe(true);
+}
+const NEEDS_REASON_FIX = 'prefer access that does not need one; otherwise set `reason` to explain why the workload needs it and why it is safe (it is written onto the Role or binding and shown in the audit report)';
 
 describe('refused unless acknowledged with a reason', () => {
   test.each(ACKNOWLEDGED.filter((a) => !a.cluster))('$name: refused without a reason', (a) => {
     const { sa } = setup();
     const what = `grant of ${JSON.stringify(a.verbs)} on ${JSON.stringify(a.resources)}${a.apiGroup ? ` in API group "${a.apiGroup}"` : ''}`;
-    expectError(() => sa.grant({ apiGroup: a.apiGroup, resources: a.resources, resourceNames: a.resourceNames, verbs: a.verbs }),
-      `${PATH}: ${what} needs a reason (${a.rules.join(', ')}). Fix: prefer access that does not need one; otherwise set \`reason\` to explain why the workload needs it and why it is safe (it is written onto the Role and shown in the audit report)`);
+    const grant = { apiGroup: a.apiGroup, resources: a.resources, resourceNames: a.resourceNames, verbs: a.verbs };
+    expectNeedsReason(() => sa.grant(grant), what, a.rules);
   });
 
   test.each(ACKNOWLEDGED.filter((a) => a.cluster))('$name (cluster): refused without a reason', (a) => {
     const { sa } = setup();
     const what = `grant of ${JSON.stringify(a.verbs)} on ${JSON.stringify(a.resources)}${a.apiGroup ? ` in API group "${a.apiGroup}"` : ''}`;
     const reason = undefined as unknown as string;
-    expectError(() => sa.grantCluster({ apiGroup: a.apiGroup, resources: a.resources, resourceNames: a.resourceNames, verbs: a.verbs, reason }),
-      `${PATH}: ${what} needs a reason (${a.rules.join(', ')}). Fix: prefer access that does not need one; otherwise set \`reason\` to explain why the workload needs it and why it is safe (it is written onto the Role and shown in the audit report)`);
+    const grant = { apiGroup: a.apiGroup, resources: a.resources, resourceNames: a.resourceNames, verbs: a.verbs, reason };
+    expectNeedsReason(() => sa.grantCluster(grant), what, a.rules);
   });
 
   test.each(ACKNOWLEDGED)('$name: accepted with a reason, written as acknowledgement annotation(s)', (a) => {
@@ -623,7 +656,11 @@ describe('refused unless acknowledged with a reason', () => {
     }
     const objs = synthAndValidate(chart);
     const role = a.cluster ? find(objs, 'ClusterRole', 'shop.api') : find(objs, 'Role', 'api', 'shop');
-    expect(role.metadata.annotations).toEqual(Object.fromEntries(a.rules.map((r) => [`${ACK}${r}`, REASON])));
+    const onRole = ON_ROLE(a);
+    expect(role.metadata.annotations).toEqual(onRole.length > 0 ? Object.fromEntries(onRole.map((r) => [`${ACK}${r}`, REASON])) : undefined);
+    const binding = a.cluster ? find(objs, 'ClusterRoleBinding', 'shop.api') : find(objs, 'RoleBinding', 'api', 'shop');
+    const onBinding = ON_BINDING(a);
+    expect(binding.metadata.annotations).toEqual(onBinding.length > 0 ? Object.fromEntries(onBinding.map((r) => [`${ACK}${r}`, REASON])) : undefined);
     expect(role.rules).toEqual(a.resources.map((r) => ({
       apiGroups: [a.apiGroup], resources: [r], ...(a.resourceNames ? { resourceNames: a.resourceNames } : {}), verbs: [...a.verbs].sort(),
     })));
@@ -650,7 +687,9 @@ describe('refused unless acknowledged with a reason', () => {
   test('reading webhook configurations cluster-wide needs only the cluster-scoped acknowledgement', () => {
     const { chart, sa } = setup();
     sa.grantCluster({ apiGroup: 'admissionregistration.k8s.io', resources: ['validatingwebhookconfigurations'], verbs: [Verb.GET, Verb.LIST, Verb.WATCH], reason: REASON });
-    expect(Object.keys(find(synthAndValidate(chart), 'ClusterRole', 'shop.api').metadata.annotations)).toEqual([`${ACK}SB-RBAC-CLUSTER-SCOPED`]);
+    const objs = synthAndValidate(chart);
+    expect(find(objs, 'ClusterRole', 'shop.api').metadata.annotations).toBeUndefined();
+    expect(Object.keys(find(objs, 'ClusterRoleBinding', 'shop.api').metadata.annotations)).toEqual([`${ACK}SB-RBAC-CLUSTER-SCOPED`]);
   });
 
   test('different reasons for the same rule are all kept (sorted, deduplicated)', () => {
@@ -679,7 +718,7 @@ describe('refused unless acknowledged with a reason', () => {
     expect(find(objs, 'ClusterRole', 'shop.api')).toEqual({
       apiVersion: 'rbac.authorization.k8s.io/v1',
       kind: 'ClusterRole',
-      metadata: { name: 'shop.api', annotations: { [`${ACK}SB-RBAC-CLUSTER-SCOPED`]: REASON } },
+      metadata: { name: 'shop.api' },
       rules: [
         { apiGroups: [''], resources: ['namespaces'], verbs: ['get'] },
         { apiGroups: [''], resources: ['nodes'], verbs: ['get', 'list', 'watch'] },
@@ -688,7 +727,8 @@ describe('refused unless acknowledged with a reason', () => {
     expect(find(objs, 'ClusterRoleBinding', 'shop.api')).toEqual({
       apiVersion: 'rbac.authorization.k8s.io/v1',
       kind: 'ClusterRoleBinding',
-      metadata: { name: 'shop.api' },
+      // Where the audit reports SB-RBAC-CLUSTER-SCOPED, so where the acknowledgement goes.
+      metadata: { name: 'shop.api', annotations: { [`${ACK}SB-RBAC-CLUSTER-SCOPED`]: REASON } },
       roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name: 'shop.api' },
       subjects: [SUBJECT],
     });
@@ -834,7 +874,10 @@ describe('cloud workload identity', () => {
   test('GKE Workload Identity', () => {
     const email = 'shop-api@my-project-123.iam.gserviceaccount.com';
     const { chart, sa } = setup({ workloadIdentity: WorkloadIdentity.gke({ serviceAccountEmail: email }) });
-    expect(find(synthAndValidate(chart), 'ServiceAccount', 'api').metadata.annotations).toEqual({ 'iam.gke.io/gcp-service-account': email });
+    expect(find(synthAndValidate(chart), 'ServiceAccount', 'api').metadata.annotations).toEqual({
+      'iam.gke.io/gcp-service-account': email,
+      'cdk8s-secure-baseline.io/cloud-identity-egress': 'TCP/80 169.254.169.254/32',
+    });
     expect(sa._podAdditions().labels).toEqual({});
     expect(sa.workloadIdentity?.provider).toBe(WorkloadIdentityProvider.GKE);
   });
@@ -886,5 +929,58 @@ describe('cloud workload identity', () => {
       workloadIdentity: WorkloadIdentity.awsIrsa({ roleArn }),
     });
     expect(find(synthAndValidate(chart), 'ServiceAccount', 'api').metadata.annotations).toEqual({ 'eks.amazonaws.com/role-arn': roleArn, 'team': 'orders' });
+  });
+});
+
+describe('one RBAC risk model (issue #14)', () => {
+  test('a grant in kube-system needs a reason, written onto the Role there', () => {
+    const { chart, sa } = setup();
+    ExternalNamespaces.of(chart).add('kube-system');
+    expectNeedsReason(() => sa.grant({ namespace: 'kube-system', resources: ['configmaps'], resourceNames: ['cluster-autoscaler-status'], verbs: [Verb.UPDATE] }),
+      'grant of ["update"] on ["configmaps"]', ['SB-RBAC-SYSTEM-NAMESPACE']);
+    sa.grant({ namespace: 'kube-system', resources: ['configmaps'], resourceNames: ['cluster-autoscaler-status'], verbs: [Verb.UPDATE], reason: REASON });
+    const role = find(synthAndValidate(chart), 'Role', 'shop.api', 'kube-system');
+    expect(role.metadata.annotations).toEqual({ [`${ACK}SB-RBAC-SYSTEM-NAMESPACE`]: REASON });
+  });
+
+  test('reading in kube-system needs no reason', () => {
+    const { chart, sa } = setup();
+    ExternalNamespaces.of(chart).add('kube-system');
+    sa.grantReadConfigMap('cluster-info', { namespace: 'kube-system' });
+    expect(find(synthAndValidate(chart), 'Role', 'shop.api', 'kube-system').metadata.annotations).toBeUndefined();
+  });
+
+  test('kube-system/aws-auth is refused, with or without a reason', () => {
+    const { chart, sa } = setup();
+    ExternalNamespaces.of(chart).add('kube-system');
+    expectError(() => sa.grant({ namespace: 'kube-system', resources: ['configmaps'], resourceNames: ['aws-auth'], verbs: [Verb.PATCH], reason: REASON }),
+      `${PATH}: grant of ["patch"] on ["configmaps"] is refused: it would edit kube-system/aws-auth (cluster-admin on EKS): patch on configmaps. Fix: on EKS the aws-auth ConfigMap maps IAM identities to Kubernetes groups, system:masters included; grant the exact verbs and objects the workload uses`);
+    // An unnamed grant reaches aws-auth too.
+    expectError(() => sa.grant({ namespace: 'kube-system', resources: ['configmaps'], verbs: [Verb.UPDATE], reason: REASON }),
+      `${PATH}: grant of ["update"] on ["configmaps"] is refused: it would edit kube-system/aws-auth (cluster-admin on EKS): update on configmaps. Fix: on EKS the aws-auth ConfigMap maps IAM identities to Kubernetes groups, system:masters included; grant the exact verbs and objects the workload uses`);
+  });
+
+  test('mesh policy in istio-system holds two risks: policy and the mesh root namespace', () => {
+    const { chart, sa } = setup();
+    ExternalNamespaces.of(chart).add('istio-system');
+    expectNeedsReason(() => sa.grant({ namespace: 'istio-system', apiGroup: 'security.istio.io', resources: ['authorizationpolicies'], verbs: [Verb.CREATE] }),
+      'grant of ["create"] on ["authorizationpolicies"] in API group "security.istio.io"', ['SB-RBAC-POLICY-MODIFY', 'SB-RBAC-SYSTEM-NAMESPACE']);
+  });
+
+  test('update on pods/exec does nothing the authorizer checks and needs no reason (same as the audit)', () => {
+    const { chart, sa } = setup();
+    sa.grant({ resources: ['pods/exec'], verbs: [Verb.UPDATE] });
+    expect(find(synthAndValidate(chart), 'Role', 'api').metadata.annotations).toBeUndefined();
+  });
+
+  test('the README grantCluster example passes the audit: the acknowledgement is where the finding is', () => {
+    const app = Testing.app();
+    const chart = new Chart(app, 'test');
+    const ns = new SecureNamespace(chart, 'Shop', { name: 'shop' });
+    const sa = new LeastPrivilegeServiceAccount(ns, 'Api');
+    sa.grantCluster({ resources: ['nodes'], verbs: [Verb.GET, Verb.LIST], reason: 'Reads node zones to spread shards across zones; approved by SRE.' });
+    const result = SecurityAudit.auditManifests(Testing.synth(chart));
+    const rbac = result.findings.filter((f) => f.ruleId.startsWith('SB-RBAC-'));
+    expect(rbac.map((f) => [f.ruleId, f.resource?.kind, f.acknowledged])).toEqual([['SB-RBAC-CLUSTER-SCOPED', 'ClusterRoleBinding', true]]);
   });
 });

@@ -250,16 +250,16 @@ describe('SecureNamespace network helpers', () => {
     ]);
   });
 
-  test('CIDR egress that contains the metadata endpoint always excepts it', () => {
+  test('CIDR egress that contains the metadata or a node-local cloud identity endpoint always excepts it', () => {
     const objs = synth({ name: 'shop' }, (ns) => {
       ns.allowEgressTo(NetworkPeer.cidr('0.0.0.0/0', { except: ['10.0.0.0/8'] }), [NetworkPort.tcp(443)]);
       ns.allowEgressTo(NetworkPeer.cidr('169.254.0.0/16'), [NetworkPort.tcp(80)]);
       ns.allowEgressTo(NetworkPeer.cidr('::/0'), [NetworkPort.tcp(443)]);
     });
     expect(find(objs, 'NetworkPolicy', 'allow-egress').spec.egress.map((r: any) => r.to[0].ipBlock)).toEqual([
-      { cidr: '0.0.0.0/0', except: ['10.0.0.0/8', '169.254.169.254/32'] },
-      { cidr: '169.254.0.0/16', except: ['169.254.169.254/32'] },
-      { cidr: '::/0', except: ['fd00:ec2::254/128'] },
+      { cidr: '0.0.0.0/0', except: ['10.0.0.0/8', '169.254.169.252/32', '169.254.169.254/32', '169.254.170.23/32'] },
+      { cidr: '169.254.0.0/16', except: ['169.254.169.252/32', '169.254.169.254/32', '169.254.170.23/32'] },
+      { cidr: '::/0', except: ['fd00:ec2::23/128', 'fd00:ec2::254/128'] },
     ]);
   });
 

@@ -102,6 +102,19 @@ export class IstioMesh implements MeshImplementation {
     return { 'sidecar.istio.io/nativeSidecar': 'true' };
   }
 
+  /**
+   * Sidecar mode: `traffic.sidecar.istio.io/excludeOutboundIPRanges` (istio.io "Resource
+   * Annotations": "A comma separated list of IP ranges in CIDR form to be excluded from
+   * redirection"), so istio-proxy neither swallows nor delays the credential requests (an
+   * outbound policy of REGISTRY_ONLY would otherwise refuse them, and requests made before the
+   * proxy is ready would fail). Ambient mode has no sidecar to exclude from: ztunnel captures mesh
+   * traffic and passes other destinations through from the pod's own address.
+   */
+  public identityEndpointAnnotations(cidrs: string[]): Record<string, string> {
+    if (this.settings.ambient || cidrs.length === 0) return {};
+    return { 'traffic.sidecar.istio.io/excludeOutboundIPRanges': cidrs.join(',') };
+  }
+
   public secureWorkload(ctx: WorkloadMeshContext): WorkloadMeshResult {
     // A workload nobody calls, and nobody scrapes, needs no policy of its own: the namespace's
     // STRICT PeerAuthentication and deny-all AuthorizationPolicy cover its pods.

@@ -99,6 +99,17 @@ export class LinkerdMesh implements MeshImplementation {
     };
   }
 
+  /**
+   * `config.linkerd.io/skip-subnets` (linkerd.io "Proxy Configuration": "Comma-separated list of
+   * subnets in valid CIDR format that should be skipped by the proxy"): the proxy-init rules send
+   * traffic to the identity endpoint past linkerd-proxy. Narrower than
+   * `config.linkerd.io/skip-outbound-ports`, which would take port 80 (or 988) to every
+   * destination out of the mesh.
+   */
+  public identityEndpointAnnotations(cidrs: string[]): Record<string, string> {
+    return cidrs.length === 0 ? {} : { 'config.linkerd.io/skip-subnets': cidrs.join(',') };
+  }
+
   public secureWorkload(ctx: WorkloadMeshContext): WorkloadMeshResult {
     for (const group of ctx.groups) {
       for (const port of group.ports) {

@@ -42,6 +42,11 @@ export class NoMesh implements MeshImplementation {
     return {};
   }
 
+  /** No proxy, nothing to bypass. */
+  public identityEndpointAnnotations(_cidrs: string[]): Record<string, string> {
+    return {};
+  }
+
   public secureWorkload(ctx: WorkloadMeshContext): WorkloadMeshResult {
     // A workload that only calls out may go without a certificate (it then calls nothing that
     // requires client certificates).

@@ -126,6 +126,12 @@ export interface MeshImplementation {
    * container exits.
    */
   lifecycleAnnotations(lifecycle: PodLifecycle): Record<string, string>;
+  /**
+   * Pod annotations that keep the proxy out of the way of traffic to node-local cloud identity
+   * endpoints (the GKE metadata server, the EKS Pod Identity Agent): the pod reaches them directly,
+   * as the node expects, whatever the mesh's outbound policy and whether or not the proxy is ready.
+   */
+  identityEndpointAnnotations(cidrs: string[]): Record<string, string>;
   /** Secures one workload: mesh policy objects, pod annotations, certificate volumes. */
   secureWorkload(ctx: WorkloadMeshContext): WorkloadMeshResult;
 }

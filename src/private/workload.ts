@@ -8,6 +8,7 @@
  */
 import { ApiObject, Duration } from 'cdk8s';
 import { Construct, IConstruct } from 'constructs';
+import { identityAcknowledgement, identityEgressOf, identityEgressRules } from './cloud-identity';
 import { EgressRuleJson, IngressRuleJson, PeerJson, PortJson, podsPeer } from './json';
 import { versionLabelValue } from './labels';
 import { lazy } from './lazy';
@@ -186,7 +187,13 @@ export class WorkloadCore {
   /** The pod template: labels, annotations (mesh, lifecycle, identity) and the common pod spec fields. */
   public podTemplate(props: WorkloadCoreProps, container: any, spec: Record<string, any> = {}): any {
     const sa = this.serviceAccount._podAdditions();
-    const podAnnotations = { ...this.meshResult.podAnnotations, ...this.mesh._impl.lifecycleAnnotations(this.settings.lifecycle), ...sa.annotations };
+    const identity = identityEgressOf(this.scope, this.serviceAccount);
+    const podAnnotations = {
+      ...this.meshResult.podAnnotations,
+      ...this.mesh._impl.lifecycleAnnotations(this.settings.lifecycle),
+      ...this.mesh._impl.identityEndpointAnnotations(identity?.nodeLocal ? identity.cidrs : []),
+      ...sa.annotations,
+    };
     return {
       metadata: {
         labels: { ...this.labels, ...sa.labels },
@@ -218,18 +225,31 @@ export class WorkloadCore {
    */
   public createNetworkPolicy(ingress: () => IngressRuleJson[]): ApiObject {
     const dns = this.namespace.dns._egressRule(this.scope);
+    const identity = this.identityEgress();
     this.networkPolicy = new ApiObject(this.scope, 'NetworkPolicy', {
       apiVersion: 'networking.k8s.io/v1',
       kind: 'NetworkPolicy',
-      metadata: { name: this.name, namespace: this.namespace.name, labels: this.labels },
+      metadata: {
+        name: this.name, namespace: this.namespace.name, labels: this.labels, ...identityAcknowledgement(this.scope, this.serviceAccount, this.name),
+      },
       spec: {
         podSelector: { matchLabels: this.selectorLabels },
         policyTypes: ['Ingress', 'Egress'],
         ingress: lazy(ingress),
-        egress: lazy(() => [...(dns ? [dns] : []), ...this.apiServerEgress(), ...[...this.egress.keys()].sort().map((k) => this.egress.get(k)!)]),
+        egress: lazy(() => [
+          ...(dns ? [dns] : []), ...this.apiServerEgress(), ...identity, ...[...this.egress.keys()].sort().map((k) => this.egress.get(k)!),
+        ]),
       },
     });
     return this.networkPolicy;
+  }
+
+  /**
+   * The egress the ServiceAccount's cloud identity needs (`LeastPrivilegeServiceAccount`
+   * `workloadIdentity`): its endpoint on its port, for these pods only.
+   */
+  public identityEgress(): EgressRuleJson[] {
+    return identityEgressRules(identityEgressOf(this.scope, this.serviceAccount));
   }
 
   /**

@@ -9,6 +9,7 @@
 import { IConstruct } from 'constructs';
 import { CallingWorkload } from '../calling-workload';
 import { MtlsService } from '../mtls-service';
+import { IDENTITY_EGRESS_ANNOTATION, parseIdentityEgress } from '../private/cloud-identity';
 import { workloadCoreOf } from '../private/workload';
 import { SecureNamespace } from '../secure-namespace';
 import { IdentityRef } from './build';
@@ -102,6 +103,12 @@ export function intentFromConstructs(root: IConstruct): IntentRule[] {
       const origin = `${core!.namespace.name}/${core!.name} Kubernetes API access of ServiceAccount ${core!.serviceAccount.name}`;
       for (const peer of r.to ?? []) rules.push({ from, to: { kind: 'peer', namespace: core!.namespace.name, peer }, ports: [...(r.ports ?? [])], infrastructure: false, origin });
     }
+    // A workload whose ServiceAccount has a cloud identity calls the identity's endpoint.
+    for (const r of core?.identityEgress() ?? []) {
+      const from: IntentRef = { kind: 'workload', namespace: core!.namespace.name, name: core!.name };
+      const origin = `${core!.namespace.name}/${core!.name} ${core!.serviceAccount.workloadIdentity!.provider} workload identity of ServiceAccount ${core!.serviceAccount.name}`;
+      for (const peer of r.to ?? []) rules.push({ from, to: { kind: 'peer', namespace: core!.namespace.name, peer }, ports: [...(r.ports ?? [])], infrastructure: false, origin });
+    }
   }
   return rules;
 }
@@ -123,6 +130,16 @@ export function intentFromManifests(objects: K8s[]): IntentRule[] {
     }
     for (const r of np.spec?.egress ?? []) {
       for (const peer of r?.to ?? []) rules.push({ from: selected, to: { kind: 'peer', namespace: ns, peer }, ports: r.ports ?? [], infrastructure, origin: `NetworkPolicy ${ns}/${name}` });
+    }
+  }
+  // The pods of a ServiceAccount with a cloud identity call its endpoint (as the library recorded it).
+  for (const sa of objects.filter((o) => o?.kind === 'ServiceAccount' && (o.apiVersion ?? 'v1') === 'v1')) {
+    const egress = parseIdentityEgress(sa.metadata?.annotations?.[IDENTITY_EGRESS_ANNOTATION]);
+    if (!egress) continue;
+    const ns = namespaceOf(sa);
+    const from: IntentRef = { kind: 'identity', namespace: ns, serviceAccount: String(sa.metadata?.name) };
+    for (const cidr of egress.cidrs) {
+      rules.push({ from, to: { kind: 'peer', namespace: ns, peer: { ipBlock: { cidr } } }, ports: [{ protocol: 'TCP', port: egress.port }], infrastructure: false, origin: `ServiceAccount ${ns}/${sa.metadata?.name} cloud identity` });
     }
   }
   return rules;

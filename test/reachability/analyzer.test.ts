@@ -35,6 +35,7 @@ describe('the example shop', () => {
       'monitoring/prometheus-k8s -> shop-data/nightly-report TCP/9090',
       'monitoring/prometheus-k8s -> shop/checkout TCP/9090',
       'monitoring/prometheus-k8s -> shop/fulfillment TCP/9090',
+      'payments/payments -> cidr 169.254.170.23/32 TCP/80',
       'payments/payments -> cidr 203.0.113.0/24 TCP/443',
       'payments/payments -> shop-data/orders-db TCP/5432',
       'shop-data/nightly-report -> shop-data/orders-db TCP/5432',
