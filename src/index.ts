@@ -25,3 +25,4 @@ export * from './control-plane-config';
 export * from './reachability';
 export * from './rbac-check';
 export * from './audit';
+export * from './security-diff';

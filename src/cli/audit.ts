@@ -12,6 +12,7 @@ import { packageVersion } from './version';
 import { EngineInput, runAudit } from '../audit/engine';
 import { renderJson, renderSarif, renderText, summaryLine } from '../audit/report';
 import { AuditOptions } from '../audit/types';
+import { runDiffCli } from '../diff/cli';
 import { readManifestFiles } from '../manifest/reader';
 import { renderAuditMetrics } from '../monitoring/audit-metrics';
 import { runRbacCli, runWhoCanCli } from '../rbac/cli';
@@ -32,6 +33,7 @@ export const USAGE = `Usage: cdk8s-secure-baseline audit [options] PATH...
        cdk8s-secure-baseline reachability [--format text|mermaid|dot|json] PATH...
        cdk8s-secure-baseline rbac [--format md|json] [--fail-on-undeclared] PATH...
        cdk8s-secure-baseline who-can VERB RESOURCE [-n NAMESPACE] [--name OBJECT] PATH...
+       cdk8s-secure-baseline diff BASE HEAD [--format md|json|sarif|text] [--fail-on WHAT[,WHAT...]]
 
 Audits Kubernetes manifests: files, or folders searched recursively for *.yaml,
 *.yml and *.json (files named explicitly are read whatever their extension).
@@ -50,6 +52,9 @@ binding and role, declared (acknowledged on the role or binding) or not.
 who-can: which subjects can do VERB on RESOURCE (secrets, pods/exec,
 deployments.apps), through which binding and role, cluster-wide or in which
 namespace. "rbac --help" and "who-can --help" describe their options.
+diff: what a change did to the security posture between two synthesized baselines
+(paths, capabilities, findings, acknowledgements, privileges, data, enforcement);
+exit 1 only on what --fail-on names. "diff --help" lists its options and exit codes.
 
 Options:
   --format text|json|sarif          report format (default: text)
@@ -82,7 +87,7 @@ function parseArgs(argv: string[]): ParsedArgs | 'help' | 'version' {
   if (args[0] === '-h' || args[0] === '--help') return 'help';
   if (args[0] === '--version') return 'version';
   const command = args.shift();
-  if (command !== 'audit') throw new UsageError(`unknown command ${JSON.stringify(command)} (expected "audit", "reachability", "rbac" or "who-can")`);
+  if (command !== 'audit') throw new UsageError(`unknown command ${JSON.stringify(command)} (expected "audit", "reachability", "rbac", "who-can" or "diff")`);
   let format: ParsedArgs['format'] = 'text';
   let output: string | undefined;
   let metricsFile: string | undefined;
@@ -168,6 +173,9 @@ function runCliUnsafe(argv: string[], io: CliIo): number {
   }
   if (argv[0] === 'rbac') return runRbacCli(argv.slice(1), { out: io.stdout, err: io.stderr });
   if (argv[0] === 'who-can') return runWhoCanCli(argv.slice(1), { out: io.stdout, err: io.stderr });
+  if (argv[0] === 'diff') {
+    return runDiffCli(argv.slice(1), { out: io.stdout, err: io.stderr, writeFile: (f, t) => { fs.mkdirSync(path.dirname(path.resolve(f)), { recursive: true }); fs.writeFileSync(f, t, 'utf-8'); } });
+  }
   let parsed: ParsedArgs | 'help' | 'version';
   try {
     parsed = parseArgs(argv);

@@ -114,7 +114,7 @@ describe('cdk8s-secure-baseline audit', () => {
   });
 
   test('usage errors exit 2', () => {
-    expect(run(['lint', 'x.yaml'])).toEqual({ code: 2, stdout: '', stderr: `error: unknown command "lint" (expected "audit", "reachability", "rbac" or "who-can")\n\n${USAGE}` });
+    expect(run(['lint', 'x.yaml'])).toEqual({ code: 2, stdout: '', stderr: `error: unknown command "lint" (expected "audit", "reachability", "rbac", "who-can" or "diff")\n\n${USAGE}` });
     expect(run(['audit'])).toEqual({ code: 2, stdout: '', stderr: `error: no PATH given\n\n${USAGE}` });
     expect(run(['audit', '--format', 'xml', 'x.yaml']).stderr).toMatch(/^error: --format must be text, json or sarif, got "xml"/);
     expect(run(['audit', '--bogus', 'x.yaml']).stderr).toMatch(/^error: unknown option --bogus/);
