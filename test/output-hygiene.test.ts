@@ -134,7 +134,7 @@ describe('no YAML anchors or aliases in the synthesized output', () => {
     // Only manifests in the folder the GitOps tool applies; the reports beside it.
     expect(fs.readdirSync(outdir).sort()).toEqual(['payments.k8s.yaml', 'shop-data.k8s.yaml', 'shop-platform.k8s.yaml', 'shop-web.k8s.yaml', 'shop.k8s.yaml']);
     expect(fs.readdirSync(`${outdir}-reports`).sort()).toEqual([
-      'reachability.dot', 'reachability.md', 'reachability.mmd', 'security-audit.json', 'security-audit.sarif', 'security-audit.txt',
+      'rbac.json', 'rbac.md', 'reachability.dot', 'reachability.md', 'reachability.mmd', 'security-audit.json', 'security-audit.sarif', 'security-audit.txt',
     ]);
     expect(anchorsAndAliasesIn(outdir)).toEqual([]);
     expect(fs.readFileSync(path.join(outdir, 'shop.k8s.yaml'), 'utf-8')).not.toMatch(/[&*]a\d+\b/);

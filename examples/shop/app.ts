@@ -7,8 +7,9 @@ import { ApiObject, App, AppProps, Chart, Cron, Duration, YamlOutputType } from 
 import {
   ApiServerEndpoint, AppProtocol, BaselineAdmissionPolicy, Caller, EncryptedVolume, ExternalSecretReference, HealthCheck,
   LeastPrivilegeServiceAccount, Mesh, MeshType, MtlsService,
-  NetworkPeer, NetworkPort, ReachabilityCheck, SecretStoreRef, SecureCronJob, SecureNamespace, SecureWorker, SecurityAlerts, SecurityAudit,
-  VolumeBackup, VolumeEncryption, WorkloadKind,
+  NetworkPeer, NetworkPort, RbacCheck, ReachabilityCheck, SecretStoreRef, SecureCronJob, SecureNamespace, SecureWorker, SecurityAlerts, SecurityAudit,
+  SecurityDashboard,
+  VolumeBackup, VolumeEncryption, WorkloadIdentity, WorkloadKind,
 } from '../../src';
 
 /** The shop's namespaces, one chart each. */
@@ -119,8 +120,15 @@ export function buildShop(app: App): ShopCharts {
   });
 
   const paymentsChart = namespaceChart(app, 'payments', (ns) => {
+    // Payments encrypts card data with the shop's KMS key as its own IAM role, through EKS Pod
+    // Identity: its pods, and only they, reach the node's Pod Identity Agent (169.254.170.23:80).
+    const paymentsIdentity = new LeastPrivilegeServiceAccount(ns, 'payments-identity', {
+      name: 'payments',
+      workloadIdentity: WorkloadIdentity.eksPodIdentity({ roleArn: 'arn:aws:iam::123456789012:role/shop-payments' }),
+    });
     payments = new MtlsService(ns, 'payments', {
       image: 'ghcr.io/acme-shop/payments:5.2.0',
+      serviceAccount: paymentsIdentity,
       ports: [{ port: 8443, appProtocol: AppProtocol.GRPC }],
       readiness: HealthCheck.grpc(),
       liveness: HealthCheck.grpc({ failureThreshold: 5 }),
@@ -191,15 +199,19 @@ export function buildShop(app: App): ShopCharts {
   orders.allowFrom(nightlyReport);
 
   // Cluster-wide guard rails: admission policies keep the namespaces from drifting through
-  // kubectl, and alerts watch certificates and mesh denials.
+  // kubectl; alerts watch certificates, plaintext and denied traffic, the admission policies'
+  // denials and the audit CI pushes; a Grafana dashboard (loaded by the kube-prometheus-stack
+  // sidecar) shows the same signals.
   const platform = new Chart(app, 'shop-platform', { disableResourceNameHashes: true });
   new BaselineAdmissionPolicy(platform, 'admission', { namePrefix: 'shop-baseline' });
   new SecurityAlerts(platform, 'alerts', {
     name: 'shop-security-alerts',
     namespace: 'monitoring',
     namespaces: ['shop-web', 'shop', 'payments', 'shop-data'],
+    admissionPolicyPrefix: 'shop-baseline',
     ruleLabels: { release: 'kube-prometheus-stack' },
   });
+  new SecurityDashboard(platform, 'dashboard', { name: 'shop-security-dashboard', namespace: 'monitoring' });
 
   return { platform, web, shop, payments: paymentsChart, data };
 }
@@ -211,6 +223,7 @@ export function shopApp(props: AppProps = {}): App {
   // the reachability check fails it on paths nobody declared and draws the graph.
   SecurityAudit.of(app, { printSummary: false });
   new ReachabilityCheck(app, 'reachability');
+  new RbacCheck(app, 'rbac');
   buildShop(app);
   return app;
 }

@@ -2,7 +2,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { App } from 'cdk8s';
 
-/** Where the manifests went, the objects per kind, the audit's verdict and the reachability proof. */
+/** Where the manifests went, the objects per kind, the audit's verdict, the reachability proof and the RBAC proof. */
 export function summarize(app: App): string {
   const files = fs.readdirSync(app.outdir).filter((f) => f.endsWith('.k8s.yaml')).sort();
   const kinds = new Map<string, number>();
@@ -31,6 +31,11 @@ export function summarize(app: App): string {
   if (fs.existsSync(reachFile)) {
     const verdict = fs.readFileSync(reachFile, 'utf-8').split('\n').find((l) => / paths connect /.test(l));
     if (verdict) lines.push(`Reachability: ${verdict} (${reportsRel}/reachability.md, .mmd, .dot)`);
+  }
+  const rbacFile = path.join(reports, 'rbac.md');
+  if (fs.existsSync(rbacFile)) {
+    const verdict = fs.readFileSync(rbacFile, 'utf-8').split('\n').find((l) => /undeclared/i.test(l));
+    if (verdict) lines.push(`${verdict.replace(/^[#*\s]+/, '')} (${reportsRel}/rbac.md, .json)`);
   }
   return lines.join('\n');
 }

@@ -4,6 +4,7 @@ import * as path from 'path';
 import { App, Testing, Yaml } from 'cdk8s';
 import { buildShop, shopApp } from '../../examples/shop/app';
 import { summarize } from '../../examples/shop/summary';
+import { ReachabilityCheck } from '../../src';
 import { expectValidManifests } from '../util/schema';
 
 function charts() {
@@ -48,6 +49,12 @@ describe('example shop', () => {
     // The worker reads one ConfigMap through the API: egress to the API server's endpoints, its alone.
     expect(np('shop', 'fulfillment').egress[1]).toEqual({ to: [{ ipBlock: { cidr: '10.0.0.10/32' } }, { ipBlock: { cidr: '10.0.1.10/32' } }], ports: [{ protocol: 'TCP', port: 443 }] });
     expect(objs.filter((o) => o.kind === 'NetworkPolicy' && JSON.stringify(o).includes('10.0.0.10/32')).map((o) => o.metadata.name)).toEqual(['fulfillment']);
+    // Payments has one cloud identity (EKS Pod Identity): egress to the node's Pod Identity Agent on
+    // TCP 80, in its own policy only, past the Istio sidecar.
+    expect(np('payments', 'payments').egress).toContainEqual({ to: [{ ipBlock: { cidr: '169.254.170.23/32' } }], ports: [{ protocol: 'TCP', port: 80 }] });
+    expect(objs.filter((o) => o.kind === 'NetworkPolicy' && JSON.stringify(o).includes('169.254.170.23/32')).map((o) => o.metadata.name)).toEqual(['payments']);
+    const paymentsPods = objs.find((o) => o.kind === 'Deployment' && o.metadata.name === 'payments').spec.template.metadata.annotations;
+    expect(paymentsPods['traffic.sidecar.istio.io/excludeOutboundIPRanges']).toBe('169.254.170.23/32');
     expect(ap('shop-web', 'frontend').spec.rules[0].from[0].source.principals).toEqual(['cluster.local/ns/istio-ingress/sa/istio-ingressgateway']);
     const egress = objs.find((o) => o.kind === 'NetworkPolicy' && o.metadata.namespace === 'shop' && o.metadata.name === 'checkout').spec.egress;
     expect(egress.slice(1).map((r: any) => r.to[0].namespaceSelector.matchLabels['kubernetes.io/metadata.name'])).toEqual(['payments', 'shop-data']);
@@ -59,17 +66,29 @@ describe('example shop', () => {
     app.synth();
     expect(fs.readdirSync(outdir).filter((f) => f.endsWith('.yaml')).sort()).toEqual(['payments.k8s.yaml', 'shop-data.k8s.yaml', 'shop-platform.k8s.yaml', 'shop-web.k8s.yaml', 'shop.k8s.yaml']);
     // The audit and the reachability proof ran as part of the synth and wrote their reports.
-    expect(JSON.parse(fs.readFileSync(path.join(`${outdir}-reports`, 'security-audit.json'), 'utf-8')).summary).toEqual({ objects: 130, violations: 0, warnings: 0, acknowledged: 17, passed: true });
-    expect(fs.readFileSync(path.join(`${outdir}-reports`, 'reachability.md'), 'utf-8')).toContain('0 extra (undeclared) and 0 missing (declared but blocked)');
+    expect(JSON.parse(fs.readFileSync(path.join(`${outdir}-reports`, 'security-audit.json'), 'utf-8')).summary).toEqual({ objects: 177, violations: 0, warnings: 0, acknowledged: 17, passed: true });
+    const report = fs.readFileSync(path.join(`${outdir}-reports`, 'reachability.md'), 'utf-8');
+    expect(report).toContain('0 extra (undeclared) and 0 missing (declared but blocked)');
+    // The cloud identity's single path: payments to the EKS Pod Identity Agent, nothing else reaches it.
+    expect(report).toContain('cidr 169.254.170.23/32');
+    const check = app.node.findAll().find((x): x is ReachabilityCheck => x instanceof ReachabilityCheck)!;
+    expect(check.result!.edges.filter((e) => e.to.includes('169.254.170.23')).map((e) => [e.from, e.to, e.ports, e.declared])).toEqual([
+      ['payments/payments', 'cidr 169.254.170.23/32', ['TCP/80'], true],
+    ]);
     const first = fs.readFileSync(path.join(outdir, 'shop.k8s.yaml'), 'utf-8');
     const again = fs.mkdtempSync(path.join(os.tmpdir(), 'shop-'));
     shopApp({ outdir: again }).synth();
     expect(fs.readFileSync(path.join(again, 'shop.k8s.yaml'), 'utf-8')).toEqual(first);
     expectValidManifests(Yaml.load(path.join(outdir, 'payments.k8s.yaml')));
     const summary = summarize(app);
-    expect(summary).toMatch(/^Wrote 5 manifest files to .*: payments\.k8s\.yaml, shop-data\.k8s\.yaml, shop-platform\.k8s\.yaml, shop-web\.k8s\.yaml, shop\.k8s\.yaml\n130 objects: /);
-    expect(summary).toContain('Security audit: PASSED — 130 objects, 0 violations, 17 acknowledged, 0 warnings');
-    expect(summary).toContain('Reachability: 25 paths connect (12 of them infrastructure: DNS, mesh control plane); 0 extra (undeclared) and 0 missing (declared but blocked).');
+    expect(summary).toMatch(/^Wrote 5 manifest files to .*: payments\.k8s\.yaml, shop-data\.k8s\.yaml, shop-platform\.k8s\.yaml, shop-web\.k8s\.yaml, shop\.k8s\.yaml\n177 objects: /);
+    expect(summary).toContain('Security audit: PASSED — 177 objects, 0 violations, 17 acknowledged, 0 warnings');
+    expect(summary).toContain('Reachability: 26 paths connect (12 of them infrastructure: DNS, mesh control plane); 0 extra (undeclared) and 0 missing (declared but blocked).');
+    // The RBAC proof ran too: every dangerous capability of the app is declared (a grant with a reason).
+    expect(summary).toMatch(/RBAC proof: \d+ subjects, \d+ hold dangerous capabilities \(\d+ held\), 0 undeclared\./);
+    const rbac = JSON.parse(fs.readFileSync(path.join(`${outdir}-reports`, 'rbac.json'), 'utf-8'));
+    expect(rbac.summary.undeclared).toBe(0);
+    expect(rbac.summary.held).toBeGreaterThan(0);
     expect(summary).toContain('Deployment×4');
     expect(summary).toContain('CronJob×1');
     expect(summary).toContain('StatefulSet×1');
