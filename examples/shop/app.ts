@@ -203,7 +203,11 @@ export function buildShop(app: App): ShopCharts {
   // denials and the audit CI pushes; a Grafana dashboard (loaded by the kube-prometheus-stack
   // sidecar) shows the same signals.
   const platform = new Chart(app, 'shop-platform', { disableResourceNameHashes: true });
-  new BaselineAdmissionPolicy(platform, 'admission', { namePrefix: 'shop-baseline' });
+  new BaselineAdmissionPolicy(platform, 'admission', {
+    namePrefix: 'shop-baseline',
+    // Only Argo CD may change or delete the baseline's own NetworkPolicies and mesh policies.
+    baselineManagers: ['system:serviceaccount:argocd:argocd-application-controller'],
+  });
   new SecurityAlerts(platform, 'alerts', {
     name: 'shop-security-alerts',
     namespace: 'monitoring',
