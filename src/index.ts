@@ -8,6 +8,7 @@ export * from './workload-identity';
 export * from './pod-hardening';
 export * from './workload-props';
 export * from './mtls-service';
+export * from './external-service';
 export * from './workload-mounts';
 export * from './calling-workload';
 export * from './secure-worker';

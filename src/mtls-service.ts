@@ -1,5 +1,6 @@
 import { ApiObject, Duration } from 'cdk8s';
 import { Construct } from 'constructs';
+import { ExternalService } from './external-service';
 import { LeastPrivilegeServiceAccount } from './least-privilege-service-account';
 import { Mesh, MeshType } from './mesh';
 import { PodLifecycle, WorkloadPort } from './mesh/types';
@@ -632,6 +633,22 @@ export class MtlsService extends Construct implements ICaller {
       if (this.callers.size === 1) this.onFirstCaller?.('callers');
       workloadCoreOf(caller)?.addEgressTo(this.namespaceName, this.name, this.selectorLabels, this._inboundPorts());
     }
+  }
+
+  /**
+   * Opens egress from this workload's pods (not the namespace's) to a service outside the cluster,
+   * named by host: its NetworkPolicy opens the service's port (to the address ranges given, or —
+   * where the mesh restricts egress by host name, Istio in sidecar mode — to public addresses,
+   * narrowed by the mesh to the host: a ServiceEntry and a REGISTRY_ONLY Sidecar for this
+   * workload). Declaring the same service twice changes nothing.
+   */
+  public allowEgressTo(service: ExternalService): void {
+    this.core.addExternalEgress(service);
+  }
+
+  /** The external services this workload calls, sorted (`host:port`). */
+  public get declaredExternalEgress(): string[] {
+    return this.core.externalEgress().map((e) => e.description);
   }
 
   /**

@@ -1,6 +1,6 @@
 import { ApiObject } from 'cdk8s';
 import { IConstruct } from 'constructs';
-import { MeshImplementation, NamespaceMeshContext, PodLifecycle, WorkloadMeshContext, WorkloadMeshResult } from './types';
+import { ExternalEgressContext, ExternalHost, MeshImplementation, NamespaceMeshContext, PodLifecycle, WorkloadMeshContext, WorkloadMeshResult } from './types';
 import { EgressRuleJson, IngressRuleJson, PortJson, podsPeer } from '../private/json';
 import { lazy } from '../private/lazy';
 import { referenceNamespace } from '../private/namespace-references';
@@ -29,6 +29,15 @@ export class IstioMesh implements MeshImplementation {
   public readonly providesMtls = true;
 
   constructor(private readonly settings: IstioSettings) {}
+
+  /**
+   * Sidecar mode names hosts (the Sidecar resource's outbound policy); ambient mode does not:
+   * Sidecar resources do not apply to ztunnel, which passes traffic to unknown destinations
+   * through (istio.io "Sidecar" reference: workloads in ambient mode are not configured by it).
+   */
+  public get restrictsEgressByHost(): boolean {
+    return !this.settings.ambient;
+  }
 
   public get displayName(): string {
     return this.settings.ambient ? 'Istio (ambient)' : `Istio (sidecar${this.settings.revision ? `, revision ${this.settings.revision}` : ''})`;
@@ -176,4 +185,55 @@ export class IstioMesh implements MeshImplementation {
       },
     };
   }
+
+  /**
+   * Ambient mode: nothing (see `restrictsEgressByHost`). Sidecar mode (networking.istio.io/v1,
+   * istio.io "ServiceEntry" and "Sidecar" references):
+   * - one `ServiceEntry` per host in the namespace (`location: MESH_EXTERNAL`, `resolution: DNS`,
+   *   a `TLS` port per declared port: the sidecar routes the workload's own TLS by the SNI of its
+   *   ClientHello and passes it through), exported to the namespace only (`exportTo: ["."]`);
+   * - one `Sidecar` per calling workload (`workloadSelector`), with `outboundTrafficPolicy:
+   *   REGISTRY_ONLY` (the proxy drops what the registry does not know instead of passing it
+   *   through, Istio's ALLOW_ANY default) and egress hosts limited to the cluster's Services
+   *   (hosts `*.svc.<clusterDomain>` of every namespace) and the workload's own external hosts (`./<host>`), so that
+   *   one workload's external host is not another's.
+   */
+  public allowExternalHost(ctx: ExternalEgressContext, host: ExternalHost): void {
+    if (this.settings.ambient) return;
+    let hosts = SERVICE_ENTRIES.get(ctx.namespaceScope);
+    if (!hosts) SERVICE_ENTRIES.set(ctx.namespaceScope, hosts = new Map());
+    let ports = hosts.get(host.host);
+    if (!ports) {
+      hosts.set(host.host, ports = new Map());
+      const entryPorts = ports;
+      new ApiObject(ctx.namespaceScope, `ServiceEntry-${host.host}`, {
+        apiVersion: 'networking.istio.io/v1',
+        kind: 'ServiceEntry',
+        metadata: { name: host.host, namespace: ctx.namespace },
+        spec: {
+          hosts: [host.host],
+          exportTo: ['.'],
+          location: 'MESH_EXTERNAL',
+          resolution: 'DNS',
+          ports: lazy(() => [...entryPorts.keys()].sort((a, b) => a - b)
+            .map((number) => ({ number, name: `${entryPorts.get(number)!.toLowerCase()}-${number}`, protocol: entryPorts.get(number)! }))),
+        },
+      });
+    }
+    if (!ports.has(host.port)) ports.set(host.port, host.protocol);
+    if (ctx.scope.node.tryFindChild('Sidecar')) return;
+    new ApiObject(ctx.scope, 'Sidecar', {
+      apiVersion: 'networking.istio.io/v1',
+      kind: 'Sidecar',
+      metadata: { name: ctx.name, namespace: ctx.namespace },
+      spec: {
+        workloadSelector: { labels: { ...ctx.selectorLabels } },
+        egress: [{ hosts: lazy(() => [`*/*.svc.${ctx.clusterDomain}`, ...[...new Set(ctx.hosts().map((h) => h.host))].sort().map((h) => `./${h}`)]) }],
+        outboundTrafficPolicy: { mode: 'REGISTRY_ONLY' },
+      },
+    });
+  }
 }
+
+/** The ServiceEntries of each namespace: host -> port -> protocol. */
+const SERVICE_ENTRIES = new WeakMap<object, Map<string, Map<number, string>>>();

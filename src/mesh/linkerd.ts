@@ -1,6 +1,6 @@
 import { ApiObject } from 'cdk8s';
 import { IConstruct } from 'constructs';
-import { MeshImplementation, NamespaceMeshContext, PodLifecycle, WorkloadMeshContext, WorkloadMeshResult } from './types';
+import { ExternalEgressContext, ExternalHost, MeshImplementation, NamespaceMeshContext, PodLifecycle, WorkloadMeshContext, WorkloadMeshResult } from './types';
 import { AuthorizationPolicy, Server } from '../imports/linkerd';
 import { EgressRuleJson, IngressRuleJson, PortJson, podsPeer } from '../private/json';
 import { lazy } from '../private/lazy';
@@ -38,6 +38,7 @@ const PROXY_PROTOCOL: Record<string, string> = {
  */
 export class LinkerdMesh implements MeshImplementation {
   public readonly displayName = 'Linkerd';
+  public readonly restrictsEgressByHost = false;
   public readonly providesMtls = true;
 
   constructor(private readonly settings: LinkerdSettings) {}
@@ -152,4 +153,11 @@ export class LinkerdMesh implements MeshImplementation {
     // from Prometheus' point of view.
     return { podAnnotations: { 'linkerd.io/inject': 'enabled' }, volumes: [], onFirstCaller, scrapeEndpoint: { scheme: 'http' } };
   }
+
+  /**
+   * Linkerd's outbound policy (linkerd.io "Egress": `EgressNetwork`, policy.linkerd.io, Linkerd
+   * 2.18+) is not generated: the workload's NetworkPolicy, opened to the address ranges given, is
+   * what holds its egress in.
+   */
+  public allowExternalHost(_ctx: ExternalEgressContext, _host: ExternalHost): void {}
 }

@@ -1,6 +1,6 @@
 import { ApiObject } from 'cdk8s';
 import { IConstruct } from 'constructs';
-import { MeshImplementation, NamespaceMeshContext, PodLifecycle, WorkloadMeshContext, WorkloadMeshResult } from './types';
+import { ExternalEgressContext, ExternalHost, MeshImplementation, NamespaceMeshContext, PodLifecycle, WorkloadMeshContext, WorkloadMeshResult } from './types';
 import { EgressRuleJson, IngressRuleJson, PortJson } from '../private/json';
 
 /**
@@ -12,6 +12,7 @@ import { EgressRuleJson, IngressRuleJson, PortJson } from '../private/json';
  */
 export class NoMesh implements MeshImplementation {
   public readonly displayName = 'no mesh (cert-manager TLS)';
+  public readonly restrictsEgressByHost = false;
   public readonly providesMtls = false;
 
   public validate(_scope: IConstruct): void {}
@@ -86,4 +87,7 @@ export class NoMesh implements MeshImplementation {
     // NetworkPolicy admits only the scraper's pods to it.
     return { podAnnotations: {}, volumes, scrapeEndpoint: { scheme: 'http' } };
   }
+
+  /** No proxy to name hosts: the workload's NetworkPolicy, opened to the address ranges given, is the only gate. */
+  public allowExternalHost(_ctx: ExternalEgressContext, _host: ExternalHost): void {}
 }

@@ -97,6 +97,30 @@ export interface WorkloadMeshResult {
   readonly scrapeEndpoint: Record<string, any>;
 }
 
+/** A host outside the cluster that a workload calls (`allowEgressTo(ExternalService...)`). */
+export interface ExternalHost {
+  /** The host name, e.g. `api.stripe.com`. */
+  readonly host: string;
+  readonly port: number;
+  /** How the workload talks to it (`TLS`: it starts TLS itself; the mesh routes by SNI). */
+  readonly protocol: string;
+}
+
+/** What a mesh needs to know about a workload that calls hosts outside the cluster. */
+export interface ExternalEgressContext {
+  /** Where the namespace's shared objects (one per external host) are created: the SecureNamespace. */
+  readonly namespaceScope: Construct;
+  /** Where the workload's own objects are created. */
+  readonly scope: Construct;
+  readonly name: string;
+  readonly namespace: string;
+  /** The single label that selects exactly this workload's pods. */
+  readonly selectorLabels: Record<string, string>;
+  readonly clusterDomain: string;
+  /** Every external host of the workload, sorted; read lazily at synth time. */
+  readonly hosts: () => ExternalHost[];
+}
+
 /**
  * One service mesh (or no mesh): everything that differs between Istio, Linkerd and plain
  * cert-manager TLS lives behind this interface, so the constructs never branch on the mesh.
@@ -106,6 +130,13 @@ export interface MeshImplementation {
   readonly displayName: string;
   /** Whether the mesh provides workload mTLS itself (when false, cert-manager certificates do). */
   readonly providesMtls: boolean;
+  /**
+   * Whether the mesh restricts a workload's egress to the external hosts it declares (by name),
+   * so that its NetworkPolicy may open every public address on their ports: true for Istio in
+   * sidecar mode (ServiceEntry + REGISTRY_ONLY), false where only the NetworkPolicy's address
+   * ranges hold traffic in (Linkerd, Istio ambient, no mesh).
+   */
+  readonly restrictsEgressByHost: boolean;
   /** Fails with a precise error when the mesh options conflict. */
   validate(scope: IConstruct): void;
   /** Labels on the Namespace. */
@@ -134,4 +165,9 @@ export interface MeshImplementation {
   identityEndpointAnnotations(cidrs: string[]): Record<string, string>;
   /** Secures one workload: mesh policy objects, pod annotations, certificate volumes. */
   secureWorkload(ctx: WorkloadMeshContext): WorkloadMeshResult;
+  /**
+   * Registers one more external host of a workload (called once per host and workload; `ctx` is
+   * the same object on every call for a workload): the mesh objects that name it.
+   */
+  allowExternalHost(ctx: ExternalEgressContext, host: ExternalHost): void;
 }

@@ -3,12 +3,15 @@
  * SecureJob, SecureCronJob): name and image validation, requests and limits, its own
  * ServiceAccount, the mesh enrolment, the pod template (volumes, mounts, environment, labels,
  * priority class), the pod hardening, the workload NetworkPolicy, the egress that
- * `MtlsService.allowFrom` opens for a caller, the admission of callers, and metrics scraping
- * (metrics port, ServiceMonitor, scrapers admitted by the NetworkPolicy and the mesh).
+ * `MtlsService.allowFrom` opens for a caller, the admission of callers, metrics scraping
+ * (metrics port, ServiceMonitor, scrapers admitted by the NetworkPolicy and the mesh), and egress
+ * to named services outside the cluster (`allowEgressTo(ExternalService...)`).
  */
 import { ApiObject, Duration } from 'cdk8s';
 import { Construct, IConstruct } from 'constructs';
+import { acknowledgementAnnotation, RuleIds } from './acknowledge';
 import { identityAcknowledgement, identityEgressOf, identityEgressRules } from './cloud-identity';
+import { externalEgressRule, ResolvedExternalService, resolveExternalService } from './external-egress';
 import { EgressRuleJson, IngressRuleJson, PeerJson, PortJson, podsPeer } from './json';
 import { versionLabelValue } from './labels';
 import { lazy } from './lazy';
@@ -17,9 +20,10 @@ import { appSingleton } from './singleton';
 import {
   fail, goDuration, makeClusterScoped, parseQuantity, show, validateDnsLabel, validateDnsSubdomain, validatePort, validateQuantity,
 } from './validation';
+import type { ExternalService } from '../external-service';
 import { LeastPrivilegeServiceAccount } from '../least-privilege-service-account';
 import { Mesh } from '../mesh';
-import { CallerIdentity, PodLifecycle, PortGroup, WorkloadCertificate, WorkloadMeshResult, WorkloadPort } from '../mesh/types';
+import { CallerIdentity, ExternalEgressContext, PodLifecycle, PortGroup, WorkloadCertificate, WorkloadMeshResult, WorkloadPort } from '../mesh/types';
 import type { CertificateOptions, ICaller, MetricsOptions, ResourceOptions } from '../mtls-service';
 import { PodHardening } from '../pod-hardening';
 import { SecureNamespace } from '../secure-namespace';
@@ -88,6 +92,8 @@ export class WorkloadCore {
   /** Metrics scraping, when the workload has a metrics port. */
   public readonly metrics?: WorkloadMetrics;
   private readonly egress = new Map<string, EgressRuleJson>();
+  private readonly external = new Map<string, ResolvedExternalService>();
+  private externalContext?: ExternalEgressContext;
   private readonly env: Array<{ name: string; value: string }>;
   private readonly memoryLimit: number;
   private readonly ephemeralStorageLimit: number;
@@ -297,6 +303,75 @@ export class WorkloadCore {
     const key = `${namespace}/${name}`;
     if (this.egress.has(key)) return;
     this.egress.set(key, { to: [podsPeer(namespace, selectorLabels)], ports });
+  }
+
+  /**
+   * Opens egress from these pods to a service outside the cluster (idempotent): a NetworkPolicy
+   * rule for its port (to the given address ranges, or to every public address when the mesh
+   * restricts egress by host name, acknowledged on the policy with that reason), and the mesh's
+   * objects that name the host. False when it was already declared.
+   */
+  public addExternalEgress(service: ExternalService): boolean {
+    const impl = this.mesh._impl;
+    const resolved = resolveExternalService(this.scope, service, this.namespace.clusterDomain, impl.restrictsEgressByHost, this.mesh.displayName);
+    const key = resolved.description;
+    const known = this.external.get(key);
+    if (known) {
+      if (JSON.stringify(known.peers) !== JSON.stringify(resolved.peers)) {
+        fail(this.scope, `allowEgressTo(ExternalService ${show(resolved.host)}) is declared twice for port ${resolved.port} with different cidrs`, 'declare each external service once, with every address range it resolves to');
+      }
+      return false;
+    }
+    const policy = this.networkPolicy;
+    if (!policy) throw new Error(`${this.scope.node.path}: external egress declared before the NetworkPolicy exists`);
+    this.external.set(key, resolved);
+    this.egress.set(`~external/${key}`, externalEgressRule(resolved));
+    const internet = this.externalEgress().filter((e) => e.internetWide).map((e) => e.description);
+    if (internet.length > 0) {
+      policy.metadata.addAnnotation(acknowledgementAnnotation(RuleIds.NET_POLICY_INTERNET),
+        `${this.namespace.name}/${this.name} calls ${internet.join(', ')} by name: its pods may reach public addresses on those ports only, `
+        + `and ${this.mesh.displayName} lets them reach those hosts only (ServiceEntry + REGISTRY_ONLY outbound policy)`);
+    }
+    if (!this.externalContext) {
+      this.externalContext = {
+        namespaceScope: this.namespace,
+        scope: this.scope,
+        name: this.name,
+        namespace: this.namespace.name,
+        selectorLabels: this.selectorLabels,
+        clusterDomain: this.namespace.clusterDomain,
+        hosts: () => this.externalEgress().map((e) => ({ host: e.host, port: e.port, protocol: e.protocol })),
+      };
+      if (impl.restrictsEgressByHost) this.scope.node.addValidation({ validate: () => this.unnamedEgressErrors() });
+    }
+    impl.allowExternalHost(this.externalContext, { host: resolved.host, port: resolved.port, protocol: resolved.protocol });
+    return true;
+  }
+
+  /** The external services these pods call, sorted by `host:port`. */
+  public externalEgress(): ResolvedExternalService[] {
+    return [...this.external.keys()].sort().map((k) => this.external.get(k)!);
+  }
+
+  /**
+   * Egress the NetworkPolicy opens by address only, which a mesh that restricts egress to named
+   * hosts would drop: the namespace's CIDR egress (`SecureNamespace.allowEgressTo`) and a cloud
+   * identity's token exchange endpoint outside the node.
+   */
+  private unnamedEgressErrors(): string[] {
+    const errors: string[] = [];
+    const what = `${this.scope.node.path}: ${this.namespace.name}/${this.name} calls external services by name, so ${this.mesh.displayName} drops its traffic to any other destination outside the cluster (REGISTRY_ONLY)`;
+    for (const d of this.namespace.declaredEgress) {
+      if (!d.peerSpec.ipBlock) continue;
+      errors.push(`${what}, including the egress to ${d.peer} that namespace ${show(this.namespace.name)} opens with allowEgressTo. `
+        + 'Fix: declare that destination on the workloads that call it, by name: allowEgressTo(ExternalService.tls(host, port, { cidrs })), instead of on the namespace');
+    }
+    const identity = identityEgressOf(this.scope, this.serviceAccount);
+    if (identity && !identity.nodeLocal) {
+      errors.push(`${what}, including the token exchange of its ${this.serviceAccount.workloadIdentity!.provider} workload identity at ${identity.endpoint} (${identity.cidrs.join(', ')}). `
+        + 'Fix: declare the token endpoint by name as well, e.g. allowEgressTo(ExternalService.https("sts.<region>.amazonaws.com", { cidrs })), or call external services from another workload');
+    }
+    return errors;
   }
 
   /** Mounts a ConfigMap read-only as files. */

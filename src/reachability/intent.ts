@@ -2,7 +2,7 @@
  * Internal: the declared graph. In process it comes from the library's constructs
  * (MtlsService.declaredCallers / declaredScrapers, the declaredScrapers of SecureWorker, SecureJob
  * and SecureCronJob, SecureNamespace DNS, mesh control plane and
- * allowIngressFrom/allowEgressTo); from YAML it is rebuilt from the NetworkPolicies the library
+ * allowIngressFrom/allowEgressTo, a workload's allowEgressTo(ExternalService)); from YAML it is rebuilt from the NetworkPolicies the library
  * generates (the workload policies labelled `app.kubernetes.io/managed-by: cdk8s-secure-baseline`
  * and the namespace policies `allow-dns`, `allow-mesh-data-plane`, `allow-ingress`, `allow-egress`).
  */
@@ -108,6 +108,12 @@ export function intentFromConstructs(root: IConstruct): IntentRule[] {
       const from: IntentRef = { kind: 'workload', namespace: core!.namespace.name, name: core!.name };
       const origin = `${core!.namespace.name}/${core!.name} ${core!.serviceAccount.workloadIdentity!.provider} workload identity of ServiceAccount ${core!.serviceAccount.name}`;
       for (const peer of r.to ?? []) rules.push({ from, to: { kind: 'peer', namespace: core!.namespace.name, peer }, ports: [...(r.ports ?? [])], infrastructure: false, origin });
+    }
+    // A workload that calls external services by name reaches their addresses on their ports.
+    for (const e of core?.externalEgress() ?? []) {
+      const from: IntentRef = { kind: 'workload', namespace: core!.namespace.name, name: core!.name };
+      const origin = `${core!.namespace.name}/${core!.name}.allowEgressTo(${e.description})`;
+      for (const peer of e.peers) rules.push({ from, to: { kind: 'peer', namespace: core!.namespace.name, peer }, ports: [{ protocol: 'TCP', port: e.port }], infrastructure: false, origin });
     }
   }
   return rules;

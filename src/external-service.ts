@@ -1,0 +1,71 @@
+/** How a workload talks to an external service. */
+export enum ExternalProtocol {
+  /**
+   * TLS that the workload itself starts (HTTPS, or any TLS protocol): the mesh routes it by the
+   * SNI of the ClientHello and passes it through, so the workload verifies the server's
+   * certificate end to end.
+   */
+  TLS = 'TLS',
+}
+
+/** The addresses a NetworkPolicy opens for an external service. */
+export interface ExternalServiceAddressOptions {
+  /**
+   * The address ranges the host resolves to, opened by the workload's NetworkPolicy (a
+   * NetworkPolicy cannot name hosts). The cloud metadata and node-local identity endpoints are
+   * never opened.
+   *
+   * @default - with a mesh that restricts egress by host name (Istio in sidecar mode): every
+   * public address on the service's port, for this workload's pods only, narrowed to the host by
+   * the mesh; with any other mesh (Linkerd, Istio ambient, no mesh) there is no default and the
+   * ranges must be given
+   */
+  readonly cidrs?: string[];
+}
+
+/** Options of an HTTPS service. */
+export interface ExternalServiceOptions extends ExternalServiceAddressOptions {
+  /**
+   * The port.
+   * @default 443
+   */
+  readonly port?: number;
+}
+
+/**
+ * A service outside the cluster that a workload calls by name, e.g. a SaaS API.
+ * `MtlsService.allowEgressTo(ExternalService.https('api.stripe.com'))` opens it for that
+ * workload's pods only: the NetworkPolicy opens the port (to the given CIDRs), and a mesh that can
+ * name hosts (Istio in sidecar mode) registers the host (ServiceEntry) and switches the workload's
+ * outbound policy to REGISTRY_ONLY, so that nothing but the declared hosts gets out.
+ *
+ * @example
+ * payments.allowEgressTo(ExternalService.https('api.stripe.com'));
+ */
+export class ExternalService {
+  /** An HTTPS API (TLS started by the workload) on port 443 or `options.port`. */
+  public static https(host: string, options: ExternalServiceOptions = {}): ExternalService {
+    return new ExternalService(host, options.port ?? 443, ExternalProtocol.TLS, options.cidrs);
+  }
+
+  /** Any TLS service (TLS started by the workload, routed by SNI) on `port`. */
+  public static tls(host: string, port: number, options: ExternalServiceAddressOptions = {}): ExternalService {
+    return new ExternalService(host, port, ExternalProtocol.TLS, options.cidrs);
+  }
+
+  private constructor(
+    /** The host name the workload connects to. */
+    public readonly host: string,
+    /** The port. */
+    public readonly port: number,
+    /** The protocol. */
+    public readonly protocol: ExternalProtocol,
+    /** The address ranges given for the NetworkPolicy, if any. */
+    public readonly cidrs?: string[],
+  ) {}
+
+  /** `host:port`, e.g. `api.stripe.com:443`. */
+  public get description(): string {
+    return `${this.host}:${this.port}`;
+  }
+}
