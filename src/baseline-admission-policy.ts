@@ -75,6 +75,8 @@ const GUARDED_KINDS: Array<{ group: string; kind: string; resource: string }> = 
   { group: 'networking.k8s.io', kind: 'NetworkPolicy', resource: 'networkpolicies' },
   { group: 'security.istio.io', kind: 'PeerAuthentication', resource: 'peerauthentications' },
   { group: 'security.istio.io', kind: 'AuthorizationPolicy', resource: 'authorizationpolicies' },
+  { group: 'networking.istio.io', kind: 'Sidecar', resource: 'sidecars' },
+  { group: 'networking.istio.io', kind: 'DestinationRule', resource: 'destinationrules' },
   { group: 'policy.linkerd.io', kind: 'Server', resource: 'servers' },
   { group: 'policy.linkerd.io', kind: 'AuthorizationPolicy', resource: 'authorizationpolicies' },
   { group: 'policy.linkerd.io', kind: 'MeshTLSAuthentication', resource: 'meshtlsauthentications' },

@@ -5,9 +5,9 @@
  */
 import { ApiObject, App, AppProps, Chart, Cron, Duration, YamlOutputType } from 'cdk8s';
 import {
-  ApiServerEndpoint, AppProtocol, BaselineAdmissionPolicy, Caller, EncryptedVolume, ExternalSecretReference, HealthCheck,
+  ApiServerEndpoint, AppProtocol, BaselineAdmissionPolicy, Caller, EncryptedVolume, ExternalSecretReference, ExternalService, HealthCheck,
   LeastPrivilegeServiceAccount, Mesh, MeshType, MtlsService,
-  NetworkPeer, NetworkPort, RbacCheck, ReachabilityCheck, SecretStoreRef, SecureCronJob, SecureNamespace, SecureWorker, SecurityAlerts, SecurityAudit,
+  RbacCheck, ReachabilityCheck, SecretStoreRef, SecureCronJob, SecureNamespace, SecureWorker, SecurityAlerts, SecurityAudit,
   SecurityDashboard,
   VolumeBackup, VolumeEncryption, WorkloadIdentity, WorkloadKind,
 } from '../../src';
@@ -145,8 +145,10 @@ export function buildShop(app: App): ShopCharts {
       component: 'api',
       partOf: 'shop',
     });
-    // The card processor's API, outside the cluster.
-    ns.allowEgressTo(NetworkPeer.cidr('203.0.113.0/24'), [NetworkPort.tcp(443)]);
+    // The card processor's API, outside the cluster: for this workload only, by name in the mesh
+    // (a ServiceEntry, and REGISTRY_ONLY for its sidecar) and by its published range in the
+    // NetworkPolicy.
+    payments.allowEgressTo(ExternalService.https('api.cardprocessor.example', { cidrs: ['203.0.113.0/24'] }));
   });
 
   const data = namespaceChart(app, 'shop-data', (ns) => {
