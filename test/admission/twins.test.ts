@@ -113,6 +113,13 @@ const CASES: Record<string, any[]> = {
         volumes: [{ name: 'token', projected: { sources: [{ serviceAccountToken: { path: 'token', ...(audience !== undefined ? { audience } : {}) } }] } }],
       }, `audience-${i}`)),
   ],
+  [RuleIds.SA_DEFAULT]: [
+    pod({ ...clone(compliantPodSpec()), serviceAccountName: 'default' }, 'default'),
+    pod((() => { const s = clone(compliantPodSpec()); delete s.serviceAccountName; return s; })(), 'unset'),
+    pod((() => { const s = clone(compliantPodSpec()); delete s.serviceAccountName; s.serviceAccount = 'web'; return s; })(), 'deprecated-field'),
+    pod({ ...clone(compliantPodSpec()), serviceAccountName: '', serviceAccount: 'web' }, 'empty-name-wins'),
+    pod(clone(compliantPodSpec()), 'dedicated'),
+  ],
   [RuleIds.RBAC_TOKEN_CREATE]: [
     role('token', [{ apiGroups: [''], resources: ['serviceaccounts/token'], verbs: ['create'], resourceNames: ['builder'] }]),
     role('sa', [{ apiGroups: [''], resources: ['serviceaccounts'], verbs: ['create'] }]),

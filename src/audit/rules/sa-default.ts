@@ -1,3 +1,4 @@
+import { podTwin } from '../../admission/pod';
 import { podRule, podServiceAccount } from '../rule';
 import { RuleIds } from '../rule-ids';
 import { Severity } from '../types';
@@ -14,6 +15,11 @@ export const rule = podRule({
     kubescape: ['C-0189'],
     kubeLinter: ['default-service-account'],
   },
+  // podServiceAccount: serviceAccountName if set (even ''), else the deprecated serviceAccount; '' means default.
+  admission: podTwin([{
+    expression: "(has(variables.spec.serviceAccountName) ? variables.spec.serviceAccountName : (has(variables.spec.serviceAccount) ? variables.spec.serviceAccount : '')) in ['', 'default'] == false",
+    message: 'pods run as a dedicated ServiceAccount (serviceAccountName), not the namespace\'s "default" one',
+  }]),
 }, (pod, out) => {
   if (podServiceAccount(pod.spec) === 'default') {
     out.push({ obj: pod.obj, jsonPath: `${pod.specPath}.serviceAccountName`, message: 'pod runs as the "default" ServiceAccount' });
