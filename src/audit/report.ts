@@ -5,9 +5,39 @@
 import * as crypto from 'crypto';
 import * as fs from 'fs';
 import * as path from 'path';
+import { BaselineOutcome, stableFingerprint } from './baseline';
 import { describeObject } from './context';
+import { renderGroupedText, statusOf, subjectOf } from './report-text';
 import { ALL_RULES } from './rules';
 import { AuditResult, Finding, Severity } from './types';
+
+/**
+ * Where a finding sits in its file (1-based; columns in UTF-16 code units). `line`/`column` point
+ * at the field the jsonPath names (`positionOf: 'field'`), at its nearest existing parent when the
+ * field is missing (`'parent'`), or at the object (`'object'`).
+ */
+export interface FindingPosition {
+  readonly line: number;
+  readonly column?: number;
+  readonly objectLine: number;
+  readonly objectColumn?: number;
+  readonly positionOf: 'field' | 'parent' | 'object';
+}
+
+/** How the text report is grouped. */
+export type GroupBy = 'object' | 'rule';
+
+/** What the CLI adds to a report: positions, grouping, scoping and baseline figures. */
+export interface ReportOptions {
+  /** Positions of findings read from files. */
+  readonly positions?: ReadonlyMap<Finding, FindingPosition>;
+  /** Text report grouping (default: by object). */
+  readonly groupBy?: GroupBy;
+  /** Findings left out by --namespace, --kind, --min-severity (not counted in the result). */
+  readonly outOfScope?: number;
+  /** The baseline applied (its accepted findings are not in the result). */
+  readonly baseline?: BaselineOutcome;
+}
 
 export const TOOL_NAME = 'cdk8s-secure-baseline';
 export const TOOL_URI = 'https://github.com/cdk8s-secure-baseline/cdk8s-secure-baseline';
@@ -30,15 +60,17 @@ export function toolVersion(): string {
   return cachedVersion ?? '0.0.0';
 }
 
-/** The one-line summary printed after every audit. */
-export function summaryLine(result: AuditResult): string {
-  return `security audit: ${result.objectCount} objects, ${result.violations} violations, ${result.acknowledged} acknowledged, ${result.warnings} warnings`;
+/** The one-line summary printed after every audit (scoping and baseline figures appended when used). */
+export function summaryLine(result: AuditResult, options: ReportOptions = {}): string {
+  const extra: string[] = [];
+  if (options.outOfScope) extra.push(`${options.outOfScope} out of scope`);
+  if (options.baseline) extra.push(`${options.baseline.accepted.length} accepted by the baseline (${options.baseline.absent.reduce((n, e) => n + (e.count ?? 1), 0)} no longer found)`);
+  return `security audit: ${result.objectCount} objects, ${result.violations} violations, ${result.acknowledged} acknowledged, ${result.warnings} warnings${extra.map((e) => `, ${e}`).join('')}`;
 }
 
 /** `Deployment/shop/web`, or `construct app/x` for findings without an object. */
 export function findingSubject(f: Finding): string {
-  if (f.resource) return describeObject(f.resource.kind, f.resource.namespace, f.resource.name);
-  return `construct ${f.constructPath || '<root>'}`;
+  return subjectOf(f);
 }
 
 /** One line per finding, used in synth errors: rule, object, construct path, problem and fix. */
@@ -50,39 +82,66 @@ export function formatFinding(f: Finding): string {
 }
 
 function status(f: Finding, failOnWarnings: boolean): 'violation' | 'warning' | 'acknowledged' {
-  if (f.acknowledged) return 'acknowledged';
-  if (f.severity === Severity.ERROR || failOnWarnings) return 'violation';
-  return 'warning';
+  return statusOf(f, failOnWarnings);
 }
 
-/** Human-readable report. */
-export function renderText(result: AuditResult, failOnWarnings = false): string {
-  const lines: string[] = [summaryLine(result)];
-  const sections: Array<['violation' | 'warning' | 'acknowledged', string]> = [
-    ['violation', 'Violations'],
-    ['warning', 'Warnings'],
-    ['acknowledged', 'Acknowledged'],
-  ];
-  for (const [kind, title] of sections) {
-    const list = result.findings.filter(f => status(f, failOnWarnings) === kind);
-    if (list.length === 0) continue;
-    lines.push('', `${title} (${list.length}):`);
-    for (const f of list) {
-      lines.push(`  ${f.ruleId}  ${findingSubject(f)}${f.resource && f.constructPath !== undefined ? `  (construct ${f.constructPath})` : ''}${f.file ? `  (file ${f.file})` : ''}`);
-      lines.push(`    ${f.message}${f.jsonPath ? ` (at ${f.jsonPath})` : ''}`);
-      if (f.acknowledgement) {
-        const via = f.acknowledgement.source === 'construct' ? `construct ${f.acknowledgement.constructPath || '<root>'}` : 'annotation';
-        lines.push(`    acknowledged by ${via}: ${f.acknowledgement.reason}`);
-      } else {
-        lines.push(`    fix: ${f.fix}`);
-      }
-    }
+/**
+ * Human-readable report: each object once with its findings (file:line:column where known), the
+ * fix once per rule, totals per severity, kind and namespace; `groupBy: 'rule'` groups by rule.
+ */
+export function renderText(result: AuditResult, failOnWarnings = false, options: ReportOptions = {}): string {
+  return renderGroupedText(result, summaryLine(result, options), failOnWarnings, options);
+}
+
+function count<T>(items: readonly T[], keyOf: (t: T) => string, add: (entry: any, t: T) => void): Record<string, any> {
+  const out = new Map<string, any>();
+  for (const t of items) {
+    const k = keyOf(t);
+    if (!out.has(k)) out.set(k, { findings: 0 });
+    const e = out.get(k);
+    e.findings++;
+    add(e, t);
   }
-  return lines.join('\n') + '\n';
+  return Object.fromEntries([...out.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
+}
+
+/** Totals of the JSON report: per severity, rule, kind and namespace. */
+function totals(result: AuditResult, failOnWarnings: boolean): any {
+  const byStatus = (e: any, f: Finding) => {
+    for (const k of ['violations', 'warnings', 'acknowledged']) e[k] = e[k] ?? 0;
+    const st = status(f, failOnWarnings);
+    const k = st === 'violation' ? 'violations' : st === 'warning' ? 'warnings' : 'acknowledged';
+    e[k] = (e[k] ?? 0) + 1;
+  };
+  const objectsOf = (e: any, f: Finding) => {
+    e.objectSet = e.objectSet ?? new Set<string>();
+    e.objectSet.add(`${subjectOf(f)}\u0000${f.file ?? ''}\u0000${f.constructPath ?? ''}`);
+  };
+  const withObjects = (r: Record<string, any>) => Object.fromEntries(
+    Object.entries(r).map(([k, v]) => [k, { findings: v.findings, objects: v.objectSet.size }]));
+  const objects = result.findings.filter((f) => f.resource);
+  return {
+    bySeverity: count(result.findings, (f) => f.severity, byStatus),
+    byRule: count(result.findings, (f) => f.ruleId, (e, f) => { e.severity = f.severity; byStatus(e, f); }),
+    byKind: withObjects(count(objects, (f) => f.resource!.kind, objectsOf)),
+    byNamespace: withObjects(count(objects, (f) => f.resource!.namespace ?? '', objectsOf)),
+  };
+}
+
+function positionFields(p: FindingPosition | undefined): any {
+  if (!p) return {};
+  return {
+    line: p.line,
+    ...(p.column !== undefined ? { column: p.column } : {}),
+    objectLine: p.objectLine,
+    ...(p.objectColumn !== undefined ? { objectColumn: p.objectColumn } : {}),
+    positionOf: p.positionOf,
+  };
 }
 
 /** Machine-readable JSON report. */
-export function renderJson(result: AuditResult, failOnWarnings = false): string {
+export function renderJson(result: AuditResult, failOnWarnings = false, options: ReportOptions = {}): string {
+  const baseline = options.baseline;
   const doc = {
     tool: { name: TOOL_NAME, version: toolVersion() },
     summary: {
@@ -91,7 +150,11 @@ export function renderJson(result: AuditResult, failOnWarnings = false): string 
       warnings: result.warnings,
       acknowledged: result.acknowledged,
       passed: result.passed,
+      ...(options.outOfScope !== undefined ? { outOfScope: options.outOfScope } : {}),
+      ...(baseline ? { acceptedByBaseline: baseline.accepted.length } : {}),
     },
+    totals: totals(result, failOnWarnings),
+    ...(baseline ? { baseline: { file: baseline.file, accepted: baseline.accepted.length, absent: baseline.absent } } : {}),
     findings: result.findings.map(f => ({
       ruleId: f.ruleId,
       severity: f.severity,
@@ -99,10 +162,12 @@ export function renderJson(result: AuditResult, failOnWarnings = false): string 
       resource: f.resource,
       constructPath: f.constructPath,
       file: f.file,
+      ...positionFields(options.positions?.get(f)),
       jsonPath: f.jsonPath,
       message: f.message,
       fix: f.fix,
       acknowledgement: f.acknowledgement,
+      fingerprint: stableFingerprint(f),
     })),
   };
   return JSON.stringify(doc, undefined, 2) + '\n';
@@ -118,7 +183,7 @@ function toUri(file: string): string {
 }
 
 /** SARIF 2.1.0 log. Acknowledged findings carry `suppressions` with the reason as justification. */
-export function renderSarifObject(result: AuditResult): any {
+export function renderSarifObject(result: AuditResult, options: ReportOptions = {}): any {
   const ruleIndex = new Map<string, number>();
   const rules = ALL_RULES.map((r, i) => {
     ruleIndex.set(r.id, i);
@@ -153,7 +218,11 @@ export function renderSarifObject(result: AuditResult): any {
       logicalLocations.push({ name: segments[segments.length - 1] || '<root>', fullyQualifiedName: f.constructPath || '<root>', kind: 'module' });
     }
     const location: any = {};
-    if (f.file) location.physicalLocation = { artifactLocation: { uri: toUri(f.file) } };
+    const p = options.positions?.get(f);
+    if (f.file) {
+      location.physicalLocation = { artifactLocation: { uri: toUri(f.file) } };
+      if (p) location.physicalLocation.region = { startLine: p.line, ...(p.column !== undefined ? { startColumn: p.column } : {}) };
+    }
     if (logicalLocations.length > 0) location.logicalLocations = logicalLocations;
     if (f.jsonPath) location.message = { text: f.jsonPath };
     const r: any = {
@@ -162,8 +231,9 @@ export function renderSarifObject(result: AuditResult): any {
       level: f.severity === Severity.ERROR ? 'error' : 'warning',
       message: { text: `${findingSubject(f)}: ${f.message}. Fix: ${f.fix}` },
       locations: [location],
-      partialFingerprints: { 'cdk8sSecureBaseline/v1': fingerprint(f) },
+      partialFingerprints: { 'cdk8sSecureBaseline/v1': fingerprint(f), 'cdk8sSecureBaseline/v2': stableFingerprint(f) },
     };
+    if (options.baseline) r.baselineState = 'new';
     if (f.acknowledgement) {
       r.suppressions = [{
         kind: 'inSource',
@@ -190,12 +260,15 @@ export function renderSarifObject(result: AuditResult): any {
         },
       },
       results,
+      ...(options.baseline ? {
+        properties: { baseline: { file: options.baseline.file, accepted: options.baseline.accepted.length, absent: options.baseline.absent } },
+      } : {}),
     }],
   };
 }
 
-export function renderSarif(result: AuditResult): string {
-  return JSON.stringify(renderSarifObject(result), undefined, 2) + '\n';
+export function renderSarif(result: AuditResult, options: ReportOptions = {}): string {
+  return JSON.stringify(renderSarifObject(result, options), undefined, 2) + '\n';
 }
 
 /** Writes `<base>.json`, `<base>.sarif` and `<base>.txt` into `dir` (created if needed); returns the paths. */

@@ -3,15 +3,20 @@
  * `cdk8s-secure-baseline audit [--format text|json|sarif] [--output FILE] [--metrics-file FILE] PATH...`
  *
  * Audits Kubernetes manifests (YAML or JSON files, or folders of them) with the Baseline audit,
- * reading them as kubectl does (src/manifest/reader.ts).
+ * reading them as kubectl does (src/manifest/reader.ts). Findings carry file:line:column
+ * (positions.ts); scoping (scope.ts) and an accepted-findings baseline (../audit/baseline.ts)
+ * let a team adopt it on an existing repo.
  * Exit codes: 0 no violations, 1 violations, 2 usage or read errors (read errors outrank findings).
  */
 import * as fs from 'fs';
 import * as path from 'path';
+import { filePositionIndex } from './positions';
+import { EMPTY_SCOPE, Scope, expandPaths, scopeFilter, withFindings } from './scope';
 import { packageVersion } from './version';
+import { BaselineOutcome, applyBaseline, parseBaseline, renderBaseline } from '../audit/baseline';
 import { EngineInput, runAudit } from '../audit/engine';
-import { renderJson, renderSarif, renderText, summaryLine } from '../audit/report';
-import { AuditOptions } from '../audit/types';
+import { GroupBy, ReportOptions, TOOL_NAME, renderJson, renderSarif, renderText, summaryLine } from '../audit/report';
+import { AuditOptions, Severity } from '../audit/types';
 import { runDiffCli } from '../diff/cli';
 import { readManifestFiles } from '../manifest/reader';
 import { renderAuditMetrics } from '../monitoring/audit-metrics';
@@ -56,19 +61,46 @@ diff: what a change did to the security posture between two synthesized baseline
 (paths, capabilities, findings, acknowledgements, privileges, data, enforcement);
 exit 1 only on what --fail-on names. "diff --help" lists its options and exit codes.
 
+Every finding names its file, line and column: of the field its JSON path names
+when the file has it, else of the nearest parent, else of the object.
+
 Options:
   --format text|json|sarif          report format (default: text)
+  --group-by object|rule            text report: each object once with its findings, the fix once
+                                    per rule and totals (default: object), or each rule once
   --output FILE                     write the report to FILE; the summary line goes to stdout
   --metrics-file FILE               also write the result as Prometheus metrics (text format) to FILE
   --fail-on-warnings                unacknowledged warnings fail the audit too
+  --min-severity error|warning      report only findings of this severity or higher (default: warning)
   --disable RULE[,RULE...]          skip rules (repeatable)
   --encrypted-storage-class NAME    an external StorageClass known to encrypt (repeatable)
   --external-role NAME              an external Role/ClusterRole bindings may reference (repeatable)
+
+Scoping (excluded paths are not read; with the other options every object read is
+still audited, only what is reported changes):
+  --exclude-path GLOB               do not read matching files or folders (repeatable): a glob
+                                    without "/" matches a name at any depth (vendor, *.gen.yaml),
+                                    one with "/" the path from the working directory (deploy/crds/**)
+  --namespace NS[,NS...]            report only objects in these namespaces (repeatable; * and ?
+                                    match; cluster-scoped objects are left out)
+  --exclude-namespace NS[,NS...]    do not report objects in these namespaces (repeatable)
+  --kind KIND[,KIND...]             report only objects of these kinds (repeatable, any case)
+  --exclude-kind KIND[,KIND...]     do not report objects of these kinds (repeatable)
+
+Accepted findings (rule + object group/kind/namespace/name + JSON path; not the file, line or
+message, so moving or reformatting a manifest keeps a finding accepted):
+  --write-baseline FILE             write today's unacknowledged findings (in scope) to FILE and
+                                    exit 0; with --baseline, keep only the entries still found
+  --baseline FILE                   report and fail only on findings not in FILE, and list the
+                                    entries of FILE no longer found
+
   -h, --help                        show this help
   --version                         print the version of cdk8s-secure-baseline
 
-Exit codes: 0 no violations, 1 violations, 2 usage or read errors (read errors
-take precedence over violations; the report of what was read is still printed).
+Exit codes: 0 no violations (with --baseline: no new ones; with --write-baseline
+alone: the baseline was written), 1 violations, 2 usage or read errors or an
+unreadable baseline (read errors take precedence over violations; the report of
+what was read is still printed, and no baseline is written).
 Without arguments this help goes to stderr and the exit code is 2.
 `;
 
@@ -76,10 +108,18 @@ class UsageError extends Error {}
 
 interface ParsedArgs {
   readonly format: 'text' | 'json' | 'sarif';
+  readonly groupBy: GroupBy;
   readonly output?: string;
   readonly metricsFile?: string;
+  readonly baseline?: string;
+  readonly writeBaseline?: string;
   readonly paths: string[];
   readonly options: AuditOptions;
+  readonly scope: Scope;
+}
+
+function list(v: string): string[] {
+  return v.split(',').map(s => s.trim()).filter(s => s !== '');
 }
 
 function parseArgs(argv: string[]): ParsedArgs | 'help' | 'version' {
@@ -89,8 +129,15 @@ function parseArgs(argv: string[]): ParsedArgs | 'help' | 'version' {
   const command = args.shift();
   if (command !== 'audit') throw new UsageError(`unknown command ${JSON.stringify(command)} (expected "audit", "reachability", "rbac", "who-can" or "diff")`);
   let format: ParsedArgs['format'] = 'text';
+  let groupBy: GroupBy = 'object';
   let output: string | undefined;
   let metricsFile: string | undefined;
+  let baseline: string | undefined;
+  let writeBaseline: string | undefined;
+  let minSeverity = Severity.WARNING;
+  const scope = {
+    excludePaths: [] as string[], namespaces: [] as string[], excludeNamespaces: [] as string[], kinds: [] as string[], excludeKinds: [] as string[],
+  };
   let failOnWarnings = false;
   const disabledRules: string[] = [];
   const encryptedStorageClasses: string[] = [];
@@ -121,6 +168,39 @@ function parseArgs(argv: string[]): ParsedArgs | 'help' | 'version' {
         format = f;
         break;
       }
+      case '--group-by': {
+        const g = value();
+        if (g !== 'object' && g !== 'rule') throw new UsageError(`--group-by must be object or rule, got ${JSON.stringify(g)}`);
+        groupBy = g;
+        break;
+      }
+      case '--min-severity': {
+        const m = value();
+        if (m !== Severity.ERROR && m !== Severity.WARNING) throw new UsageError(`--min-severity must be error or warning, got ${JSON.stringify(m)}`);
+        minSeverity = m;
+        break;
+      }
+      case '--exclude-path':
+        scope.excludePaths.push(value());
+        break;
+      case '--namespace':
+        scope.namespaces.push(...list(value()));
+        break;
+      case '--exclude-namespace':
+        scope.excludeNamespaces.push(...list(value()));
+        break;
+      case '--kind':
+        scope.kinds.push(...list(value()));
+        break;
+      case '--exclude-kind':
+        scope.excludeKinds.push(...list(value()));
+        break;
+      case '--baseline':
+        baseline = value();
+        break;
+      case '--write-baseline':
+        writeBaseline = value();
+        break;
       case '--output':
         output = value();
         break;
@@ -145,7 +225,20 @@ function parseArgs(argv: string[]): ParsedArgs | 'help' | 'version' {
     }
   }
   if (paths.length === 0) throw new UsageError('no PATH given');
-  return { format, output, metricsFile, paths, options: { disabledRules, encryptedStorageClasses, externalRoles, failOnWarnings } };
+  if (output !== undefined && writeBaseline !== undefined && path.resolve(output) === path.resolve(writeBaseline)) {
+    throw new UsageError(`--output and --write-baseline both name ${JSON.stringify(output)}; write the report and the baseline to different files`);
+  }
+  return {
+    format,
+    groupBy,
+    output,
+    metricsFile,
+    baseline,
+    writeBaseline,
+    paths,
+    options: { disabledRules, encryptedStorageClasses, externalRoles, failOnWarnings },
+    scope: { ...EMPTY_SCOPE, ...scope, minSeverity },
+  };
 }
 
 function display(file: string): string {
@@ -195,43 +288,94 @@ function runCliUnsafe(argv: string[], io: CliIo): number {
     return 0;
   }
 
-  const read = readManifestFiles(parsed.paths, { displayName: display });
+  // Files to read: --exclude-path applied, and the baseline files themselves never read as manifests.
+  const skip = new Set([parsed.baseline, parsed.writeBaseline].filter((f): f is string => f !== undefined).map((f) => path.resolve(f)));
+  const expanded = expandPaths(parsed.paths, parsed.scope.excludePaths, skip, display);
+  const realPaths = new Map<string, string>();
+  const read = expanded.paths.length === 0 ? { objects: [], errors: [], files: [] }
+    : readManifestFiles(expanded.paths, { displayName: (f) => { const d = display(f); realPaths.set(d, f); return d; } });
   const errors = read.errors.map((e) => e.message);
   if (read.files.length === 0) {
-    if (errors.length === 0) errors.push(`no *.yaml, *.yml or *.json files found in ${parsed.paths.join(', ')}`);
+    if (errors.length === 0) {
+      errors.push(expanded.excluded > 0
+        ? `no files left to read in ${parsed.paths.join(', ')}: --exclude-path excluded all ${expanded.excluded} file(s) and folder(s) found; exclude less`
+        : `no *.yaml, *.yml or *.json files found in ${parsed.paths.join(', ')}`);
+    }
     io.stderr(errors.map(e => `error: ${e}\n`).join(''));
     return 2;
   }
   if (errors.length > 0) io.stderr(errors.map(e => `error: ${e}\n`).join(''));
 
+  let baselineDoc;
+  if (parsed.baseline !== undefined) {
+    let text: string;
+    try {
+      text = fs.readFileSync(parsed.baseline, 'utf-8');
+    } catch {
+      io.stderr(`error: baseline ${parsed.baseline} cannot be read (no such file?). Fix: create it with --write-baseline ${parsed.baseline}, or name the file written by --write-baseline\n`);
+      return 2;
+    }
+    try {
+      baselineDoc = parseBaseline(text, parsed.baseline);
+    } catch (e) {
+      io.stderr(`error: ${(e as Error).message}\n`);
+      return 2;
+    }
+  }
+
   const inputs: EngineInput[] = read.objects.map((o) => ({ manifest: o.manifest, file: o.file }));
-  let result;
+  let audited;
   try {
-    result = runAudit(inputs, parsed.options);
+    audited = runAudit(inputs, parsed.options);
   } catch (e) {
     io.stderr(`error: ${(e as Error).message}\n`);
     return 2;
   }
   const failOnWarnings = parsed.options.failOnWarnings === true;
-  const report = parsed.format === 'json' ? renderJson(result, failOnWarnings)
-    : parsed.format === 'sarif' ? renderSarif(result)
-      : renderText(result, failOnWarnings);
-  if (parsed.metricsFile) {
-    fs.mkdirSync(path.dirname(path.resolve(parsed.metricsFile)), { recursive: true });
-    fs.writeFileSync(parsed.metricsFile, renderAuditMetrics(result, failOnWarnings, Date.now() / 1000), 'utf-8');
+  const inScope = audited.findings.filter(scopeFilter(parsed.scope));
+  let findings = inScope;
+  let baseline: BaselineOutcome | undefined;
+  if (baselineDoc) {
+    const applied = applyBaseline(inScope, baselineDoc, parsed.baseline!);
+    findings = applied.findings;
+    baseline = applied.outcome;
   }
+  const result = withFindings(audited, findings, failOnWarnings);
+  const positions = filePositionIndex(read.objects, (d) => realPaths.get(d) ?? d).positions(result.findings);
+  const reportOptions: ReportOptions = {
+    positions,
+    groupBy: parsed.groupBy,
+    ...(inScope.length !== audited.findings.length ? { outOfScope: audited.findings.length - inScope.length } : {}),
+    ...(baseline ? { baseline } : {}),
+  };
+  const report = parsed.format === 'json' ? renderJson(result, failOnWarnings, reportOptions)
+    : parsed.format === 'sarif' ? renderSarif(result, reportOptions)
+      : renderText(result, failOnWarnings, reportOptions);
+  if (parsed.metricsFile) writeFile(parsed.metricsFile, renderAuditMetrics(result, failOnWarnings, Date.now() / 1000));
   if (parsed.output) {
-    fs.mkdirSync(path.dirname(path.resolve(parsed.output)), { recursive: true });
-    fs.writeFileSync(parsed.output, report, 'utf-8');
-    io.stdout(`${summaryLine(result)}\n`);
+    writeFile(parsed.output, report);
+    io.stdout(`${summaryLine(result, reportOptions)}\n`);
   } else {
     io.stdout(report);
   }
   if (errors.length > 0) {
-    io.stderr(`error: ${errors.length} read error(s): the audit covers only the objects that could be read\n`);
+    io.stderr(`error: ${errors.length} read error(s): the audit covers only the objects that could be read${parsed.writeBaseline !== undefined ? `; the baseline ${parsed.writeBaseline} was not written` : ''}\n`);
     return 2;
   }
+  if (parsed.writeBaseline !== undefined) {
+    // Alone: everything in scope is accepted. With --baseline: only what the old baseline accepted and still occurs.
+    const accepted = baseline ? baseline.accepted : inScope;
+    writeFile(parsed.writeBaseline, renderBaseline(accepted, TOOL_NAME));
+    const n = accepted.filter((f) => !f.acknowledged).length;
+    io.stderr(`baseline: ${n} accepted finding(s) written to ${parsed.writeBaseline}${baseline ? ` (${baseline.absent.reduce((k, e) => k + (e.count ?? 1), 0)} no longer found removed)` : ''}\n`);
+    if (!baseline) return 0;
+  }
   return result.passed ? 0 : 1;
+}
+
+function writeFile(file: string, text: string): void {
+  fs.mkdirSync(path.dirname(path.resolve(file)), { recursive: true });
+  fs.writeFileSync(file, text, 'utf-8');
 }
 
 if (require.main === module) {

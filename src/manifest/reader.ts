@@ -356,7 +356,7 @@ function hasNonFinite(v: unknown): boolean {
 }
 
 /** The end of the JSON value starting at `pos` (brackets and strings balanced). */
-function jsonValueEnd(text: string, pos: number): number {
+export function jsonValueEnd(text: string, pos: number): number {
   const open = text[pos];
   if (open !== '{' && open !== '[' && open !== '"') {
     let i = pos;

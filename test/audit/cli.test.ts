@@ -68,13 +68,24 @@ describe('cdk8s-secure-baseline audit', () => {
     const r = run(['audit', 'deploy']);
     expect(r.code).toBe(1);
     expect(r.stderr).toBe('');
+    const text = fs.readFileSync(path.join(dir, 'deploy/apps/api.yml'), 'utf-8').split('\n');
+    expect(text[30]).toBe('            privileged: true'); // line 31, column 13
     expect(r.stdout).toBe([
       'security audit: 4 objects, 1 violations, 0 acknowledged, 0 warnings',
       '',
-      'Violations (1):',
-      '  SB-PSS-PRIVILEGED  Deployment/shop/api  (file deploy/apps/api.yml)',
-      '    container "web" runs privileged (securityContext.privileged: true) (at spec.template.spec.containers[0].securityContext.privileged)',
+      'Findings by object (1 object):',
+      '',
+      'Deployment/shop/api  (deploy/apps/api.yml:1:1)',
+      '  violation    SB-PSS-PRIVILEGED  deploy/apps/api.yml:31:13  container "web" runs privileged (securityContext.privileged: true) (at spec.template.spec.containers[0].securityContext.privileged)',
+      '',
+      'Rules (1), with the fix of each:',
+      '  SB-PSS-PRIVILEGED  error  1 violation',
       '    fix: Remove securityContext.privileged or set it to false; grant only the specific capability the process needs.',
+      '',
+      'Totals: 1 finding in 1 object',
+      '  by severity: error 1 (1 violation)',
+      '  by kind: Deployment 1 in 1 object',
+      '  by namespace: shop 1 in 1 object',
       '',
     ].join('\n'));
   });
@@ -98,7 +109,7 @@ describe('cdk8s-secure-baseline audit', () => {
     expect(s.code).toBe(1);
     const sarif = JSON.parse(s.stdout);
     expect(sarif.version).toBe('2.1.0');
-    expect(sarif.runs[0].results[0].locations[0].physicalLocation).toEqual({ artifactLocation: { uri: 'all.yaml' } });
+    expect(sarif.runs[0].results[0].locations[0].physicalLocation).toEqual({ artifactLocation: { uri: 'all.yaml' }, region: { startLine: 56, startColumn: 13 } });
   });
 
   test('options: --disable, --fail-on-warnings, --encrypted-storage-class, --external-role', () => {
@@ -151,7 +162,7 @@ describe('cdk8s-secure-baseline audit', () => {
     write('all.yaml', `${yamlDocs([...compliantBundle().slice(0, 3), badDeployment()])}---\nkind: [unclosed\n`);
     const r = run(['audit', 'all.yaml']);
     expect(r.code).toBe(2);
-    expect(r.stdout).toContain('SB-PSS-PRIVILEGED  Deployment/shop/api  (file all.yaml)');
+    expect(r.stdout).toContain('Deployment/shop/api  (all.yaml:26:1)\n  violation    SB-PSS-PRIVILEGED  all.yaml:56:13  ');
     expect(r.stderr).toMatch(/^error: all\.yaml:\d+: document 5: YAML syntax error/);
   });
 
@@ -162,7 +173,7 @@ describe('cdk8s-secure-baseline audit', () => {
     const r = run(['audit', 'yes.yaml']);
     expect(r.code).toBe(1);
     expect(r.stderr).toBe('');
-    expect(r.stdout).toContain('SB-PSS-PRIVILEGED  Deployment/shop/api  (file yes.yaml)');
+    expect(r.stdout).toContain('Deployment/shop/api  (yes.yaml:26:1)\n  violation    SB-PSS-PRIVILEGED  yes.yaml:56:13  ');
   });
 
   test('*.json files in folders are audited (JSON streams), Lists are expanded', () => {
@@ -170,7 +181,7 @@ describe('cdk8s-secure-baseline audit', () => {
     write('deploy/api.json', `${JSON.stringify({ apiVersion: 'v1', kind: 'List', items: [badDeployment()] })}\n`);
     const r = run(['audit', 'deploy']);
     expect(r.code).toBe(1);
-    expect(r.stdout).toContain('SB-PSS-PRIVILEGED  Deployment/shop/api  (file deploy/api.json)');
+    expect(r.stdout).toContain('Deployment/shop/api  (deploy/api.json:1:43)\n  violation    SB-PSS-PRIVILEGED  deploy/api.json:1:');
   });
 
   test('an alias bomb is a clean read error (exit 2), not a hang or a stack trace', () => {

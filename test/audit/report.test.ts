@@ -5,9 +5,10 @@ import Ajv from 'ajv';
 import { SARIF_SUBSET_SCHEMA } from './sarif-schema';
 import { clone, compliantBundle, compliantPodSpec, deployment } from './util';
 import { auditManifests } from '../../src/audit/engine';
-import { formatFinding, renderJson, renderSarifObject, renderText, toolVersion, writeReports } from '../../src/audit/report';
+import { FindingPosition, formatFinding, renderJson, renderSarifObject, renderText, toolVersion, writeReports } from '../../src/audit/report';
 import { ACKNOWLEDGEMENT_ANNOTATION_PREFIX } from '../../src/audit/rule-ids';
 import { ALL_RULES } from '../../src/audit/rules';
+import { Finding } from '../../src/audit/types';
 
 function fixture(): any[] {
   const spec = compliantPodSpec();
@@ -22,6 +23,13 @@ function fixture(): any[] {
   return [...compliantBundle(), deployment('api', 'shop', spec), svc];
 }
 
+function validator() {
+  const ajv = new Ajv({ allErrors: true, strict: false });
+  ajv.addFormat('uri', /^[a-z][a-z0-9+.-]*:[^\s]*$/i);
+  ajv.addFormat('uri-reference', /^[^\s]*$/);
+  return ajv.compile(SARIF_SUBSET_SCHEMA);
+}
+
 describe('reports', () => {
   const result = auditManifests(fixture());
 
@@ -29,26 +37,90 @@ describe('reports', () => {
     expect([result.objectCount, result.violations, result.warnings, result.acknowledged, result.passed]).toEqual([6, 1, 1, 1, false]);
   });
 
-  test('text report groups violations, warnings and acknowledged findings', () => {
+  test('text report: each object once with its findings, the fix once per rule, totals per severity, kind and namespace', () => {
     expect(renderText(result)).toBe([
       'security audit: 6 objects, 1 violations, 1 acknowledged, 1 warnings',
       '',
-      'Violations (1):',
-      '  SB-CTR-IMAGE-TAG  Deployment/shop/api',
-      '    container "web" uses image "nginx:latest" with the mutable tag "latest" (at spec.template.spec.containers[0].image)',
-      '    fix: Reference the image by an immutable version tag or, better, by digest (image@sha256:...).',
+      'Findings by object (2 objects):',
       '',
-      'Warnings (1):',
-      '  SB-CTR-IMAGE-PULL-POLICY  Deployment/shop/api',
-      '    container "web" sets imagePullPolicy: IfNotPresent (at spec.template.spec.containers[0].imagePullPolicy)',
-      '    fix: Set imagePullPolicy: Always on the container.',
+      'Deployment/shop/api',
+      '  violation    SB-CTR-IMAGE-TAG  container "web" uses image "nginx:latest" with the mutable tag "latest" (at spec.template.spec.containers[0].image)',
+      '  warning      SB-CTR-IMAGE-PULL-POLICY  container "web" sets imagePullPolicy: IfNotPresent (at spec.template.spec.containers[0].imagePullPolicy)',
       '',
-      'Acknowledged (1):',
-      '  SB-SVC-EXPOSED  Service/shop/web',
-      '    Service is of type NodePort (at spec.type)',
+      'Service/shop/web',
+      '  acknowledged SB-SVC-EXPOSED  Service is of type NodePort (at spec.type)',
       '    acknowledged by annotation: lab cluster without a load balancer',
       '',
+      'Rules (3), with the fix of each:',
+      '  SB-CTR-IMAGE-PULL-POLICY  warning  1 warning',
+      '    fix: Set imagePullPolicy: Always on the container.',
+      '  SB-CTR-IMAGE-TAG  error  1 violation',
+      '    fix: Reference the image by an immutable version tag or, better, by digest (image@sha256:...).',
+      '  SB-SVC-EXPOSED  error  1 acknowledged',
+      '    fix: Use a ClusterIP Service behind an Ingress/Gateway with TLS; acknowledge the rule if the exposure is intended.',
+      '',
+      'Totals: 3 findings in 2 objects',
+      '  by severity: error 2 (1 violation, 1 acknowledged); warning 1 (1 warning)',
+      '  by kind: Deployment 2 in 1 object, Service 1 in 1 object',
+      '  by namespace: shop 3 in 2 objects',
+      '',
     ].join('\n'));
+  });
+
+  test('text report grouped by rule: each rule once with its fix, its findings under it', () => {
+    expect(renderText(result, false, { groupBy: 'rule' })).toBe([
+      'security audit: 6 objects, 1 violations, 1 acknowledged, 1 warnings',
+      '',
+      'SB-CTR-IMAGE-PULL-POLICY  warning  1 warning',
+      '  fix: Set imagePullPolicy: Always on the container.',
+      '  warning      Deployment/shop/api  container "web" sets imagePullPolicy: IfNotPresent (at spec.template.spec.containers[0].imagePullPolicy)',
+      '',
+      'SB-CTR-IMAGE-TAG  error  1 violation',
+      '  fix: Reference the image by an immutable version tag or, better, by digest (image@sha256:...).',
+      '  violation    Deployment/shop/api  container "web" uses image "nginx:latest" with the mutable tag "latest" (at spec.template.spec.containers[0].image)',
+      '',
+      'SB-SVC-EXPOSED  error  1 acknowledged',
+      '  fix: Use a ClusterIP Service behind an Ingress/Gateway with TLS; acknowledge the rule if the exposure is intended.',
+      '  acknowledged Service/shop/web  Service is of type NodePort (at spec.type)',
+      '    acknowledged by annotation: lab cluster without a load balancer',
+      '',
+      'Totals: 3 findings in 2 objects',
+      '  by severity: error 2 (1 violation, 1 acknowledged); warning 1 (1 warning)',
+      '  by rule: SB-CTR-IMAGE-PULL-POLICY 1, SB-CTR-IMAGE-TAG 1, SB-SVC-EXPOSED 1',
+      '  by kind: Deployment 2 in 1 object, Service 1 in 1 object',
+      '  by namespace: shop 3 in 2 objects',
+      '',
+    ].join('\n'));
+  });
+
+  test('text report: a clean audit is the summary line only; a fix of its own is shown under its finding', () => {
+    expect(renderText(auditManifests(compliantBundle()))).toBe('security audit: 4 objects, 0 violations, 0 acknowledged, 0 warnings\n');
+    const custom = { ...result, findings: [{ ...result.findings[1], fix: 'Pin nginx to 1.27.3.' }] };
+    expect(renderText(custom)).toContain('(at spec.template.spec.containers[0].image)\n    fix: Pin nginx to 1.27.3.\n');
+  });
+
+  test('positions: file:line:column in the text, line/column fields in JSON, a region in SARIF', () => {
+    const withFile = { ...result, findings: result.findings.map((f) => ({ ...f, file: 'dist/shop.k8s.yaml' })) };
+    const [pull, tag, svc] = withFile.findings;
+    const positions = new Map<Finding, FindingPosition>([
+      [pull, { line: 30, column: 11, objectLine: 12, objectColumn: 1, positionOf: 'parent' }],
+      [tag, { line: 29, column: 11, objectLine: 12, objectColumn: 1, positionOf: 'field' }],
+      [svc, { line: 3, objectLine: 3, positionOf: 'object' }],
+    ]);
+    const text = renderText(withFile, false, { positions });
+    expect(text).toContain('Deployment/shop/api  (dist/shop.k8s.yaml:12:1)\n'
+      + '  violation    SB-CTR-IMAGE-TAG  dist/shop.k8s.yaml:29:11  container "web" uses image');
+    expect(text).toContain('  warning      SB-CTR-IMAGE-PULL-POLICY  dist/shop.k8s.yaml:30:11  ');
+    expect(text).toContain('Service/shop/web  (dist/shop.k8s.yaml:3)\n  acknowledged SB-SVC-EXPOSED  dist/shop.k8s.yaml:3  ');
+    const json = JSON.parse(renderJson(withFile, false, { positions }));
+    expect(json.findings.map((f: any) => [f.line, f.column, f.objectLine, f.objectColumn, f.positionOf])).toEqual([
+      [30, 11, 12, 1, 'parent'], [29, 11, 12, 1, 'field'], [3, undefined, 3, undefined, 'object'],
+    ]);
+    const sarif = renderSarifObject(withFile, { positions });
+    expect(sarif.runs[0].results.map((r: any) => r.locations[0].physicalLocation.region)).toEqual([
+      { startLine: 30, startColumn: 11 }, { startLine: 29, startColumn: 11 }, { startLine: 3 },
+    ]);
+    expect(validator()(sarif) ? [] : validator().errors).toEqual([]);
   });
 
   test('formatFinding names rule, object, construct path, problem and fix', () => {
@@ -62,6 +134,19 @@ describe('reports', () => {
     const json = JSON.parse(renderJson(result));
     expect(json.tool).toEqual({ name: 'cdk8s-secure-baseline', version: toolVersion() });
     expect(json.summary).toEqual({ objects: 6, violations: 1, warnings: 1, acknowledged: 1, passed: false });
+    expect(json.totals).toEqual({
+      bySeverity: {
+        error: { findings: 2, violations: 1, warnings: 0, acknowledged: 1 },
+        warning: { findings: 1, violations: 0, warnings: 1, acknowledged: 0 },
+      },
+      byRule: {
+        'SB-CTR-IMAGE-PULL-POLICY': { findings: 1, severity: 'warning', violations: 0, warnings: 1, acknowledged: 0 },
+        'SB-CTR-IMAGE-TAG': { findings: 1, severity: 'error', violations: 1, warnings: 0, acknowledged: 0 },
+        'SB-SVC-EXPOSED': { findings: 1, severity: 'error', violations: 0, warnings: 0, acknowledged: 1 },
+      },
+      byKind: { Deployment: { findings: 2, objects: 1 }, Service: { findings: 1, objects: 1 } },
+      byNamespace: { shop: { findings: 3, objects: 2 } },
+    });
     expect(json.findings.map((f: any) => [f.ruleId, f.status])).toEqual([
       ['SB-CTR-IMAGE-PULL-POLICY', 'warning'],
       ['SB-CTR-IMAGE-TAG', 'violation'],
@@ -76,6 +161,7 @@ describe('reports', () => {
       message: 'Service is of type NodePort',
       fix: 'Use a ClusterIP Service behind an Ingress/Gateway with TLS; acknowledge the rule if the exposure is intended.',
       acknowledgement: { reason: 'lab cluster without a load balancer', source: 'annotation' },
+      fingerprint: expect.stringMatching(/^[0-9a-f]{32}$/),
     });
   });
 
@@ -110,6 +196,8 @@ describe('reports', () => {
     expect(results[2].suppressions).toEqual([{ kind: 'inSource', status: 'accepted', justification: 'lab cluster without a load balancer', properties: { channel: 'annotation' } }]);
     expect(results[1].suppressions).toBeUndefined();
     expect(results[0].partialFingerprints['cdk8sSecureBaseline/v1']).toMatch(/^[0-9a-f]{32}$/);
+    expect(results[0].partialFingerprints['cdk8sSecureBaseline/v2']).toMatch(/^[0-9a-f]{32}$/);
+    expect(results[0].baselineState).toBeUndefined();
   });
 
   test('SARIF validates against the SARIF 2.1.0 schema definitions it uses', () => {
