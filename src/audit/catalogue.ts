@@ -6,7 +6,7 @@ import { ACKNOWLEDGEMENT_ANNOTATION_PREFIX } from './rule-ids';
 import { ALL_RULES } from './rules';
 import { NOT_SECRET_ANNOTATION_PREFIX } from './secret-detector';
 import { RuleStandards } from './types';
-import { GUARDED_BY_POLICY } from '../admission/twin';
+import { GUARDED_BY_POLICY, NO_TWIN_REASONS } from '../admission/twin';
 import { RBAC_RISKS } from '../rbac/risk-model';
 
 const STANDARD_LABELS: Array<[keyof RuleStandards, string]> = [
@@ -33,6 +33,8 @@ function enforcedLong(r: RuleDefinition): string {
     return `at synth time and in the cluster: its CEL twin, policy \`<prefix>-${r.id.toLowerCase()}\` of BaselineAdmissionRule.AUDIT_RULES (proven to decide every rule-test fixture alike)`;
   }
   if (GUARDED_BY_POLICY[r.id] !== undefined) return `at synth time and in the cluster by BaselineAdmissionRule.${GUARDED_BY_POLICY[r.id]}`;
+  const why = NO_TWIN_REASONS.find(([id]) => (id.endsWith('-') ? r.id.startsWith(id) : r.id === id));
+  if (why) return `at synth time; ${why[1]}`;
   return 'at synth time only: it needs more than the object under admission (other objects, the whole app, or the reachability and RBAC models)';
 }
 
