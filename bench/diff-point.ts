@@ -12,17 +12,9 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { libraryApp } from './library';
+import { measure } from './measure';
 import { Topology, namespaceOf, serviceName } from './topology';
 import { SecurityAudit, SecurityDiff } from '../src';
-
-function measure<T>(fn: () => T): { wallMs: number; cpuMs: number; value: T } {
-  const cpu0 = process.cpuUsage();
-  const t0 = process.hrtime.bigint();
-  const value = fn();
-  const wallMs = Number(process.hrtime.bigint() - t0) / 1e6;
-  const cpu = process.cpuUsage(cpu0);
-  return { wallMs, cpuMs: (cpu.user + cpu.system) / 1000, value };
-}
 
 /** The 1% of services changed: 100k + k for k = 0, 1, ... (one per namespace when there are ≥ 1% namespaces). */
 export function changedServices(t: Topology): number[] {

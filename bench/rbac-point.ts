@@ -12,19 +12,11 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { libraryApp } from './library';
+import { measure } from './measure';
 import { Topology } from './topology';
 import { AuditContext } from '../src/audit/context';
 import { flattenLists } from '../src/audit/engine';
 import { proveRbac } from '../src/rbac/proof';
-
-function measure<T>(fn: () => T): { wallMs: number; cpuMs: number; value: T } {
-  const cpu0 = process.cpuUsage();
-  const t0 = process.hrtime.bigint();
-  const value = fn();
-  const wallMs = Number(process.hrtime.bigint() - t0) / 1e6;
-  const cpu = process.cpuUsage(cpu0);
-  return { wallMs, cpuMs: (cpu.user + cpu.system) / 1000, value };
-}
 
 function main() {
   const [services, namespaces] = process.argv.slice(2);
