@@ -105,7 +105,7 @@ describe('the example shop', () => {
     const r = Reachability.analyze(app);
     expect(r.missingPaths.map((m) => m.message)).toEqual([
       'shop/checkout → payments/payments on TCP/8443 is declared (payments/payments.allowFrom(shop/checkout)) but blocked: '
-      + 'the ingress NetworkPolicies of payments/payments (payments/default-deny, payments/allow-dns, payments/allow-mesh-data-plane and 2 more) do not admit shop/checkout on TCP/8443 (Istio authorization would admit it)',
+      + 'the ingress NetworkPolicies of payments/payments (payments/default-deny, payments/allow-dns, payments/allow-mesh-data-plane and 1 more) do not admit shop/checkout on TCP/8443 (Istio authorization would admit it)',
     ]);
     expect(r.missingPaths[0].blockedBy).toEqual([ReachabilityLayer.NETWORK_POLICY]);
   });
