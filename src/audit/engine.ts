@@ -3,12 +3,12 @@
  * returns a deterministic result. Pure: no I/O.
  */
 import { knownRuleIds, reasonProblem, unknownRuleFix, unknownRuleProblem } from './acknowledgement';
-import { AuditContext, AuditInput, K8sObject } from './context';
+import { AuditContext, AuditInput, K8sObject, Locator } from './context';
 import { RuleDefinition } from './rule';
 import { ACKNOWLEDGEMENT_ANNOTATION_PREFIX, RuleIds } from './rule-ids';
 import { ALL_RULES, RULES_BY_ID } from './rules';
 import { AcknowledgementSource, AuditOptions, AuditResult, Finding, Severity } from './types';
-import { expandLists, itemPathText } from '../manifest/objects';
+import { expandLists, isList, itemPathText } from '../manifest/objects';
 
 /** A construct-channel acknowledgement (`SecurityAudit.acknowledge`). */
 export interface ConstructAcknowledgement {
@@ -24,31 +24,73 @@ export interface EngineInput extends AuditInput {
 
 const ACK_RULES = new Set<string>([RuleIds.ACK_INVALID, RuleIds.ACK_UNUSED]);
 
+/** The objects of the inputs, Lists expanded, and where each was read from. */
+export interface ExpandedInputs<T extends AuditInput> {
+  /** The inputs that are not Lists (as they are) and the items of those that are (copies of their input with the item's manifest). */
+  readonly objects: T[];
+  /** Where the object at an index of `objects` was read from: `construct "app/web"`, `x.yaml document 2 items[0]`, `input 3`. */
+  readonly locate: Locator;
+}
+
 /**
  * Expands `kind: List` and typed lists (`PodList`, ...) into their items, as kubectl does (items of
  * a typed list get its apiVersion and kind when they lack them), and records where each object was
- * read from (`location`) for messages that point at one of several objects.
+ * read from for messages that point at one of several objects. Only one rule's messages need
+ * that, so the text is worked out when asked for, and inputs that are not Lists are not copied.
  */
-export function flattenLists<T extends AuditInput>(inputs: T[]): Array<T & { location: string }> {
-  const out: Array<T & { location: string }> = [];
-  const documents = new Map<string, number>();
-  inputs.forEach((input, index) => {
+export function expandInputs<T extends AuditInput>(inputs: T[]): ExpandedInputs<T> {
+  const objects: T[] = [];
+  /** Input index of each object: only kept once a List made the two differ. */
+  let origins: number[] | undefined;
+  const itemPaths = new Map<number, number[]>();
+  for (let index = 0; index < inputs.length; index++) {
+    const input = inputs[index];
+    if (!isList(input.manifest)) {
+      origins?.push(index);
+      objects.push(input);
+      continue;
+    }
+    origins ??= objects.map((_, i) => i);
+    for (const item of expandLists(input.manifest)) {
+      if (item.itemPath.length > 0) itemPaths.set(objects.length, item.itemPath);
+      origins.push(index);
+      objects.push({ ...input, manifest: item.manifest });
+    }
+  }
+  let documents: number[] | undefined;
+  const locate = (i: number): string => {
+    const index = origins ? origins[i] : i;
+    const input = inputs[index];
     let where: string;
     if (input.constructPath !== undefined) {
       where = `construct "${input.constructPath}"`;
     } else if (input.file !== undefined) {
-      const n = (documents.get(input.file) ?? 0) + 1;
-      documents.set(input.file, n);
-      where = `${input.file} document ${n}`;
+      documents ??= documentNumbers(inputs);
+      where = `${input.file} document ${documents[index]}`;
     } else {
       where = `input ${index + 1}`;
     }
-    for (const item of expandLists(input.manifest)) {
-      const inList = item.itemPath.length > 0 ? ` ${itemPathText(item.itemPath)}` : '';
-      out.push({ ...input, manifest: item.manifest, location: `${where}${inList}` });
-    }
+    const itemPath = itemPaths.get(i);
+    return itemPath ? `${where} ${itemPathText(itemPath)}` : where;
+  };
+  return { objects, locate };
+}
+
+/** For each input read from a file (and not from a construct): which document of its file it is (1-based). */
+function documentNumbers(inputs: AuditInput[]): number[] {
+  const counts = new Map<string, number>();
+  return inputs.map((input) => {
+    if (input.constructPath !== undefined || input.file === undefined) return 0;
+    const n = (counts.get(input.file) ?? 0) + 1;
+    counts.set(input.file, n);
+    return n;
   });
-  return out;
+}
+
+/** `expandInputs` with each object's `location` written out. */
+export function flattenLists<T extends AuditInput>(inputs: T[]): Array<T & { location: string }> {
+  const { objects, locate } = expandInputs(inputs);
+  return objects.map((o, i) => ({ ...o, location: locate(i) }));
 }
 
 /** Throws on invalid options (unknown rule IDs). */
@@ -88,8 +130,8 @@ export function compareFindings(a: Finding, b: Finding): number {
  */
 export function runAudit(inputs: EngineInput[], options: AuditOptions = {}, constructAcknowledgements: ConstructAcknowledgement[] = []): AuditResult {
   validateOptions(options);
-  const flat = flattenLists(inputs);
-  const ctx = new AuditContext(flat, options);
+  const { objects: flat, locate } = expandInputs(inputs);
+  const ctx = new AuditContext(flat, options, locate);
   const disabled = new Set(options.disabledRules ?? []);
   const used = new Set<ConstructAcknowledgement>();
   const findings: Finding[] = [];

@@ -23,15 +23,8 @@ export function policyTypes(np: K8sObject): Directions {
 
 /** Directions in which a namespace denies all traffic by default (empty podSelector, no rules). */
 export function defaultDeny(ctx: AuditContext, namespace: string): Directions {
-  const d: Directions = { ingress: false, egress: false };
-  for (const np of ctx.inNamespace('NetworkPolicy', namespace, NETWORKING_GROUP)) {
-    const spec = isObject(np.manifest.spec) ? np.manifest.spec : {};
-    if (!selectorIsEmpty(spec.podSelector)) continue;
-    const t = policyTypes(np);
-    if (t.ingress && asArray(spec.ingress).length === 0) d.ingress = true;
-    if (t.egress && asArray(spec.egress).length === 0) d.egress = true;
-  }
-  return d;
+  const deny = namespacePolicies(ctx, namespace).deny;
+  return { ingress: deny.ingress, egress: deny.egress };
 }
 
 interface IndexedPolicy {
@@ -39,21 +32,61 @@ interface IndexedPolicy {
   readonly types: Directions;
 }
 
-interface NamespaceIndex {
+/** What the NetworkPolicies of a namespace say about its pods as a whole, read once per audit. */
+interface NamespacePolicies {
+  /** Directions in which every pod of the namespace is selected (policies with an empty podSelector). */
   readonly all: Directions;
-  readonly byPair: Map<string, IndexedPolicy[]>;
-  readonly scan: IndexedPolicy[];
+  /** Directions in which the namespace denies all traffic by default (empty podSelector, no rules). */
+  readonly deny: Directions;
+  /** The policies that select some pods only. */
+  readonly selecting: IndexedPolicy[];
+  /** `selecting` indexed, built when a pod is not covered by `all` (a namespace with a default-deny needs none). */
+  lookup?: { readonly byPair: Map<string, IndexedPolicy[]>; readonly scan: IndexedPolicy[] };
+}
+
+const NAMESPACE_POLICIES = new WeakMap<AuditContext, Map<string, NamespacePolicies>>();
+
+function namespacePolicies(ctx: AuditContext, namespace: string): NamespacePolicies {
+  let byNamespace = NAMESPACE_POLICIES.get(ctx);
+  if (byNamespace === undefined) {
+    byNamespace = new Map();
+    NAMESPACE_POLICIES.set(ctx, byNamespace);
+  }
+  let found = byNamespace.get(namespace);
+  if (found) return found;
+  const all: Directions = { ingress: false, egress: false };
+  const deny: Directions = { ingress: false, egress: false };
+  const selecting: IndexedPolicy[] = [];
+  for (const np of ctx.inNamespace('NetworkPolicy', namespace, NETWORKING_GROUP)) {
+    const spec = isObject(np.manifest.spec) ? np.manifest.spec : {};
+    const types = policyTypes(np);
+    if (!selectorIsEmpty(spec.podSelector)) {
+      selecting.push({ selector: spec.podSelector, types });
+      continue;
+    }
+    all.ingress = all.ingress || types.ingress;
+    all.egress = all.egress || types.egress;
+    if (types.ingress && asArray(spec.ingress).length === 0) deny.ingress = true;
+    if (types.egress && asArray(spec.egress).length === 0) deny.egress = true;
+  }
+  found = { all, deny, selecting };
+  byNamespace.set(namespace, found);
+  return found;
+}
+
+function pairsOf(selector: any): string[] {
+  const ml = isObject(selector) && isObject(selector.matchLabels) ? selector.matchLabels : {};
+  return Object.keys(ml).map(k => `${k}=${ml[k]}`);
 }
 
 /** Finds which directions of a pod (by namespace and labels) are covered by some NetworkPolicy. */
 export class PolicySelectionIndex {
-  private readonly namespaces = new Map<string, NamespaceIndex>();
-
   constructor(private readonly ctx: AuditContext) {}
 
   public coverage(namespace: string, labels: { [key: string]: string }): Directions {
-    const idx = this.index(namespace);
+    const idx = namespacePolicies(this.ctx, namespace);
     const d: Directions = { ingress: idx.all.ingress, egress: idx.all.egress };
+    if (d.ingress && d.egress) return d;
     const consider = (p: IndexedPolicy) => {
       if ((d.ingress || !p.types.ingress) && (d.egress || !p.types.egress)) return;
       if (selectorMatches(p.selector, labels)) {
@@ -61,56 +94,42 @@ export class PolicySelectionIndex {
         d.egress = d.egress || p.types.egress;
       }
     };
-    for (const p of idx.scan) consider(p);
+    if (idx.lookup === undefined) idx.lookup = indexSelecting(idx.selecting);
+    const lookup = idx.lookup;
+    for (const p of lookup.scan) consider(p);
     for (const k of Object.keys(labels)) {
       if (d.ingress && d.egress) break;
-      const list = idx.byPair.get(`${k}=${labels[k]}`);
+      const list = lookup.byPair.get(`${k}=${labels[k]}`);
       if (list) for (const p of list) consider(p);
     }
     return d;
   }
+}
 
-  private index(namespace: string): NamespaceIndex {
-    let idx = this.namespaces.get(namespace);
-    if (idx) return idx;
-    const policies = this.ctx.inNamespace('NetworkPolicy', namespace, NETWORKING_GROUP);
-    const all: Directions = { ingress: false, egress: false };
-    const byPair = new Map<string, IndexedPolicy[]>();
-    const scan: IndexedPolicy[] = [];
-    // Index each policy under its rarest matchLabels pair: a pod it selects must carry that pair.
-    const frequency = new Map<string, number>();
-    const pairsOf = (selector: any): string[] => {
-      const ml = isObject(selector) && isObject(selector.matchLabels) ? selector.matchLabels : {};
-      return Object.keys(ml).map(k => `${k}=${ml[k]}`);
-    };
-    for (const np of policies) {
-      const spec = isObject(np.manifest.spec) ? np.manifest.spec : {};
-      for (const p of pairsOf(spec.podSelector)) frequency.set(p, (frequency.get(p) ?? 0) + 1);
-    }
-    for (const np of policies) {
-      const spec = isObject(np.manifest.spec) ? np.manifest.spec : {};
-      const types = policyTypes(np);
-      if (selectorIsEmpty(spec.podSelector)) {
-        all.ingress = all.ingress || types.ingress;
-        all.egress = all.egress || types.egress;
-        continue;
-      }
-      const entry: IndexedPolicy = { selector: spec.podSelector, types };
-      const pairs = pairsOf(spec.podSelector);
-      if (pairs.length === 0) {
-        scan.push(entry);
-        continue;
-      }
-      let best = pairs[0];
-      for (const p of pairs) if ((frequency.get(p) ?? 0) < (frequency.get(best) ?? 0)) best = p;
-      const list = byPair.get(best);
-      if (list) list.push(entry);
-      else byPair.set(best, [entry]);
-    }
-    idx = { all, byPair, scan };
-    this.namespaces.set(namespace, idx);
-    return idx;
+/**
+ * Policies indexed by label: each under its rarest matchLabels pair (a pod it selects must carry
+ * that pair); those without matchLabels are always scanned.
+ */
+function indexSelecting(policies: IndexedPolicy[]): { byPair: Map<string, IndexedPolicy[]>; scan: IndexedPolicy[] } {
+  const byPair = new Map<string, IndexedPolicy[]>();
+  const scan: IndexedPolicy[] = [];
+  const frequency = new Map<string, number>();
+  for (const p of policies) {
+    for (const pair of pairsOf(p.selector)) frequency.set(pair, (frequency.get(pair) ?? 0) + 1);
   }
+  for (const entry of policies) {
+    const pairs = pairsOf(entry.selector);
+    if (pairs.length === 0) {
+      scan.push(entry);
+      continue;
+    }
+    let best = pairs[0];
+    for (const p of pairs) if ((frequency.get(p) ?? 0) < (frequency.get(best) ?? 0)) best = p;
+    const list = byPair.get(best);
+    if (list) list.push(entry);
+    else byPair.set(best, [entry]);
+  }
+  return { byPair, scan };
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -125,8 +144,36 @@ export interface PolicyRuleView {
   readonly path: string;
   /** `from` for ingress, `to` for egress. */
   readonly peerField: 'from' | 'to';
+  /** The peers (`from` or `to`; empty when absent or not a list). */
+  readonly peers: any[];
+  /** Whether a peer is an ipBlock with a cidr (the rules about addresses look at no other rule). */
+  readonly hasIpBlock: boolean;
 }
 
+/** Whether a peer is an ipBlock with a cidr. */
+export function isIpBlockPeer(peer: any): boolean {
+  return isObject(peer) && isObject(peer.ipBlock) && typeof peer.ipBlock.cidr === 'string';
+}
+
+/** A PolicyRuleView whose `path` is written out only when a message needs it. */
+class RuleView implements PolicyRuleView {
+  public readonly peerField: 'from' | 'to';
+  public readonly peers: any[];
+  public readonly hasIpBlock: boolean;
+
+  constructor(public readonly np: K8sObject, public readonly direction: 'ingress' | 'egress', public readonly rule: any, private readonly index: number) {
+    this.peerField = direction === 'ingress' ? 'from' : 'to';
+    this.peers = asArray(rule[this.peerField]);
+    this.hasIpBlock = this.peers.some(isIpBlockPeer);
+  }
+
+  public get path(): string {
+    return `spec.${this.direction}[${this.index}]`;
+  }
+}
+
+const DIRECTIONS = ['ingress', 'egress'] as const;
+const NO_RULE = Object.freeze({});
 const POLICY_RULES = new WeakMap<AuditContext, PolicyRuleView[]>();
 
 /** Every rule of every NetworkPolicy, in the directions its policyTypes enforce (others are ignored by the API server). */
@@ -136,17 +183,24 @@ export function policyRules(ctx: AuditContext): PolicyRuleView[] {
   if (cached) return cached;
   const out: PolicyRuleView[] = [];
   POLICY_RULES.set(ctx, out);
-  for (const np of ctx.ofKind('NetworkPolicy', NETWORKING_GROUP)) {
+  const policies = ctx.ofKind('NetworkPolicy', NETWORKING_GROUP);
+  for (let p = 0; p < policies.length; p++) {
+    const np = policies[p];
     const spec = isObject(np.manifest.spec) ? np.manifest.spec : {};
     const types = policyTypes(np);
-    for (const direction of ['ingress', 'egress'] as const) {
+    for (const direction of DIRECTIONS) {
       if (!types[direction]) continue;
-      asArray(spec[direction]).forEach((rule: any, i: number) => {
-        out.push({ np, direction, rule: isObject(rule) ? rule : {}, path: `spec.${direction}[${i}]`, peerField: direction === 'ingress' ? 'from' : 'to' });
-      });
+      const rules = asArray(spec[direction]);
+      for (let i = 0; i < rules.length; i++) out.push(new RuleView(np, direction, isObject(rules[i]) ? rules[i] : NO_RULE, i));
     }
   }
   return out;
+}
+
+/** Whether a map has an own key (without listing them). */
+function hasKeys(x: object): boolean {
+  for (const k in x) if (Object.prototype.hasOwnProperty.call(x, k)) return true;
+  return false;
 }
 
 /**
@@ -158,7 +212,7 @@ export function policyRules(ctx: AuditContext): PolicyRuleView[] {
 export function selectorBreadth(selector: any, namespaces: boolean): 'all' | 'allBut' | 'some' {
   if (selector === undefined || selector === null) return 'all';
   if (!isObject(selector)) return 'some';
-  if (isObject(selector.matchLabels) && Object.keys(selector.matchLabels).length > 0) return 'some';
+  if (isObject(selector.matchLabels) && hasKeys(selector.matchLabels)) return 'some';
   let excludes = false;
   for (const e of asArray(selector.matchExpressions)) {
     if (!isObject(e)) return 'some';
@@ -181,8 +235,9 @@ export function allPodsPeer(peer: any): string | undefined {
   // Without a namespaceSelector a peer means pods of the policy's own namespace.
   if (!hasNs) return undefined;
   const ns = selectorBreadth(peer.namespaceSelector, true);
+  if (ns === 'some') return undefined;
   const pods = hasPods ? selectorBreadth(peer.podSelector, false) : 'all';
-  if (ns === 'some' || pods === 'some') return undefined;
+  if (pods === 'some') return undefined;
   const nsText = ns === 'all' ? 'every namespace' : 'every namespace not excluded by its NotIn/DoesNotExist expressions';
   const podText = pods === 'all' ? 'every pod' : 'every pod not excluded by its NotIn/DoesNotExist expressions';
   return `the peer selects ${podText} in ${nsText}`;

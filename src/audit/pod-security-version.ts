@@ -121,13 +121,26 @@ export function podSecurityMinor(version: string | undefined): number {
   return m === null ? LATEST_POD_SECURITY_MINOR : Math.min(Number(m[1]), LATEST_POD_SECURITY_MINOR);
 }
 
+const MINORS = new WeakMap<AuditContext, Map<string, number>>();
+
 /**
  * The Pod Security version a pod is evaluated at: its namespace's enforce-version, or latest when
  * the namespace is not among the audited objects.
  */
 export function podSecurityMinorOf(ctx: AuditContext, pod: PodView): number {
-  const ns = ctx.find('', 'Namespace', '', pod.obj.namespace);
-  return podSecurityMinor(ns?.labels[ENFORCE_VERSION_LABEL]);
+  // Every Pod Security rule asks for every pod: read each namespace's version once per audit.
+  let byNamespace = MINORS.get(ctx);
+  if (byNamespace === undefined) {
+    byNamespace = new Map();
+    MINORS.set(ctx, byNamespace);
+  }
+  let minor = byNamespace.get(pod.obj.namespace);
+  if (minor === undefined) {
+    const ns = ctx.find('', 'Namespace', '', pod.obj.namespace);
+    minor = podSecurityMinor(ns?.labels[ENFORCE_VERSION_LABEL]);
+    byNamespace.set(pod.obj.namespace, minor);
+  }
+  return minor;
 }
 
 /** Whether a pod is a Windows pod that restricted exempts from the Linux-only controls at a version. */

@@ -65,11 +65,11 @@ export function kindRule(
 
 
 export function containerSc(c: ContainerView): any {
-  return isObject(c.container.securityContext) ? c.container.securityContext : {};
+  return c.securityContext;
 }
 
 export function podSc(pod: PodView): any {
-  return isObject(pod.spec.securityContext) ? pod.spec.securityContext : {};
+  return pod.securityContext;
 }
 
 export function q(value: unknown): string {

@@ -68,7 +68,14 @@ export function itemPathText(itemPath: readonly number[]): string {
   return itemPath.map((i) => `items[${i}]`).join('.');
 }
 
-const CLUSTER_SCOPED = new Set(CLUSTER_SCOPED_KINDS);
+/** `CLUSTER_SCOPED_KINDS` as kind → groups. */
+const CLUSTER_SCOPED_BY_KIND = new Map<string, Set<string>>();
+for (const groupKind of CLUSTER_SCOPED_KINDS) {
+  const [group, kind] = groupKind.split('|');
+  const groups = CLUSTER_SCOPED_BY_KIND.get(kind) ?? new Set<string>();
+  groups.add(group);
+  CLUSTER_SCOPED_BY_KIND.set(kind, groups);
+}
 
 /**
  * The identity `kubectl apply` keys an object by: group, kind, namespace and name. Cluster-scoped
@@ -82,8 +89,17 @@ export function identityKey(m: any): string | undefined {
 
 /** `identityKey` from parts. */
 export function identityKeyOf(group: string, kind: string, namespace: unknown, name: string): string {
-  const ns = typeof namespace === 'string' && !CLUSTER_SCOPED.has(`${group}|${kind}`) ? namespace : '';
-  return `${group}|${kind}|${ns}|${name}`;
+  return `${group}|${kind}|${identityNamespace(group, kind, namespace)}|${name}`;
+}
+
+/** The namespace part of an identity: '' for cluster-scoped kinds and objects without a namespace. */
+export function identityNamespace(group: string, kind: string, namespace: unknown): string {
+  return typeof namespace === 'string' && namespace !== '' && !isClusterScopedKind(group, kind) ? namespace : '';
+}
+
+/** Whether a kind is cluster-scoped (see `CLUSTER_SCOPED_KINDS`). */
+export function isClusterScopedKind(group: string, kind: string): boolean {
+  return CLUSTER_SCOPED_BY_KIND.get(kind)?.has(group) === true;
 }
 
 /** `Kind namespace/name` (or `Kind name`) for messages. */
@@ -137,8 +153,12 @@ export interface PodSpecLocation {
   readonly spec: Json;
   /** Path segments from the object root to the spec, e.g. ['spec', 'template', 'spec']. */
   readonly path: ReadonlyArray<string | number>;
+  /** `path` as text: `spec.template.spec`. */
+  readonly specPath: string;
   /** The pod metadata: the object's for a Pod, the template's (sibling `metadata`) otherwise. */
   readonly metadata: Json;
+  /** Where that metadata sits: `metadata` (the object's), `spec.template.metadata`. */
+  readonly metadataPath: string;
 }
 
 /** API groups whose objects hold pod *patterns* (policies about pods), not pods. */
@@ -165,6 +185,14 @@ export function pathText(path: ReadonlyArray<string | number>): string {
 }
 
 const MAX_DEPTH = 24;
+
+/** The path texts of a pod spec at a path (see `PodSpecLocation`). */
+function pathTexts(path: ReadonlyArray<string | number>): { specPath: string; metadataPath: string } {
+  return {
+    specPath: pathText(path),
+    metadataPath: path.length === 1 ? 'metadata' : pathText([...path.slice(0, -1), 'metadata']),
+  };
+}
 
 /**
  * Where built-in workloads keep their pod spec (their schema has no other place for one: the API
@@ -195,6 +223,31 @@ const NO_POD_SPEC = new Set([
 /** API groups without pod specs: RBAC, storage, scheduling, and mesh policies. */
 const NO_POD_SPEC_GROUPS = new Set(['rbac.authorization.k8s.io', 'storage.k8s.io', 'scheduling.k8s.io', 'security.istio.io', 'policy.linkerd.io']);
 
+/** A built-in kind's pod spec path with its texts, or `none` for a kind without pod specs. */
+type BuiltinPodSpec = { readonly path: readonly string[]; readonly specPath: string; readonly metadataPath: string } | 'none';
+
+/** The two tables above by kind, then group (looked up once per object: no `group|kind` string each time). */
+const BUILTIN_BY_KIND = new Map<string, Map<string, BuiltinPodSpec>>();
+function addBuiltin(groupKind: string, entry: BuiltinPodSpec): void {
+  const [group, kind] = groupKind.split('|');
+  const groups = BUILTIN_BY_KIND.get(kind) ?? new Map<string, BuiltinPodSpec>();
+  groups.set(group, entry);
+  BUILTIN_BY_KIND.set(kind, groups);
+}
+for (const [groupKind, path] of Object.entries(BUILTIN_POD_SPEC_PATHS)) addBuiltin(groupKind, { path: Object.freeze([...path]), ...pathTexts(path) });
+for (const groupKind of NO_POD_SPEC) addBuiltin(groupKind, 'none');
+
+/** The answer for objects without pod specs (most objects): one shared, frozen empty list. */
+const NO_POD_SPECS: readonly PodSpecLocation[] = Object.freeze([]);
+
+/**
+ * Whether objects of a group and kind may hold pod specs (`findPodSpecs` finds none in the others:
+ * policy objects, and built-in kinds and groups without pod specs).
+ */
+export function mayHoldPodSpecs(group: string, kind: unknown): boolean {
+  return !POLICY_GROUPS.has(group) && !NO_POD_SPEC_GROUPS.has(group) && BUILTIN_BY_KIND.get(kind as string)?.get(group) !== 'none';
+}
+
 /**
  * Every pod spec inside an object. Built-in workloads (Pod, PodTemplate, ReplicationController,
  * Deployment, StatefulSet, DaemonSet, ReplicaSet, Job, CronJob) hold theirs where their schema
@@ -203,51 +256,61 @@ const NO_POD_SPEC_GROUPS = new Set(['rbac.authorization.k8s.io', 'storage.k8s.io
  * `spec.template.spec` of Argo Rollouts, and any other custom resource. Policy objects (Kyverno,
  * Gatekeeper, admission policies) hold patterns, not pods, and are skipped, as are built-in kinds
  * without pod specs. `metadata` and `status` of the object itself are not searched.
+ *
+ * @param group the object's API group, when the caller has it already
  */
-export function findPodSpecs(m: any): PodSpecLocation[] {
-  if (!isRecord(m)) return [];
-  const group = groupOf(m.apiVersion);
-  const groupKind = `${group}|${m.kind}`;
-  if (POLICY_GROUPS.has(group) || NO_POD_SPEC_GROUPS.has(group) || NO_POD_SPEC.has(groupKind)) return [];
+export function findPodSpecs(m: any, group: string = groupOf(m?.apiVersion)): readonly PodSpecLocation[] {
+  if (!isRecord(m) || !mayHoldPodSpecs(group, m.kind)) return NO_POD_SPECS;
+  const builtin = BUILTIN_BY_KIND.get(m.kind)?.get(group);
   const rootMetadata = isRecord(m.metadata) ? m.metadata : {};
-  const builtin = BUILTIN_POD_SPEC_PATHS[groupKind];
-  if (builtin !== undefined) {
+  if (builtin !== undefined && builtin !== 'none') {
     let parent: any;
     let node: any = m;
-    for (const p of builtin) {
+    for (const p of builtin.path) {
       parent = node;
       node = isRecord(node) ? node[p] : undefined;
     }
-    if (!isPodSpecShape(node)) return [];
-    const metadata = builtin.length === 1 ? rootMetadata : isRecord(parent.metadata) ? parent.metadata : {};
-    return [{ spec: node, path: [...builtin], metadata }];
+    if (!isPodSpecShape(node)) return NO_POD_SPECS;
+    const metadata = builtin.path.length === 1 ? rootMetadata : isRecord(parent.metadata) ? parent.metadata : {};
+    return [{ spec: node, path: builtin.path, specPath: builtin.specPath, metadata, metadataPath: builtin.metadataPath }];
   }
-  const out: PodSpecLocation[] = [];
-  const stack: Array<string | number> = [];
-  const visit = (node: unknown, parent: Json | undefined): void => {
-    if (node === null || typeof node !== 'object' || stack.length > MAX_DEPTH) return;
-    if (Array.isArray(node)) {
-      for (let i = 0; i < node.length; i++) {
-        stack.push(i);
-        visit(node[i], undefined);
-        stack.pop();
-      }
-      return;
-    }
-    const rec = node as Json;
-    if (isPodSpecShape(rec)) {
-      // A spec at the root's `spec` takes the object's metadata; a template's spec its sibling metadata.
-      const metadata = stack.length === 1 ? rootMetadata : parent && isRecord(parent.metadata) ? parent.metadata : {};
-      out.push({ spec: rec, path: [...stack], metadata });
-      return;
-    }
-    for (const key of Object.keys(rec)) {
-      if (stack.length === 0 && (key === 'metadata' || key === 'status' || key === 'apiVersion' || key === 'kind')) continue;
-      stack.push(key);
-      visit(rec[key], rec);
+  const search: ShapeSearch = { out: [], stack: [], rootMetadata };
+  visit(search, m, undefined);
+  return search.out.length > 0 ? search.out : NO_POD_SPECS;
+}
+
+/** The state of one search for pod specs by shape. */
+interface ShapeSearch {
+  readonly out: PodSpecLocation[];
+  /** Path segments from the root to the node visited. */
+  readonly stack: Array<string | number>;
+  readonly rootMetadata: Json;
+}
+
+function visit(search: ShapeSearch, node: unknown, parent: Json | undefined): void {
+  const stack = search.stack;
+  if (node === null || typeof node !== 'object' || stack.length > MAX_DEPTH) return;
+  if (Array.isArray(node)) {
+    for (let i = 0; i < node.length; i++) {
+      stack.push(i);
+      visit(search, node[i], undefined);
       stack.pop();
     }
-  };
-  visit(m, undefined);
-  return out;
+    return;
+  }
+  const rec = node as Json;
+  if (isPodSpecShape(rec)) {
+    // A spec at the root's `spec` takes the object's metadata; a template's spec its sibling metadata.
+    const metadata = stack.length === 1 ? search.rootMetadata : parent && isRecord(parent.metadata) ? parent.metadata : {};
+    const path = [...stack];
+    const texts = pathTexts(path);
+    search.out.push({ spec: rec, path, specPath: texts.specPath, metadata, metadataPath: texts.metadataPath });
+    return;
+  }
+  for (const key of Object.keys(rec)) {
+    if (stack.length === 0 && (key === 'metadata' || key === 'status' || key === 'apiVersion' || key === 'kind')) continue;
+    stack.push(key);
+    visit(search, rec[key], rec);
+    stack.pop();
+  }
 }

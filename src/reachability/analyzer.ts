@@ -339,11 +339,16 @@ const ENDPOINT_KIND: Record<Node['kind'], EndpointKind> = {
   Internet: EndpointKind.INTERNET,
 };
 
+const DNS_PORTS = PortSet.parse('UDP/53,TCP/53');
+const ISTIOD_PORTS = PortSet.parse('TCP/15012');
+const LINKERD_IDENTITY_PORTS = PortSet.parse('TCP/8080');
+const LINKERD_CONTROL_PLANE_PORTS = PortSet.parse('TCP/8086,TCP/8090');
+
 /** Ports an infrastructure endpoint is expected to be reached on by every pod. */
 function infrastructurePorts(node: Node): PortSet {
   switch (node.kind) {
-    case 'Dns': return PortSet.parse('UDP/53,TCP/53');
-    case 'MeshControlPlane': return node.name === 'istiod' ? PortSet.parse('TCP/15012') : node.name === 'linkerd-identity' ? PortSet.parse('TCP/8080') : PortSet.parse('TCP/8086,TCP/8090');
+    case 'Dns': return DNS_PORTS;
+    case 'MeshControlPlane': return node.name === 'istiod' ? ISTIOD_PORTS : node.name === 'linkerd-identity' ? LINKERD_IDENTITY_PORTS : LINKERD_CONTROL_PLANE_PORTS;
     default: return PortSet.EMPTY;
   }
 }
@@ -413,7 +418,7 @@ function analyzeObjects(objects: K8s[], intent: IntentRule[], options: Reachabil
   };
   const apiSpecs = apiServers.map((a) => ({ ranges: apiServerRanges(a.cidrs), ports: a.ports }));
   const apiServerSet = apiSpecs.length === 0 ? undefined : apiSpecs.reduce((u, a) => u.union(a.ranges), IpRangeSet.EMPTY);
-  const model = buildModel(objects, { ...opts, apiServer: apiServerSet }, [...identitiesOf(intent), ...meshIdentities(objects)]);
+  const model = buildModel(objects, { ...opts, apiServer: apiServerSet }, identitiesOf(intent).concat(meshIdentities(objects)));
   /** Per sender: the API server ports it reaches (on endpoints where the API server listens on them). */
   const apiReach = new Map<number, PortSet>();
   const np = new NetworkPolicyLayer(model);
@@ -431,18 +436,26 @@ function analyzeObjects(objects: K8s[], intent: IntentRule[], options: Reachabil
       continue;
     }
     for (const d of receivers) {
+      let ruleApp: PortSet | undefined;
       for (const s of senders) {
         if (!s.managed && !d.managed) continue;
-        let app = Model.resolvePorts(rule.ports, d);
+        ruleApp ??= Model.resolvePorts(rule.ports, d);
+        let app = ruleApp;
         const tp = mesh.transportPort(s, d);
         if (tp !== undefined && !d.ports.some((p) => p.port === tp && p.protocol === 'TCP')) app = app.subtract(PortSet.range('TCP', tp));
-        const byD = declared.get(d.index) ?? new Map<number, Declared>();
-        declared.set(d.index, byD);
-        const cur = byD.get(s.index) ?? { app: PortSet.EMPTY, infrastructure: true, origins: [] };
+        let byD = declared.get(d.index);
+        if (byD === undefined) {
+          byD = new Map<number, Declared>();
+          declared.set(d.index, byD);
+        }
+        let cur = byD.get(s.index);
+        if (cur === undefined) {
+          cur = { app: PortSet.EMPTY, infrastructure: true, origins: [] };
+          byD.set(s.index, cur);
+        }
         cur.app = cur.app.union(app);
         cur.infrastructure = cur.infrastructure && (rule.infrastructure || s.infrastructure || d.infrastructure);
         if (!cur.origins.includes(rule.origin)) cur.origins.push(rule.origin);
-        byD.set(s.index, cur);
       }
     }
   }

@@ -2,7 +2,7 @@
  * Internal: builds the Model — workloads from the manifests, then synthetic nodes for endpoints
  * the manifests reference but do not contain.
  */
-import { containerPorts, ContainerPort, K8s, MeshMembership, Model, NamespaceInfo, namespaceOf, Node, parseSelector, pinnedNamespaces } from './model';
+import { apiVersionPrefix, containerPorts, ContainerPort, K8s, MeshMembership, Model, NamespaceInfo, namespaceOf, Node, parseSelector, pinnedNamespaces } from './model';
 import { isNetworkPolicy } from './network-policy';
 import { isApiServerAudience } from '../audit/rules/sa-pod-automount';
 import { groupOf } from '../manifest/objects';
@@ -84,7 +84,7 @@ export function buildModel(objects: K8s[], options: BuildOptions, identities: Id
   wellKnown('kube-system', 'kube-dns', 'Dns', { 'k8s-app': 'kube-dns' }, 'coredns', [
     { name: 'dns', port: 53, protocol: 'UDP' }, { name: 'dns-tcp', port: 53, protocol: 'TCP' }, { name: 'metrics', port: 9153, protocol: 'TCP' },
   ]);
-  const groups = new Set(objects.map((o) => String(o?.apiVersion ?? '').split('/')[0]));
+  const groups = new Set(objects.map(apiVersionPrefix));
   const nsList = [...model.namespaces.values()];
   const usesIstio = [...groups].some((g) => g.endsWith('istio.io')) || nsList.some((n) => n.labels['istio-injection'] === 'enabled' || n.labels['istio.io/rev'] || n.labels['istio.io/dataplane-mode']);
   const usesLinkerd = groups.has('policy.linkerd.io') || nsList.some((n) => n.annotations['linkerd.io/inject']) || model.nodes.some((n) => n.mesh === 'linkerd');
@@ -181,6 +181,7 @@ export function buildModel(objects: K8s[], options: BuildOptions, identities: Id
     }
     synthetic({ id: key, kind: 'ExternalWorkload', namespace: ref.namespace, name: ref.serviceAccount, serviceAccount: ref.serviceAccount, anyLabels: true, mesh: 'unknown' });
   }
+  model.complete();
   return model;
 }
 
@@ -206,7 +207,7 @@ function apiTokenOf(noAutomount: Set<string>, ns: string, spec: K8s): Node['apiT
 export function meshIdentities(objects: K8s[]): IdentityRef[] {
   const out: IdentityRef[] = [];
   for (const o of objects) {
-    const group = String(o?.apiVersion ?? '').split('/')[0];
+    const group = apiVersionPrefix(o);
     if (group === 'security.istio.io' && o.kind === 'AuthorizationPolicy') {
       for (const r of o.spec?.rules ?? []) {
         for (const f of r?.from ?? []) {

@@ -39,7 +39,8 @@ const NAMESPACE_POLICIES = new Map([['allow-dns', true], ['allow-mesh-data-plane
 export function identitiesOf(rules: IntentRule[]): IdentityRef[] {
   const out: IdentityRef[] = [];
   for (const r of rules) {
-    for (const ref of [r.from, r.to]) if (ref.kind === 'identity') out.push({ namespace: ref.namespace, serviceAccount: ref.serviceAccount });
+    if (r.from.kind === 'identity') out.push({ namespace: r.from.namespace, serviceAccount: r.from.serviceAccount });
+    if (r.to.kind === 'identity') out.push({ namespace: r.to.namespace, serviceAccount: r.to.serviceAccount });
   }
   return out;
 }
@@ -157,7 +158,7 @@ export function resolveRef(model: Model, ref: IntentRef): Node[] {
     case 'identity': return model.withIdentity(ref.namespace, ref.serviceAccount);
     case 'workload': return model.inNamespace(ref.namespace).filter((n) => n.kind === 'Workload' && n.name === ref.name);
     case 'namespace': return model.inNamespace(ref.namespace).filter((n) => n.kind === 'Workload');
-    case 'selector': return model.selectPods(ref.namespace, parseSelector(ref.podSelector)).filter((n) => n.kind === 'Workload');
+    case 'selector': return model.cached(ref.podSelector, ref.namespace, 'selector', () => model.selectPods(ref.namespace, parseSelector(ref.podSelector)).filter((n) => n.kind === 'Workload'));
     case 'peer': return peerNodes(model, ref.peer, ref.namespace);
   }
 }

@@ -7,7 +7,7 @@
  * methods/paths, `when` conditions, pod IPs) is MAYBE. ALLOW rules admit on MAYBE (we would rather
  * report a path that may exist), DENY rules only deny on YES.
  */
-import { K8s, Model, Node, parseSelector, Selector, SelectorIndex, selectorMatches } from './model';
+import { apiVersionPrefix, K8s, Model, Node, parseSelector, Selector, SelectorIndex, selectorMatches } from './model';
 import { PortSet } from './ports';
 import { IpRangeSet } from '../private/ip-ranges';
 
@@ -102,13 +102,15 @@ export class MeshLayer {
   private readonly mtlsCache = new Map<number, string>();
   private readonly serverCache = new Map<number, LinkerdServer[]>();
   private readonly wildcardCache = new WeakMap<object, Map<string, Node[]>>();
+  private readonly istioToCache = new Map<IstioRule, { tri: Tri; ports: PortSet }>();
   private readonly istioIndex = new Map<string, SelectorIndex<IstioPolicy>>();
   private readonly peerAuthIndex = new Map<string, SelectorIndex<{ selector?: Selector; mode?: string }>>();
   private readonly serverIndex = new Map<string, SelectorIndex<LinkerdServer>>();
 
   constructor(private readonly model: Model, private readonly options: MeshOptions) {
     for (const o of model.objects) {
-      const group = String(o?.apiVersion ?? '').split('/')[0];
+      const group = apiVersionPrefix(o);
+      if (group !== 'security.istio.io' && group !== 'policy.linkerd.io') continue;
       const ns = o?.metadata?.namespace ?? 'default';
       const id = `${ns}/${o?.metadata?.name}`;
       if (group === 'security.istio.io' && o.kind === 'AuthorizationPolicy') {
@@ -326,6 +328,14 @@ export class MeshLayer {
       for (const f of r.from) fromTri = max(fromTri, this.istioSource(f?.source ?? {}, sender, id));
     }
     if (fromTri === NO) return { tri: NO, ports: PortSet.EMPTY };
+    const to = this.istioTo(r);
+    return { tri: min(fromTri, to.tri), ports: to.ports };
+  }
+
+  /** What a rule's `to` and `when` admit, whoever the sender: worked out once per rule. */
+  private istioTo(r: IstioRule): { tri: Tri; ports: PortSet } {
+    const cached = this.istioToCache.get(r);
+    if (cached) return cached;
     let ports = TCP_ALL;
     let toTri: Tri = YES;
     if (Array.isArray(r.to) && r.to.length > 0) {
@@ -342,37 +352,35 @@ export class MeshLayer {
       }
     }
     const whenTri: Tri = Array.isArray(r.when) && r.when.length > 0 ? MAYBE : YES;
-    return { tri: min(min(fromTri, toTri), whenTri), ports };
+    const out = { tri: min(toTri, whenTri), ports };
+    this.istioToCache.set(r, out);
+    return out;
   }
 
   private istioSource(src: K8s, sender: Node, id: { ns: string; sa?: string } | undefined): Tri {
     let tri: Tri = YES;
-    const td = this.options.trustDomain;
-    const principalMatch = (patterns: any[]): Tri => {
-      if (!id) return NO;
-      let t: Tri = NO;
-      for (const p of patterns.map(String)) {
-        t = max(t, id.sa !== undefined ? (glob(p, `${td}/ns/${id.ns}/sa/${id.sa}`) ? YES : NO) : globWithUnknownTail(p, `${td}/ns/${id.ns}/sa/`));
-      }
-      return sender.mesh === 'unknown' && t === YES && id.sa === undefined ? MAYBE : t;
-    };
-    const nsMatch = (patterns: any[]): Tri => (id && patterns.map(String).some((p) => glob(p, id.ns)) ? YES : NO);
-    const not = (t: Tri): Tri => (t === YES ? NO : t === NO ? YES : MAYBE);
-    if (Array.isArray(src.principals)) tri = min(tri, principalMatch(src.principals));
-    if (Array.isArray(src.notPrincipals)) tri = min(tri, id ? not(principalMatch(src.notPrincipals)) : YES);
-    if (Array.isArray(src.namespaces)) tri = min(tri, nsMatch(src.namespaces));
-    if (Array.isArray(src.notNamespaces)) tri = min(tri, id ? not(nsMatch(src.notNamespaces)) : YES);
-    const ipMatch = (blocks: any[]): Tri => {
-      let set = IpRangeSet.EMPTY;
-      for (const b of blocks) set = set.union(IpRangeSet.fromCidrOrAddress(String(b)) ?? IpRangeSet.EMPTY);
-      return addressMatch(set, sender);
-    };
-    if (Array.isArray(src.ipBlocks)) tri = min(tri, ipMatch(src.ipBlocks));
-    if (Array.isArray(src.notIpBlocks)) tri = min(tri, not(ipMatch(src.notIpBlocks)));
-    for (const k of ['requestPrincipals', 'notRequestPrincipals', 'remoteIpBlocks', 'notRemoteIpBlocks']) {
+    if (Array.isArray(src.principals)) tri = min(tri, this.principalMatch(src.principals, sender, id));
+    if (Array.isArray(src.notPrincipals)) tri = min(tri, id ? not(this.principalMatch(src.notPrincipals, sender, id)) : YES);
+    if (Array.isArray(src.namespaces)) tri = min(tri, namespaceMatch(src.namespaces, id));
+    if (Array.isArray(src.notNamespaces)) tri = min(tri, id ? not(namespaceMatch(src.notNamespaces, id)) : YES);
+    if (Array.isArray(src.ipBlocks)) tri = min(tri, ipMatch(src.ipBlocks, sender));
+    if (Array.isArray(src.notIpBlocks)) tri = min(tri, not(ipMatch(src.notIpBlocks, sender)));
+    for (const k of UNKNOWABLE_SOURCE_FIELDS) {
       if (src[k] !== undefined) tri = min(tri, MAYBE);
     }
     return tri;
+  }
+
+  /** Whether Istio principal patterns match the sender's identity (`<trust domain>/ns/<ns>/sa/<sa>`). */
+  private principalMatch(patterns: any[], sender: Node, id: { ns: string; sa?: string } | undefined): Tri {
+    if (!id) return NO;
+    let t: Tri = NO;
+    const principal = `${this.options.trustDomain}/ns/${id.ns}/sa/${id.sa !== undefined ? id.sa : ''}`;
+    for (const pattern of patterns) {
+      const p = String(pattern);
+      t = max(t, id.sa !== undefined ? (glob(p, principal) ? YES : NO) : globWithUnknownTail(p, principal));
+    }
+    return sender.mesh === 'unknown' && t === YES && id.sa === undefined ? MAYBE : t;
   }
 
   // --- Linkerd ---------------------------------------------------------------------------------
@@ -489,6 +497,27 @@ export class MeshLayer {
     for (const p of client.meshTLS.identities ?? []) if (String(p) === '*') t = YES;
     return t;
   }
+}
+
+/** Source fields that depend on what manifests do not say (JWTs, client addresses). */
+const UNKNOWABLE_SOURCE_FIELDS = ['requestPrincipals', 'notRequestPrincipals', 'remoteIpBlocks', 'notRemoteIpBlocks'];
+
+function not(t: Tri): Tri {
+  return t === YES ? NO : t === NO ? YES : MAYBE;
+}
+
+/** Whether Istio namespace patterns match the sender's namespace. */
+function namespaceMatch(patterns: any[], id: { ns: string; sa?: string } | undefined): Tri {
+  if (!id) return NO;
+  for (const p of patterns) if (glob(String(p), id.ns)) return YES;
+  return NO;
+}
+
+/** Whether Istio ipBlocks hold the sender's addresses. */
+function ipMatch(blocks: any[], sender: Node): Tri {
+  let set = IpRangeSet.EMPTY;
+  for (const b of blocks) set = set.union(IpRangeSet.fromCidrOrAddress(String(b)) ?? IpRangeSet.EMPTY);
+  return addressMatch(set, sender);
 }
 
 /**

@@ -4,8 +4,7 @@
  * manifests, IP ranges, the internet) — indexed by namespace and by label.
  */
 import { PortSet, Protocol, protocolOf } from './ports';
-import { CLUSTER_SCOPED_KINDS } from '../manifest/cluster-scoped';
-import { findPodSpecs, groupOf, identityKey, identityKeyOf, isRecord, pathText, PodSpecLocation } from '../manifest/objects';
+import { findPodSpecs, groupOf, identityKey, identityKeyOf, isClusterScopedKind, isRecord, PodSpecLocation } from '../manifest/objects';
 import { IpRangeSet } from '../private/ip-ranges';
 
 /** A Kubernetes object as JSON. */
@@ -84,7 +83,7 @@ export interface WorkloadSpec {
  * - core PodTemplates (templates nothing runs) and cluster-scoped objects.
  */
 export function workloadSpecs(objects: readonly K8s[]): WorkloadSpec[] {
-  const candidates: Array<{ o: K8s; locs: PodSpecLocation[]; key?: string }> = [];
+  const candidates: Array<{ o: K8s; locs: readonly PodSpecLocation[]; key?: string }> = [];
   for (const o of objects) {
     if (!isRecord(o) || typeof o.kind !== 'string' || isClusterScoped(o)) continue;
     if (o.kind === 'PodTemplate' && groupOf(o.apiVersion) === '') continue;
@@ -124,7 +123,7 @@ export function workloadSpecs(objects: readonly K8s[]): WorkloadSpec[] {
     if (merged(c)) continue;
     const name = String(c.o.metadata?.name);
     for (const location of c.locs) {
-      out.push({ object: c.o, location, namespace: namespaceOf(c.o), name: c.locs.length === 1 ? name : `${name}:${pathText(location.path)}` });
+      out.push({ object: c.o, location, namespace: namespaceOf(c.o), name: c.locs.length === 1 ? name : `${name}:${location.specPath}` });
     }
   }
   return out;
@@ -243,6 +242,8 @@ export class Model {
   /** The workloads of the input (see workloadSpecs). */
   public readonly workloads: WorkloadSpec[];
   private readonly cidrCache = new Map<string, Node[]>();
+  /** Selections by purpose, manifest object and namespace (see `cached`); none until the model is complete. */
+  private selections?: Map<string, Map<object, Map<string, Node[]>>>;
 
   constructor(public readonly objects: K8s[]) {
     for (const o of objects) {
@@ -265,6 +266,7 @@ export class Model {
   public ensureNamespace(name: string, known = false): NamespaceInfo {
     let ns = this.namespaces.get(name);
     if (!ns) {
+      this.selections = undefined;
       ns = { name, labels: { [METADATA_NAME]: name }, annotations: {}, known };
       this.namespaces.set(name, ns);
     }
@@ -284,6 +286,7 @@ export class Model {
   }
 
   public add(n: Omit<Node, 'index'>): Node {
+    this.selections = undefined;
     let id = n.id;
     for (let i = 2; this.byId.has(id); i++) id = `${n.id}#${i}`;
     const node: Node = { ...n, id, index: this.nodes.length };
@@ -301,6 +304,7 @@ export class Model {
 
   /** Names the ServiceAccount of a node whose identity was unknown (and renames it `ns/sa`). */
   public assignIdentity(node: Node, sa: string): void {
+    this.selections = undefined;
     const unknown = this.byIdentity.get(`${node.namespace}/*`) ?? [];
     this.byIdentity.set(`${node.namespace}/*`, unknown.filter((n) => n !== node));
     node.serviceAccount = sa;
@@ -325,20 +329,51 @@ export class Model {
     return out;
   }
 
+  /** Marks the model complete: from now on `cached` keeps what it selects (until a node or namespace is added). */
+  public complete(): void {
+    this.selections = new Map();
+  }
+
+  /**
+   * What `select` returns for a manifest object (a NetworkPolicy peer, a podSelector) in a
+   * namespace, selected once: the NetworkPolicy layer and the intent select with the same objects.
+   * `purpose` tells selections of one object apart. The list is shared: read-only.
+   */
+  public cached(source: unknown, namespace: string, purpose: string, select: () => Node[]): Node[] {
+    if (this.selections === undefined || source === null || typeof source !== 'object') return select();
+    let bySource = this.selections.get(purpose);
+    if (bySource === undefined) {
+      bySource = new Map();
+      this.selections.set(purpose, bySource);
+    }
+    let byNamespace = bySource.get(source);
+    if (byNamespace === undefined) {
+      byNamespace = new Map();
+      bySource.set(source, byNamespace);
+    }
+    let nodes = byNamespace.get(namespace);
+    if (nodes === undefined) {
+      nodes = select();
+      byNamespace.set(namespace, nodes);
+    }
+    return nodes;
+  }
+
   /** Pods of namespace `ns` selected by `sel`, through the label index. */
   public selectPods(ns: string, sel: Selector): Node[] {
-    const all = this.byNamespace.get(ns) ?? [];
-    const pods = (list: readonly Node[]) => list.filter((n) => n.kind !== 'Cidr' && n.kind !== 'Internet');
-    if (sel.empty) return pods(all);
+    const all = this.byNamespace.get(ns) ?? NO_NODES;
+    if (sel.empty) return all.filter(isPod);
+    // The candidates: the nodes with the selector's rarest key=value pair (a plain copy: own keys only).
     let candidates: readonly Node[] | undefined;
-    for (const [k, v] of Object.entries(sel.matchLabels)) {
-      const list = this.byLabel.get(`${ns}\u0000${k}=${v}`) ?? [];
+    for (const k in sel.matchLabels) {
+      const list = this.byLabel.get(`${ns}\u0000${k}=${sel.matchLabels[k]}`) ?? NO_NODES;
       if (!candidates || list.length < candidates.length) candidates = list;
     }
     if (!candidates) candidates = all.filter((n) => !n.anyLabels);
-    const out = candidates.filter((n) => selectorMatches(sel, n.labels));
-    out.push(...(this.anyLabelNodes.get(ns) ?? []));
-    return pods(out);
+    const out: Node[] = [];
+    for (const n of candidates) if (isPod(n) && selectorMatches(sel, n.labels)) out.push(n);
+    for (const n of this.anyLabelNodes.get(ns) ?? NO_NODES) if (isPod(n)) out.push(n);
+    return out;
   }
 
   /** Namespaces (names) whose labels satisfy `sel`. */
@@ -386,11 +421,23 @@ export function hasNamedPorts(rulePorts: any[] | undefined): boolean {
   return Array.isArray(rulePorts) && rulePorts.some((p) => p && p.port !== undefined && p.port !== null && !/^\d+$/.test(String(p.port)));
 }
 
-/** Cluster-scoped kinds: the object model's table, by group and kind. */
-const CLUSTER_SCOPED = new Set(CLUSTER_SCOPED_KINDS);
+/** The part of an object's apiVersion before the first `/` (all of it when there is none). */
+export function apiVersionPrefix(o: K8s): string {
+  const v = String(o?.apiVersion ?? '');
+  const i = v.indexOf('/');
+  return i < 0 ? v : v.slice(0, i);
+}
 
+const NO_NODES: readonly Node[] = [];
+
+/** Whether a node stands for pods (not for addresses). */
+function isPod(n: Node): boolean {
+  return n.kind !== 'Cidr' && n.kind !== 'Internet';
+}
+
+/** Whether an object's kind is cluster-scoped (the object model's table). */
 function isClusterScoped(o: K8s): boolean {
-  return CLUSTER_SCOPED.has(`${groupOf(o.apiVersion)}|${o.kind}`);
+  return isClusterScopedKind(groupOf(o.apiVersion), o.kind);
 }
 
 function push<K, V>(m: Map<K, V[]>, k: K, v: V): void {

@@ -51,9 +51,13 @@ export function policyTypesOf(spec: K8s): { ingress: boolean; egress: boolean } 
   return { ingress: true, egress: Array.isArray(spec.egress) && spec.egress.length > 0 };
 }
 
-/** Nodes a NetworkPolicy peer matches, for a policy in namespace `ns`. */
+/** Nodes a NetworkPolicy peer matches, for a policy in namespace `ns` (read-only: the list may be shared). */
 export function peerNodes(model: Model, peer: K8s, ns: string): Node[] {
   if (!peer || typeof peer !== 'object') return [];
+  return model.cached(peer, ns, 'peer', () => selectPeer(model, peer, ns));
+}
+
+function selectPeer(model: Model, peer: K8s, ns: string): Node[] {
   if (peer.ipBlock) return model.selectCidrs(String(peer.ipBlock.cidr), Array.isArray(peer.ipBlock.except) ? peer.ipBlock.except.map(String) : []);
   const podSel = parseSelector(peer.podSelector ?? {});
   if (peer.namespaceSelector === undefined || peer.namespaceSelector === null) return model.selectPods(ns, podSel);
@@ -98,7 +102,8 @@ export class NetworkPolicyLayer {
     const ns = np.metadata?.namespace ?? 'default';
     const spec = np.spec ?? {};
     const name = `${ns}/${np.metadata?.name}`;
-    const selected = this.model.selectPods(ns, parseSelector(spec.podSelector ?? {})).filter((x) => x.managed && x.namespace === ns);
+    const selected = this.model.cached(spec.podSelector, ns, 'policy', () => this.model.selectPods(ns, parseSelector(spec.podSelector ?? {})))
+      .filter((x) => x.managed && x.namespace === ns);
     if (selected.length === 0) return;
     const types = policyTypesOf(spec);
     const compileRules = (rules: any[] | undefined, key: 'from' | 'to'): CompiledRule[] => (Array.isArray(rules) ? rules : []).map((r) => {

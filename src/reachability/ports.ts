@@ -8,26 +8,56 @@ export type Protocol = typeof PROTOCOLS[number];
 type Ranges = ReadonlyArray<readonly [number, number]>;
 
 const FULL: Ranges = [[1, 65535]];
+/** No ports (shared: lists of ranges are never changed once made). */
+const NONE: Ranges = [];
 
-function normalise(ranges: Array<[number, number]>): Ranges {
-  if (ranges.length <= 1) return ranges;
-  const sorted = [...ranges].sort((a, b) => a[0] - b[0]);
+function isFull(r: Ranges): boolean {
+  return r.length === 1 && r[0][0] === 1 && r[0][1] === 65535;
+}
+
+/** Whether every port of `b` is in `a` (both normalised). */
+function covers(a: Ranges, b: Ranges): boolean {
+  let i = 0;
+  for (let k = 0; k < b.length; k++) {
+    const lo = b[k][0];
+    const hi = b[k][1];
+    while (i < a.length && a[i][1] < lo) i++;
+    if (i === a.length || a[i][0] > lo || a[i][1] < hi) return false;
+  }
+  return true;
+}
+
+/** Whether `a` and `b` share a port (both normalised). */
+function overlaps(a: Ranges, b: Ranges): boolean {
+  let i = 0;
+  let j = 0;
+  while (i < a.length && j < b.length) {
+    if (a[i][1] < b[j][0]) i++;
+    else if (b[j][1] < a[i][0]) j++;
+    else return true;
+  }
+  return false;
+}
+
+/** The union of two normalised lists: one merge, no sort (one of them when it covers the other). */
+function unionRanges(a: Ranges, b: Ranges): Ranges {
+  if (covers(a, b)) return a;
+  if (covers(b, a)) return b;
   const out: Array<[number, number]> = [];
-  for (const [lo, hi] of sorted) {
+  let i = 0;
+  let j = 0;
+  while (i < a.length || j < b.length) {
+    const next = j >= b.length || (i < a.length && a[i][0] <= b[j][0]) ? a[i++] : b[j++];
     const last = out[out.length - 1];
-    if (last && lo <= last[1] + 1) last[1] = Math.max(last[1], hi);
-    else out.push([lo, hi]);
+    if (last && next[0] <= last[1] + 1) last[1] = Math.max(last[1], next[1]);
+    else out.push([next[0], next[1]]);
   }
   return out;
 }
 
-function unionRanges(a: Ranges, b: Ranges): Ranges {
-  if (a.length === 0) return b;
-  if (b.length === 0) return a;
-  return normalise([...a, ...b].map(([lo, hi]) => [lo, hi] as [number, number]));
-}
-
 function intersectRanges(a: Ranges, b: Ranges): Ranges {
+  if (covers(b, a)) return a;
+  if (covers(a, b)) return b;
   const out: Array<[number, number]> = [];
   let i = 0;
   let j = 0;
@@ -42,12 +72,17 @@ function intersectRanges(a: Ranges, b: Ranges): Ranges {
 }
 
 function subtractRanges(a: Ranges, b: Ranges): Ranges {
-  let out: Array<[number, number]> = a.map(([lo, hi]) => [lo, hi]);
-  for (const [blo, bhi] of b) {
-    const next: Array<[number, number]> = [];
-    for (const [lo, hi] of out) {
+  if (!overlaps(a, b)) return a;
+  let out = a;
+  for (let k = 0; k < b.length; k++) {
+    const blo = b[k][0];
+    const bhi = b[k][1];
+    const next: Array<readonly [number, number]> = [];
+    for (let i = 0; i < out.length; i++) {
+      const lo = out[i][0];
+      const hi = out[i][1];
       if (bhi < lo || blo > hi) {
-        next.push([lo, hi]);
+        next.push(out[i]);
         continue;
       }
       if (lo < blo) next.push([lo, blo - 1]);
@@ -60,7 +95,7 @@ function subtractRanges(a: Ranges, b: Ranges): Ranges {
 
 /** An immutable set of ports per protocol. */
 export class PortSet {
-  public static readonly EMPTY = new PortSet({ TCP: [], UDP: [], SCTP: [] });
+  public static readonly EMPTY = new PortSet({ TCP: NONE, UDP: NONE, SCTP: NONE });
   public static readonly ALL = new PortSet({ TCP: FULL, UDP: FULL, SCTP: FULL });
 
   /** All ports of one protocol. */
@@ -69,7 +104,7 @@ export class PortSet {
   }
 
   public static range(protocol: Protocol, from: number, to: number = from): PortSet {
-    const r: Record<Protocol, Ranges> = { TCP: [], UDP: [], SCTP: [] };
+    const r: Record<Protocol, Ranges> = { TCP: NONE, UDP: NONE, SCTP: NONE };
     if (Number.isInteger(from) && Number.isInteger(to) && from >= 1 && to >= from) r[protocol] = [[from, Math.min(to, 65535)]];
     return new PortSet(r);
   }
@@ -90,29 +125,33 @@ export class PortSet {
   private constructor(private readonly ranges: Record<Protocol, Ranges>) {}
 
   public get isEmpty(): boolean {
-    return PROTOCOLS.every((p) => this.ranges[p].length === 0);
+    const r = this.ranges;
+    return r.TCP.length === 0 && r.UDP.length === 0 && r.SCTP.length === 0;
   }
 
   public get isAll(): boolean {
-    return PROTOCOLS.every((p) => this.ranges[p].length === 1 && this.ranges[p][0][0] === 1 && this.ranges[p][0][1] === 65535);
+    const r = this.ranges;
+    return isFull(r.TCP) && isFull(r.UDP) && isFull(r.SCTP);
   }
 
   public has(protocol: Protocol, port: number): boolean {
-    return this.ranges[protocol].some(([lo, hi]) => port >= lo && port <= hi);
+    const ranges = this.ranges[protocol];
+    for (let i = 0; i < ranges.length; i++) if (port >= ranges[i][0] && port <= ranges[i][1]) return true;
+    return false;
   }
 
   public of(protocol: Protocol): PortSet {
-    const r: Record<Protocol, Ranges> = { TCP: [], UDP: [], SCTP: [] };
+    const r: Record<Protocol, Ranges> = { TCP: NONE, UDP: NONE, SCTP: NONE };
     r[protocol] = this.ranges[protocol];
     return new PortSet(r);
   }
 
   public without(protocol: Protocol): PortSet {
-    return new PortSet({ ...this.ranges, [protocol]: [] });
+    return new PortSet({ ...this.ranges, [protocol]: NONE });
   }
 
   public union(o: PortSet): PortSet {
-    if (o.isEmpty) return this;
+    if (o === this || o.isEmpty) return this;
     if (this.isEmpty) return o;
     return this.combine(o, unionRanges);
   }
@@ -136,7 +175,10 @@ export class PortSet {
     if (this.isAll) return ['*'];
     const out: string[] = [];
     for (const p of PROTOCOLS) {
-      for (const [lo, hi] of this.ranges[p]) {
+      const ranges = this.ranges[p];
+      for (let i = 0; i < ranges.length; i++) {
+        const lo = ranges[i][0];
+        const hi = ranges[i][1];
         if (lo === 1 && hi === 65535) out.push(`${p}/*`);
         else out.push(lo === hi ? `${p}/${lo}` : `${p}/${lo}-${hi}`);
       }
@@ -148,8 +190,16 @@ export class PortSet {
     return this.toStrings().join(', ');
   }
 
+  /** The set of `f` applied per protocol; this set or `o` itself when that is the result (sets are immutable). */
   private combine(o: PortSet, f: (a: Ranges, b: Ranges) => Ranges): PortSet {
-    return new PortSet({ TCP: f(this.ranges.TCP, o.ranges.TCP), UDP: f(this.ranges.UDP, o.ranges.UDP), SCTP: f(this.ranges.SCTP, o.ranges.SCTP) });
+    const a = this.ranges;
+    const b = o.ranges;
+    const tcp = f(a.TCP, b.TCP);
+    const udp = f(a.UDP, b.UDP);
+    const sctp = f(a.SCTP, b.SCTP);
+    if (tcp === a.TCP && udp === a.UDP && sctp === a.SCTP) return this;
+    if (tcp === b.TCP && udp === b.UDP && sctp === b.SCTP) return o;
+    return new PortSet({ TCP: tcp, UDP: udp, SCTP: sctp });
   }
 }
 

@@ -18,32 +18,42 @@ function principalPinsNamespace(p: string): boolean {
   return /(^|\/)ns\/[^/]+\//.test(literal);
 }
 
-/** Why one `from` entry admits any caller, or undefined. */
-function openSource(from: any, path: string): string | undefined {
+function isWildPrincipal(p: unknown): boolean {
+  return typeof p === 'string' && !principalPinsNamespace(p);
+}
+
+function isWildNamespace(n: unknown): boolean {
+  return typeof n === 'string' && n.includes('*');
+}
+
+/** How many strings a list holds (`strings(x).length` without the copy). */
+function stringCount(x: any): number {
+  let n = 0;
+  for (const s of asArray(x)) if (typeof s === 'string') n++;
+  return n;
+}
+
+/** Why one `from` entry admits any caller (the text after its path), or undefined. */
+function openSource(from: any): string | undefined {
   const source = isObject(from) && isObject(from.source) ? from.source : undefined;
-  if (!source) return `${path} has no source (any caller)`;
-  const principals = strings(source.principals);
-  const namespaces = strings(source.namespaces);
-  const wildPrincipals = principals.filter((p) => !principalPinsNamespace(p));
-  if (wildPrincipals.length > 0) {
-    return `${path}.source.principals ${q(wildPrincipals)} match${wildPrincipals.length === 1 ? 'es' : ''} workloads of any namespace`;
+  if (!source) return ' has no source (any caller)';
+  if (asArray(source.principals).some(isWildPrincipal)) {
+    const wildPrincipals = strings(source.principals).filter(isWildPrincipal);
+    return `.source.principals ${q(wildPrincipals)} match${wildPrincipals.length === 1 ? 'es' : ''} workloads of any namespace`;
   }
-  const wildNamespaces = namespaces.filter((n) => n.includes('*'));
-  if (wildNamespaces.length > 0) {
+  if (asArray(source.namespaces).some(isWildNamespace)) {
+    const wildNamespaces = strings(source.namespaces).filter(isWildNamespace);
     const what = wildNamespaces.includes('*') ? 'every namespace' : 'namespaces by pattern, including ones created later';
-    return `${path}.source.namespaces ${q(wildNamespaces)} match${wildNamespaces.length === 1 ? 'es' : ''} ${what}`;
+    return `.source.namespaces ${q(wildNamespaces)} match${wildNamespaces.length === 1 ? 'es' : ''} ${what}`;
   }
-  const identities = principals.length + namespaces.length + strings(source.requestPrincipals).length;
-  const positive = identities + strings(source.ipBlocks).length + strings(source.remoteIpBlocks).length;
-  if (positive === 0) {
+  const identities = stringCount(source.principals) + stringCount(source.namespaces) + stringCount(source.requestPrincipals);
+  if (identities > 0) return undefined;
+  if (stringCount(source.ipBlocks) + stringCount(source.remoteIpBlocks) === 0) {
     const negatives = ['notPrincipals', 'notNamespaces', 'notRequestPrincipals', 'notIpBlocks', 'notRemoteIpBlocks'].filter((k) => strings(source[k]).length > 0);
-    return negatives.length > 0 ? `${path}.source only excludes callers (${negatives.join(', ')}): every other caller is admitted` : `${path}.source names no caller (any caller)`;
+    return negatives.length > 0 ? `.source only excludes callers (${negatives.join(', ')}): every other caller is admitted` : '.source names no caller (any caller)';
   }
   const world = [...strings(source.ipBlocks), ...strings(source.remoteIpBlocks)].filter((b) => /\/0$/.test(b.trim()));
-  if (world.length > 0 && identities === 0) {
-    return `${path}.source admits every address (${world.join(', ')})`;
-  }
-  return undefined;
+  return world.length > 0 ? `.source admits every address (${world.join(', ')})` : undefined;
 }
 
 /**
@@ -70,22 +80,26 @@ export const rule: RuleDefinition = {
         : ap.namespace === root
           ? `every workload in the mesh (no selector in the Istio root namespace ${q(root)}): this voids the allow-nothing policy of every namespace`
           : `every workload in namespace ${q(ap.namespace)} (no selector): this voids the namespace's allow-nothing policy`;
-      asArray(spec.rules).forEach((r: any, i: number) => {
-        const path = `spec.rules[${i}]`;
-        const entry = isObject(r) ? r : {};
+      const rules = asArray(spec.rules);
+      for (let i = 0; i < rules.length; i++) {
+        const entry = isObject(rules[i]) ? rules[i] : {};
+        const from = asArray(entry.from);
         let why: string | undefined;
-        let at = path;
-        if (asArray(entry.from).length === 0) {
-          why = `${path} has no from (any caller${entry.to !== undefined || entry.when !== undefined ? ', for the operations and conditions it lists' : ''})`;
+        let at: string | undefined;
+        if (from.length === 0) {
+          at = `spec.rules[${i}]`;
+          why = `${at} has no from (any caller${entry.to !== undefined || entry.when !== undefined ? ', for the operations and conditions it lists' : ''})`;
         } else {
-          asArray(entry.from).some((f: any, j: number) => {
-            why = openSource(f, `${path}.from[${j}]`);
-            if (why !== undefined) at = `${path}.from[${j}]`;
-            return why !== undefined;
-          });
+          for (let j = 0; j < from.length && why === undefined; j++) {
+            const open = openSource(from[j]);
+            if (open !== undefined) {
+              at = `spec.rules[${i}].from[${j}]`;
+              why = `${at}${open}`;
+            }
+          }
         }
         if (why !== undefined) out.push({ obj: ap, jsonPath: at, message: `ALLOW AuthorizationPolicy admits any caller to ${scope}: ${why}` });
-      });
+      }
     }
     return out;
   },

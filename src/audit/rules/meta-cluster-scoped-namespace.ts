@@ -21,8 +21,25 @@ export const rule: RuleDefinition = {
       if (isObject(spec) && spec.scope === 'Cluster' && isObject(spec.names)) kinds.add(`${spec.group}|${spec.names.kind}`);
     }
     const out: Issue[] = [];
-    for (const obj of ctx.objects) {
-      if (obj.namespace !== '' && kinds.has(`${obj.group}|${obj.kind}`)) {
+    // The answer per kind and group, so that not every object builds its `group|kind`.
+    const answers = new Map<string, Map<string, boolean>>();
+    const clusterScoped = (group: string, kind: string): boolean => {
+      let groups = answers.get(kind);
+      if (groups === undefined) {
+        groups = new Map();
+        answers.set(kind, groups);
+      }
+      let answer = groups.get(group);
+      if (answer === undefined) {
+        answer = kinds.has(`${group}|${kind}`);
+        groups.set(group, answer);
+      }
+      return answer;
+    };
+    const objects = ctx.objects;
+    for (let i = 0; i < objects.length; i++) {
+      const obj = objects[i];
+      if (obj.namespace !== '' && clusterScoped(obj.group, obj.kind)) {
         out.push({ obj, jsonPath: 'metadata.namespace', message: `cluster-scoped ${obj.kind} sets metadata.namespace "${obj.namespace}"` });
       }
     }

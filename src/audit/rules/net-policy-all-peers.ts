@@ -1,4 +1,4 @@
-import { AuditContext, asArray } from '../context';
+import { AuditContext } from '../context';
 import { allPodsPeer, policyRules, portsText } from '../network-index';
 import { Issue, RuleDefinition } from '../rule';
 import { RuleIds } from '../rule-ids';
@@ -18,20 +18,23 @@ export const rule: RuleDefinition = {
   standards: {},
   check: (ctx: AuditContext) => {
     const out: Issue[] = [];
-    for (const r of policyRules(ctx)) {
-      const what = r.direction === 'ingress' ? 'ingress from every source' : 'egress to every destination';
-      const peers = r.rule[r.peerField];
-      if (peers === undefined || peers === null || asArray(peers).length === 0) {
-        const why = peers === undefined || peers === null ? `no ${r.peerField}` : `an empty ${r.peerField} list`;
+    const rules = policyRules(ctx);
+    for (let i = 0; i < rules.length; i++) {
+      const r = rules[i];
+      const peers = r.peers;
+      if (peers.length === 0) {
+        const what = r.direction === 'ingress' ? 'ingress from every source' : 'egress to every destination';
+        const field = r.rule[r.peerField];
+        const why = field === undefined || field === null ? `no ${r.peerField}` : `an empty ${r.peerField} list`;
         out.push({ obj: r.np, jsonPath: r.path, message: `${r.path} admits ${what} ${portsText(r.rule)} (${why}), including every pod of every namespace${r.direction === 'ingress' ? ' and every external client' : ' and the internet'}` });
         continue;
       }
-      asArray(peers).forEach((peer: any, j: number) => {
-        const why = allPodsPeer(peer);
+      for (let j = 0; j < peers.length; j++) {
+        const why = allPodsPeer(peers[j]);
         if (why !== undefined) {
           out.push({ obj: r.np, jsonPath: `${r.path}.${r.peerField}[${j}]`, message: `${r.path} admits ${r.direction} ${r.direction === 'ingress' ? 'from' : 'to'} every pod in the cluster ${portsText(r.rule)}: ${why}` });
         }
-      });
+      }
     }
     return out;
   },

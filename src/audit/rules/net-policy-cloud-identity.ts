@@ -1,7 +1,7 @@
 import { CloudIdentityKind, IdentityEndpoint, NODE_IDENTITY_ENDPOINTS, identitiesOfServiceAccount, identityEndpointsIn } from '../../private/cloud-identity';
 import { IpRangeSet } from '../../private/ip-ranges';
 import { AuditContext, PodView, asArray, describeObject, isObject, selectorIsEmpty, selectorMatches } from '../context';
-import { PolicyRuleView, policyRules, portsText } from '../network-index';
+import { PolicyRuleView, isIpBlockPeer, policyRules, portsText } from '../network-index';
 import { Issue, RuleDefinition, podServiceAccount } from '../rule';
 import { RuleIds } from '../rule-ids';
 import { Severity } from '../types';
@@ -96,21 +96,25 @@ export const rule: RuleDefinition = {
   },
   check: (ctx: AuditContext) => {
     const out: Issue[] = [];
-    for (const r of policyRules(ctx)) {
+    const rules = policyRules(ctx);
+    for (let i = 0; i < rules.length; i++) {
+      const r = rules[i];
       if (r.direction !== 'egress') continue;
-      const peers = asArray(r.rule.to);
-      if (r.rule.to === undefined || r.rule.to === null || peers.length === 0) {
+      const peers = r.peers;
+      if (peers.length === 0) {
         for (const e of NODE_IDENTITY_ENDPOINTS) check(ctx, r, e, r.path, 'with every other destination (no to)', out);
         continue;
       }
-      peers.forEach((peer: any, j: number) => {
-        if (!isObject(peer) || !isObject(peer.ipBlock) || typeof peer.ipBlock.cidr !== 'string') return;
+      if (!r.hasIpBlock) continue;
+      for (let j = 0; j < peers.length; j++) {
+        const peer = peers[j];
+        if (!isIpBlockPeer(peer)) continue;
         const except = asArray(peer.ipBlock.except).filter((e: any) => typeof e === 'string');
         const set = IpRangeSet.fromIpBlock(peer.ipBlock.cidr, except);
-        if (!set) return;
+        if (!set) continue;
         const block = `${peer.ipBlock.cidr}${except.length > 0 ? ` except ${except.join(', ')}` : ''}`;
         for (const e of identityEndpointsIn(set)) check(ctx, r, e, `${r.path}.to[${j}].ipBlock`, `through ipBlock ${block}`, out);
-      });
+      }
     }
     return out;
   },

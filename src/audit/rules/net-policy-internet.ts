@@ -1,6 +1,6 @@
 import { IpRangeSet } from '../../private/ip-ranges';
-import { AuditContext, asArray, isObject } from '../context';
-import { policyRules, portsText } from '../network-index';
+import { AuditContext, asArray } from '../context';
+import { isIpBlockPeer, policyRules, portsText } from '../network-index';
 import { Issue, RuleDefinition } from '../rule';
 import { RuleIds } from '../rule-ids';
 import { Severity } from '../types';
@@ -27,11 +27,14 @@ export const rule: RuleDefinition = {
   standards: {},
   check: (ctx: AuditContext) => {
     const out: Issue[] = [];
-    for (const r of policyRules(ctx)) {
+    const rules = policyRules(ctx);
+    for (let i = 0; i < rules.length; i++) {
+      const r = rules[i];
+      if (!r.hasIpBlock) continue;
       let union = IpRangeSet.EMPTY;
       const blocks: string[] = [];
-      for (const peer of asArray(r.rule[r.peerField])) {
-        if (!isObject(peer) || !isObject(peer.ipBlock) || typeof peer.ipBlock.cidr !== 'string') continue;
+      for (const peer of r.peers) {
+        if (!isIpBlockPeer(peer)) continue;
         const except = asArray(peer.ipBlock.except).filter((e: any) => typeof e === 'string');
         const set = IpRangeSet.fromIpBlock(peer.ipBlock.cidr, except);
         if (!set) continue;

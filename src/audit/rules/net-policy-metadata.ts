@@ -1,6 +1,6 @@
 import { IpRangeSet, METADATA_ENDPOINTS, metadataEndpointsIn } from '../../private/ip-ranges';
-import { AuditContext, asArray, isObject } from '../context';
-import { policyRules, portsText } from '../network-index';
+import { AuditContext, asArray } from '../context';
+import { isIpBlockPeer, policyRules, portsText } from '../network-index';
 import { Issue, RuleDefinition } from '../rule';
 import { RuleIds } from '../rule-ids';
 import { Severity } from '../types';
@@ -23,27 +23,31 @@ export const rule: RuleDefinition = {
   },
   check: (ctx: AuditContext) => {
     const out: Issue[] = [];
-    for (const r of policyRules(ctx)) {
+    const rules = policyRules(ctx);
+    for (let i = 0; i < rules.length; i++) {
+      const r = rules[i];
       if (r.direction !== 'egress') continue;
-      const peers = r.rule.to;
-      if (peers === undefined || peers === null || asArray(peers).length === 0) {
+      const peers = r.peers;
+      if (peers.length === 0) {
         out.push({ obj: r.np, jsonPath: r.path, message: `${r.path} admits egress to every destination ${portsText(r.rule)}, including the cloud metadata endpoints ${METADATA_ENDPOINTS.join(', ')}` });
         continue;
       }
-      asArray(peers).forEach((peer: any, j: number) => {
-        if (!isObject(peer) || !isObject(peer.ipBlock) || typeof peer.ipBlock.cidr !== 'string') return;
+      if (!r.hasIpBlock) continue;
+      for (let j = 0; j < peers.length; j++) {
+        const peer = peers[j];
+        if (!isIpBlockPeer(peer)) continue;
         const except = asArray(peer.ipBlock.except).filter((e: any) => typeof e === 'string');
         const set = IpRangeSet.fromIpBlock(peer.ipBlock.cidr, except);
-        if (!set) return;
+        if (!set) continue;
         const reached = metadataEndpointsIn(set).map((m) => (peer.ipBlock.cidr.includes(':') && !m.includes(':') ? `${m} (as ::ffff:${m.split('/')[0]})` : m));
-        if (reached.length === 0) return;
+        if (reached.length === 0) continue;
         const block = `${peer.ipBlock.cidr}${except.length > 0 ? ` except ${except.join(', ')}` : ''}`;
         out.push({
           obj: r.np,
           jsonPath: `${r.path}.to[${j}].ipBlock`,
           message: `${r.path} admits egress to ipBlock ${block} ${portsText(r.rule)}; the residual range ${set.toString()} contains the cloud metadata endpoint${reached.length > 1 ? 's' : ''} ${reached.join(', ')}`,
         });
-      });
+      }
     }
     return out;
   },

@@ -22,6 +22,7 @@ export const rule: RuleDefinition = {
     for (const pod of ctx.pods) {
       if (pod.templateOnly) continue;
       const d = index.coverage(pod.obj.namespace, pod.labels);
+      if (d.ingress && d.egress) continue;
       const missing = [d.ingress ? undefined : 'ingress', d.egress ? undefined : 'egress'].filter(x => x !== undefined);
       if (missing.length > 0) {
         out.push({ obj: pod.obj, jsonPath: `${pod.metadataPath}.labels`, message: `pods are not selected by any NetworkPolicy for ${missing.join(' and ')}` });
