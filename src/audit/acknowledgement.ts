@@ -75,7 +75,8 @@ export function knownRuleIds(): string[] {
   return Object.values(RuleIds).filter((v): v is string => typeof v === 'string').sort();
 }
 
-function distance(a: string, b: string): number {
+/** Levenshtein distance of two strings. */
+export function distance(a: string, b: string): number {
   const d: number[] = Array.from({ length: b.length + 1 }, (_, i) => i);
   for (let i = 1; i <= a.length; i++) {
     let prev = d[0];

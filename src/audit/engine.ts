@@ -4,6 +4,7 @@
  */
 import { knownRuleIds, reasonProblem, unknownRuleFix, unknownRuleProblem } from './acknowledgement';
 import { AuditContext, AuditInput, K8sObject, Locator } from './context';
+import { applyExceptions, validateExceptionOptions } from './exceptions';
 import { RuleDefinition } from './rule';
 import { ACKNOWLEDGEMENT_ANNOTATION_PREFIX, RuleIds } from './rule-ids';
 import { ALL_RULES, RULES_BY_ID } from './rules';
@@ -101,6 +102,7 @@ export function validateOptions(options: AuditOptions): void {
       throw new Error(`security audit: disabledRules names an ${unknownRuleProblem(id)}. Fix: ${unknownRuleFix(id)}`);
     }
   }
+  validateExceptionOptions(options, 'security audit');
 }
 
 function compare(a: string | undefined, b: string | undefined): number {
@@ -158,6 +160,7 @@ export function runAudit(inputs: EngineInput[], options: AuditOptions = {}, cons
     }
   }
 
+  applyExceptions(findings, options, disabled);
   findings.sort(compareFindings);
   const failOnWarnings = options.failOnWarnings === true;
   let violations = 0;

@@ -26,10 +26,21 @@ function plural(n: number, word: string): string {
   return `${n} ${word}${n === 1 ? '' : 's'}`;
 }
 
-/** `Deployment/shop/web`, or `construct app/x` for findings without an object. */
+/**
+ * `Deployment/shop/web`; for findings without an object `construct app/x` (acknowledgements), or
+ * the file that declares an exception (`.secure-baseline.yaml`, `audit options` in an app).
+ */
 export function subjectOf(f: Finding): string {
   if (f.resource) return f.resource.namespace ? `${f.resource.kind}/${f.resource.namespace}/${f.resource.name}` : `${f.resource.kind}/${f.resource.name}`;
+  if (f.constructPath === undefined) return f.file ?? 'audit options';
   return `construct ${f.constructPath || '<root>'}`;
+}
+
+/** `construct app/x`, `annotation`, `exception .secure-baseline.yaml:12 exceptions[0], expires 2025-06-30`. */
+export function acknowledgedBy(a: NonNullable<Finding['acknowledgement']>): string {
+  if (a.source === 'construct') return `construct ${a.constructPath || '<root>'}`;
+  if (a.source === 'exception') return `exception ${a.declaredAt ?? ''}${a.expires !== undefined ? `, expires ${a.expires}` : ''}`;
+  return 'annotation';
 }
 
 /** `file:line:column`, `file:line` or `file`; undefined without a file. */
@@ -81,8 +92,7 @@ export function renderGroupedText(result: { findings: Finding[] }, summary: stri
     const where = whereText(f, pos(f));
     const out = [`  ${statusOf(f, failOnWarnings).padEnd(12)} ${label}${where !== undefined ? `  ${where}` : ''}  ${f.message}${f.jsonPath ? ` (at ${f.jsonPath})` : ''}`];
     if (f.acknowledgement) {
-      const via = f.acknowledgement.source === 'construct' ? `construct ${f.acknowledgement.constructPath || '<root>'}` : 'annotation';
-      out.push(`    acknowledged by ${via}: ${f.acknowledgement.reason}`);
+      out.push(`    acknowledged by ${acknowledgedBy(f.acknowledgement)}: ${f.acknowledgement.reason}`);
     } else if (f.fix !== ruleFix(f.ruleId, f.fix)) {
       out.push(`    fix: ${f.fix}`);
     }
@@ -129,7 +139,7 @@ export function renderGroupedText(result: { findings: Finding[] }, summary: stri
     if (options.groupBy === 'rule') lines.push(`  by rule: ${rules.map(([r, list]) => `${r} ${list.length}`).join(', ')}`);
     const perObjectGroup = (keyOf: (g: ObjectGroup) => string) => [...groupsBy(objects, keyOf).entries()].sort(([a], [b]) => compare(a, b))
       .map(([k, gs]) => `${k} ${gs.reduce((n, g) => n + g.findings.length, 0)} in ${plural(gs.length, 'object')}`).join(', ');
-    lines.push(`  by kind: ${perObjectGroup((g) => g.first.resource?.kind ?? 'construct')}`);
+    lines.push(`  by kind: ${perObjectGroup((g) => g.first.resource?.kind ?? (g.first.constructPath !== undefined ? 'construct' : 'exception'))}`);
     lines.push(`  by namespace: ${perObjectGroup((g) => (g.first.resource ? g.first.resource.namespace ?? '(cluster-scoped)' : '(no object)'))}`);
   }
   const baseline = options.baseline;

@@ -9,7 +9,7 @@ import { BaselineOutcome, stableFingerprint } from './baseline';
 import { describeObject } from './context';
 import { renderGroupedText, statusOf, subjectOf } from './report-text';
 import { ALL_RULES } from './rules';
-import { AuditResult, Finding, Severity } from './types';
+import { AcknowledgementSource, AuditResult, Finding, Severity } from './types';
 
 /**
  * Where a finding sits in its file (1-based; columns in UTF-16 code units). `line`/`column` point
@@ -235,13 +235,17 @@ export function renderSarifObject(result: AuditResult, options: ReportOptions = 
     };
     if (options.baseline) r.baselineState = 'new';
     if (f.acknowledgement) {
+      const a = f.acknowledgement;
       r.suppressions = [{
-        kind: 'inSource',
+        // An exception is kept outside the object's source (SARIF 3.35.2: "external").
+        kind: a.source === AcknowledgementSource.EXCEPTION ? 'external' : 'inSource',
         status: 'accepted',
-        justification: f.acknowledgement.reason,
+        justification: a.reason,
         properties: {
-          channel: f.acknowledgement.source,
-          ...(f.acknowledgement.constructPath !== undefined ? { constructPath: f.acknowledgement.constructPath } : {}),
+          channel: a.source,
+          ...(a.constructPath !== undefined ? { constructPath: a.constructPath } : {}),
+          ...(a.declaredAt !== undefined ? { declaredAt: a.declaredAt } : {}),
+          ...(a.expires !== undefined ? { expires: a.expires } : {}),
         },
       }];
     }

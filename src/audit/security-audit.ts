@@ -2,8 +2,8 @@ import { ApiObject, App, Chart } from 'cdk8s';
 import { Construct, IConstruct } from 'constructs';
 import { knownRuleIds, reasonProblem, unknownRuleFix, unknownRuleProblem } from './acknowledgement';
 import { ConstructAcknowledgement, EngineInput, auditManifests, runAudit, validateOptions } from './engine';
+import { ACKNOWLEDGEMENT_RULES, validateExceptionOptions } from './exceptions';
 import { formatFinding, summaryLine, writeReports } from './report';
-import { RuleIds } from './rule-ids';
 import { ALL_RULES } from './rules';
 import { AuditOptions, AuditResult, RuleInfo } from './types';
 import { registerAppChecks } from '../private/app-checks';
@@ -41,7 +41,7 @@ export interface SecurityAuditProps extends AuditOptions {
 const ACKS = Symbol.for('cdk8s-secure-baseline.SecurityAudit.acknowledgements');
 /** Violations listed in the synth error; the report files list all of them. */
 const MAX_LISTED_VIOLATIONS = 100;
-const NOT_ACKNOWLEDGEABLE = new Set<string>([RuleIds.ACK_INVALID, RuleIds.ACK_UNUSED]);
+const NOT_ACKNOWLEDGEABLE = ACKNOWLEDGEMENT_RULES;
 
 function pathOf(scope: IConstruct): string {
   return scope.node.path || '<root>';
@@ -127,6 +127,7 @@ export class SecurityAudit extends Construct {
 
   private constructor(scope: IConstruct, props: SecurityAuditProps) {
     super(scope as Construct, SecurityAudit.ID);
+    validateExceptionOptions(props, `${pathOf(scope)}: SecurityAudit`);
     validateOptions(props);
     this.scope = scope;
     this.props = props;

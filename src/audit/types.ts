@@ -20,6 +20,8 @@ export enum AcknowledgementSource {
   CONSTRUCT = 'construct',
   /** An `ack.cdk8s-secure-baseline.io/<RULE-ID>` annotation on the object. */
   ANNOTATION = 'annotation',
+  /** An exception of the `exceptions` option (or of the CLI's `.secure-baseline.yaml`). */
+  EXCEPTION = 'exception',
 }
 
 /**
@@ -106,6 +108,63 @@ export interface Acknowledgement {
    * @default - none
    */
   readonly constructPath?: string;
+  /**
+   * Where the exception is declared (exception channel only): `exceptions[0]` (the index in the
+   * `exceptions` option), preceded by the file and line in the CLI (`.secure-baseline.yaml:12 exceptions[0]`).
+   * @default - none
+   */
+  readonly declaredAt?: string;
+  /**
+   * The last day the exception accepts findings, `YYYY-MM-DD` (exception channel only).
+   * @default - the exception does not expire
+   */
+  readonly expires?: string;
+}
+
+/**
+ * An accepted finding written down outside the objects: a rule, the objects it applies to, a
+ * reason and an optional expiry date. It accepts the findings of `ruleId` on every object the
+ * selector (`kind`, `namespace`, `name`, `file`: at least one) matches. An exception that matches
+ * no finding is reported as SB-ACK-UNUSED; once expired, it accepts nothing and is reported as
+ * SB-ACK-EXPIRED.
+ */
+export interface AuditException {
+  /** The rule whose findings are accepted (see `RuleIds`). */
+  readonly ruleId: string;
+  /**
+   * Why the findings are acceptable: at least 20 characters and 3 words, no placeholder.
+   */
+  readonly reason: string;
+  /**
+   * Kind of the objects (any case), e.g. "DaemonSet".
+   * @default - any kind
+   */
+  readonly kind?: string;
+  /**
+   * Namespace of the objects; `*` and `?` match (a Namespace object belongs to itself). A
+   * pattern never matches cluster-scoped objects.
+   * @default - any namespace, and cluster-scoped objects
+   */
+  readonly namespace?: string;
+  /**
+   * Name of the objects; `*` and `?` match, e.g. "node-exporter-*".
+   * @default - any name
+   */
+  readonly name?: string;
+  /**
+   * Glob of the manifest file the objects were read from (CLI only: objects synthesized in an
+   * app have no file, so an exception with a file never matches them). As in `--exclude-path`: a
+   * glob without `/` matches a file or folder name at any depth (`vendor`), one with `/` the path
+   * from the working directory (`deploy/upstream/**`).
+   * @default - any file
+   */
+  readonly file?: string;
+  /**
+   * The last day (`YYYY-MM-DD`, inclusive) the exception accepts findings. From the day after,
+   * the findings are reported again and the exception itself is a finding (SB-ACK-EXPIRED).
+   * @default - the exception does not expire
+   */
+  readonly expires?: string;
 }
 
 /**
@@ -199,4 +258,15 @@ export interface AuditOptions {
    * @default false
    */
   readonly failOnWarnings?: boolean;
+  /**
+   * Accepted findings, each with a rule, an object selector, a reason and an optional expiry
+   * date. Invalid exceptions (unknown rule, missing reason, bad date, empty selector) are an error.
+   * @default - none
+   */
+  readonly exceptions?: AuditException[];
+  /**
+   * The date exceptions expire against, `YYYY-MM-DD`; set it to make an audit reproducible.
+   * @default - today's date in UTC, from the clock
+   */
+  readonly today?: string;
 }

@@ -1,22 +1,26 @@
 #!/usr/bin/env node
 /**
- * `cdk8s-secure-baseline audit [--format text|json|sarif] [--output FILE] [--metrics-file FILE] PATH...`
+ * `cdk8s-secure-baseline audit [options] [PATH...]` (options: audit-args.ts)
  *
  * Audits Kubernetes manifests (YAML or JSON files, or folders of them) with the Baseline audit,
  * reading them as kubectl does (src/manifest/reader.ts). Findings carry file:line:column
- * (positions.ts); scoping (scope.ts) and an accepted-findings baseline (../audit/baseline.ts)
- * let a team adopt it on an existing repo.
+ * (positions.ts); scoping (scope.ts), a config file with exceptions (config.ts,
+ * ../audit/exceptions.ts) and an accepted-findings baseline (../audit/baseline.ts) let a team
+ * adopt it on an existing repo.
  * Exit codes: 0 no violations, 1 violations, 2 usage or read errors (read errors outrank findings).
  */
 import * as fs from 'fs';
 import * as path from 'path';
+import { AuditArgs, USAGE, UsageError, parseAuditArgs } from './audit-args';
+import { ConfigError, LoadedConfig, loadConfig, mergeSettings } from './config';
 import { filePositionIndex } from './positions';
 import { EMPTY_SCOPE, Scope, expandPaths, scopeFilter, withFindings } from './scope';
 import { packageVersion } from './version';
-import { BaselineOutcome, applyBaseline, parseBaseline, renderBaseline } from '../audit/baseline';
+import { BaselineFile, BaselineOutcome, applyBaseline, parseBaseline, renderBaseline } from '../audit/baseline';
 import { EngineInput, runAudit } from '../audit/engine';
-import { GroupBy, ReportOptions, TOOL_NAME, renderJson, renderSarif, renderText, summaryLine } from '../audit/report';
-import { AuditOptions, Severity } from '../audit/types';
+import { exceptionOrigins } from '../audit/exceptions';
+import { FindingPosition, ReportOptions, TOOL_NAME, renderJson, renderSarif, renderText, summaryLine } from '../audit/report';
+import { AuditOptions, Finding } from '../audit/types';
 import { runDiffCli } from '../diff/cli';
 import { readManifestFiles } from '../manifest/reader';
 import { renderAuditMetrics } from '../monitoring/audit-metrics';
@@ -34,211 +38,69 @@ const defaultIo: CliIo = {
   stderr: (t) => process.stderr.write(t),
 };
 
-export const USAGE = `Usage: cdk8s-secure-baseline audit [options] PATH...
-       cdk8s-secure-baseline reachability [--format text|mermaid|dot|json] PATH...
-       cdk8s-secure-baseline rbac [--format md|json] [--fail-on-undeclared] PATH...
-       cdk8s-secure-baseline who-can VERB RESOURCE [-n NAMESPACE] [--name OBJECT] PATH...
-       cdk8s-secure-baseline diff BASE HEAD [--format md|json|sarif|text] [--fail-on WHAT[,WHAT...]]
+export { USAGE };
 
-Audits Kubernetes manifests: files, or folders searched recursively for *.yaml,
-*.yml and *.json (files named explicitly are read whatever their extension).
-Manifests are read as kubectl reads them: multi-document YAML, JSON streams (a
-file starting with "{"), List and typed *List objects expanded, and YAML 1.1
-scalars as Kubernetes decodes them (yes/on/y are true, 0644 is octal 420, 0x10
-is 16). Unreadable documents, documents that are not Kubernetes objects,
-unrendered Helm templates, alias bombs and duplicate keys are read errors,
-reported with file:line; the readable objects are still audited.
-Acknowledgement annotations (ack.cdk8s-secure-baseline.io/<RULE-ID>: <reason>)
-apply.
-
-rbac: the RBAC proof - every subject's dangerous capabilities (read secrets, exec
-into pods, run workloads, escalate, cluster-admin, ...), where and through which
-binding and role, declared (acknowledged on the role or binding) or not.
-who-can: which subjects can do VERB on RESOURCE (secrets, pods/exec,
-deployments.apps), through which binding and role, cluster-wide or in which
-namespace. "rbac --help" and "who-can --help" describe their options.
-diff: what a change did to the security posture between two synthesized baselines
-(paths, capabilities, findings, acknowledgements, privileges, data, enforcement);
-exit 1 only on what --fail-on names. "diff --help" lists its options and exit codes.
-
-Every finding names its file, line and column: of the field its JSON path names
-when the file has it, else of the nearest parent, else of the object.
-
-Options:
-  --format text|json|sarif          report format (default: text)
-  --group-by object|rule            text report: each object once with its findings, the fix once
-                                    per rule and totals (default: object), or each rule once
-  --output FILE                     write the report to FILE; the summary line goes to stdout
-  --metrics-file FILE               also write the result as Prometheus metrics (text format) to FILE
-  --fail-on-warnings                unacknowledged warnings fail the audit too
-  --min-severity error|warning      report only findings of this severity or higher (default: warning)
-  --disable RULE[,RULE...]          skip rules (repeatable)
-  --encrypted-storage-class NAME    an external StorageClass known to encrypt (repeatable)
-  --external-role NAME              an external Role/ClusterRole bindings may reference (repeatable)
-
-Scoping (excluded paths are not read; with the other options every object read is
-still audited, only what is reported changes):
-  --exclude-path GLOB               do not read matching files or folders (repeatable): a glob
-                                    without "/" matches a name at any depth (vendor, *.gen.yaml),
-                                    one with "/" the path from the working directory (deploy/crds/**)
-  --namespace NS[,NS...]            report only objects in these namespaces (repeatable; * and ?
-                                    match; cluster-scoped objects are left out)
-  --exclude-namespace NS[,NS...]    do not report objects in these namespaces (repeatable)
-  --kind KIND[,KIND...]             report only objects of these kinds (repeatable, any case)
-  --exclude-kind KIND[,KIND...]     do not report objects of these kinds (repeatable)
-
-Accepted findings (rule + object group/kind/namespace/name + JSON path; not the file, line or
-message, so moving or reformatting a manifest keeps a finding accepted):
-  --write-baseline FILE             write today's unacknowledged findings (in scope) to FILE and
-                                    exit 0; with --baseline, keep only the entries still found
-  --baseline FILE                   report and fail only on findings not in FILE, and list the
-                                    entries of FILE no longer found
-
-  -h, --help                        show this help
-  --version                         print the version of cdk8s-secure-baseline
-
-Exit codes: 0 no violations (with --baseline: no new ones; with --write-baseline
-alone: the baseline was written), 1 violations, 2 usage or read errors or an
-unreadable baseline (read errors take precedence over violations; the report of
-what was read is still printed, and no baseline is written).
-Without arguments this help goes to stderr and the exit code is 2.
-`;
-
-class UsageError extends Error {}
-
+/** The command line with the config file applied: what the audit runs with. */
 interface ParsedArgs {
-  readonly format: 'text' | 'json' | 'sarif';
-  readonly groupBy: GroupBy;
+  readonly format: AuditArgs['format'];
+  readonly groupBy: AuditArgs['groupBy'];
   readonly output?: string;
   readonly metricsFile?: string;
   readonly baseline?: string;
   readonly writeBaseline?: string;
+  readonly configFile?: string;
   readonly paths: string[];
   readonly options: AuditOptions;
   readonly scope: Scope;
 }
 
-function list(v: string): string[] {
-  return v.split(',').map(s => s.trim()).filter(s => s !== '');
+/** Applies the config file: each option given as a flag replaces the file's. */
+function resolveArgs(args: AuditArgs, config: LoadedConfig): ParsedArgs {
+  const s = mergeSettings(config.settings, args.settings);
+  const paths = s.paths ?? [];
+  if (paths.length === 0) throw new UsageError(`no PATH given${config.file !== undefined ? ` (and ${config.file} has no "paths")` : ''}`);
+  const baseline = args.noBaseline ? undefined : s.baseline;
+  if (args.output !== undefined && args.writeBaseline !== undefined && path.resolve(args.output) === path.resolve(args.writeBaseline)) {
+    throw new UsageError(`--output and --write-baseline both name ${JSON.stringify(args.output)}; write the report and the baseline to different files`);
+  }
+  const options: AuditOptions = {
+    disabledRules: s.disabledRules ?? [],
+    encryptedStorageClasses: s.encryptedStorageClasses ?? [],
+    externalRoles: s.externalRoles ?? [],
+    failOnWarnings: s.failOnWarnings === true,
+    ...(s.exceptions !== undefined ? { exceptions: s.exceptions } : {}),
+    ...(args.today !== undefined ? { today: args.today } : {}),
+  };
+  const scope: Scope = {
+    ...EMPTY_SCOPE,
+    ...Object.fromEntries((['excludePaths', 'namespaces', 'excludeNamespaces', 'kinds', 'excludeKinds', 'names', 'excludeNames'] as const)
+      .filter((k) => s[k] !== undefined).map((k) => [k, s[k]])),
+    ...(s.minSeverity !== undefined ? { minSeverity: s.minSeverity } : {}),
+  };
+  return {
+    format: args.format,
+    groupBy: args.groupBy,
+    output: args.output,
+    metricsFile: args.metricsFile,
+    baseline,
+    writeBaseline: args.writeBaseline,
+    configFile: config.file,
+    paths,
+    options,
+    scope,
+  };
 }
 
-function parseArgs(argv: string[]): ParsedArgs | 'help' | 'version' {
-  const args = [...argv];
-  if (args[0] === '-h' || args[0] === '--help') return 'help';
-  if (args[0] === '--version') return 'version';
-  const command = args.shift();
-  if (command !== 'audit') throw new UsageError(`unknown command ${JSON.stringify(command)} (expected "audit", "reachability", "rbac", "who-can" or "diff")`);
-  let format: ParsedArgs['format'] = 'text';
-  let groupBy: GroupBy = 'object';
-  let output: string | undefined;
-  let metricsFile: string | undefined;
-  let baseline: string | undefined;
-  let writeBaseline: string | undefined;
-  let minSeverity = Severity.WARNING;
-  const scope = {
-    excludePaths: [] as string[], namespaces: [] as string[], excludeNamespaces: [] as string[], kinds: [] as string[], excludeKinds: [] as string[],
-  };
-  let failOnWarnings = false;
-  const disabledRules: string[] = [];
-  const encryptedStorageClasses: string[] = [];
-  const externalRoles: string[] = [];
-  const paths: string[] = [];
-  while (args.length > 0) {
-    let arg = args.shift()!;
-    let inline: string | undefined;
-    const eq = arg.indexOf('=');
-    if (arg.startsWith('--') && eq > 0) {
-      inline = arg.slice(eq + 1);
-      arg = arg.slice(0, eq);
-    }
-    const value = (): string => {
-      const v = inline ?? args.shift();
-      if (v === undefined || v === '') throw new UsageError(`${arg} needs a value`);
-      return v;
-    };
-    switch (arg) {
-      case '-h':
-      case '--help':
-        return 'help';
-      case '--version':
-        return 'version';
-      case '--format': {
-        const f = value();
-        if (f !== 'text' && f !== 'json' && f !== 'sarif') throw new UsageError(`--format must be text, json or sarif, got ${JSON.stringify(f)}`);
-        format = f;
-        break;
-      }
-      case '--group-by': {
-        const g = value();
-        if (g !== 'object' && g !== 'rule') throw new UsageError(`--group-by must be object or rule, got ${JSON.stringify(g)}`);
-        groupBy = g;
-        break;
-      }
-      case '--min-severity': {
-        const m = value();
-        if (m !== Severity.ERROR && m !== Severity.WARNING) throw new UsageError(`--min-severity must be error or warning, got ${JSON.stringify(m)}`);
-        minSeverity = m;
-        break;
-      }
-      case '--exclude-path':
-        scope.excludePaths.push(value());
-        break;
-      case '--namespace':
-        scope.namespaces.push(...list(value()));
-        break;
-      case '--exclude-namespace':
-        scope.excludeNamespaces.push(...list(value()));
-        break;
-      case '--kind':
-        scope.kinds.push(...list(value()));
-        break;
-      case '--exclude-kind':
-        scope.excludeKinds.push(...list(value()));
-        break;
-      case '--baseline':
-        baseline = value();
-        break;
-      case '--write-baseline':
-        writeBaseline = value();
-        break;
-      case '--output':
-        output = value();
-        break;
-      case '--metrics-file':
-        metricsFile = value();
-        break;
-      case '--fail-on-warnings':
-        failOnWarnings = true;
-        break;
-      case '--disable':
-        disabledRules.push(...value().split(',').map(s => s.trim()).filter(s => s !== ''));
-        break;
-      case '--encrypted-storage-class':
-        encryptedStorageClasses.push(value());
-        break;
-      case '--external-role':
-        externalRoles.push(value());
-        break;
-      default:
-        if (arg.startsWith('-') && arg !== '-') throw new UsageError(`unknown option ${arg}`);
-        paths.push(arg);
-    }
+/** Positions of the findings about exceptions (expired, unused): the exception's entry in the config file. */
+function addExceptionPositions(findings: readonly Finding[], options: AuditOptions, positions: Map<Finding, FindingPosition>): void {
+  for (const f of findings) {
+    const m = !f.resource && f.file !== undefined ? /^exceptions\[(\d+)\]$/.exec(f.jsonPath ?? '') : null;
+    const e = m ? options.exceptions?.[Number(m[1])] : undefined;
+    const origin = e ? exceptionOrigins.get(e) : undefined;
+    if (!origin || origin.file !== f.file) continue;
+    const column = origin.column !== undefined ? { column: origin.column, objectColumn: origin.column } : {};
+    positions.set(f, { line: origin.line, objectLine: origin.line, ...column, positionOf: 'object' });
   }
-  if (paths.length === 0) throw new UsageError('no PATH given');
-  if (output !== undefined && writeBaseline !== undefined && path.resolve(output) === path.resolve(writeBaseline)) {
-    throw new UsageError(`--output and --write-baseline both name ${JSON.stringify(output)}; write the report and the baseline to different files`);
-  }
-  return {
-    format,
-    groupBy,
-    output,
-    metricsFile,
-    baseline,
-    writeBaseline,
-    paths,
-    options: { disabledRules, encryptedStorageClasses, externalRoles, failOnWarnings },
-    scope: { ...EMPTY_SCOPE, ...scope, minSeverity },
-  };
 }
 
 function display(file: string): string {
@@ -269,27 +131,33 @@ function runCliUnsafe(argv: string[], io: CliIo): number {
   if (argv[0] === 'diff') {
     return runDiffCli(argv.slice(1), { out: io.stdout, err: io.stderr, writeFile: (f, t) => { fs.mkdirSync(path.dirname(path.resolve(f)), { recursive: true }); fs.writeFileSync(f, t, 'utf-8'); } });
   }
-  let parsed: ParsedArgs | 'help' | 'version';
+  let parsed: ParsedArgs;
   try {
-    parsed = parseArgs(argv);
+    const args = parseAuditArgs(argv);
+    if (args === 'help') {
+      io.stdout(USAGE);
+      return 0;
+    }
+    if (args === 'version') {
+      io.stdout(`${packageVersion()}\n`);
+      return 0;
+    }
+    parsed = resolveArgs(args, loadConfig(args.config, args.noConfig));
   } catch (e) {
     if (e instanceof UsageError) {
       io.stderr(`error: ${e.message}\n\n${USAGE}`);
       return 2;
     }
+    if (e instanceof ConfigError) {
+      io.stderr(e.problems.map((m) => `error: ${m}\n`).join(''));
+      return 2;
+    }
     throw e;
   }
-  if (parsed === 'help') {
-    io.stdout(USAGE);
-    return 0;
-  }
-  if (parsed === 'version') {
-    io.stdout(`${packageVersion()}\n`);
-    return 0;
-  }
 
-  // Files to read: --exclude-path applied, and the baseline files themselves never read as manifests.
-  const skip = new Set([parsed.baseline, parsed.writeBaseline].filter((f): f is string => f !== undefined).map((f) => path.resolve(f)));
+  // Files to read: --exclude-path applied, and the baseline and config files never read as manifests.
+  const skip = new Set([parsed.baseline, parsed.writeBaseline, parsed.configFile]
+    .filter((f): f is string => f !== undefined).map((f) => path.resolve(f)));
   const expanded = expandPaths(parsed.paths, parsed.scope.excludePaths, skip, display);
   const realPaths = new Map<string, string>();
   const read = expanded.paths.length === 0 ? { objects: [], errors: [], files: [] }
@@ -306,21 +174,12 @@ function runCliUnsafe(argv: string[], io: CliIo): number {
   }
   if (errors.length > 0) io.stderr(errors.map(e => `error: ${e}\n`).join(''));
 
-  let baselineDoc;
-  if (parsed.baseline !== undefined) {
-    let text: string;
-    try {
-      text = fs.readFileSync(parsed.baseline, 'utf-8');
-    } catch {
-      io.stderr(`error: baseline ${parsed.baseline} cannot be read (no such file?). Fix: create it with --write-baseline ${parsed.baseline}, or name the file written by --write-baseline\n`);
-      return 2;
-    }
-    try {
-      baselineDoc = parseBaseline(text, parsed.baseline);
-    } catch (e) {
-      io.stderr(`error: ${(e as Error).message}\n`);
-      return 2;
-    }
+  let baselineDoc: BaselineFile | undefined;
+  try {
+    baselineDoc = readBaseline(parsed);
+  } catch (e) {
+    io.stderr(`error: ${(e as Error).message}\n`);
+    return 2;
   }
 
   const inputs: EngineInput[] = read.objects.map((o) => ({ manifest: o.manifest, file: o.file }));
@@ -342,6 +201,7 @@ function runCliUnsafe(argv: string[], io: CliIo): number {
   }
   const result = withFindings(audited, findings, failOnWarnings);
   const positions = filePositionIndex(read.objects, (d) => realPaths.get(d) ?? d).positions(result.findings);
+  addExceptionPositions(result.findings, parsed.options, positions);
   const reportOptions: ReportOptions = {
     positions,
     groupBy: parsed.groupBy,
@@ -371,6 +231,23 @@ function runCliUnsafe(argv: string[], io: CliIo): number {
     if (!baseline) return 0;
   }
   return result.passed ? 0 : 1;
+}
+
+/**
+ * The baseline applied, if any; throws when it cannot be read. A baseline that does not exist yet
+ * is created by --write-baseline naming it too (there is nothing to shrink).
+ */
+function readBaseline(parsed: ParsedArgs): BaselineFile | undefined {
+  const file = parsed.baseline;
+  if (file === undefined) return undefined;
+  if (parsed.writeBaseline !== undefined && path.resolve(file) === path.resolve(parsed.writeBaseline) && !fs.existsSync(file)) return undefined;
+  let text: string;
+  try {
+    text = fs.readFileSync(file, 'utf-8');
+  } catch {
+    throw new Error(`baseline ${file} cannot be read (no such file?). Fix: create it with --write-baseline ${file}, or name the file written by --write-baseline`);
+  }
+  return parseBaseline(text, file);
 }
 
 function writeFile(file: string, text: string): void {

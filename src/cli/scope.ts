@@ -3,14 +3,17 @@
  *
  * - `--exclude-path GLOB`: files (or whole folders) that are not read at all — their objects do
  *   not exist for the audit, and their read errors do not count (vendored or generated YAML).
- * - `--namespace` / `--exclude-namespace` / `--kind` / `--exclude-kind`: which objects' findings
- *   are reported. Every object read is still audited, so cross-object rules (a NetworkPolicy
+ * - `--namespace` / `--exclude-namespace` / `--kind` / `--exclude-kind` / `--name` /
+ *   `--exclude-name`: which objects' findings are reported. Every object read is still audited, so cross-object rules (a NetworkPolicy
  *   protecting a workload, a Role a binding references) see the whole input.
  * - `--min-severity error`: warnings are not reported (and cannot fail the audit).
  */
 import * as fs from 'fs';
 import * as path from 'path';
 import { AuditResult, Finding, Severity } from '../audit/types';
+import { compileExcludes, nameMatcher, pathExcluded } from '../private/glob';
+
+export { compileExcludes, globToRegExp, pathExcluded } from '../private/glob';
 
 /** The scoping options of the audit CLI. */
 export interface Scope {
@@ -19,67 +22,15 @@ export interface Scope {
   readonly excludeNamespaces: readonly string[];
   readonly kinds: readonly string[];
   readonly excludeKinds: readonly string[];
+  /** Object name patterns (`*`, `?`). */
+  readonly names: readonly string[];
+  readonly excludeNames: readonly string[];
   readonly minSeverity: Severity;
 }
 
 export const EMPTY_SCOPE: Scope = {
-  excludePaths: [], namespaces: [], excludeNamespaces: [], kinds: [], excludeKinds: [], minSeverity: Severity.WARNING,
+  excludePaths: [], namespaces: [], excludeNamespaces: [], kinds: [], excludeKinds: [], names: [], excludeNames: [], minSeverity: Severity.WARNING,
 };
-
-function escapeRegExp(s: string): string {
-  return s.replace(/[.+^${}()|[\]\\]/g, '\\$&');
-}
-
-/**
- * A glob as a regular expression: `**` any number of path segments, `*` and `?` within one
- * segment, `{a,b}` alternatives; everything else literal.
- */
-export function globToRegExp(glob: string): RegExp {
-  let re = '';
-  for (let i = 0; i < glob.length; i++) {
-    const c = glob[i];
-    if (c === '*' && glob[i + 1] === '*') {
-      const slash = glob[i + 2] === '/';
-      re += slash ? '(?:.*/)?' : '.*';
-      i += slash ? 2 : 1;
-    } else if (c === '*') {
-      re += '[^/]*';
-    } else if (c === '?') {
-      re += '[^/]';
-    } else if (c === '{' && glob.indexOf('}', i) > i) {
-      const end = glob.indexOf('}', i);
-      re += `(?:${glob.slice(i + 1, end).split(',').map((alt) => alt.split('*').map(escapeRegExp).join('[^/]*')).join('|')})`;
-      i = end;
-    } else {
-      re += escapeRegExp(c);
-    }
-  }
-  return new RegExp(`^${re}$`);
-}
-
-/**
- * Whether a file (as displayed: relative to the working directory, `/`-separated) is excluded by
- * one of the globs. As in .gitignore: a glob without `/` matches a file or folder name at any
- * depth (`vendor`, `*.generated.yaml`); a glob with `/` matches from the working directory
- * (`deploy/upstream`, `deploy/gen-*.yaml`); a folder that matches excludes everything under it.
- */
-export function pathExcluded(file: string, globs: readonly RegExp[], anchored: readonly boolean[]): boolean {
-  const segments = file.split('/').filter((s, i) => !(s === '.' && i === 0));
-  for (let g = 0; g < globs.length; g++) {
-    if (anchored[g]) {
-      for (let n = 1; n <= segments.length; n++) if (globs[g].test(segments.slice(0, n).join('/'))) return true;
-    } else if (segments.some((s) => globs[g].test(s))) {
-      return true;
-    }
-  }
-  return false;
-}
-
-/** Compiles `--exclude-path` globs (leading `./` and trailing `/` dropped). */
-export function compileExcludes(globs: readonly string[]): { globs: RegExp[]; anchored: boolean[] } {
-  const cleaned = globs.map((g) => g.replace(/\\/g, '/').replace(/^(\.\/)+/, '').replace(/\/+$/, ''));
-  return { globs: cleaned.map(globToRegExp), anchored: cleaned.map((g) => g.includes('/')) };
-}
 
 /**
  * The paths to read once `--exclude-path` is applied: folders are walked as the reader walks them
@@ -140,12 +91,6 @@ function isFile(p: string): boolean {
   }
 }
 
-function nameMatcher(patterns: readonly string[], caseInsensitive: boolean): ((v: string) => boolean) | undefined {
-  if (patterns.length === 0) return undefined;
-  const res = patterns.map((p) => new RegExp(`^${p.split('*').map((s) => escapeRegExp(s).replace(/\?/g, '.')).join('.*')}$`, caseInsensitive ? 'i' : ''));
-  return (v) => res.some((r) => r.test(v));
-}
-
 /** The namespace an object belongs to for scoping: its own; a Namespace object belongs to itself. */
 export function scopeNamespace(f: Finding): string {
   const r = f.resource!;
@@ -163,6 +108,8 @@ export function scopeFilter(scope: Scope): (f: Finding) => boolean {
   const exNs = nameMatcher(scope.excludeNamespaces, false);
   const kind = nameMatcher(scope.kinds, true);
   const exKind = nameMatcher(scope.excludeKinds, true);
+  const name = nameMatcher(scope.names, false);
+  const exName = nameMatcher(scope.excludeNames, false);
   return (f) => {
     if (scope.minSeverity === Severity.ERROR && f.severity !== Severity.ERROR) return false;
     if (!f.resource) return true;
@@ -171,6 +118,8 @@ export function scopeFilter(scope: Scope): (f: Finding) => boolean {
     if (exNs && n !== '' && exNs(n)) return false;
     if (kind && !kind(f.resource.kind)) return false;
     if (exKind && exKind(f.resource.kind)) return false;
+    if (name && !name(f.resource.name)) return false;
+    if (exName && exName(f.resource.name)) return false;
     return true;
   };
 }
