@@ -70,9 +70,45 @@ export function reasonProblem(reason: unknown): string | undefined {
   return undefined;
 }
 
-/** Every known rule ID. */
+/** The IDs of the user rules of the audit being run (see `withRuleIds`). */
+let userRuleIds: readonly string[] = [];
+
+/**
+ * Runs `fn` with the IDs of an audit's user rules known (to `knownRuleIds`, and so to the
+ * acknowledgement annotations SB-ACK-INVALID checks, `disabledRules`, exceptions and the "did
+ * you mean" of errors), and forgets them afterwards. The audit is synchronous: the IDs are those
+ * of the one audit running.
+ */
+export function withRuleIds<T>(ids: readonly string[], fn: () => T): T {
+  const previous = userRuleIds;
+  userRuleIds = ids;
+  try {
+    return fn();
+  } finally {
+    userRuleIds = previous;
+  }
+}
+
+/** Every known rule ID: the built-in rules', and those of the user rules of the audit being run. */
 export function knownRuleIds(): string[] {
-  return Object.values(RuleIds).filter((v): v is string => typeof v === 'string').sort();
+  const builtIn = Object.values(RuleIds).filter((v): v is string => typeof v === 'string');
+  return (userRuleIds.length === 0 ? builtIn : [...builtIn, ...userRuleIds]).sort();
+}
+
+/** The prefix of the built-in rule IDs, reserved for them. */
+export const BUILT_IN_PREFIX = 'SB-';
+
+/**
+ * A user rule ID: uppercase letters and digits in dash-separated words, a prefix of one's own
+ * first (`ACME-REGISTRY-ALLOWLIST`); at most 63 characters, the longest name part of an
+ * annotation key (`ack.cdk8s-secure-baseline.io/<RULE-ID>`).
+ */
+export const USER_RULE_ID = /^[A-Z][A-Z0-9]*(?:-[A-Z0-9]+)+$/;
+export const MAX_RULE_ID_LENGTH = 63;
+
+/** Whether `id` has the shape of a user rule ID (whether or not such a rule is known). */
+export function isUserRuleIdShape(id: string): boolean {
+  return USER_RULE_ID.test(id) && id.length <= MAX_RULE_ID_LENGTH && !id.startsWith(BUILT_IN_PREFIX);
 }
 
 /** Levenshtein distance of two strings. */
@@ -111,5 +147,6 @@ export function unknownRuleProblem(id: unknown): string {
 }
 
 export function unknownRuleFix(id: unknown): string {
-  return `use one of the rule IDs listed in RULES.md (exported as RuleIds), e.g. did you mean "${closestRuleId(String(id))}"?`;
+  const user = typeof id === 'string' && !id.startsWith(BUILT_IN_PREFIX) ? ' or the ID of a rule passed in `rules` or `packs`' : '';
+  return `use one of the rule IDs listed in RULES.md (exported as RuleIds)${user}, e.g. did you mean "${closestRuleId(String(id))}"?`;
 }

@@ -7,7 +7,8 @@ import { AuditContext, AuditInput, K8sObject, Locator } from './context';
 import { applyExceptions, validateExceptionOptions } from './exceptions';
 import { RuleDefinition } from './rule';
 import { ACKNOWLEDGEMENT_ANNOTATION_PREFIX, RuleIds } from './rule-ids';
-import { ALL_RULES, RULES_BY_ID } from './rules';
+import { SelectedRules, withRulesOf } from './rule-selection';
+import { RULES_BY_ID } from './rules';
 import { AcknowledgementSource, AuditOptions, AuditResult, Finding, Severity } from './types';
 import { expandLists, isList, itemPathText } from '../manifest/objects';
 
@@ -94,7 +95,7 @@ export function flattenLists<T extends AuditInput>(inputs: T[]): Array<T & { loc
   return objects.map((o, i) => ({ ...o, location: locate(i) }));
 }
 
-/** Throws on invalid options (unknown rule IDs). */
+/** Throws on invalid options (unknown rule IDs). Call it within `withRulesOf` for the user rules' IDs to be known. */
 export function validateOptions(options: AuditOptions): void {
   const known = new Set(knownRuleIds());
   for (const id of options.disabledRules ?? []) {
@@ -123,22 +124,43 @@ export function compareFindings(a: Finding, b: Finding): number {
     || compare(a.message, b.message);
 }
 
+/** Throws on a construct acknowledgement of a rule unknown to the audit (user rule IDs are only known once the audit runs). */
+function validateConstructAcknowledgements(acknowledgements: ConstructAcknowledgement[]): void {
+  const known = new Set(knownRuleIds());
+  for (const ack of acknowledgements) {
+    if (!known.has(ack.ruleId)) {
+      throw new Error(`${ack.constructPath || '<root>'}: SecurityAudit.acknowledge() names an ${unknownRuleProblem(ack.ruleId)}. Fix: ${unknownRuleFix(ack.ruleId)}`);
+    }
+  }
+}
+
 /**
- * Runs the audit.
+ * Runs the audit: the built-in rules its packs select and its user rules (`options.rules`,
+ * `options.packs`), all through the same path (acknowledgements, exceptions, disabledRules).
  *
  * @param inputs the objects, with provenance and applicable construct acknowledgements
  * @param options engine options
  * @param constructAcknowledgements every construct acknowledgement in scope (unused ones are reported)
  */
 export function runAudit(inputs: EngineInput[], options: AuditOptions = {}, constructAcknowledgements: ConstructAcknowledgement[] = []): AuditResult {
+  return withRulesOf(options, 'security audit', (selected) => audit(inputs, options, constructAcknowledgements, selected));
+}
+
+function audit(
+  inputs: EngineInput[],
+  options: AuditOptions,
+  constructAcknowledgements: ConstructAcknowledgement[],
+  selected: SelectedRules,
+): AuditResult {
   validateOptions(options);
+  validateConstructAcknowledgements(constructAcknowledgements);
   const { objects: flat, locate } = expandInputs(inputs);
   const ctx = new AuditContext(flat, options, locate);
   const disabled = new Set(options.disabledRules ?? []);
   const used = new Set<ConstructAcknowledgement>();
   const findings: Finding[] = [];
 
-  const rules: RuleDefinition[] = ALL_RULES.filter(r => !disabled.has(r.id));
+  const rules: RuleDefinition[] = selected.run.filter(r => !disabled.has(r.id));
   for (const rule of rules) {
     for (const issue of rule.check(ctx)) {
       findings.push(toFinding(rule, issue.obj, issue.message, issue.jsonPath, issue.fix, issue.constructPath, flat, used));

@@ -1,6 +1,6 @@
 import { EngineInput, runAudit } from './engine';
 import { summaryLine, writeReports } from './report';
-import { RULES_BY_ID } from './rules';
+import { selectRules } from './rule-selection';
 import { AuditOptions, Finding, Severity } from './types';
 import { ReadDiagnostic, readManifestFiles } from '../manifest/reader';
 
@@ -93,7 +93,8 @@ export class SecurityAuditValidation {
         violatingResources: read.errors.map((e) => ({ resourceName: e.document !== undefined ? `document ${e.document}` : '', manifestPath: e.file, locations: [e.message] })),
       });
     }
-    if (this.props.reportDir) writeReports(this.props.reportDir, 'security-audit', result, this.props.failOnWarnings === true);
+    const rules = selectRules(this.props, 'security audit').report;
+    if (this.props.reportDir) writeReports(this.props.reportDir, 'security-audit', result, this.props.failOnWarnings === true, rules);
 
     const byRule = new Map<string, Finding[]>();
     for (const f of result.findings) {
@@ -103,7 +104,7 @@ export class SecurityAuditValidation {
       else byRule.set(f.ruleId, [f]);
     }
     for (const [ruleId, findings] of byRule) {
-      const rule = RULES_BY_ID.get(ruleId)!;
+      const rule = rules.find((r) => r.id === ruleId)!;
       const warning = rule.severity === Severity.WARNING && this.props.failOnWarnings !== true;
       ctx.report.addViolation({
         ruleName: `${ruleId}${warning ? ' (warning)' : ''}`,

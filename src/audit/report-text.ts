@@ -65,8 +65,8 @@ function breakdown(findings: readonly Finding[], failOnWarnings: boolean): strin
   return (['violation', 'warning', 'acknowledged'] as Status[]).filter((s) => n[s] > 0).map((s) => (s === 'acknowledged' ? `${n[s]} acknowledged` : plural(n[s], s))).join(', ');
 }
 
-function ruleFix(ruleId: string, fallback: string): string {
-  return RULES_BY_ID.get(ruleId)?.fix ?? fallback;
+function ruleFix(ruleId: string, fallback: string, options: ReportOptions): string {
+  return RULES_BY_ID.get(ruleId)?.fix ?? options.rules?.find((r) => r.id === ruleId)?.fix ?? fallback;
 }
 
 function groupsBy<T>(items: readonly T[], keyOf: (t: T) => string): Map<string, T[]> {
@@ -93,7 +93,7 @@ export function renderGroupedText(result: { findings: Finding[] }, summary: stri
     const out = [`  ${statusOf(f, failOnWarnings).padEnd(12)} ${label}${where !== undefined ? `  ${where}` : ''}  ${f.message}${f.jsonPath ? ` (at ${f.jsonPath})` : ''}`];
     if (f.acknowledgement) {
       out.push(`    acknowledged by ${acknowledgedBy(f.acknowledgement)}: ${f.acknowledgement.reason}`);
-    } else if (f.fix !== ruleFix(f.ruleId, f.fix)) {
+    } else if (f.fix !== ruleFix(f.ruleId, f.fix, options)) {
       out.push(`    fix: ${f.fix}`);
     }
     return out;
@@ -117,7 +117,7 @@ export function renderGroupedText(result: { findings: Finding[] }, summary: stri
 
   if (options.groupBy === 'rule') {
     for (const [ruleId, list] of rules) {
-      lines.push('', `${ruleId}  ${list[0].severity}  ${breakdown(list, failOnWarnings)}`, `  fix: ${ruleFix(ruleId, list[0].fix)}`);
+      lines.push('', `${ruleId}  ${list[0].severity}  ${breakdown(list, failOnWarnings)}`, `  fix: ${ruleFix(ruleId, list[0].fix, options)}`);
       const sorted = [...list].sort((a, b) => compare(STATUS_ORDER[statusOf(a, failOnWarnings)], STATUS_ORDER[statusOf(b, failOnWarnings)]));
       for (const f of sorted) lines.push(...findingLine(f, subjectOf(f)));
     }
@@ -129,7 +129,7 @@ export function renderGroupedText(result: { findings: Finding[] }, summary: stri
     }
     lines.push('', `Rules (${rules.length}), with the fix of each:`);
     for (const [ruleId, list] of rules) {
-      lines.push(`  ${ruleId}  ${list[0].severity}  ${breakdown(list, failOnWarnings)}`, `    fix: ${ruleFix(ruleId, list[0].fix)}`);
+      lines.push(`  ${ruleId}  ${list[0].severity}  ${breakdown(list, failOnWarnings)}`, `    fix: ${ruleFix(ruleId, list[0].fix, options)}`);
     }
   }
   if (findings.length > 0) {

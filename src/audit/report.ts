@@ -8,7 +8,8 @@ import * as path from 'path';
 import { BaselineOutcome, stableFingerprint } from './baseline';
 import { describeObject } from './context';
 import { renderGroupedText, statusOf, subjectOf } from './report-text';
-import { ALL_RULES } from './rules';
+import { ReportRule } from './rule-set';
+import { ALL_RULES, RULES_BY_ID } from './rules';
 import { AcknowledgementSource, AuditResult, Finding, Severity } from './types';
 
 /**
@@ -37,6 +38,8 @@ export interface ReportOptions {
   readonly outOfScope?: number;
   /** The baseline applied (its accepted findings are not in the result). */
   readonly baseline?: BaselineOutcome;
+  /** The rules the audit ran (SARIF rule metadata, fixes in the text report; default: every built-in rule). */
+  readonly rules?: readonly ReportRule[];
 }
 
 export const TOOL_NAME = 'cdk8s-secure-baseline';
@@ -185,7 +188,7 @@ function toUri(file: string): string {
 /** SARIF 2.1.0 log. Acknowledged findings carry `suppressions` with the reason as justification. */
 export function renderSarifObject(result: AuditResult, options: ReportOptions = {}): any {
   const ruleIndex = new Map<string, number>();
-  const rules = ALL_RULES.map((r, i) => {
+  const rules = (options.rules ?? ALL_RULES).map((r: ReportRule, i) => {
     ruleIndex.set(r.id, i);
     const standards = Object.entries(r.standards)
       .filter(([, v]) => Array.isArray(v) && v.length > 0)
@@ -199,7 +202,7 @@ export function renderSarifObject(result: AuditResult, options: ReportOptions = 
         text: `${r.description}\nFix: ${r.fix}`,
         markdown: `${r.description}\n\n**Fix:** ${r.fix}${standards.length > 0 ? `\n\n**Standards:** ${standards.join('; ')}` : ''}`,
       },
-      helpUri: `${RULES_URI}#${r.id.toLowerCase()}`,
+      helpUri: RULES_BY_ID.has(r.id) ? `${RULES_URI}#${r.id.toLowerCase()}` : r.helpUri,
       defaultConfiguration: { level: r.severity === Severity.ERROR ? 'error' : 'warning' },
       properties: { tags: ['security', 'kubernetes', r.area] },
     };
@@ -275,13 +278,17 @@ export function renderSarif(result: AuditResult, options: ReportOptions = {}): s
   return JSON.stringify(renderSarifObject(result, options), undefined, 2) + '\n';
 }
 
-/** Writes `<base>.json`, `<base>.sarif` and `<base>.txt` into `dir` (created if needed); returns the paths. */
-export function writeReports(dir: string, baseName: string, result: AuditResult, failOnWarnings = false): string[] {
+/**
+ * Writes `<base>.json`, `<base>.sarif` and `<base>.txt` into `dir` (created if needed); returns the
+ * paths. `rules`: the rules the audit ran (default: every built-in rule).
+ */
+export function writeReports(dir: string, baseName: string, result: AuditResult, failOnWarnings = false, rules?: readonly ReportRule[]): string[] {
   fs.mkdirSync(dir, { recursive: true });
+  const options: ReportOptions = rules ? { rules } : {};
   const files: Array<[string, string]> = [
-    [path.join(dir, `${baseName}.json`), renderJson(result, failOnWarnings)],
-    [path.join(dir, `${baseName}.sarif`), renderSarif(result)],
-    [path.join(dir, `${baseName}.txt`), renderText(result, failOnWarnings)],
+    [path.join(dir, `${baseName}.json`), renderJson(result, failOnWarnings, options)],
+    [path.join(dir, `${baseName}.sarif`), renderSarif(result, options)],
+    [path.join(dir, `${baseName}.txt`), renderText(result, failOnWarnings, options)],
   ];
   for (const [file, content] of files) fs.writeFileSync(file, content, 'utf-8');
   return files.map(([file]) => file);

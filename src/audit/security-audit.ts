@@ -1,9 +1,12 @@
 import { ApiObject, App, Chart } from 'cdk8s';
 import { Construct, IConstruct } from 'constructs';
-import { knownRuleIds, reasonProblem, unknownRuleFix, unknownRuleProblem } from './acknowledgement';
+import { isUserRuleIdShape, knownRuleIds, reasonProblem, unknownRuleFix, unknownRuleProblem } from './acknowledgement';
 import { ConstructAcknowledgement, EngineInput, auditManifests, runAudit, validateOptions } from './engine';
 import { ACKNOWLEDGEMENT_RULES, validateExceptionOptions } from './exceptions';
 import { formatFinding, summaryLine, writeReports } from './report';
+import { RulePack } from './rule-pack';
+import { selectRules, withRulesOf } from './rule-selection';
+import { ALWAYS_RUN, userRuleInfo } from './rule-set';
 import { ALL_RULES } from './rules';
 import { AuditOptions, AuditResult, RuleInfo } from './types';
 import { registerAppChecks } from '../private/app-checks';
@@ -47,6 +50,15 @@ function pathOf(scope: IConstruct): string {
   return scope.node.path || '<root>';
 }
 
+/** Props as text, to compare and show them: rules and packs by their ID and name. */
+function propsText(props: SecurityAuditProps): string {
+  return JSON.stringify(props, (_key, value) => {
+    if (RulePack.isRulePack(value)) return `RulePack ${value.name}`;
+    if (value !== null && typeof value === 'object' && typeof value.check === 'function' && typeof value.id === 'string') return `rule ${value.id}`;
+    return value;
+  });
+}
+
 function acknowledgementsOf(c: IConstruct): ConstructAcknowledgement[] {
   return ((c as any)[ACKS] as ConstructAcknowledgement[] | undefined) ?? [];
 }
@@ -72,8 +84,8 @@ export class SecurityAudit extends Construct {
   public static of(scope: IConstruct, props?: SecurityAuditProps): SecurityAudit {
     const existing = scope.node.tryFindChild(SecurityAudit.ID);
     if (existing instanceof SecurityAudit) {
-      if (props !== undefined && JSON.stringify(props) !== JSON.stringify(existing.props)) {
-        throw new Error(`${pathOf(scope)}: SecurityAudit.of() was already called on this scope with different props ${JSON.stringify(existing.props)}, got ${JSON.stringify(props)}. Fix: pass the props only on the first SecurityAudit.of() call`);
+      if (props !== undefined && propsText(props) !== propsText(existing.props)) {
+        throw new Error(`${pathOf(scope)}: SecurityAudit.of() was already called on this scope with different props ${propsText(existing.props)}, got ${propsText(props)}. Fix: pass the props only on the first SecurityAudit.of() call`);
       }
       return existing;
     }
@@ -87,11 +99,11 @@ export class SecurityAudit extends Construct {
    * finding is reported as SB-ACK-UNUSED.
    *
    * @param scope the construct whose objects are concerned
-   * @param ruleId a rule ID (see `RuleIds`)
+   * @param ruleId a rule ID (see `RuleIds`), or the ID of one of your rules (checked when the audit runs)
    * @param reason why the finding is acceptable
    */
   public static acknowledge(scope: IConstruct, ruleId: string, reason: string): void {
-    if (!knownRuleIds().includes(ruleId)) {
+    if (!knownRuleIds().includes(ruleId) && !(typeof ruleId === 'string' && isUserRuleIdShape(ruleId))) {
       throw new Error(`${pathOf(scope)}: SecurityAudit.acknowledge() names an ${unknownRuleProblem(ruleId)}. Fix: ${unknownRuleFix(ruleId)}`);
     }
     if (NOT_ACKNOWLEDGEABLE.has(ruleId)) {
@@ -116,9 +128,22 @@ export class SecurityAudit extends Construct {
     return auditManifests(manifests, options ?? {});
   }
 
-  /** Metadata of every rule, sorted by ID. */
-  public static rules(): RuleInfo[] {
-    return ALL_RULES.map(r => ({ id: r.id, severity: r.severity, area: r.area, description: r.description, fix: r.fix, standards: r.standards }));
+  /**
+   * Metadata of every built-in rule, or of the rules an audit with `pack` runs (the pack's rules
+   * and the rules about the audit itself), sorted by ID.
+   *
+   * @param pack a rule pack
+   * @default - every built-in rule
+   */
+  public static rules(pack?: RulePack): RuleInfo[] {
+    const info = (r: RuleInfo): RuleInfo => ({
+      id: r.id, severity: r.severity, area: r.area, description: r.description, fix: r.fix, standards: r.standards,
+    });
+    if (pack === undefined) return ALL_RULES.map(info);
+    if (!RulePack.isRulePack(pack)) throw new Error(`SecurityAudit.rules(): ${JSON.stringify(pack)} is not a RulePack. Fix: pass a pack made by RulePack.baseline(), RulePack.cis(), ... or RulePack.custom(), or nothing for every built-in rule`);
+    const ids = new Set([...ALWAYS_RUN, ...pack.builtInRuleIds]);
+    return [...ALL_RULES.filter((r) => ids.has(r.id)), ...pack.rules.map(userRuleInfo)].map(info)
+      .sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
   }
 
   /** The audited scope. */
@@ -127,8 +152,11 @@ export class SecurityAudit extends Construct {
 
   private constructor(scope: IConstruct, props: SecurityAuditProps) {
     super(scope as Construct, SecurityAudit.ID);
-    validateExceptionOptions(props, `${pathOf(scope)}: SecurityAudit`);
-    validateOptions(props);
+    const where = `${pathOf(scope)}: SecurityAudit`;
+    withRulesOf(props, where, () => {
+      validateExceptionOptions(props, where);
+      validateOptions(props);
+    });
     this.scope = scope;
     this.props = props;
     scope.node.addValidation({ validate: () => this.validateScope() });
@@ -192,7 +220,7 @@ export class SecurityAudit extends Construct {
     // the reuse ends with the current synchronous synth).
     if (result.passed) reuseRenderedJsonOnce(rendered);
     const target = this.reportTarget();
-    const files = target ? writeReports(target.dir, target.name, result, this.props.failOnWarnings === true) : [];
+    const files = target ? writeReports(target.dir, target.name, result, this.props.failOnWarnings === true, selectRules(this.props, 'security audit').report) : [];
     if (this.props.printSummary !== false) {
       process.stdout.write(`${summaryLine(result)}\n`);
     }

@@ -1,6 +1,8 @@
 /**
  * Public data types of the Baseline audit. All of them are jsii structs or enums.
  */
+import type { IAuditRule } from './public-rule';
+import type { RulePack } from './rule-pack';
 
 /**
  * How serious a finding is.
@@ -269,4 +271,17 @@ export interface AuditOptions {
    * @default - today's date in UTC, from the clock
    */
   readonly today?: string;
+  /**
+   * Rules of your own, run with the rules of `packs` (see docs/writing-rules.md). Their IDs must
+   * differ from each other's and must not start with `SB-`.
+   * @default - none
+   */
+  readonly rules?: IAuditRule[];
+  /**
+   * The rule packs to run: built-in ones (`RulePack.baseline()`, `RulePack.podSecurityRestricted()`,
+   * `RulePack.cis()`, `RulePack.nsa()`, ...) and your own (`RulePack.custom()`). The rules about
+   * the audit itself (SB-ACK-*, SB-META-DUPLICATE) always run.
+   * @default [RulePack.baseline()] - every built-in rule
+   */
+  readonly packs?: RulePack[];
 }

@@ -3,13 +3,14 @@
  * The options that the config file (config.ts) can hold too are returned as `AuditSettings`,
  * undefined when not given, so that a flag replaces the file's value only when it is given.
  */
+import { packNameProblem } from './audit-rules';
 import { AuditSettings } from './config';
 import { isIsoDate } from '../audit/exceptions';
 import { GroupBy } from '../audit/report';
 import { Severity } from '../audit/types';
 
 export const USAGE = `Usage: cdk8s-secure-baseline audit [options] [PATH...]
-       cdk8s-secure-baseline reachability [--format text|mermaid|dot|json] PATH...
+       cdk8s-secure-baseline reachability [--format text|mermaid|dot|json] [--openings] PATH...
        cdk8s-secure-baseline rbac [--format md|json] [--fail-on-undeclared] PATH...
        cdk8s-secure-baseline who-can VERB RESOURCE [-n NAMESPACE] [--name OBJECT] PATH...
        cdk8s-secure-baseline diff BASE HEAD [--format md|json|sarif|text] [--fail-on WHAT[,WHAT...]]
@@ -50,6 +51,15 @@ Options:
   --encrypted-storage-class NAME    an external StorageClass known to encrypt (repeatable)
   --external-role NAME              an external Role/ClusterRole bindings may reference (repeatable)
 
+Rules (docs/writing-rules.md):
+  --rules FILE                      also run the rules of FILE, a CommonJS module (.js) exporting
+                                    rules (IAuditRule[]) and/or packs (RulePack[]) (repeatable)
+  --pack NAME[,NAME...]             run the built-in rules of these packs only (repeatable):
+                                    baseline (every built-in rule), pod-security-baseline,
+                                    pod-security-restricted, cis, nsa; without --pack and without
+                                    packs from --rules, every built-in rule runs. The SB-ACK-* and
+                                    SB-META-DUPLICATE rules always run
+
 Scoping (excluded paths are not read; with the other options every object read is
 still audited, only what is reported changes):
   --exclude-path GLOB               do not read matching files or folders (repeatable): a glob
@@ -79,7 +89,7 @@ Config file: .secure-baseline.yaml in the working directory, when it exists, or:
 It holds the options above as keys (flags given on the command line replace them, lists are
 not merged; PATHs replace "paths"): paths, excludePaths, namespaces, excludeNamespaces, kinds,
 excludeKinds, names, excludeNames, minSeverity, disabledRules, failOnWarnings,
-encryptedStorageClasses, externalRoles, baseline; and exceptions, a list of {ruleId, kind,
+encryptedStorageClasses, externalRoles, baseline, rules, packs; and exceptions, a list of {ruleId, kind,
 namespace, name, file, reason, expires}: each accepts the findings of its rule on the objects it
 selects (kind; namespace and name with * and ?; file, a glob as for --exclude-path) with its
 reason, until its expires day is over; then it is reported as SB-ACK-EXPIRED, and when it
@@ -87,11 +97,13 @@ matches nothing as SB-ACK-UNUSED. Unknown keys and bad values are errors (exit 2
 
   -h, --help                        show this help
   --version                         print the version of cdk8s-secure-baseline
+  --debug                           print the stack of an internal error (exit code 3)
 
 Exit codes: 0 no violations (with --baseline: no new ones; with --write-baseline
 alone: the baseline was written), 1 violations, 2 usage or read errors or an
 unreadable baseline (read errors take precedence over violations; the report of
-what was read is still printed, and no baseline is written).
+what was read is still printed, and no baseline is written), 3 internal error (a
+failure of cdk8s-secure-baseline, not a finding: please report it).
 Without arguments this help goes to stderr and the exit code is 2.
 `;
 
@@ -128,6 +140,8 @@ const LIST_FLAGS: Record<string, { key: keyof AuditSettings; split: boolean }> =
   '--disable': { key: 'disabledRules', split: true },
   '--encrypted-storage-class': { key: 'encryptedStorageClasses', split: false },
   '--external-role': { key: 'externalRoles', split: false },
+  '--rules': { key: 'rules', split: false },
+  '--pack': { key: 'packs', split: true },
 };
 
 /** Flags naming a file. */
@@ -221,6 +235,10 @@ export function parseAuditArgs(argv: string[]): AuditArgs | 'help' | 'version' {
     }
   }
   if (out.config !== undefined && noConfig) throw new UsageError('--config and --no-config exclude each other; give one');
+  for (const name of (settings.packs as string[] | undefined) ?? []) {
+    const problem = packNameProblem(name);
+    if (problem !== undefined) throw new UsageError(`--pack: ${problem}`);
+  }
   if (paths.length > 0) settings.paths = paths;
   return { format, groupBy, ...out, noConfig, noBaseline, settings: settings as AuditSettings };
 }

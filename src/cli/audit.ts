@@ -7,12 +7,15 @@
  * (positions.ts); scoping (scope.ts), a config file with exceptions (config.ts,
  * ../audit/exceptions.ts) and an accepted-findings baseline (../audit/baseline.ts) let a team
  * adopt it on an existing repo.
- * Exit codes: 0 no violations, 1 violations, 2 usage or read errors (read errors outrank findings).
+ * Exit codes: 0 no violations, 1 violations, 2 usage or read errors (read errors outrank findings),
+ * 3 internal errors (internal-error.ts).
  */
 import * as fs from 'fs';
 import * as path from 'path';
 import { AuditArgs, USAGE, UsageError, parseAuditArgs } from './audit-args';
+import { RulesFileError, loadRules } from './audit-rules';
 import { ConfigError, LoadedConfig, loadConfig, mergeSettings } from './config';
+import { reportUncaught } from './internal-error';
 import { filePositionIndex } from './positions';
 import { EMPTY_SCOPE, Scope, expandPaths, scopeFilter, withFindings } from './scope';
 import { packageVersion } from './version';
@@ -20,6 +23,7 @@ import { BaselineFile, BaselineOutcome, applyBaseline, parseBaseline, renderBase
 import { EngineInput, runAudit } from '../audit/engine';
 import { exceptionOrigins } from '../audit/exceptions';
 import { FindingPosition, ReportOptions, TOOL_NAME, renderJson, renderSarif, renderText, summaryLine } from '../audit/report';
+import { selectRules } from '../audit/rule-selection';
 import { AuditOptions, Finding } from '../audit/types';
 import { runDiffCli } from '../diff/cli';
 import { readManifestFiles } from '../manifest/reader';
@@ -70,6 +74,7 @@ function resolveArgs(args: AuditArgs, config: LoadedConfig): ParsedArgs {
     failOnWarnings: s.failOnWarnings === true,
     ...(s.exceptions !== undefined ? { exceptions: s.exceptions } : {}),
     ...(args.today !== undefined ? { today: args.today } : {}),
+    ...loadRules(s.rules ?? [], s.packs ?? []),
   };
   const scope: Scope = {
     ...EMPTY_SCOPE,
@@ -108,15 +113,22 @@ function display(file: string): string {
   return (rel && !rel.startsWith('..') && !path.isAbsolute(rel) ? rel : file).split(path.sep).join('/');
 }
 
-/** Runs the CLI; returns the exit code. Never throws: unexpected errors exit 2. */
+/**
+ * Runs the CLI; returns the exit code. Never throws: an unexpected error is an internal error (exit
+ * 3, see internal-error.ts; `--debug` prints its stack), an operating-system error an I/O error (exit 2).
+ */
 export function runCli(argv: string[], io: CliIo = defaultIo): number {
+  // The subcommands parse --debug themselves; the audit takes it out of its arguments here.
+  const audit = !SUBCOMMANDS.includes(argv[0]);
+  const debug = argv.includes('--debug');
   try {
-    return runCliUnsafe(argv, io);
+    return runCliUnsafe(audit ? argv.filter((a) => a !== '--debug') : argv, io);
   } catch (e) {
-    io.stderr(`error: ${e instanceof Error ? e.message : String(e)}\n`);
-    return 2;
+    return reportUncaught(e, io.stderr, debug);
   }
 }
+
+const SUBCOMMANDS = ['reachability', 'rbac', 'who-can', 'diff'];
 
 function runCliUnsafe(argv: string[], io: CliIo): number {
   if (argv.length === 0) {
@@ -150,6 +162,10 @@ function runCliUnsafe(argv: string[], io: CliIo): number {
     }
     if (e instanceof ConfigError) {
       io.stderr(e.problems.map((m) => `error: ${m}\n`).join(''));
+      return 2;
+    }
+    if (e instanceof RulesFileError) {
+      io.stderr(`error: ${e.message}\n`);
       return 2;
     }
     throw e;
@@ -205,6 +221,7 @@ function runCliUnsafe(argv: string[], io: CliIo): number {
   const reportOptions: ReportOptions = {
     positions,
     groupBy: parsed.groupBy,
+    rules: selectRules(parsed.options, 'security audit').report,
     ...(inScope.length !== audited.findings.length ? { outOfScope: audited.findings.length - inScope.length } : {}),
     ...(baseline ? { baseline } : {}),
   };
@@ -259,7 +276,6 @@ if (require.main === module) {
   try {
     process.exitCode = runCli(process.argv.slice(2));
   } catch (e) {
-    process.stderr.write(`error: ${e instanceof Error ? e.message : String(e)}\n`);
-    process.exitCode = 2;
+    process.exitCode = reportUncaught(e, (t) => process.stderr.write(t), process.argv.includes('--debug'));
   }
 }

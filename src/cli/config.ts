@@ -9,7 +9,8 @@
  * and key, all of them at once.
  */
 import * as fs from 'fs';
-import { knownRuleIds, unknownRuleFix, unknownRuleProblem } from '../audit/acknowledgement';
+import { packNameProblem } from './audit-rules';
+import { isUserRuleIdShape, knownRuleIds, unknownRuleFix, unknownRuleProblem, withRuleIds } from '../audit/acknowledgement';
 import { EXCEPTION_FIELDS, ExceptionProblem, closestWord, exceptionOrigins, exceptionProblems, problemText } from '../audit/exceptions';
 import { AuditException, Severity } from '../audit/types';
 import { readYamlFile } from '../manifest/yaml-file';
@@ -34,9 +35,13 @@ export interface AuditSettings {
   readonly externalRoles?: string[];
   readonly baseline?: string;
   readonly exceptions?: AuditException[];
+  /** Modules of user rules and packs (`--rules`). */
+  readonly rules?: string[];
+  /** Built-in rule packs by name (`--pack`). */
+  readonly packs?: string[];
 }
 
-type Kind = 'list' | 'rules' | 'string' | 'boolean' | 'severity' | 'exceptions';
+type Kind = 'list' | 'rules' | 'string' | 'boolean' | 'severity' | 'exceptions' | 'packs';
 
 /** Every key of the file: its type and the flag that sets the same option. */
 export const CONFIG_KEYS: ReadonlyArray<{ key: keyof AuditSettings; kind: Kind; flag: string; example: string }> = [
@@ -55,6 +60,8 @@ export const CONFIG_KEYS: ReadonlyArray<{ key: keyof AuditSettings; kind: Kind; 
   { key: 'externalRoles', kind: 'list', flag: '--external-role', example: 'externalRoles: [monitoring-reader]' },
   { key: 'baseline', kind: 'string', flag: '--baseline', example: 'baseline: .secure-baseline.json' },
   { key: 'exceptions', kind: 'exceptions', flag: '(none)', example: 'exceptions: [{ruleId: SB-PSS-HOST-PATH, kind: DaemonSet, name: node-exporter, reason: ...}]' },
+  { key: 'rules', kind: 'list', flag: '--rules', example: 'rules: [./house-rules.js]' },
+  { key: 'packs', kind: 'packs', flag: '--pack', example: 'packs: [pod-security-restricted, cis]' },
 ];
 const KEY_NAMES = CONFIG_KEYS.map((k) => k.key as string);
 
@@ -128,11 +135,13 @@ function checkValue(spec: (typeof CONFIG_KEYS)[number], value: unknown, report: 
   const got = JSON.stringify(value);
   switch (spec.kind) {
     case 'list':
-    case 'rules': {
+    case 'rules':
+    case 'packs': {
       if (!Array.isArray(value)) return report([key], 'value', `${key}: must be a list of strings, got ${got}. Fix: write a list, e.g. ${spec.example}`);
       value.forEach((v, i) => {
         if (typeof v !== 'string' || v.trim() === '') report([key, i], 'value', `${key}[${i}]: must be a non-empty string, got ${JSON.stringify(v)}. Fix: e.g. ${spec.example}`);
-        else if (spec.kind === 'rules' && !knownRuleIds().includes(v)) report([key, i], 'value', `${key}[${i}]: ${unknownRuleProblem(v)}. Fix: ${unknownRuleFix(v)}`);
+        else if (spec.kind === 'rules' && !knownRuleIds().includes(v) && !isUserRuleIdShape(v)) report([key, i], 'value', `${key}[${i}]: ${unknownRuleProblem(v)}. Fix: ${unknownRuleFix(v)}`);
+        else if (spec.kind === 'packs' && packNameProblem(v) !== undefined) report([key, i], 'value', `${key}[${i}]: ${packNameProblem(v)}. Fix: e.g. ${spec.example}`);
       });
       return;
     }
@@ -149,11 +158,17 @@ function checkValue(spec: (typeof CONFIG_KEYS)[number], value: unknown, report: 
       return;
     case 'exceptions':
       if (!Array.isArray(value)) return report([key], 'value', `exceptions: must be a list of exceptions, got ${got}. Fix: write one "- ruleId: ..." entry per exception (keys: ${EXCEPTION_FIELDS.join(', ')})`);
-      value.forEach((e, i) => {
+      // The IDs of user rules are known once their modules are loaded: the audit checks them then.
+      withRuleIds(userRuleIdsIn(value), () => value.forEach((e, i) => {
         for (const p of exceptionProblems(e)) report(exceptionPath(i, p), p.field !== undefined && p.problem.startsWith('unknown key') ? 'key' : 'value', problemText(`exceptions[${i}]`, p));
-      });
+      }));
       return;
   }
+}
+
+/** The rule IDs of exceptions that may name user rules (checked by the audit, once the rules are loaded). */
+function userRuleIdsIn(exceptions: unknown[]): string[] {
+  return exceptions.map((e: any) => e?.ruleId).filter((id): id is string => typeof id === 'string' && isUserRuleIdShape(id));
 }
 
 function exceptionPath(i: number, p: ExceptionProblem): Array<string | number> {

@@ -136,7 +136,7 @@ describe('cdk8s-secure-baseline audit: the config file', () => {
       code: 2,
       stdout: '',
       stderr: [
-        'error: .secure-baseline.yaml:2:1: excludeNamespace: unknown key (did you mean "excludeNamespaces"?). Fix: a config file has the keys paths, excludePaths, namespaces, excludeNamespaces, kinds, excludeKinds, names, excludeNames, minSeverity, disabledRules, failOnWarnings, encryptedStorageClasses, externalRoles, baseline, exceptions',
+        'error: .secure-baseline.yaml:2:1: excludeNamespace: unknown key (did you mean "excludeNamespaces"?). Fix: a config file has the keys paths, excludePaths, namespaces, excludeNamespaces, kinds, excludeKinds, names, excludeNames, minSeverity, disabledRules, failOnWarnings, encryptedStorageClasses, externalRoles, baseline, exceptions, rules, packs',
         'error: .secure-baseline.yaml:3:8: kinds: must be a list of strings, got "Deployment". Fix: write a list, e.g. kinds: [Deployment, StatefulSet]',
         'error: .secure-baseline.yaml:4:17: disabledRules[0]: unknown rule ID "SB-PSS-PRIVILEDGED". Fix: use one of the rule IDs listed in RULES.md (exported as RuleIds), e.g. did you mean "SB-PSS-PRIVILEGED"?',
         'error: .secure-baseline.yaml:4:37: disabledRules[1]: must be a non-empty string, got 3. Fix: e.g. disabledRules: [SB-CTR-LIVENESS-PROBE]',
@@ -149,7 +149,7 @@ describe('cdk8s-secure-baseline audit: the config file', () => {
     const err = (text: string) => { try { parseConfig(text, 'c.yaml'); } catch (e) { return (e as Error).message; } return 'no error'; };
     expect(err('kinds: [Deployment\n')).toBe('c.yaml:1:19: YAML syntax error: Flow sequence in block collection must be sufficiently indented and end with a ]. Fix: correct the YAML');
     expect(err('kinds: [A]\nkinds: [B]\n')).toBe('c.yaml:2:1: duplicate key "kinds" (also on line 1): Kubernetes tooling keeps the last value, strict decoders refuse the document. Fix: correct the YAML');
-    expect(err('- paths\n')).toBe('c.yaml:1:1: the file holds a list, not a map of options. Fix: write options such as "excludeNamespaces: [kube-system]" (keys: paths, excludePaths, namespaces, excludeNamespaces, kinds, excludeKinds, names, excludeNames, minSeverity, disabledRules, failOnWarnings, encryptedStorageClasses, externalRoles, baseline, exceptions)');
+    expect(err('- paths\n')).toBe('c.yaml:1:1: the file holds a list, not a map of options. Fix: write options such as "excludeNamespaces: [kube-system]" (keys: paths, excludePaths, namespaces, excludeNamespaces, kinds, excludeKinds, names, excludeNames, minSeverity, disabledRules, failOnWarnings, encryptedStorageClasses, externalRoles, baseline, exceptions, rules, packs)');
     expect(err('kinds: [A]\n---\nkinds: [B]\n')).toBe('c.yaml:3:1: a second YAML document: the file holds one document (remove the "---" line and merge the two). Fix: correct the YAML');
     expect(err('names: [api, ""]\n')).toBe('c.yaml:1:14: names[1]: must be a non-empty string, got "". Fix: e.g. names: ["api-*"]');
     expect(err('exceptions: {ruleId: SB-PSS-PRIVILEGED}\n')).toBe('c.yaml:1:13: exceptions: must be a list of exceptions, got {"ruleId":"SB-PSS-PRIVILEGED"}. Fix: write one "- ruleId: ..." entry per exception (keys: ruleId, kind, namespace, name, file, reason, expires)');
