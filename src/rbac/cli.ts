@@ -3,7 +3,7 @@
  * `cdk8s-secure-baseline who-can VERB RESOURCE [-n NAMESPACE] [--name OBJECT] [--format text|json] PATH...`
  *
  * Manifests are read as kubectl reads them (src/manifest/reader.ts).
- * Exit codes: 0 ok, 1 undeclared power (rbac with --fail-on-undeclared), 2 usage or read errors
+ * Exit codes: 0 ok, 1 undeclared power (rbac with --fail-on-undeclared), 2 usage or read errors, 3 internal error
  * (read errors outrank findings).
  */
 import * as path from 'path';
@@ -12,6 +12,7 @@ import { renderRbacJson, renderRbacMarkdown, undeclaredMessages } from './render
 import { WhoCanQuery, parseResourceArg, renderWhoCan, whoCan, whoCanJson } from './who-can';
 import { AuditContext } from '../audit/context';
 import { flattenLists } from '../audit/engine';
+import { reportUncaught } from '../cli/internal-error';
 import { packageVersion } from '../cli/version';
 import { readManifestFiles } from '../manifest/reader';
 
@@ -43,7 +44,7 @@ Options:
   --version                print the version of cdk8s-secure-baseline
 
 Exit codes: 0 done (no undeclared power, or not asked to fail on it), 1 undeclared power
-with --fail-on-undeclared, 2 usage or read errors (read errors take precedence).
+with --fail-on-undeclared, 2 usage or read errors (read errors take precedence), 3 internal error.
 Without arguments this help goes to stderr and the exit code is 2.
 `;
 
@@ -74,7 +75,7 @@ Options:
   -h, --help                 show this help
   --version                  print the version of cdk8s-secure-baseline
 
-Exit codes: 0 answered (whether or not anyone can), 2 usage or read errors.
+Exit codes: 0 answered (whether or not anyone can), 2 usage or read errors, 3 internal error.
 Without arguments this help goes to stderr and the exit code is 2.
 `;
 
@@ -146,8 +147,8 @@ function guarded(usage: string, io: RbacCliIo, body: () => number): number {
       io.err(`error: ${e.message}\n\n${usage}`);
       return 2;
     }
-    io.err(`error: ${e instanceof Error ? e.message : String(e)}\n`);
-    return 2;
+    // Anything else escaped the analysis: an internal error (3), or an operating-system error (2).
+    return reportUncaught(e, io.err, false, false);
   }
 }
 

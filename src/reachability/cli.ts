@@ -1,15 +1,22 @@
 /**
- * `cdk8s-secure-baseline reachability PATH... [--format text|mermaid|dot|json] [--api-server CIDR[:PORT]]...`
+ * `cdk8s-secure-baseline reachability PATH... [--format text|mermaid|dot|json] [--openings] [--max-paths N] [--api-server CIDR[:PORT]]...`
  *
- * Manifests are read as kubectl reads them (src/manifest/reader.ts).
- * Exit codes: 0 no extra paths, 1 extra paths, 2 usage or read errors (read errors outrank paths).
+ * Manifests are read as kubectl reads them (src/manifest/reader.ts). The report is aggregated
+ * (aggregate.ts, classes.ts); `--openings` reports only openings (openings.ts).
+ * Exit codes: 0 no extra paths, 1 extra paths (with --openings: openings and --fail-on-openings),
+ * 2 usage or read errors (read errors outrank paths), 3 internal errors.
  */
-import { Reachability, ReachabilityResult } from './analyzer';
+import { BUNDLE_ABOVE } from './aggregate';
+import { Reachability } from './analyzer';
+import { AggregateSink } from './classes';
+import { writeOpenings, writeReport } from './cli-output';
+import { reportUncaught } from '../cli/internal-error';
 import { packageVersion } from '../cli/version';
 import { readManifestFiles } from '../manifest/reader';
 import { parseCidr } from '../private/validation';
 
-export const REACHABILITY_USAGE = `Usage: cdk8s-secure-baseline reachability PATH... [--format text|mermaid|dot|json] [--api-server CIDR[:PORT]]...
+export const REACHABILITY_USAGE = `Usage: cdk8s-secure-baseline reachability PATH... [--format text|mermaid|dot|json] [--openings [--fail-on-openings]]
+       [--bundle auto|always|never] [--max-paths N] [--api-server CIDR[:PORT]]... [--debug]
 
 Computes who can talk to whom from the NetworkPolicies and mesh policies in PATH, compares it with
 the paths the library declared, and prints the matrix, the extra (undeclared) paths and the missing
@@ -23,8 +30,25 @@ Unreadable documents, documents that are not Kubernetes objects, unrendered Helm
 bombs and duplicate keys are read errors, reported with file:line on stderr; the readable objects
 are still analysed and printed.
 
+The report is aggregated: workloads that the policies cannot tell apart (the same NetworkPolicies
+select them, the same peers and declarations name them) are one endpoint "ns/name (+N alike)".
+--bundle auto (the default) also bundles a list of more than 500 paths: paths with the same ports
+whose receivers admit the same senders become one path between sets of endpoints ("set#3 (450)"),
+each group and set listed once, so that the report grows with the distinct (senders, receivers,
+ports) combinations, not with the pairs of workloads; --bundle always bundles every list, never none.
+
 Options: --format text|mermaid|dot|json (default text), -h/--help this help, --version the version
-of cdk8s-secure-baseline.
+of cdk8s-secure-baseline, --debug the stack of an internal error.
+
+--max-paths N prints at most N paths of each list (paths, extra paths, missing paths, openings)
+and counts the rest; the exit code still covers them all.
+
+--openings (intent-free, for third-party YAML that declares no intent) reports only openings, one
+line per receiver, kind, ports and layer with the number of senders and examples: paths from
+addresses outside the cluster (internet), from the pods of every namespace (all-namespaces), to a
+cloud metadata endpoint (169.254.169.254, fd00:ec2::254) and from workloads of other namespaces
+(cross-namespace, on ports not open to all namespaces anyway). It exits 0 whatever it finds, unless
+--fail-on-openings is given: then openings exit 1.
 
 --api-server CIDR[:PORT] (repeatable) names the Kubernetes API server's endpoints: the addresses
 and port of the default/kubernetes EndpointSlice (kubectl get endpointslices -n default -l
@@ -33,8 +57,10 @@ adds the api-server endpoint and two findings: ServiceAccounts with RBAC binding
 API token) whose pods cannot reach it (granted but unreachable), and pods without any that can
 (reachable but ungranted).
 
-Exit codes: 0 no extra paths, 1 extra paths (or pods that reach the API server without API access),
-2 usage or read errors (read errors take precedence over extra paths). Without arguments this help goes to stderr and the exit code is 2.
+Exit codes: 0 no extra paths, 1 extra paths (or pods that reach the API server without API access;
+with --openings: openings, only with --fail-on-openings), 2 usage or read errors (read errors take
+precedence over extra paths), 3 internal error (a failure of cdk8s-secure-baseline, not a finding).
+Without arguments this help goes to stderr and the exit code is 2.
 `;
 
 const FORMATS = ['text', 'mermaid', 'dot', 'json'];
@@ -44,71 +70,111 @@ export interface CliIo {
   readonly err: (s: string) => void;
 }
 
-function text(r: ReachabilityResult): string {
-  const out = [r.matrix()];
-  if (r.unknownNamespaces.length > 0) out.push(`Namespaces without manifests (isolated by nothing we can see): ${r.unknownNamespaces.join(', ')}\n`);
-  out.push(`Extra paths (${r.extraPaths.length}):\n${r.extraPaths.map((e) => `  [${e.layer}] ${e.message}\n`).join('') || '  none\n'}`);
-  out.push(`Missing paths (${r.missingPaths.length}):\n${r.missingPaths.map((m) => `  ${m.message}\n`).join('') || '  none\n'}`);
-  if (r.grantedButUnreachable.length > 0) out.push(`Granted but unreachable API server (${r.grantedButUnreachable.length}):\n${r.grantedButUnreachable.map((f) => `  ${f.message}\n`).join('')}`);
-  if (r.reachableButUngranted.length > 0) out.push(`Reachable but ungranted API server (${r.reachableButUngranted.length}):\n${r.reachableButUngranted.map((f) => `  ${f.message}\n`).join('')}`);
-  if (r.warnings.length > 0) out.push(`Warnings:\n${r.warnings.map((w) => `  ${w}\n`).join('')}`);
-  return out.join('\n');
+/** The parsed command line. */
+export interface ReachabilityArgs {
+  readonly format: string;
+  readonly paths: string[];
+  readonly apiServers: Array<{ cidrs: string[]; port?: number }>;
+  readonly openings: boolean;
+  readonly failOnOpenings: boolean;
+  /** undefined: no cap. */
+  readonly maxPaths?: number;
+  /** Bundle path lists longer than this; undefined: never. */
+  readonly bundleAbove?: number;
+  readonly debug: boolean;
 }
 
 export function runReachabilityCli(argv: string[], io: CliIo = { out: (s) => process.stdout.write(s), err: (s) => process.stderr.write(s) }): number {
   try {
     return run(argv, io);
   } catch (e) {
-    io.err(`error: ${e instanceof Error ? e.message : String(e)}\n`);
-    return 2;
+    return reportUncaught(e, io.err, argv.includes('--debug'));
   }
 }
 
-function run(argv: string[], io: CliIo): number {
-  const args = argv[0] === 'reachability' ? argv.slice(1) : [...argv];
-  if (args.length === 0) { io.err(REACHABILITY_USAGE); return 2; }
+class ArgError extends Error {}
+
+/** The command line, `'help'`, `'version'`, or throws ArgError. */
+function parseArgs(args: string[]): ReachabilityArgs | 'help' | 'version' {
   let format = 'text';
+  let maxPaths: number | undefined;
+  let bundleAbove: number | undefined = BUNDLE_ABOVE;
+  const flags = { openings: false, failOnOpenings: false, debug: false };
   const paths: string[] = [];
   const apiServers: Array<{ cidrs: string[]; port?: number }> = [];
   for (let i = 0; i < args.length; i++) {
     const a = args[i];
-    if (a === '-h' || a === '--help') { io.out(REACHABILITY_USAGE); return 0; }
-    if (a === '--version') { io.out(`${packageVersion()}\n`); return 0; }
-    if (a === '--format' || a === '-f') {
-      format = args[++i];
-    } else if (a.startsWith('--format=')) {
-      format = a.slice('--format='.length);
-    } else if (a === '--api-server' || a.startsWith('--api-server=')) {
-      const value = a === '--api-server' ? args[++i] : a.slice('--api-server='.length);
-      const m = /^(.+\/[0-9]{1,3})(?::([0-9]{1,5}))?$/.exec(value ?? '');
-      const port = m?.[2] === undefined ? undefined : Number(m[2]);
-      if (!m || !parseCidr(m[1]) || (port !== undefined && (port < 1 || port > 65535))) {
-        io.err(`--api-server must be CIDR[:PORT], e.g. 10.0.0.10/32:6443 or fd00::10/128:443 (got ${JSON.stringify(value ?? null)})\n`);
-        return 2;
+    const value = (name: string) => (a === name ? args[++i] : a.startsWith(`${name}=`) ? a.slice(name.length + 1) : undefined);
+    if (a === '-h' || a === '--help') return 'help';
+    if (a === '--version') return 'version';
+    if (a === '--openings') { flags.openings = true; continue; }
+    if (a === '--fail-on-openings') { flags.failOnOpenings = true; continue; }
+    if (a === '--debug') { flags.debug = true; continue; }
+    if (a === '-f') { format = args[++i]; continue; }
+    const f = value('--format');
+    if (f !== undefined || a === '--format') { format = f as string; continue; }
+    const m = value('--max-paths');
+    if (m !== undefined || a === '--max-paths') {
+      if (m === undefined || !/^[0-9]+$/.test(m)) throw new ArgError(`--max-paths must be a whole number (got ${JSON.stringify(m ?? null)})`);
+      maxPaths = Number(m);
+      continue;
+    }
+    const b = value('--bundle');
+    if (b !== undefined || a === '--bundle') {
+      if (b !== 'auto' && b !== 'always' && b !== 'never') throw new ArgError(`--bundle must be auto, always or never (got ${JSON.stringify(b ?? null)})`);
+      bundleAbove = b === 'auto' ? BUNDLE_ABOVE : b === 'always' ? 0 : undefined;
+      continue;
+    }
+    const api = value('--api-server');
+    if (api !== undefined || a === '--api-server') {
+      const cm = /^(.+\/[0-9]{1,3})(?::([0-9]{1,5}))?$/.exec(api ?? '');
+      const port = cm?.[2] === undefined ? undefined : Number(cm[2]);
+      if (!cm || !parseCidr(cm[1]) || (port !== undefined && (port < 1 || port > 65535))) {
+        throw new ArgError(`--api-server must be CIDR[:PORT], e.g. 10.0.0.10/32:6443 or fd00::10/128:443 (got ${JSON.stringify(api ?? null)})`);
       }
-      apiServers.push({ cidrs: [m[1]], port });
-    } else if (a.startsWith('-')) {
-      io.err(`unknown option ${a}\n${REACHABILITY_USAGE}`);
-      return 2;
-    } else {paths.push(a);}
+      apiServers.push({ cidrs: [cm[1]], port });
+      continue;
+    }
+    if (a.startsWith('-')) throw new ArgError(`unknown option ${a}\n${REACHABILITY_USAGE}`);
+    paths.push(a);
   }
-  if (!FORMATS.includes(format)) { io.err(`--format must be one of ${FORMATS.join(', ')} (got ${JSON.stringify(format)})\n`); return 2; }
-  if (paths.length === 0) { io.err(`no PATH given\n${REACHABILITY_USAGE}`); return 2; }
-  const read = readManifestFiles(paths);
+  if (!FORMATS.includes(format)) throw new ArgError(`--format must be one of ${FORMATS.join(', ')} (got ${JSON.stringify(format)})`);
+  if (flags.openings && format !== 'text' && format !== 'json') throw new ArgError(`--openings prints text or json (got --format ${format})`);
+  if (flags.failOnOpenings && !flags.openings) throw new ArgError('--fail-on-openings needs --openings');
+  if (paths.length === 0) throw new ArgError(`no PATH given\n${REACHABILITY_USAGE}`);
+  return { format, paths, apiServers, maxPaths, bundleAbove, ...flags };
+}
+
+function run(argv: string[], io: CliIo): number {
+  const args0 = argv[0] === 'reachability' ? argv.slice(1) : [...argv];
+  if (args0.length === 0) { io.err(REACHABILITY_USAGE); return 2; }
+  let args: ReachabilityArgs | 'help' | 'version';
+  try {
+    args = parseArgs(args0);
+  } catch (e) {
+    if (!(e instanceof ArgError)) throw e;
+    io.err(e.message.endsWith('\n') ? e.message : `${e.message}\n`);
+    return 2;
+  }
+  if (args === 'help') { io.out(REACHABILITY_USAGE); return 0; }
+  if (args === 'version') { io.out(`${packageVersion()}\n`); return 0; }
+  const read = readManifestFiles(args.paths);
   const errors = read.errors.map((e) => e.message);
-  if (read.files.length === 0 && errors.length === 0) errors.push(`no *.yaml, *.yml or *.json files found in ${paths.join(', ')}`);
+  if (read.files.length === 0 && errors.length === 0) errors.push(`no *.yaml, *.yml or *.json files found in ${args.paths.join(', ')}`);
   if (errors.length > 0) io.err(errors.map((e) => `error: ${e}\n`).join(''));
   if (read.files.length === 0) return 2;
-  const result: ReachabilityResult = Reachability._fromManifests(read.objects.map((o) => o.manifest), {}, apiServers);
-  switch (format) {
-    case 'mermaid': io.out(result.toMermaid()); break;
-    case 'dot': io.out(result.toDot()); break;
-    case 'json': io.out(`${JSON.stringify(result.toJson(), null, 2)}\n`); break;
-    default: io.out(text(result));
+  let findings: boolean;
+  try {
+    const sink = new AggregateSink();
+    const result = Reachability._aggregate(read.objects.map((o) => o.manifest), args.apiServers, sink);
+    findings = args.openings ? writeOpenings(result, sink, args, io.out) && args.failOnOpenings
+      : writeReport(result, sink, args, io.out) > 0;
+  } catch (e) {
+    return reportUncaught(e, io.err, args.debug);
   }
   if (errors.length > 0) {
     io.err(`error: ${errors.length} read error(s): the analysis covers only the objects that could be read\n`);
     return 2;
   }
-  return result.extraPaths.length > 0 || result.reachableButUngranted.length > 0 ? 1 : 0;
+  return findings ? 1 : 0;
 }

@@ -37,6 +37,16 @@ describe('cdk8s-secure-baseline rbac and who-can', () => {
   });
   afterEach(() => process.chdir(cwd));
 
+  test('a failure of the tool itself is an internal error: exit 3, one line, not a finding or a read error', () => {
+    for (const args of [['rbac', 'manifests'], ['who-can', 'get', 'secrets', '-n', 'shop', 'manifests']]) {
+      let stderr = '';
+      const code = runCli(args, { stdout: () => { throw new Error('output closed unexpectedly'); }, stderr: (t) => { stderr += t; } });
+      expect(code).toBe(3);
+      expect(stderr).toBe('internal error: output closed unexpectedly. This is a failure of cdk8s-secure-baseline, not a finding about the input'
+        + ' (exit code 3); please report it with the input that triggers it\n');
+    }
+  });
+
   test('help: the top-level usage names both subcommands; each has its own, on stdout with --help, on stderr (exit 2) without arguments', () => {
     expect(USAGE).toContain('cdk8s-secure-baseline rbac [--format md|json] [--fail-on-undeclared] PATH...\n');
     expect(USAGE).toContain('cdk8s-secure-baseline who-can VERB RESOURCE [-n NAMESPACE] [--name OBJECT] PATH...\n');
