@@ -42,6 +42,8 @@ const project = new cdk8s.ConstructLibraryCdk8s({
     '@kubernetes-models/istio@2.3.0',
     '@kubernetes-models/cert-manager@4.4.4',
     '@kubernetes-models/prometheus-operator@4.4.4',
+    // Gateway API (Gateway, HTTPRoute, GRPCRoute, ReferenceGrant): 0.5.x is the last CommonJS line.
+    '@kubernetes-models/gateway-api@0.5.1',
     '@kubernetes-models/validate@^4.0.0',
     // Compiles the vendored CRD schemas (crds/) in the test suite's validator.
     'ajv@^8.17.0',

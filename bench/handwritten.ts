@@ -3,11 +3,12 @@
  * the library — cdk8s-plus-27 where it can express them (Deployment, containers, probes,
  * resources, volumes, ServiceAccount), JSON patches for what it cannot (seccomp, drop ALL,
  * topology spread, anti-affinity), and plain ApiObjects for the rest (NetworkPolicies, RBAC, PDB,
- * Istio, storage).
+ * Istio, storage). The gateway, routes and external egress are in `handwritten-edge.ts`.
  */
 import { ApiObject, App, Chart, Duration, JsonPatch, Size, YamlOutputType } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-27';
-import { IMAGE, KMS_KEY, Topology, callersOf, hasVolume, namespaceOf, serviceName } from './topology';
+import { externalEgress, gatewayObjects, gatewayPeer, gatewayPrincipal, namespaceSidecar, serviceRoute } from './handwritten-edge';
+import { IMAGE, KMS_KEY, Topology, callersOf, callsExternal, exposedByNamespace, hasVolume, isExposed, namespaceOf, serviceName } from './topology';
 
 const READ = ['get', 'list', 'watch'];
 
@@ -43,6 +44,7 @@ function namespaceObjects(chart: Chart, name: string) {
     policyTypes: ['Ingress', 'Egress'],
     egress: [{ to: [{ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'istio-system' } }, podSelector: { matchLabels: { app: 'istiod' } } }], ports: [{ protocol: 'TCP', port: 15012 }] }],
   });
+  namespaceSidecar(chart, name);
   new ApiObject(chart, 'pa', { apiVersion: 'security.istio.io/v1', kind: 'PeerAuthentication', metadata: { name: 'default', namespace: name }, spec: { mtls: { mode: 'STRICT' } } });
   new ApiObject(chart, 'deny', { apiVersion: 'security.istio.io/v1', kind: 'AuthorizationPolicy', metadata: { name: 'deny-all', namespace: name }, spec: {} });
   new ApiObject(chart, 'quota', {
@@ -76,6 +78,7 @@ function namespaceObjects(chart: Chart, name: string) {
 }
 
 export function handwrittenApp(t: Topology, outdir: string): App {
+  const peer = (j: number) => ({ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': namespaceOf(t, j) } }, podSelector: { matchLabels: { 'app.kubernetes.io/instance': serviceName(j) } } });
   const app = new App({ outdir, yamlOutputType: YamlOutputType.FILE_PER_CHART });
   const charts = new Map<string, Chart>();
   for (let k = 0; k < t.namespaces; k++) {
@@ -97,6 +100,7 @@ export function handwrittenApp(t: Topology, outdir: string): App {
   new ApiObject(charts.get(namespaceOf(t, 0))!, 'priority', {
     apiVersion: 'scheduling.k8s.io/v1', kind: 'PriorityClass', metadata: { name: 'secure-baseline-workload' }, value: 1000, globalDefault: false,
   });
+  for (const [ns, exposed] of exposedByNamespace(t)) gatewayObjects(charts.get(ns)!, ns, exposed, peer);
   // Callers per service, and callees per service (for egress), computed up front.
   const callees = new Map<number, number[]>();
   for (let i = 0; i < t.services; i++) {
@@ -176,14 +180,16 @@ export function handwrittenApp(t: Topology, outdir: string): App {
       spec: { maxUnavailable: 1, selector: { matchLabels: sel }, unhealthyPodEvictionPolicy: 'AlwaysAllow' },
     });
     const callers = callersOf(t, i);
-    const peer = (j: number) => ({ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': namespaceOf(t, j) } }, podSelector: { matchLabels: { 'app.kubernetes.io/instance': serviceName(j) } } });
+    const exposed = isExposed(t, i);
+    if (exposed) serviceRoute(chart, ns, i);
     np(chart, `${name}-np`, ns, {
       podSelector: { matchLabels: sel },
       policyTypes: ['Ingress', 'Egress'],
-      ingress: [{ from: callers.map(peer), ports: [{ protocol: 'TCP', port: 8080 }] }],
+      ingress: [{ from: [...(exposed ? [gatewayPeer(ns)] : []), ...callers.map(peer)], ports: [{ protocol: 'TCP', port: 8080 }] }],
       egress: [
         { to: [{ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'kube-system' } }, podSelector: { matchLabels: { 'k8s-app': 'kube-dns' } } }], ports: [{ protocol: 'UDP', port: 53 }, { protocol: 'TCP', port: 53 }] },
         ...(callees.get(i) ?? []).map((j) => ({ to: [peer(j)], ports: [{ protocol: 'TCP', port: 8080 }] })),
+        ...(callsExternal(t, i) ? [externalEgress(chart, ns, i, sel)] : []),
       ],
     });
     new ApiObject(chart, `${name}-pa`, { apiVersion: 'security.istio.io/v1', kind: 'PeerAuthentication', metadata: { name, namespace: ns }, spec: { selector: { matchLabels: sel }, mtls: { mode: 'STRICT' } } });
@@ -192,7 +198,7 @@ export function handwrittenApp(t: Topology, outdir: string): App {
       apiVersion: 'security.istio.io/v1',
       kind: 'AuthorizationPolicy',
       metadata: { name, namespace: ns },
-      spec: { selector: { matchLabels: sel }, action: 'ALLOW', rules: [{ from: [{ source: { principals: callers.map((j) => `cluster.local/ns/${namespaceOf(t, j)}/sa/${serviceName(j)}`).sort() } }], to: [{ operation: { ports: ['8080'] } }] }] },
+      spec: { selector: { matchLabels: sel }, action: 'ALLOW', rules: [{ from: [{ source: { principals: [...(exposed ? [gatewayPrincipal(ns)] : []), ...callers.map((j) => `cluster.local/ns/${namespaceOf(t, j)}/sa/${serviceName(j)}`)].sort() } }], to: [{ operation: { ports: ['8080'] } }] }] },
     });
   }
   return app;

@@ -1,6 +1,9 @@
 import { App, Chart, YamlOutputType } from 'cdk8s';
-import { EncryptedVolume, Mesh, MtlsService, SecureNamespace, SecurityAudit, VolumeEncryption } from '../src';
-import { IMAGE, KMS_KEY, Topology, callersOf, hasVolume, namespaceOf, serviceName } from './topology';
+import { CertificateIssuer, EncryptedVolume, ExternalService, Mesh, MtlsService, SecureGateway, SecureNamespace, SecurityAudit, VolumeEncryption } from '../src';
+import {
+  CLUSTER_ISSUER, GATEWAY, GATEWAY_CLASS, IMAGE, KMS_KEY, Topology, callersOf, callsExternal, exposedByNamespace, externalOf, hasVolume,
+  hostnameOf, isExposed, namespaceOf, serviceName,
+} from './topology';
 
 /** (a)/(b): the topology written with the library, one chart per namespace. */
 export function libraryApp(t: Topology, outdir: string, audit: boolean): App {
@@ -19,6 +22,15 @@ export function libraryApp(t: Topology, outdir: string, audit: boolean): App {
       resourceQuota: { pods: 100000, services: 100000, persistentVolumeClaims: 100000 },
     }));
   }
+  // One gateway per namespace with exposed services, a listener per exposed host name.
+  const gateways = new Map<string, SecureGateway>();
+  for (const [name, exposed] of exposedByNamespace(t)) {
+    gateways.set(name, new SecureGateway(namespaces.get(name)!, GATEWAY, {
+      gatewayClassName: GATEWAY_CLASS,
+      listeners: exposed.map((i) => ({ hostname: hostnameOf(i) })),
+      certificate: { issuer: CertificateIssuer.clusterIssuer(CLUSTER_ISSUER) },
+    }));
+  }
   const encryption = VolumeEncryption.awsEbs({ kmsKeyId: KMS_KEY });
   const services: MtlsService[] = [];
   for (let i = 0; i < t.services; i++) {
@@ -27,7 +39,13 @@ export function libraryApp(t: Topology, outdir: string, audit: boolean): App {
     const volumes = hasVolume(i)
       ? [{ volume: new EncryptedVolume(ns, `${name}-data`, { name: `${name}-data`, size: '10Gi', encryption }), mountPath: '/data' }]
       : [];
-    services.push(new MtlsService(ns, name, { image: IMAGE(i), port: 8080, volumes }));
+    const service = new MtlsService(ns, name, { image: IMAGE(i), port: 8080, volumes });
+    if (isExposed(t, i)) service.exposeVia(gateways.get(namespaceOf(t, i))!, { hostname: hostnameOf(i) });
+    if (callsExternal(t, i)) {
+      const { host, cidr } = externalOf(i);
+      service.allowEgressTo(ExternalService.https(host, { cidrs: [cidr] }));
+    }
+    services.push(service);
   }
   for (let i = 0; i < t.services; i++) {
     for (const c of callersOf(t, i)) services[i].allowFrom(services[c]);

@@ -1,6 +1,6 @@
 /**
  * One measurement, in its own process (so peak RSS is this point's own):
- *   point.ts <a|b|c|d|audit|reachability> <services> <namespaces>
+ *   point.ts <a|b|c|d|audit|reachability> <services> <namespaces> [exposedFraction externalFraction]
  * Prints one JSON line: wall and CPU milliseconds of the measured section, peak RSS, objects and
  * bytes emitted.
  */
@@ -38,8 +38,12 @@ function emitted(outdir: string) {
 }
 
 function main() {
-  const [point, services, namespaces] = process.argv.slice(2);
-  const t: Topology = { services: Number(services), namespaces: Number(namespaces) };
+  const [point, services, namespaces, exposed, external] = process.argv.slice(2);
+  const t: Topology = {
+    services: Number(services),
+    namespaces: Number(namespaces),
+    ...(exposed !== undefined ? { exposedFraction: Number(exposed), externalFraction: Number(external ?? 0) } : {}),
+  };
   const outdir = fs.mkdtempSync(path.join(os.tmpdir(), `bench-${point}-`));
   let m: { wallMs: number; cpuMs: number };
   let extra: Record<string, number> = {};

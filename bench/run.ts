@@ -9,150 +9,138 @@
  * machine is shared and noisy; absolute times are not comparable across runs).
  *
  * Options: --sizes 100,1000,5000  --namespaces 10,50  --runs 3  --out bench/results/latest.json
+ *
+ * `--north-south` runs the north-south point instead (bench/north-south.ts; N=1000, K=10 unless
+ * given): (a) and (c) with --exposed 0.1 of the services behind a gateway and --external 0.1
+ * calling an external API, and the same without, interleaved; writes bench/results/north-south.json.
  */
-import { execFileSync } from 'child_process';
 import * as fs from 'fs';
 import * as path from 'path';
-
-interface Sample {
-  point: string;
-  services: number;
-  namespaces: number;
-  wallMs: number;
-  cpuMs: number;
-  maxRssMiB: number;
-  objects: number;
-  bytes: number;
-  objectsPerSecond?: number;
-  auditedObjects?: number;
-  analyzedObjects?: number;
-  edges?: number;
-  extraPaths?: number;
-}
+import { runNorthSouth } from './north-south';
+import { Sample, median, sample } from './sample';
 
 function arg(name: string, fallback: string): string {
   const i = process.argv.indexOf(`--${name}`);
   return i >= 0 ? process.argv[i + 1] : fallback;
 }
 
-const sizes = arg('sizes', '100,1000,5000').split(',').map(Number);
-const namespaceCounts = arg('namespaces', '10,50').split(',').map(Number);
+const northSouth = process.argv.includes('--north-south');
+const sizes = arg('sizes', northSouth ? '1000' : '100,1000,5000').split(',').map(Number);
+const namespaceCounts = arg('namespaces', northSouth ? '10' : '10,50').split(',').map(Number);
 const runs = Number(arg('runs', '3'));
-const out = arg('out', path.join(__dirname, 'results', 'latest.json'));
+const out = arg('out', path.join(__dirname, 'results', northSouth ? 'north-south.json' : 'latest.json'));
 const POINTS = ['a', 'b', 'c', 'd', 'audit', 'reachability'];
 const root = path.join(__dirname, '..');
 
-function sample(point: string, n: number, k: number): Sample {
-  const stdout = execFileSync(process.execPath, ['--max-old-space-size=4096', '-r', 'ts-node/register/transpile-only', path.join(__dirname, 'point.ts'), point, String(n), String(k)], {
-    cwd: root,
-    env: { ...process.env, TS_NODE_PROJECT: path.join(__dirname, 'tsconfig.json') },
-    encoding: 'utf-8',
-    maxBuffer: 1024 * 1024,
-  });
-  return JSON.parse(stdout.trim().split('\n').pop()!);
+if (northSouth) {
+  process.exitCode = runNorthSouth({ sizes, namespaceCounts, runs, exposed: Number(arg('exposed', '0.1')), external: Number(arg('external', '0.1')), out });
+} else {
+  reportGrid(runGrid());
 }
 
-function median(xs: number[]): number {
-  const s = [...xs].sort((a, b) => a - b);
-  return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
-}
-
-const results: Record<string, Record<string, Sample>> = {};
-for (const k of namespaceCounts) {
-  for (const n of sizes) {
-    if (n < k) continue;
-    const key = `${n}/${k}`;
-    results[key] = {};
-    // Interleave the points run by run, so that a noisy moment hits all of them alike.
-    const samples: Record<string, Sample[]> = Object.fromEntries(POINTS.map((p) => [p, []]));
-    for (let r = 0; r < runs; r++) {
-      for (const p of POINTS) {
-        samples[p].push(sample(p, n, k));
-        process.stderr.write('.');
+/** The grid: every point at every size and namespace count, medians of the runs. */
+function runGrid(): Record<string, Record<string, Sample>> {
+  const results: Record<string, Record<string, Sample>> = {};
+  for (const k of namespaceCounts) {
+    for (const n of sizes) {
+      if (n < k) continue;
+      const key = `${n}/${k}`;
+      results[key] = {};
+      // Interleave the points run by run, so that a noisy moment hits all of them alike.
+      const samples: Record<string, Sample[]> = Object.fromEntries(POINTS.map((p) => [p, []]));
+      for (let r = 0; r < runs; r++) {
+        for (const p of POINTS) {
+          samples[p].push(sample(p, n, k));
+          process.stderr.write('.');
+        }
       }
+      for (const p of POINTS) {
+        const s = samples[p];
+        results[key][p] = {
+          ...s[0],
+          wallMs: median(s.map((x) => x.wallMs)),
+          cpuMs: median(s.map((x) => x.cpuMs)),
+          maxRssMiB: median(s.map((x) => x.maxRssMiB)),
+          ...(p === 'audit' ? { objectsPerSecond: median(s.map((x) => x.objectsPerSecond!)) } : {}),
+        };
+      }
+      process.stderr.write(` ${key}\n`);
     }
-    for (const p of POINTS) {
-      const s = samples[p];
-      results[key][p] = {
-        ...s[0],
-        wallMs: median(s.map((x) => x.wallMs)),
-        cpuMs: median(s.map((x) => x.cpuMs)),
-        maxRssMiB: median(s.map((x) => x.maxRssMiB)),
-        ...(p === 'audit' ? { objectsPerSecond: median(s.map((x) => x.objectsPerSecond!)) } : {}),
-      };
-    }
-    process.stderr.write(` ${key}\n`);
   }
+  return results;
 }
 
-const fmt = (x: number, d = 0) => x.toFixed(d);
-const lines: string[] = [];
-lines.push(`Benchmark: median of ${runs} runs per point; N services over K namespaces (Istio), 3 callers each, 1 EncryptedVolume per 10 services`);
-lines.push('');
-lines.push('| N | K | point | wall ms | CPU ms | peak RSS MiB | objects | bytes |');
-lines.push('|---:|---:|---|---:|---:|---:|---:|---:|');
-const NAMES: Record<string, string> = {
-  a: '(a) library + audit',
-  b: '(b) library',
-  c: '(c) by hand (cdk8s-plus-27)',
-  d: '(d) floor: JSON → YAML',
-  audit: 'audit alone',
-  reachability: 'reachability analyzer alone',
-};
-for (const [key, pts] of Object.entries(results)) {
-  const [n, k] = key.split('/');
-  for (const p of POINTS) {
-    const s = pts[p];
-    const objects = p === 'audit' ? `${s.auditedObjects} audited (${fmt(s.objectsPerSecond!)} obj/s)`
-      : p === 'reachability' ? `${s.analyzedObjects} analyzed, ${s.edges} paths, ${s.extraPaths} extra` : String(s.objects);
-    lines.push(`| ${n} | ${k} | ${NAMES[p]} | ${fmt(s.wallMs)} | ${fmt(s.cpuMs)} | ${fmt(s.maxRssMiB)} | ${objects} | ${['audit', 'reachability'].includes(p) ? '' : s.bytes} |`);
-  }
-}
-lines.push('');
-lines.push('| N | K | a/c | a/d | b/c | audit obj/s |');
-lines.push('|---:|---:|---:|---:|---:|---:|');
-const ratios: Record<string, any> = {};
-for (const [key, pts] of Object.entries(results)) {
-  const [n, k] = key.split('/');
-  ratios[key] = {
-    aOverC: pts.a.wallMs / pts.c.wallMs,
-    aOverD: pts.a.wallMs / pts.d.wallMs,
-    bOverC: pts.b.wallMs / pts.c.wallMs,
-    auditObjectsPerSecond: pts.audit.objectsPerSecond,
+/** The table, ratios and targets of the grid; writes `out`. */
+function reportGrid(results: Record<string, Record<string, Sample>>) {
+  const fmt = (x: number, d = 0) => x.toFixed(d);
+  const lines: string[] = [];
+  lines.push(`Benchmark: median of ${runs} runs per point; N services over K namespaces (Istio), 3 callers each, 1 EncryptedVolume per 10 services`);
+  lines.push('');
+  lines.push('| N | K | point | wall ms | CPU ms | peak RSS MiB | objects | bytes |');
+  lines.push('|---:|---:|---|---:|---:|---:|---:|---:|');
+  const NAMES: Record<string, string> = {
+    a: '(a) library + audit',
+    b: '(b) library',
+    c: '(c) by hand (cdk8s-plus-27)',
+    d: '(d) floor: JSON → YAML',
+    audit: 'audit alone',
+    reachability: 'reachability analyzer alone',
   };
-  lines.push(`| ${n} | ${k} | ${fmt(ratios[key].aOverC, 2)} | ${fmt(ratios[key].aOverD, 2)} | ${fmt(ratios[key].bOverC, 2)} | ${fmt(pts.audit.objectsPerSecond!)} |`);
-}
-lines.push('');
-const scaling: Record<string, number> = {};
-for (const k of namespaceCounts) {
-  const big = results[`5000/${k}`];
-  const mid = results[`1000/${k}`];
-  if (big && mid) {
-    scaling[`a@${k}`] = big.a.wallMs / mid.a.wallMs;
-    const others = (['b', 'c', 'd'] as const).map((p) => `${p}: ${fmt(big[p].wallMs / mid[p].wallMs, 2)}`).join(', ');
-    lines.push(`time(5000)/time(1000) for (a) with ${k} namespaces: ${fmt(scaling[`a@${k}`], 2)} (${others})`);
+  for (const [key, pts] of Object.entries(results)) {
+    const [n, k] = key.split('/');
+    for (const p of POINTS) {
+      const s = pts[p];
+      const objects = p === 'audit' ? `${s.auditedObjects} audited (${fmt(s.objectsPerSecond!)} obj/s)`
+        : p === 'reachability' ? `${s.analyzedObjects} analyzed, ${s.edges} paths, ${s.extraPaths} extra` : String(s.objects);
+      lines.push(`| ${n} | ${k} | ${NAMES[p]} | ${fmt(s.wallMs)} | ${fmt(s.cpuMs)} | ${fmt(s.maxRssMiB)} | ${objects} | ${['audit', 'reachability'].includes(p) ? '' : s.bytes} |`);
+    }
   }
-}
-// The targets (issue: synthesis and audit that stay fast and linear at platform scale).
-const targets: Array<{ target: string; value: string; ok: boolean }> = [];
-for (const k of namespaceCounts) {
-  const mid = ratios[`1000/${k}`];
-  if (mid) targets.push({ target: `a/c ≤ 1.5 at N=1000, K=${k}`, value: fmt(mid.aOverC, 2), ok: mid.aOverC <= 1.5 });
-  const s = scaling[`a@${k}`];
-  if (s !== undefined) targets.push({ target: `time(5000)/time(1000) ≤ 5.5 for (a), K=${k}`, value: fmt(s, 2), ok: s <= 5.5 });
-  const big = results[`5000/${k}`];
-  if (big) {
-    targets.push({ target: `peak RSS of (a) at N=5000, K=${k} < 1536 MiB`, value: `${fmt(big.a.maxRssMiB)} MiB`, ok: big.a.maxRssMiB < 1536 });
-    targets.push({ target: `audit alone at N=5000, K=${k} ≥ 20,000 objects/s`, value: fmt(big.audit.objectsPerSecond!), ok: big.audit.objectsPerSecond! >= 20000 });
-    // No regression from the correctness work (#13): the audit's throughput and the reachability proof's time.
-    targets.push({ target: `audit alone at N=5000, K=${k} ≥ 100,000 objects/s`, value: fmt(big.audit.objectsPerSecond!), ok: big.audit.objectsPerSecond! >= 100000 });
-    targets.push({ target: `reachability at N=5000, K=${k} < 2 s`, value: `${fmt(big.reachability.wallMs)} ms`, ok: big.reachability.wallMs < 2000 });
+  lines.push('');
+  lines.push('| N | K | a/c | a/d | b/c | audit obj/s |');
+  lines.push('|---:|---:|---:|---:|---:|---:|');
+  const ratios: Record<string, any> = {};
+  for (const [key, pts] of Object.entries(results)) {
+    const [n, k] = key.split('/');
+    ratios[key] = {
+      aOverC: pts.a.wallMs / pts.c.wallMs,
+      aOverD: pts.a.wallMs / pts.d.wallMs,
+      bOverC: pts.b.wallMs / pts.c.wallMs,
+      auditObjectsPerSecond: pts.audit.objectsPerSecond,
+    };
+    lines.push(`| ${n} | ${k} | ${fmt(ratios[key].aOverC, 2)} | ${fmt(ratios[key].aOverD, 2)} | ${fmt(ratios[key].bOverC, 2)} | ${fmt(pts.audit.objectsPerSecond!)} |`);
   }
+  lines.push('');
+  const scaling: Record<string, number> = {};
+  for (const k of namespaceCounts) {
+    const big = results[`5000/${k}`];
+    const mid = results[`1000/${k}`];
+    if (big && mid) {
+      scaling[`a@${k}`] = big.a.wallMs / mid.a.wallMs;
+      const others = (['b', 'c', 'd'] as const).map((p) => `${p}: ${fmt(big[p].wallMs / mid[p].wallMs, 2)}`).join(', ');
+      lines.push(`time(5000)/time(1000) for (a) with ${k} namespaces: ${fmt(scaling[`a@${k}`], 2)} (${others})`);
+    }
+  }
+  // The targets (issue: synthesis and audit that stay fast and linear at platform scale).
+  const targets: Array<{ target: string; value: string; ok: boolean }> = [];
+  for (const k of namespaceCounts) {
+    const mid = ratios[`1000/${k}`];
+    if (mid) targets.push({ target: `a/c ≤ 1.5 at N=1000, K=${k}`, value: fmt(mid.aOverC, 2), ok: mid.aOverC <= 1.5 });
+    const s = scaling[`a@${k}`];
+    if (s !== undefined) targets.push({ target: `time(5000)/time(1000) ≤ 5.5 for (a), K=${k}`, value: fmt(s, 2), ok: s <= 5.5 });
+    const big = results[`5000/${k}`];
+    if (big) {
+      targets.push({ target: `peak RSS of (a) at N=5000, K=${k} < 1536 MiB`, value: `${fmt(big.a.maxRssMiB)} MiB`, ok: big.a.maxRssMiB < 1536 });
+      targets.push({ target: `audit alone at N=5000, K=${k} ≥ 20,000 objects/s`, value: fmt(big.audit.objectsPerSecond!), ok: big.audit.objectsPerSecond! >= 20000 });
+      // No regression from the correctness work (#13): the audit's throughput and the reachability proof's time.
+      targets.push({ target: `audit alone at N=5000, K=${k} ≥ 100,000 objects/s`, value: fmt(big.audit.objectsPerSecond!), ok: big.audit.objectsPerSecond! >= 100000 });
+      targets.push({ target: `reachability at N=5000, K=${k} < 2 s`, value: `${fmt(big.reachability.wallMs)} ms`, ok: big.reachability.wallMs < 2000 });
+    }
+  }
+  lines.push('');
+  for (const t of targets) lines.push(`${t.ok ? 'MET ' : 'MISS'}  ${t.target}: ${t.value}`);
+  console.log(lines.join('\n'));
+  fs.mkdirSync(path.dirname(out), { recursive: true });
+  fs.writeFileSync(out, JSON.stringify({ runs, sizes, namespaceCounts, node: process.version, results, ratios, scaling, targets }, null, 2) + '\n');
+  if (targets.some((t) => !t.ok)) process.exitCode = 1;
+  console.log(`\nwrote ${path.relative(root, out)}`);
 }
-lines.push('');
-for (const t of targets) lines.push(`${t.ok ? 'MET ' : 'MISS'}  ${t.target}: ${t.value}`);
-console.log(lines.join('\n'));
-fs.mkdirSync(path.dirname(out), { recursive: true });
-fs.writeFileSync(out, JSON.stringify({ runs, sizes, namespaceCounts, node: process.version, results, ratios, scaling, targets }, null, 2) + '\n');
-if (targets.some((t) => !t.ok)) process.exitCode = 1;
-console.log(`\nwrote ${path.relative(root, out)}`);

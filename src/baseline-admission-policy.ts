@@ -1,86 +1,16 @@
 import { ApiObject } from 'cdk8s';
 import { Construct } from 'constructs';
-import { celList, celString, twinPolicySpec } from './admission/twin';
-import { ENFORCE_VERSION_LABEL, MIN_POD_SECURITY_VERSION, enforceVersionCel } from './audit/pod-security-version';
-import { ALL_RULES } from './audit/rules';
+import { AdmissionPolicyApiVersion, AdmissionValidationAction, BaselineAdmissionRule } from './admission-policy-options';
 import { storageClassManifestEncryption } from './audit/rules/storage-class-unencrypted';
 import { EncryptedVolume } from './encrypted-volume';
-import { acknowledgementAnnotation } from './private/acknowledge';
+import { PodSecurityLevel } from './namespace-options';
+import { validateActions, validateForbiddenClusterRoles, validateRules } from './private/admission-policy-props';
+import { GUARDED_KINDS, LEVEL_RANK, policySpecs } from './private/admission-policy-specs';
 import { lazy } from './private/lazy';
-import { fail, makeClusterScoped, show, validateDnsLabel, validateDnsSubdomain, validateReason } from './private/validation';
+import { fail, makeClusterScoped, show, validateDnsLabel, validateDnsSubdomain } from './private/validation';
 import { BOOTSTRAP_CLUSTER_ROLES, bootstrapRules } from './rbac/bootstrap-roles';
 import { refusedBuiltInClusterRoles } from './rbac/risk-model';
-import { PodSecurityLevel, SecureNamespace } from './secure-namespace';
-
-/** The API version of the admission policy objects. */
-export enum AdmissionPolicyApiVersion {
-  /** `admissionregistration.k8s.io/v1`: Kubernetes 1.30 and later. The default. */
-  V1 = 'admissionregistration.k8s.io/v1',
-  /** `admissionregistration.k8s.io/v1beta1`: Kubernetes 1.28 and 1.29 (the API must be enabled). */
-  V1BETA1 = 'admissionregistration.k8s.io/v1beta1',
-}
-
-/** What the API server does with a request that a rule refuses. */
-export enum AdmissionValidationAction {
-  /** Refuse the request. The default. */
-  DENY = 'Deny',
-  /** Accept it, with a warning to the client (kubectl prints it). */
-  WARN = 'Warn',
-  /** Accept it, and record the failure in the audit log. */
-  AUDIT = 'Audit',
-}
-
-/** A rule of BaselineAdmissionPolicy. */
-export enum BaselineAdmissionRule {
-  /**
-   * The namespaces of this app keep their Pod Security `enforce` label at the level the
-   * SecureNamespace set (or stricter), and their `enforce-version` (if set) at `latest` or a
-   * version whose `restricted` includes every check of the audit (v1.34 or newer).
-   */
-  POD_SECURITY = 'pod-security',
-  /**
-   * No Istio PeerAuthentication in those namespaces weakens mutual TLS below STRICT, also per port
-   * (`portLevelMtls`).
-   */
-  PEER_AUTHENTICATION_STRICT = 'peer-authentication-strict',
-  /**
-   * No RoleBinding in those namespaces grants a built-in ClusterRole with power the RBAC risk model
-   * refuses (`cluster-admin`, `admin`, `edit`, `system:node`, ...: the forbidden ClusterRoles), nor
-   * binds a `system:` user or group (SB-RBAC-DANGEROUS-GROUP's twin).
-   */
-  NO_CLUSTER_ADMIN_BINDING = 'no-cluster-admin-binding',
-  /** PersistentVolumeClaims in those namespaces are created only on encrypting StorageClasses. */
-  ENCRYPTED_STORAGE = 'encrypted-storage',
-  /**
-   * Every audit rule that can be decided from the object under admission, enforced by its CEL
-   * twin (one policy per rule, named after it: `<prefix>-sb-ctr-image-tag`, ...): images pinned,
-   * read-only root filesystems, requests and limits, no NodePort/LoadBalancer Services, mesh TLS
-   * kept by DestinationRules and Linkerd authorization, Roles without wildcards or the RBAC risk
-   * model's dangerous rows, RoleBindings without system: subjects. The rule's acknowledgement
-   * annotation (a reason of 20 characters or more) admits the object, as in the audit. RULES.md
-   * lists which rules are enforced here and which need the whole app (synth time only).
-   */
-  AUDIT_RULES = 'audit-rules',
-  /**
-   * The baseline's own NetworkPolicies and mesh policies (those this app puts in the protected
-   * namespaces) cannot be deleted or have their spec changed by anyone but the GitOps controller
-   * (`baselineManagers`), so `kubectl delete networkpolicy default-deny` does not remove the
-   * baseline. Only with `baselineManagers`; not part of the default rules.
-   */
-  BASELINE_OBJECTS = 'baseline-objects',
-}
-
-/** Kinds whose objects BASELINE_OBJECTS guards, by API group. */
-const GUARDED_KINDS: Array<{ group: string; kind: string; resource: string }> = [
-  { group: 'networking.k8s.io', kind: 'NetworkPolicy', resource: 'networkpolicies' },
-  { group: 'security.istio.io', kind: 'PeerAuthentication', resource: 'peerauthentications' },
-  { group: 'security.istio.io', kind: 'AuthorizationPolicy', resource: 'authorizationpolicies' },
-  { group: 'networking.istio.io', kind: 'Sidecar', resource: 'sidecars' },
-  { group: 'networking.istio.io', kind: 'DestinationRule', resource: 'destinationrules' },
-  { group: 'policy.linkerd.io', kind: 'Server', resource: 'servers' },
-  { group: 'policy.linkerd.io', kind: 'AuthorizationPolicy', resource: 'authorizationpolicies' },
-  { group: 'policy.linkerd.io', kind: 'MeshTLSAuthentication', resource: 'meshtlsauthentications' },
-];
+import { SecureNamespace } from './secure-namespace';
 
 /** Props of BaselineAdmissionPolicy. */
 export interface BaselineAdmissionPolicyProps {
@@ -141,37 +71,6 @@ export interface BaselineAdmissionPolicyProps {
   readonly forbiddenClusterRoles?: string[];
 }
 
-/** One ValidatingAdmissionPolicy and its binding. */
-interface PolicySpec {
-  rule: BaselineAdmissionRule;
-  /** The name suffix (and construct id): the rule, or the audit rule ID of a twin. */
-  name?: string;
-  resourceRules: Array<{ apiGroups: string[]; apiVersions: string[]; operations: string[]; resources: string[] }>;
-  matchConditions?: Array<{ name: string; expression: string }>;
-  variables?: Array<{ name: string; expression: any }>;
-  validations: Array<{ expression: any; message: string; reason: string }>;
-}
-
-/** The policies of the audit rules that have a CEL twin, sorted by rule ID. */
-function twinSpecs(): PolicySpec[] {
-  return ALL_RULES.filter((r) => r.admission !== undefined).map((r) => {
-    const spec = twinPolicySpec(r.id, r.admission!) as any;
-    return {
-      rule: BaselineAdmissionRule.AUDIT_RULES,
-      name: r.id.toLowerCase(),
-      resourceRules: spec.matchConstraints.resourceRules,
-      matchConditions: spec.matchConditions,
-      variables: spec.variables,
-      validations: spec.validations,
-    };
-  });
-}
-
-const NOT_ENFORCED_RULE_ID = 'SB-ADMISSION-NOT-ENFORCED';
-const ENFORCE_LABEL = 'pod-security.kubernetes.io/enforce';
-const LEVEL_RANK: Record<string, number> = { [PodSecurityLevel.PRIVILEGED]: 0, [PodSecurityLevel.BASELINE]: 1, [PodSecurityLevel.RESTRICTED]: 2 };
-
-
 /**
  * Keeps the baseline from drifting through `kubectl`: `ValidatingAdmissionPolicy` and
  * `ValidatingAdmissionPolicyBinding` objects (CEL, evaluated in the API server, no webhook) that
@@ -216,146 +115,22 @@ export class BaselineAdmissionPolicy extends Construct {
     if (!Object.values(AdmissionPolicyApiVersion).includes(apiVersion)) {
       fail(this, `apiVersion ${show(apiVersion)} is not supported`, 'use AdmissionPolicyApiVersion.V1 (Kubernetes ≥ 1.30) or V1BETA1 (1.28–1.29)');
     }
-    const rules = props.rules ?? Object.values(BaselineAdmissionRule)
-      .filter((r) => r !== BaselineAdmissionRule.BASELINE_OBJECTS || props.baselineManagers !== undefined);
-    const managers = [...new Set(props.baselineManagers ?? [])].sort();
-    if (rules.includes(BaselineAdmissionRule.BASELINE_OBJECTS) && managers.length === 0) {
-      fail(this, 'BASELINE_OBJECTS needs baselineManagers', 'list the user name of your GitOps controller, e.g. baselineManagers: ["system:serviceaccount:argocd:argocd-application-controller"]; without one nobody could update the baseline');
-    }
-    managers.forEach((m, i) => {
-      if (typeof m !== 'string' || m.trim() === '' || /\s/.test(m)) fail(this, `baselineManagers[${i}] ${show(m)} is not a user name`, 'write the exact user name, e.g. "system:serviceaccount:argocd:argocd-application-controller"');
-    });
-    if (rules.length === 0) fail(this, 'rules is empty', 'list at least one BaselineAdmissionRule, or leave rules out for all of them');
-    for (const r of rules) {
-      if (!Object.values(BaselineAdmissionRule).includes(r)) fail(this, `rule ${show(r)} is not a BaselineAdmissionRule`, `use ${Object.values(BaselineAdmissionRule).map((v) => show(v)).join(', ')}`);
-    }
-    if (new Set(rules).size !== rules.length) fail(this, `rules ${show(rules)} lists a rule twice`, 'list each rule once');
-
-    const actions = props.validationActions ?? [AdmissionValidationAction.DENY];
-    if (actions.length === 0) fail(this, 'validationActions is empty', 'use [AdmissionValidationAction.DENY] (or WARN / AUDIT with notEnforcedReason)');
-    for (const a of actions) {
-      if (!Object.values(AdmissionValidationAction).includes(a)) fail(this, `validation action ${show(a)} is not supported`, 'use AdmissionValidationAction.DENY, WARN or AUDIT');
-    }
-    if (new Set(actions).size !== actions.length) fail(this, `validationActions ${show(actions)} lists an action twice`, 'list each action once');
-    if (actions.includes(AdmissionValidationAction.DENY) && actions.includes(AdmissionValidationAction.WARN)) {
-      fail(this, 'validationActions combines "Deny" and "Warn"', 'use [DENY] (optionally with AUDIT); the API server refuses Deny with Warn because a denied request already reports why');
-    }
-    const annotations: Record<string, string> = {};
-    if (!actions.includes(AdmissionValidationAction.DENY)) {
-      annotations[acknowledgementAnnotation(NOT_ENFORCED_RULE_ID)] = validateReason(this, `validationActions ${show(actions)} without "Deny"`, props.notEnforcedReason);
-    } else if (props.notEnforcedReason !== undefined) {
-      fail(this, 'notEnforcedReason is set but validationActions includes "Deny"', 'remove notEnforcedReason; it is only for rules that report instead of refusing');
-    }
+    const { rules, managers } = validateRules(this, props);
+    const { actions, annotations } = validateActions(this, props);
 
     this.additionalNamespaces = [...new Set(props.additionalNamespaces ?? [])];
     this.additionalNamespaces.forEach((n, i) => validateDnsLabel(this, `additionalNamespaces[${i}]`, n));
     this.extraStorageClasses = [...new Set(props.encryptedStorageClasses ?? [])];
     this.extraStorageClasses.forEach((n, i) => validateDnsSubdomain(this, `encryptedStorageClasses[${i}]`, n));
-    const forbidden = [...new Set(props.forbiddenClusterRoles ?? BaselineAdmissionPolicy.DEFAULT_FORBIDDEN_CLUSTER_ROLES)].sort();
-    if (forbidden.length === 0) fail(this, 'forbiddenClusterRoles is empty', 'list at least "cluster-admin", or leave NO_CLUSTER_ADMIN_BINDING out of rules');
-    forbidden.forEach((n, i) => {
-      // RBAC object names are path segments: ':' is allowed (system:node).
-      if (typeof n !== 'string' || n.length > 253 || !/^[a-z0-9]([-a-z0-9.:]*[a-z0-9])?$/.test(n)) {
-        fail(this, `forbiddenClusterRoles[${i}] ${show(n)} is not a ClusterRole name`, "use lowercase letters, digits, '-', '.' and ':', starting and ending with a letter or digit");
-      }
+    const forbidden = validateForbiddenClusterRoles(this, props, BaselineAdmissionPolicy.DEFAULT_FORBIDDEN_CLUSTER_ROLES);
+
+    const specs = policySpecs(rules, {
+      managers,
+      forbidden,
+      levels: () => this._levels(),
+      baselineObjects: () => this._baselineObjects(),
+      encryptedStorageClasses: () => this._encryptedStorageClasses(),
     });
-
-    const specs: PolicySpec[] = [];
-    const ordered = Object.values(BaselineAdmissionRule).filter((r) => rules.includes(r));
-    for (const rule of ordered) {
-      switch (rule) {
-        case BaselineAdmissionRule.AUDIT_RULES:
-          specs.push(...twinSpecs());
-          break;
-        case BaselineAdmissionRule.BASELINE_OBJECTS:
-          specs.push({
-            rule,
-            resourceRules: GUARDED_KINDS.map((k) => ({ apiGroups: [k.group], apiVersions: ['*'], operations: ['UPDATE', 'DELETE'], resources: [k.resource] })),
-            matchConditions: [{ name: 'not-a-baseline-manager', expression: `!(request.userInfo.username in ${celList(managers)})` }],
-            variables: [{ name: 'baseline', expression: lazy(() => celList(this._baselineObjects())) }],
-            validations: [{
-              expression: "!((oldObject.kind + '/' + oldObject.metadata.namespace + '/' + oldObject.metadata.name) in variables.baseline)"
-                + " || (request.operation == 'UPDATE' && has(object.spec) == has(oldObject.spec) && (!has(object.spec) || object.spec == oldObject.spec))",
-              message: `The baseline's own NetworkPolicies and mesh policies change only through GitOps (${managers.join(', ')}); change them in code.`,
-              reason: 'Forbidden',
-            }],
-          });
-          break;
-        case BaselineAdmissionRule.POD_SECURITY:
-          specs.push({
-            rule,
-            resourceRules: [{ apiGroups: [''], apiVersions: ['v1'], operations: ['CREATE', 'UPDATE'], resources: ['namespaces'] }],
-            variables: [
-              { name: 'expectedLevels', expression: lazy(() => `{${this._levels().map(([n, l]) => `${celString(n)}: ${celString(l)}`).join(', ')}}`) },
-              { name: 'levelRank', expression: `{${Object.entries(LEVEL_RANK).map(([l, r]) => `${celString(l)}: ${r}`).join(', ')}}` },
-            ],
-            validations: [
-              {
-                expression: `!(object.metadata.name in variables.expectedLevels) || (has(object.metadata.labels) && '${ENFORCE_LABEL}' in object.metadata.labels && object.metadata.labels['${ENFORCE_LABEL}'] in variables.levelRank && variables.levelRank[object.metadata.labels['${ENFORCE_LABEL}']] >= variables.levelRank[variables.expectedLevels[object.metadata.name]])`,
-                message: `The namespaces of the secure baseline keep their ${ENFORCE_LABEL} label at the level the SecureNamespace sets (or stricter); change it in code, with a reason, not with kubectl.`,
-                reason: 'Forbidden',
-              },
-              {
-                // The same version table as the audit's SB-NS-PSS (src/audit/pod-security-version.ts).
-                expression: enforceVersionCel('object'),
-                message: `The namespaces of the secure baseline pin ${ENFORCE_VERSION_LABEL} to "latest" or ${MIN_POD_SECURITY_VERSION} or newer; older versions of the restricted level skip seccomp, capabilities, runAsUser or host probe checks.`,
-                reason: 'Forbidden',
-              },
-            ],
-          });
-          break;
-        case BaselineAdmissionRule.PEER_AUTHENTICATION_STRICT:
-          specs.push({
-            rule,
-            resourceRules: [{ apiGroups: ['security.istio.io'], apiVersions: ['*'], operations: ['CREATE', 'UPDATE'], resources: ['peerauthentications'] }],
-            validations: [
-              {
-                expression: "(has(object.spec) && has(object.spec.mtls) && has(object.spec.mtls.mode) && object.spec.mtls.mode == 'STRICT') || (has(object.spec) && has(object.spec.selector) && (!has(object.spec.mtls) || !has(object.spec.mtls.mode) || object.spec.mtls.mode == 'UNSET'))",
-                message: 'PeerAuthentications in the secure baseline namespaces use mtls.mode STRICT (a workload-level one may leave it UNSET to inherit the namespace\'s STRICT); PERMISSIVE and DISABLE accept plaintext.',
-                reason: 'Forbidden',
-              },
-              {
-                expression: "!has(object.spec) || !has(object.spec.portLevelMtls) || object.spec.portLevelMtls.all(port, !has(object.spec.portLevelMtls[port].mode) || object.spec.portLevelMtls[port].mode in ['STRICT', 'UNSET'])",
-                message: 'portLevelMtls in the secure baseline namespaces may only be STRICT or UNSET; PERMISSIVE and DISABLE accept plaintext on that port.',
-                reason: 'Forbidden',
-              },
-            ],
-          });
-          break;
-        case BaselineAdmissionRule.NO_CLUSTER_ADMIN_BINDING:
-          specs.push({
-            rule,
-            resourceRules: [{ apiGroups: ['rbac.authorization.k8s.io'], apiVersions: ['v1'], operations: ['CREATE', 'UPDATE'], resources: ['rolebindings'] }],
-            variables: [{ name: 'forbiddenClusterRoles', expression: celList(forbidden) }],
-            validations: [{
-              expression: "!(object.roleRef.kind == 'ClusterRole' && object.roleRef.name in variables.forbiddenClusterRoles)",
-              message: `RoleBindings in the secure baseline namespaces may not grant the ClusterRoles ${forbidden.join(', ')}; grant the exact verbs and resources (LeastPrivilegeServiceAccount.grant) instead.`,
-              reason: 'Forbidden',
-            }, {
-              // The risk model's subject rows (src/rbac/risk-model.ts subjectRisk): every system: name.
-              expression: "!has(object.subjects) || object.subjects.all(s, !(s.kind in ['User', 'Group'] && s.name.startsWith('system:')))",
-              message: 'RoleBindings in the secure baseline namespaces may not bind system: users or groups (system:masters, system:authenticated, system:serviceaccounts*, system:nodes, ...); bind kind ServiceAccount or an identity-provider group.',
-              reason: 'Forbidden',
-            }],
-          });
-          break;
-        case BaselineAdmissionRule.ENCRYPTED_STORAGE:
-          specs.push({
-            rule,
-            // CREATE only: storageClassName is immutable, and refusing updates would block the
-            // finalizer removal of claims that predate the policy.
-            resourceRules: [{ apiGroups: [''], apiVersions: ['v1'], operations: ['CREATE'], resources: ['persistentvolumeclaims'] }],
-            variables: [{ name: 'encryptedStorageClasses', expression: lazy(() => celList(this._encryptedStorageClasses())) }],
-            validations: [{
-              expression: 'has(object.spec.storageClassName) && object.spec.storageClassName in variables.encryptedStorageClasses',
-              message: 'PersistentVolumeClaims in the secure baseline namespaces use a StorageClass that encrypts with a customer-managed key (an EncryptedVolume\'s, or one listed in encryptedStorageClasses); claims without a class or with another one are refused.',
-              reason: 'Forbidden',
-            }],
-          });
-          break;
-      }
-    }
-
     const namespaceSelector = {
       matchExpressions: [{ key: 'kubernetes.io/metadata.name', operator: 'In', values: lazy(() => this._namespaces()) }],
     };

@@ -1,12 +1,15 @@
 import { ApiObject } from 'cdk8s';
 import { Construct } from 'constructs';
+import type { ICaller, MetricsOptions } from './caller';
+import type { CertificateOptions } from './certificate-options';
+import type { ExternalService } from './external-service';
 import { LeastPrivilegeServiceAccount } from './least-privilege-service-account';
 import { Mesh, MeshType } from './mesh';
 import { PodLifecycle, WorkloadPort } from './mesh/types';
-import type { CertificateOptions, ICaller, MetricsOptions } from './mtls-service';
 import { registerAppChecks } from './private/app-checks';
 import { fail } from './private/validation';
-import { validateMetricsPort, WorkloadCore } from './private/workload';
+import { WorkloadCore } from './private/workload';
+import { validateMetricsPort } from './private/workload-metrics';
 import { ConfigMapMountOptions, EmptyDirMountOptions } from './workload-mounts';
 import { WorkloadContainerProps } from './workload-props';
 
@@ -149,6 +152,22 @@ export abstract class CallingWorkload extends Construct implements ICaller {
   public allowScraper(scraper: ICaller): void {
     if (!this._core.metrics) fail(this, 'allowScraper() needs a metrics port', 'set `metrics: { port }` on the workload');
     this._core.metrics.allowScraper(scraper);
+  }
+
+  /**
+   * Opens egress from this workload's pods (not the namespace's) to a service outside the cluster,
+   * named by host, as `MtlsService.allowEgressTo` does: its NetworkPolicy opens the service's port
+   * (to the address ranges given, or — where the mesh restricts egress by host name, Istio in
+   * sidecar mode — to public addresses, narrowed by the mesh to the host: a ServiceEntry and a
+   * REGISTRY_ONLY Sidecar for this workload). Declaring the same service twice changes nothing.
+   */
+  public allowEgressTo(service: ExternalService): void {
+    this._core.addExternalEgress(service);
+  }
+
+  /** The external services this workload calls, sorted (`host:port`). */
+  public get declaredExternalEgress(): string[] {
+    return this._core.externalEgress().map((e) => e.description);
   }
 
   /** ICaller: the namespace. */

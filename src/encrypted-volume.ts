@@ -1,7 +1,6 @@
 import { createHash } from 'crypto';
 import { ApiObject } from 'cdk8s';
 import { Construct } from 'constructs';
-import type { IClaimVolume } from './mtls-service';
 import { acknowledgementAnnotation, RuleIds } from './private/acknowledge';
 import { registerAppChecks } from './private/app-checks';
 import { appSingleton } from './private/singleton';
@@ -9,6 +8,7 @@ import { fail, makeClusterScoped, show, validateDnsSubdomain, validateQuantity }
 import { SecureNamespace } from './secure-namespace';
 import { VolumeBackup } from './volume-backup';
 import { VolumeEncryption } from './volume-encryption';
+import type { IClaimVolume } from './workload-volumes';
 
 /** Access mode of a PersistentVolumeClaim. */
 export enum VolumeAccessMode {

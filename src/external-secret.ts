@@ -1,10 +1,10 @@
 import { ApiObject, Duration } from 'cdk8s';
 import { Construct, IConstruct } from 'constructs';
 import { LeastPrivilegeServiceAccount } from './least-privilege-service-account';
-import { SecretMountOptions } from './mtls-service';
 import { registerAppChecks } from './private/app-checks';
 import { fail, goDuration, show, validateDnsSubdomain } from './private/validation';
 import { SecureNamespace } from './secure-namespace';
+import { SecretMountOptions } from './workload-volumes';
 
 /** The kind of External Secrets Operator store an ExternalSecret reads from. */
 export enum SecretStoreKind {

@@ -1,9 +1,9 @@
 import { ApiObject } from 'cdk8s';
 import { Construct } from 'constructs';
-import { SecretMountOptions } from './mtls-service';
 import { registerAppChecks } from './private/app-checks';
 import { fail, show, validateDnsSubdomain } from './private/validation';
 import { SecureNamespace } from './secure-namespace';
+import { SecretMountOptions } from './workload-volumes';
 
 /** Where a sealed value may be unsealed: it must match how it was sealed (`kubeseal --scope`). */
 export enum SealedSecretScope {

@@ -4,7 +4,7 @@ import { CallingWorkload, CallingWorkloadProps } from './calling-workload';
 import { PodLifecycle } from './mesh/types';
 import { jobSpecFields } from './private/job';
 import { fail, show } from './private/validation';
-import { boundedInteger, wholeSeconds } from './private/workload';
+import { boundedInteger, wholeSeconds } from './private/workload-validation';
 import { JobOptions } from './secure-job';
 
 /** What a CronJob does when a run is due while the previous one still runs. */

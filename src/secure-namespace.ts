@@ -1,95 +1,18 @@
 import { ApiObject } from 'cdk8s';
 import { Construct, IConstruct } from 'constructs';
 import { ApiServerEndpoint } from './api-server';
-import { enforceVersionProblem, MIN_POD_SECURITY_VERSION } from './audit/pod-security-version';
 import { Mesh } from './mesh';
+import { ExternalAddresses, NamespaceMeshContext } from './mesh/types';
+import { DeclaredNamespacePath, LimitRangeOptions, PodSecurityLevel, ResourceQuotaOptions } from './namespace-options';
 import { DnsPolicy, NetworkPeer, NetworkPort } from './network';
-import { acknowledgementAnnotation, RuleIds } from './private/acknowledge';
+import { NetworkEngine } from './network-engine';
 import { registerAppChecks } from './private/app-checks';
 import { EgressRuleJson, IngressRuleJson } from './private/json';
 import { lazy } from './private/lazy';
-import { fail, makeClusterScoped, parseQuantity, show, validateDnsLabel, validateDnsSubdomain, validateQuantity, validateReason } from './private/validation';
-import { GrantDecision, riskHits, subjectRisk } from './rbac/risk-model';
-
-/** A Pod Security Standards level (https://kubernetes.io/docs/concepts/security/pod-security-standards/). */
-export enum PodSecurityLevel {
-  /** Heavily restricted, current pod hardening best practice. The default. */
-  RESTRICTED = 'restricted',
-  /** Prevents known privilege escalations. Needs a reason. */
-  BASELINE = 'baseline',
-  /** Unrestricted. Needs a reason. */
-  PRIVILEGED = 'privileged',
-}
-
-/** Size of the namespace's ResourceQuota. */
-export interface ResourceQuotaOptions {
-  /** Total CPU requests. @default "8" */
-  readonly requestsCpu?: string;
-  /** Total CPU limits. @default "16" */
-  readonly limitsCpu?: string;
-  /** Total memory requests. @default "16Gi" */
-  readonly requestsMemory?: string;
-  /** Total memory limits. @default "32Gi" */
-  readonly limitsMemory?: string;
-  /** Total ephemeral-storage requests. @default "20Gi" */
-  readonly requestsEphemeralStorage?: string;
-  /** Total ephemeral-storage limits. @default "40Gi" */
-  readonly limitsEphemeralStorage?: string;
-  /** Total storage requested by PersistentVolumeClaims. @default "500Gi" */
-  readonly requestsStorage?: string;
-  /** Number of pods. @default 100 */
-  readonly pods?: number;
-  /** Number of Services. @default 50 */
-  readonly services?: number;
-  /** Number of PersistentVolumeClaims. @default 20 */
-  readonly persistentVolumeClaims?: number;
-  /**
-   * Number of LoadBalancer Services. Anything above 0 needs `serviceExposureReason`.
-   * @default 0
-   */
-  readonly loadBalancers?: number;
-  /**
-   * Number of NodePort Services. Anything above 0 needs `serviceExposureReason`.
-   * @default 0
-   */
-  readonly nodePorts?: number;
-  /**
-   * Why this namespace may expose Services outside the cluster (LoadBalancer / NodePort).
-   * Recorded as an annotation on the ResourceQuota.
-   * @default - none; required when loadBalancers or nodePorts is above 0
-   */
-  readonly serviceExposureReason?: string;
-}
-
-/** Defaults and bounds that the namespace's LimitRange gives every container. */
-export interface LimitRangeOptions {
-  /** Default CPU request. @default "100m" */
-  readonly defaultCpuRequest?: string;
-  /** Default CPU limit. @default "500m" */
-  readonly defaultCpuLimit?: string;
-  /** Default memory request. @default "128Mi" */
-  readonly defaultMemoryRequest?: string;
-  /** Default memory limit. @default "256Mi" */
-  readonly defaultMemoryLimit?: string;
-  /** Default ephemeral-storage request. @default "64Mi" */
-  readonly defaultEphemeralStorageRequest?: string;
-  /** Default ephemeral-storage limit. @default "1Gi" */
-  readonly defaultEphemeralStorageLimit?: string;
-  /** Largest CPU limit of one container. @default "4" */
-  readonly maxCpu?: string;
-  /** Largest memory limit of one container. @default "8Gi" */
-  readonly maxMemory?: string;
-}
-
-/** A path opened for every pod of a namespace with `allowIngressFrom` or `allowEgressTo`. */
-export interface DeclaredNamespacePath {
-  /** The peer, as `NetworkPeer.description` puts it (e.g. `cidr 203.0.113.0/24`). */
-  readonly peer: string;
-  /** The peer as rendered into the NetworkPolicy (namespaceSelector, podSelector or ipBlock). */
-  readonly peerSpec: { [key: string]: any };
-  /** The ports as rendered into the NetworkPolicy (protocol, port, endPort). */
-  readonly ports: { [key: string]: any }[];
-}
+import { createHumanAccess } from './private/namespace-human-access';
+import { createNamespaceObject } from './private/namespace-object';
+import { createQuotaAndLimits } from './private/namespace-quota';
+import { fail, show, validateDnsLabel, validateDnsSubdomain, validateReason } from './private/validation';
 
 /** Props of a SecureNamespace. */
 export interface SecureNamespaceProps {
@@ -103,6 +26,20 @@ export interface SecureNamespaceProps {
    * @default Mesh.none() - workloads use cert-manager certificates
    */
   readonly mesh?: Mesh;
+  /**
+   * Why the mesh may pass traffic from any pod of the namespace to any destination outside the
+   * cluster. By default a mesh that restricts egress by destination (Istio in sidecar mode) drops
+   * what it does not know: a namespace-wide Sidecar `default` with `outboundTrafficPolicy:
+   * REGISTRY_ONLY`, which sees the cluster's Services, the address ranges opened with
+   * `allowEgressTo(NetworkPeer.cidr(...))`, NodeLocal DNSCache and cloud identity token endpoints
+   * (registered with a ServiceEntry each), while workloads that call hosts by name (`allowEgressTo(ExternalService...)`)
+   * get a Sidecar of their own. With a reason, that Sidecar says `ALLOW_ANY` instead (Istio's own
+   * default), acknowledged with the reason; the NetworkPolicies still hold egress to what is
+   * declared. Refused for other meshes (Linkerd, Istio ambient, no mesh), where the NetworkPolicies
+   * alone control egress.
+   * @default - none: the mesh passes only the destinations it knows (REGISTRY_ONLY)
+   */
+  readonly meshEgressAllowAnyReason?: string;
   /**
    * The Pod Security Standards level enforced (`pod-security.kubernetes.io/enforce`). `audit`
    * and `warn` always stay `restricted`. A weaker level needs `podSecurityReason`.
@@ -127,6 +64,13 @@ export interface SecureNamespaceProps {
    * @default DnsPolicy.kubeDns()
    */
   readonly dns?: DnsPolicy;
+  /**
+   * The policy engine that enforces the namespace's network, chosen once for every construct in
+   * it: with `NetworkEngine.cilium()` a workload's `allowEgressTo(ExternalService...)` is allowed
+   * by host name (a CiliumNetworkPolicy with `toFQDNs`) instead of by address.
+   * @default NetworkEngine.kubernetes() - NetworkPolicies only
+   */
+  readonly networkEngine?: NetworkEngine;
   /**
    * Where the Kubernetes API server's endpoints are (the addresses and port of the
    * `default/kubernetes` EndpointSlice, not the ClusterIP). Workloads of this namespace whose
@@ -181,37 +125,6 @@ export interface SecureNamespaceProps {
 }
 
 const RESERVED_NAMESPACES = ['default', 'kube-system', 'kube-public', 'kube-node-lease'];
-const VIEW_RESOURCES = [
-  { apiGroups: [''], resources: ['configmaps', 'endpoints', 'events', 'limitranges', 'persistentvolumeclaims', 'pods', 'resourcequotas', 'serviceaccounts', 'services'] },
-  { apiGroups: ['apps'], resources: ['daemonsets', 'deployments', 'replicasets', 'statefulsets'] },
-  { apiGroups: ['autoscaling'], resources: ['horizontalpodautoscalers'] },
-  { apiGroups: ['batch'], resources: ['cronjobs', 'jobs'] },
-  { apiGroups: ['networking.k8s.io'], resources: ['ingresses', 'networkpolicies'] },
-  { apiGroups: ['policy'], resources: ['poddisruptionbudgets'] },
-];
-const DEPLOY_RESOURCES = [
-  { apiGroups: [''], resources: ['configmaps', 'persistentvolumeclaims', 'services'] },
-  { apiGroups: ['apps'], resources: ['deployments', 'statefulsets'] },
-  { apiGroups: ['autoscaling'], resources: ['horizontalpodautoscalers'] },
-  { apiGroups: ['batch'], resources: ['cronjobs', 'jobs'] },
-  { apiGroups: ['policy'], resources: ['poddisruptionbudgets'] },
-];
-const READ = ['get', 'list', 'watch'];
-const WRITE = ['create', 'delete', 'patch', 'update'];
-
-/**
- * The acknowledgements a human role needs, from the RBAC risk model (the same judgement the audit
- * makes of the Role): every rule its power is reported by, with the role's reason. A role with
- * refused power would be a bug of this file, so it throws.
- */
-function humanRoleAcknowledgements(rules: any[], namespace: string, reason: string): Record<string, string> {
-  const hits = rules.flatMap((rule) => riskHits(rule, namespace, false));
-  const refused = hits.find((h) => h.risk.decision === GrantDecision.REFUSE);
-  if (refused) throw new Error(`internal: a SecureNamespace human role would ${refused.risk.title}`);
-  const out: Record<string, string> = {};
-  for (const id of [...new Set(hits.map((h) => h.risk.ruleId))].sort()) out[acknowledgementAnnotation(id)] = reason;
-  return out;
-}
 
 /**
  * A namespace that is locked down by default: Pod Security "restricted" enforced, audited and
@@ -257,6 +170,8 @@ export class SecureNamespace extends Construct {
   public readonly clusterDomain: string;
   /** The DNS egress of every pod in the namespace. */
   public readonly dns: DnsPolicy;
+  /** The policy engine that enforces the namespace's network. */
+  public readonly networkEngine: NetworkEngine;
   /** The enforced Pod Security level. */
   public readonly podSecurityLevel: PodSecurityLevel;
   /** The Kubernetes API server's endpoints, when configured. */
@@ -270,6 +185,7 @@ export class SecureNamespace extends Construct {
   private readonly egressPeers: string[] = [];
   private ingressPolicy?: ApiObject;
   private egressPolicy?: ApiObject;
+  private readonly meshContext: NamespaceMeshContext;
 
   constructor(scope: Construct, id: string, props: SecureNamespaceProps) {
     super(scope, id);
@@ -282,6 +198,8 @@ export class SecureNamespace extends Construct {
     this.mesh = props.mesh ?? Mesh.none();
     this.mesh._impl.validate(this);
     this.dns = props.dns ?? DnsPolicy.kubeDns();
+    this.networkEngine = props.networkEngine ?? NetworkEngine.kubernetes();
+    this.networkEngine._impl.validateNamespace(this, this.mesh);
     this.clusterDomain = props.clusterDomain ?? 'cluster.local';
     validateDnsSubdomain(this, 'cluster domain', this.clusterDomain);
     if (props.apiServer !== undefined) {
@@ -291,40 +209,7 @@ export class SecureNamespace extends Construct {
 
     // --- Namespace with Pod Security Admission labels ---
     this.podSecurityLevel = props.podSecurityLevel ?? PodSecurityLevel.RESTRICTED;
-    const version = props.podSecurityVersion ?? SecureNamespace.DEFAULT_POD_SECURITY_VERSION;
-    if (!/^(v1\.(0|[1-9][0-9]*)|latest)$/.test(version)) {
-      fail(this, `podSecurityVersion ${show(version)} is not a Pod Security Standards version`, 'write "v1.N" (e.g. "v1.34") or "latest"');
-    }
-    if (enforceVersionProblem(version) !== undefined) {
-      fail(this, `podSecurityVersion ${show(version)} is older than ${MIN_POD_SECURITY_VERSION}: Pod Security Admission would enforce "restricted" as that version defined it, without the checks added since (seccomp in v1.19, capabilities in v1.22, runAsUser in v1.23, host probes in v1.34)`,
-        `pin ${MIN_POD_SECURITY_VERSION} or newer, or "latest" (a version newer than the cluster is evaluated as the cluster's own)`);
-    }
-    const annotations: Record<string, string> = { ...props.annotations };
-    if (this.podSecurityLevel !== PodSecurityLevel.RESTRICTED) {
-      const reason = validateReason(this, `enforcing Pod Security level ${show(this.podSecurityLevel)}`, props.podSecurityReason);
-      annotations[acknowledgementAnnotation(RuleIds.NS_PSS)] = reason;
-    } else if (props.podSecurityReason !== undefined) {
-      fail(this, `podSecurityReason is set but podSecurityLevel is ${show(this.podSecurityLevel)}`, 'remove podSecurityReason; it is only for a level weaker than restricted');
-    }
-    Object.assign(annotations, this.mesh._impl.namespaceAnnotations());
-    this.namespaceObject = makeClusterScoped(new ApiObject(this, 'Namespace', {
-      apiVersion: 'v1',
-      kind: 'Namespace',
-      metadata: {
-        name,
-        labels: {
-          ...props.labels,
-          'pod-security.kubernetes.io/enforce': this.podSecurityLevel,
-          'pod-security.kubernetes.io/enforce-version': version,
-          'pod-security.kubernetes.io/audit': PodSecurityLevel.RESTRICTED,
-          'pod-security.kubernetes.io/audit-version': version,
-          'pod-security.kubernetes.io/warn': PodSecurityLevel.RESTRICTED,
-          'pod-security.kubernetes.io/warn-version': version,
-          ...this.mesh._impl.namespaceLabels(),
-        },
-        annotations,
-      },
-    }));
+    this.namespaceObject = createNamespaceObject(this, name, props, this.podSecurityLevel, SecureNamespace.DEFAULT_POD_SECURITY_VERSION, this.mesh);
 
     // --- NetworkPolicies: default deny, DNS, mesh data plane ---
     this.policy('DefaultDeny', 'default-deny', {});
@@ -335,10 +220,22 @@ export class SecureNamespace extends Construct {
     if (meshEgress.length + meshIngress.length > 0) {
       this.policy('AllowMesh', 'allow-mesh-data-plane', { ingress: meshIngress, egress: meshEgress });
     }
-    this.mesh._impl.enrolNamespace({ scope: this, namespace: name });
+    let egressAllowAnyReason: string | undefined;
+    if (props.meshEgressAllowAnyReason !== undefined) {
+      if (!this.mesh._impl.restrictsEgressByHost) {
+        fail(this, `meshEgressAllowAnyReason is set but ${this.mesh._impl.displayName} does not restrict egress by destination`,
+          'remove meshEgressAllowAnyReason: only Istio in sidecar mode does; here the NetworkPolicies alone hold egress to what is declared');
+      }
+      egressAllowAnyReason = validateReason(this, 'letting the mesh pass traffic to any destination outside the cluster (ALLOW_ANY)', props.meshEgressAllowAnyReason);
+    }
+    this.meshContext = { scope: this, namespace: name, clusterDomain: this.clusterDomain, egressAllowAnyReason };
+    this.mesh._impl.enrolNamespace(this.meshContext);
+    // NodeLocal DNSCache answers on a link-local address: DNS over TCP goes through the sidecar.
+    const dnsCidrs = (dnsRule?.to ?? []).flatMap((p) => (p.ipBlock ? [p.ipBlock.cidr] : []));
+    if (dnsCidrs.length > 0) this.mesh._impl.allowExternalAddresses(this.meshContext, { name: 'dns', cidrs: dnsCidrs, ports: dnsRule!.ports });
 
     // --- ResourceQuota and LimitRange ---
-    this.quotaAndLimits(props.resourceQuota ?? {}, props.limitRange ?? {});
+    createQuotaAndLimits(this, name, props.resourceQuota ?? {}, props.limitRange ?? {});
 
     // --- The default ServiceAccount gets no API token ---
     new ApiObject(this, 'DefaultServiceAccount', {
@@ -349,7 +246,7 @@ export class SecureNamespace extends Construct {
     });
 
     // --- Human access ---
-    this.humanAccess(props);
+    createHumanAccess(this, name, props);
   }
 
   /**
@@ -369,7 +266,11 @@ export class SecureNamespace extends Construct {
    */
   public allowEgressTo(peer: NetworkPeer, ports: NetworkPort[]): void {
     const what = `allowEgressTo(${peer.description})`;
-    this.egressRules.push({ to: [peer._render(this, what)], ports: this.renderPorts(what, ports) });
+    const rule = { to: [peer._render(this, what)], ports: this.renderPorts(what, ports) };
+    const ipBlock = rule.to[0].ipBlock;
+    // A mesh that drops unknown destinations must know the range (registered before it is opened).
+    if (ipBlock) this.mesh._impl.allowExternalAddresses(this.meshContext, { name: `allow-egress-${this.egressRules.length}`, cidrs: [ipBlock.cidr], ports: rule.ports });
+    this.egressRules.push(rule);
     this.egressPeers.push(peer.description);
     this.egressPolicy ??= this.policy('AllowEgress', 'allow-egress', { egress: lazy(() => this.egressRules) });
   }
@@ -384,6 +285,15 @@ export class SecureNamespace extends Construct {
   /** The paths opened with `allowEgressTo`, in call order (read by the reachability check). */
   public get declaredEgress(): DeclaredNamespacePath[] {
     return this.egressRules.map((r, i) => ({ peer: this.egressPeers[i], peerSpec: { ...r.to![0] }, ports: (r.ports ?? []).map((p) => ({ ...p })) }));
+  }
+
+  /**
+   * Registers destinations outside the cluster that a workload's NetworkPolicy opens by address
+   * only (a cloud identity's token endpoint) with the namespace's mesh.
+   * @internal
+   */
+  public _allowExternalAddresses(addresses: ExternalAddresses): void {
+    this.mesh._impl.allowExternalAddresses(this.meshContext, addresses);
   }
 
   /**
@@ -413,159 +323,5 @@ export class SecureNamespace extends Construct {
         ...(rules.egress !== undefined && (!Array.isArray(rules.egress) || rules.egress.length > 0) ? { egress: rules.egress } : {}),
       },
     });
-  }
-
-  private quotaAndLimits(q: ResourceQuotaOptions, l: LimitRangeOptions) {
-    const quantity = (what: string, value: string) => validateQuantity(this, what, value);
-    const count = (what: string, value: number, min = 0) => {
-      if (!Number.isInteger(value) || value < min) fail(this, `${what} ${show(value)} is not a whole number of at least ${min}`, `use an integer ≥ ${min}`);
-      return value;
-    };
-    const limits = {
-      defaultCpuRequest: l.defaultCpuRequest ?? '100m',
-      defaultCpuLimit: l.defaultCpuLimit ?? '500m',
-      defaultMemoryRequest: l.defaultMemoryRequest ?? '128Mi',
-      defaultMemoryLimit: l.defaultMemoryLimit ?? '256Mi',
-      defaultEphemeralStorageRequest: l.defaultEphemeralStorageRequest ?? '64Mi',
-      defaultEphemeralStorageLimit: l.defaultEphemeralStorageLimit ?? '1Gi',
-      maxCpu: l.maxCpu ?? '4',
-      maxMemory: l.maxMemory ?? '8Gi',
-    };
-    const quota = {
-      requestsCpu: q.requestsCpu ?? '8',
-      limitsCpu: q.limitsCpu ?? '16',
-      requestsMemory: q.requestsMemory ?? '16Gi',
-      limitsMemory: q.limitsMemory ?? '32Gi',
-      requestsEphemeralStorage: q.requestsEphemeralStorage ?? '20Gi',
-      limitsEphemeralStorage: q.limitsEphemeralStorage ?? '40Gi',
-      requestsStorage: q.requestsStorage ?? '500Gi',
-    };
-    for (const [k, v] of [...Object.entries(limits), ...Object.entries(quota)]) quantity(k, v);
-    const pairs: Array<[string, string, string, string]> = [
-      ['limitRange.defaultCpuRequest', limits.defaultCpuRequest, 'limitRange.defaultCpuLimit', limits.defaultCpuLimit],
-      ['limitRange.defaultMemoryRequest', limits.defaultMemoryRequest, 'limitRange.defaultMemoryLimit', limits.defaultMemoryLimit],
-      ['limitRange.defaultEphemeralStorageRequest', limits.defaultEphemeralStorageRequest, 'limitRange.defaultEphemeralStorageLimit', limits.defaultEphemeralStorageLimit],
-      ['limitRange.defaultCpuLimit', limits.defaultCpuLimit, 'limitRange.maxCpu', limits.maxCpu],
-      ['limitRange.defaultMemoryLimit', limits.defaultMemoryLimit, 'limitRange.maxMemory', limits.maxMemory],
-      ['limitRange.defaultCpuRequest', limits.defaultCpuRequest, 'resourceQuota.requestsCpu', quota.requestsCpu],
-      ['limitRange.defaultCpuLimit', limits.defaultCpuLimit, 'resourceQuota.limitsCpu', quota.limitsCpu],
-      ['limitRange.defaultMemoryRequest', limits.defaultMemoryRequest, 'resourceQuota.requestsMemory', quota.requestsMemory],
-      ['limitRange.defaultMemoryLimit', limits.defaultMemoryLimit, 'resourceQuota.limitsMemory', quota.limitsMemory],
-      ['limitRange.defaultEphemeralStorageRequest', limits.defaultEphemeralStorageRequest, 'resourceQuota.requestsEphemeralStorage', quota.requestsEphemeralStorage],
-      ['limitRange.defaultEphemeralStorageLimit', limits.defaultEphemeralStorageLimit, 'resourceQuota.limitsEphemeralStorage', quota.limitsEphemeralStorage],
-    ];
-    for (const [smallName, small, bigName, big] of pairs) {
-      if (parseQuantity(small)! > parseQuantity(big)!) {
-        fail(this, `${bigName} ${show(big)} is below ${smallName} ${show(small)}`, `raise ${bigName} or lower ${smallName}: a single default-sized container must fit`);
-      }
-    }
-    const loadBalancers = count('resourceQuota.loadBalancers', q.loadBalancers ?? 0);
-    const nodePorts = count('resourceQuota.nodePorts', q.nodePorts ?? 0);
-    const annotations: Record<string, string> = {};
-    if (loadBalancers + nodePorts > 0) {
-      annotations[acknowledgementAnnotation(RuleIds.SVC_EXPOSED)] = validateReason(this, 'allowing LoadBalancer or NodePort Services', q.serviceExposureReason);
-    } else if (q.serviceExposureReason !== undefined) {
-      fail(this, 'resourceQuota.serviceExposureReason is set but no LoadBalancer or NodePort Service is allowed', 'remove serviceExposureReason, or raise loadBalancers / nodePorts');
-    }
-    new ApiObject(this, 'ResourceQuota', {
-      apiVersion: 'v1',
-      kind: 'ResourceQuota',
-      metadata: { name: 'baseline-quota', namespace: this.name, ...(Object.keys(annotations).length ? { annotations } : {}) },
-      spec: {
-        hard: {
-          'requests.cpu': quota.requestsCpu,
-          'limits.cpu': quota.limitsCpu,
-          'requests.memory': quota.requestsMemory,
-          'limits.memory': quota.limitsMemory,
-          'requests.ephemeral-storage': quota.requestsEphemeralStorage,
-          'limits.ephemeral-storage': quota.limitsEphemeralStorage,
-          'requests.storage': quota.requestsStorage,
-          'pods': String(count('resourceQuota.pods', q.pods ?? 100, 1)),
-          'services': String(count('resourceQuota.services', q.services ?? 50)),
-          'persistentvolumeclaims': String(count('resourceQuota.persistentVolumeClaims', q.persistentVolumeClaims ?? 20)),
-          'services.loadbalancers': String(loadBalancers),
-          'services.nodeports': String(nodePorts),
-        },
-      },
-    });
-    new ApiObject(this, 'LimitRange', {
-      apiVersion: 'v1',
-      kind: 'LimitRange',
-      metadata: { name: 'baseline-limits', namespace: this.name },
-      spec: {
-        limits: [{
-          type: 'Container',
-          defaultRequest: { 'cpu': limits.defaultCpuRequest, 'memory': limits.defaultMemoryRequest, 'ephemeral-storage': limits.defaultEphemeralStorageRequest },
-          default: { 'cpu': limits.defaultCpuLimit, 'memory': limits.defaultMemoryLimit, 'ephemeral-storage': limits.defaultEphemeralStorageLimit },
-          max: { cpu: limits.maxCpu, memory: limits.maxMemory },
-        }],
-      },
-    });
-  }
-
-  private humanAccess(props: SecureNamespaceProps) {
-    const roles: Array<{ id: string; name: string; groups?: string[]; rules: any[]; ack?: string }> = [
-      {
-        id: 'Viewer',
-        name: 'baseline-viewer',
-        groups: props.viewers,
-        rules: VIEW_RESOURCES.map((r) => ({ ...r, verbs: READ })),
-      },
-      {
-        id: 'Deployer',
-        name: 'baseline-deployer',
-        groups: props.deployers,
-        rules: [
-          ...VIEW_RESOURCES.map((r) => ({ ...r, verbs: READ })),
-          ...DEPLOY_RESOURCES.map((r) => ({ ...r, verbs: WRITE })),
-          { apiGroups: [''], resources: ['pods/log'], verbs: ['get'] },
-        ],
-        ack: 'Human deployers (identity-provider groups given to SecureNamespace `deployers`) create the workloads of this namespace; they get no pods/exec, Secrets, escalate, bind or impersonate.',
-      },
-      {
-        id: 'Admin',
-        name: 'baseline-admin',
-        groups: props.admins,
-        rules: [
-          ...VIEW_RESOURCES.map((r) => ({ ...r, verbs: READ })),
-          ...DEPLOY_RESOURCES.map((r) => ({ ...r, verbs: WRITE })),
-          { apiGroups: [''], resources: ['pods/log'], verbs: ['get'] },
-          { apiGroups: [''], resources: ['pods'], verbs: ['delete'] },
-          { apiGroups: ['apps'], resources: ['deployments/scale', 'statefulsets/scale'], verbs: ['patch', 'update'] },
-          { apiGroups: ['rbac.authorization.k8s.io'], resources: ['rolebindings', 'roles'], verbs: READ },
-        ],
-        ack: 'Human administrators (identity-provider groups given to SecureNamespace `admins`) create the workloads of this namespace; they get no pods/exec, Secrets, escalate, bind or impersonate.',
-      },
-    ];
-    for (const role of roles) {
-      const groups = role.groups ?? [];
-      if (groups.length === 0) continue;
-      const seen = new Set<string>();
-      for (const g of groups) {
-        if (typeof g !== 'string' || g.trim() === '') fail(this, `${role.id.toLowerCase()} group ${show(g)} is empty`, 'name the identity-provider group');
-        const risk = subjectRisk('Group', g);
-        if (risk !== undefined) {
-          fail(this, `${role.id.toLowerCase()} group ${show(g)} is a built-in Kubernetes group: ${risk}`, 'bind a group of your identity provider (OIDC); system: groups (system:masters, system:authenticated, system:serviceaccounts*, system:nodes, ...) hold far more than the people you mean');
-        }
-        seen.add(g);
-      }
-      new ApiObject(this, `${role.id}Role`, {
-        apiVersion: 'rbac.authorization.k8s.io/v1',
-        kind: 'Role',
-        metadata: {
-          name: role.name,
-          namespace: this.name,
-          ...(role.ack ? { annotations: humanRoleAcknowledgements(role.rules, this.name, role.ack) } : {}),
-        },
-        rules: role.rules,
-      });
-      new ApiObject(this, `${role.id}RoleBinding`, {
-        apiVersion: 'rbac.authorization.k8s.io/v1',
-        kind: 'RoleBinding',
-        metadata: { name: role.name, namespace: this.name },
-        roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'Role', name: role.name },
-        subjects: [...seen].sort().map((g) => ({ apiGroup: 'rbac.authorization.k8s.io', kind: 'Group', name: g })),
-      });
-    }
   }
 }

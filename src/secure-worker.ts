@@ -1,10 +1,10 @@
 import { ApiObject } from 'cdk8s';
 import { Construct } from 'constructs';
 import { CallingWorkload, CallingWorkloadProps } from './calling-workload';
+import { HealthCheck } from './health-check';
 import { PodLifecycle } from './mesh/types';
-import { HealthCheck } from './mtls-service';
+import { createPodDisruptionBudget, spreadAndAntiAffinity } from './private/pod-scheduling';
 import { fail, show } from './private/validation';
-import { spreadAndAntiAffinity } from './private/workload';
 
 /** Props of a SecureWorker. */
 export interface SecureWorkerProps extends CallingWorkloadProps {
@@ -84,16 +84,7 @@ export class SecureWorker extends CallingWorkload {
     });
     core.harden(this.workload, props);
     // Draining nodes takes down at most one worker at a time, so the queue keeps moving.
-    this.podDisruptionBudget = new ApiObject(this, 'PodDisruptionBudget', {
-      apiVersion: 'policy/v1',
-      kind: 'PodDisruptionBudget',
-      metadata: { name: core.name, namespace: core.namespace.name, labels: core.labels },
-      spec: {
-        ...(replicas > 1 ? { maxUnavailable: 1 } : { minAvailable: 0 }),
-        selector: { matchLabels: core.selectorLabels },
-        unhealthyPodEvictionPolicy: 'AlwaysAllow',
-      },
-    });
+    this.podDisruptionBudget = createPodDisruptionBudget(this, core, replicas);
     this._finish(props);
   }
 }

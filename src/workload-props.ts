@@ -1,4 +1,5 @@
-import type { ResourceOptions, SecretMountOptions, VolumeMountOptions } from './mtls-service';
+import type { ResourceOptions } from './resource-options';
+import type { SecretMountOptions, VolumeMountOptions } from './workload-volumes';
 
 /**
  * The container, security context and labels every workload of this library takes (MtlsService,

@@ -63,7 +63,8 @@ describe('Istio (sidecar): egress by host name', () => {
         outboundTrafficPolicy: { mode: 'REGISTRY_ONLY' },
       },
     });
-    expect(objs.filter((o) => o.kind === 'Sidecar').map((o) => o.metadata.name).sort()).toEqual(['catalog', 'payments']);
+    // Besides the namespace-wide REGISTRY_ONLY default (SecureNamespace), which they take precedence over.
+    expect(objs.filter((o) => o.kind === 'Sidecar').map((o) => o.metadata.name).sort()).toEqual(['catalog', 'default', 'payments']);
   });
 
   test('the NetworkPolicy opens the ports for this workload only: public addresses without cidrs (acknowledged), the cidrs otherwise', () => {
@@ -88,11 +89,12 @@ describe('Istio (sidecar): egress by host name', () => {
   test('the reachability proof declares exactly these paths, in the app and from the YAML', () => {
     for (const r of [Reachability.analyze(app), Reachability.fromManifests(objs)]) {
       const edges = r.edges.filter((e) => !e.to.includes('kube-dns') && !e.to.includes('istiod'));
-      // The public internet is split where catalog's range lies inside it.
+      // The public internet is split where catalog's range lies inside it; that range is named
+      // after the host declared for it.
       expect(edges.map((e) => [e.from, e.to, e.ports, e.declared])).toEqual([
-        ['shop/catalog', 'cidr 198.51.100.0/24', ['TCP/443'], true],
+        ['shop/catalog', 'api.stripe.com (198.51.100.0/24)', ['TCP/443'], true],
+        ['shop/payments', 'api.stripe.com (198.51.100.0/24)', ['TCP/443', 'TCP/8443'], true],
         ['shop/payments', 'cidr ::/0 except ::1/128, fc00::/7, fe80::/10', ['TCP/443', 'TCP/8443'], true],
-        ['shop/payments', 'cidr 198.51.100.0/24', ['TCP/443', 'TCP/8443'], true],
         ['shop/payments', 'internet', ['TCP/443', 'TCP/8443'], true],
       ]);
       expect(r.extraPaths).toEqual([]);
@@ -128,15 +130,41 @@ describe('meshes that cannot name hosts need the addresses', () => {
       { to: [{ ipBlock: { cidr: '198.51.100.0/24' } }, { ipBlock: { cidr: '2001:db8::/32' } }], ports: [{ protocol: 'TCP', port: 443 }] },
     ]);
     expect(objs.filter((o) => o.kind === 'ServiceEntry' || o.kind === 'Sidecar')).toEqual([]);
+    // Without a ServiceEntry, the policy says which host its address rule is for (naming only).
+    expect(find(objs, 'NetworkPolicy', 'payments').metadata.annotations['cdk8s-secure-baseline.io/external-hosts'])
+      .toBe('api.stripe.com:443 198.51.100.0/24,2001:db8::/32');
     expect(unacknowledged(objs)).toEqual([]);
+    // The app and its YAML name the addresses alike.
     for (const r of [Reachability.analyze(t.app), Reachability.fromManifests(objs)]) {
-      expect(r.edges.filter((e) => e.to === 'cidr 198.51.100.0/24' || e.to.startsWith('cidr 2001:db8::/32')).map((e) => [e.from, e.ports, e.declared]))
-        .toEqual([['shop/payments', ['TCP/443'], true], ['shop/payments', ['TCP/443'], true]]);
+      expect(r.edges.filter((e) => e.to.startsWith('api.stripe.com (')).map((e) => [e.from, e.to, e.ports, e.declared])).toEqual([
+        ['shop/payments', 'api.stripe.com (198.51.100.0/24)', ['TCP/443'], true],
+        ['shop/payments', 'api.stripe.com (2001:db8::/32)', ['TCP/443'], true],
+      ]);
+      expect(r.edges.filter((e) => e.to.startsWith('cidr 198.51.100') || e.to.startsWith('cidr 2001:db8::/32'))).toEqual([]);
       expect(r.extraPaths).toEqual([]);
       // (Ambient's probe address is reported missing by the proof whatever this feature does.)
       expect(r.missingPaths.filter((m) => m.from !== 'cidr 169.254.7.127/32')).toEqual([]);
     }
   });
+});
+
+test('the external-hosts annotation names only a rule the policy has, claimed once', () => {
+  const t = setup(Mesh.linkerd());
+  t.payments.allowEgressTo(ExternalService.https('api.stripe.com', { cidrs: ['198.51.100.0/24'] }));
+  const objs = synthAndValidate(t.chart);
+  const named = (manifests: any[]) => Reachability.fromManifests(manifests).edges.map((e) => e.to).filter((to) => to.includes('198.51.100.0/24'));
+  expect(named(objs)).toEqual(['api.stripe.com (198.51.100.0/24)']);
+  const withAnnotation = (value: string) => objs.map((o) => (o.kind === 'NetworkPolicy' && o.metadata.name === 'payments'
+    ? { ...o, metadata: { ...o.metadata, annotations: { ...o.metadata.annotations, 'cdk8s-secure-baseline.io/external-hosts': value } } } : o));
+  // Another port, other addresses, a second host claiming the same rule, garbage: no name.
+  for (const value of [
+    'api.stripe.com:8443 198.51.100.0/24',
+    'api.stripe.com:443 198.51.100.0/25',
+    'api.stripe.com:443 198.51.100.0/24; evil.example:443 198.51.100.0/24',
+    'api.stripe.com 198.51.100.0/24',
+  ]) {
+    expect(named(withAnnotation(value))).toEqual(['cidr 198.51.100.0/24']);
+  }
 });
 
 describe('refusals', () => {

@@ -5,9 +5,9 @@
  */
 import { ApiObject, App, AppProps, Chart, Cron, Duration, YamlOutputType } from 'cdk8s';
 import {
-  ApiServerEndpoint, AppProtocol, BaselineAdmissionPolicy, Caller, EncryptedVolume, ExternalSecretReference, ExternalService, HealthCheck,
-  LeastPrivilegeServiceAccount, Mesh, MeshType, MtlsService,
-  RbacCheck, ReachabilityCheck, SecretStoreRef, SecureCronJob, SecureNamespace, SecureWorker, SecurityAlerts, SecurityAudit,
+  ApiServerEndpoint, AppProtocol, BaselineAdmissionPolicy, CertificateIssuer, EncryptedVolume, ExternalSecretReference, ExternalService, HealthCheck,
+  LeastPrivilegeServiceAccount, Mesh, MtlsService,
+  RbacCheck, ReachabilityCheck, SecretStoreRef, SecureCronJob, SecureGateway, SecureNamespace, SecureWorker, SecurityAlerts, SecurityAudit,
   SecurityDashboard,
   VolumeBackup, VolumeEncryption, WorkloadIdentity, WorkloadKind,
 } from '../../src';
@@ -20,14 +20,6 @@ export interface ShopCharts {
   readonly payments: Chart;
   readonly data: Chart;
 }
-
-/** The Istio ingress gateway admits internet traffic into the frontend. */
-const ingressGateway = Caller.identity({
-  namespace: 'istio-ingress',
-  serviceAccount: 'istio-ingressgateway',
-  podLabels: { istio: 'ingressgateway' },
-  mesh: MeshType.ISTIO,
-});
 
 /** Secrets come from the company's secret manager through the External Secrets Operator. */
 const secretStore = SecretStoreRef.clusterSecretStore('aws-secrets-manager');
@@ -58,15 +50,22 @@ export function buildShop(app: App): ShopCharts {
   let nightlyReport!: SecureCronJob;
 
   const web = namespaceChart(app, 'shop-web', (ns) => {
+    // Internet traffic comes in through a Gateway API gateway of the shop's own (Istio deploys its
+    // pods): HTTPS only, its certificate from cert-manager, port 80 answering with a redirect.
+    const gateway = new SecureGateway(ns, 'public', {
+      gatewayClassName: 'istio',
+      listeners: [{ hostname: 'shop.example.com' }],
+      certificate: { issuer: CertificateIssuer.clusterIssuer('letsencrypt') },
+    });
     frontend = new MtlsService(ns, 'frontend', {
       image: 'ghcr.io/acme-shop/frontend:2.14.1',
       port: 8080,
       readiness: HealthCheck.http('/ready'),
       liveness: HealthCheck.http('/healthz'),
-      allowFrom: [ingressGateway],
       component: 'frontend',
       partOf: 'shop',
     });
+    frontend.exposeVia(gateway, { hostname: 'shop.example.com' });
   });
 
   const shop = namespaceChart(app, 'shop', (ns) => {

@@ -89,6 +89,12 @@ export class RuleIds {
   public static readonly NET_POLICY_CLOUD_IDENTITY = 'SB-NET-POLICY-CLOUD-IDENTITY';
   /** NetworkPolicy ipBlock covering the internet (half an address family or more). */
   public static readonly NET_POLICY_INTERNET = 'SB-NET-POLICY-INTERNET';
+  /** Gateway API listener serving plain HTTP (routes other than a redirect to HTTPS on an HTTP listener). */
+  public static readonly NET_GATEWAY_PLAIN_HTTP = 'SB-NET-GATEWAY-PLAIN-HTTP';
+  /** Ingress (networking.k8s.io) without TLS. */
+  public static readonly NET_INGRESS_TLS = 'SB-NET-INGRESS-TLS';
+  /** Wildcard Gateway listener or route host names, or routes without host names on a listener without one. */
+  public static readonly NET_ROUTE_HOSTNAME = 'SB-NET-ROUTE-HOSTNAME';
 
   // RBAC.
   /** Wildcards in verbs/resources/apiGroups. */
@@ -149,6 +155,8 @@ export class RuleIds {
   public static readonly MESH_ISTIO_NS_AUTHZ = 'SB-MESH-ISTIO-NS-AUTHZ';
   /** Istio ALLOW AuthorizationPolicy admitting any source (rule without from, wildcard principals or namespaces). */
   public static readonly MESH_ISTIO_AUTHZ_OPEN = 'SB-MESH-ISTIO-AUTHZ-OPEN';
+  /** Istio sidecar egress to any destination: a namespace without a REGISTRY_ONLY Sidecar, or a Sidecar that passes unknown destinations (ALLOW_ANY). */
+  public static readonly MESH_ISTIO_EGRESS = 'SB-MESH-ISTIO-EGRESS';
   /** Linkerd authentication admitting every identity or every network. */
   public static readonly MESH_LINKERD_AUTHN_OPEN = 'SB-MESH-LINKERD-AUTHN-OPEN';
   /** Linkerd namespace without a denying default inbound policy. */
@@ -167,7 +175,9 @@ export class RuleIds {
   public static readonly ADMISSION_NOT_ENFORCED = 'SB-ADMISSION-NOT-ENFORCED';
 
   // Acknowledgements.
-  /** A construct acknowledgement that matched no finding. */
+  /** An exception past its expiry date. */
+  public static readonly ACK_EXPIRED = 'SB-ACK-EXPIRED';
+  /** A construct acknowledgement or an exception that matched no finding. */
   public static readonly ACK_UNUSED = 'SB-ACK-UNUSED';
   /** An acknowledgement annotation with an unknown rule or a trivial reason. */
   public static readonly ACK_INVALID = 'SB-ACK-INVALID';

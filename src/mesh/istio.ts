@@ -1,6 +1,8 @@
 import { ApiObject } from 'cdk8s';
 import { IConstruct } from 'constructs';
-import { ExternalEgressContext, ExternalHost, MeshImplementation, NamespaceMeshContext, PodLifecycle, WorkloadMeshContext, WorkloadMeshResult } from './types';
+import { namespaceEgressSidecar, registerExternalAddresses } from './istio-namespace-egress';
+import { ExternalAddresses, ExternalEgressContext, ExternalHost, GatewayMeshContext, MeshImplementation, NamespaceMeshContext, PodLifecycle, WorkloadMeshContext, WorkloadMeshResult } from './types';
+import { acknowledgementAnnotation, RuleIds } from '../private/acknowledge';
 import { EgressRuleJson, IngressRuleJson, PortJson, podsPeer } from '../private/json';
 import { lazy } from '../private/lazy';
 import { referenceNamespace } from '../private/namespace-references';
@@ -81,6 +83,17 @@ export class IstioMesh implements MeshImplementation {
       metadata: { name: 'deny-all', namespace: ctx.namespace },
       spec: {},
     });
+    // Sidecar mode: egress outside the cluster is default-deny in the mesh too (REGISTRY_ONLY).
+    if (!this.settings.ambient) namespaceEgressSidecar(ctx);
+  }
+
+  /**
+   * Sidecar mode: a ServiceEntry per address-only destination, seen by the namespace-wide
+   * REGISTRY_ONLY Sidecar (see istio-namespace-egress.ts). Ambient mode: nothing (ztunnel passes
+   * such traffic through; the NetworkPolicies hold it).
+   */
+  public allowExternalAddresses(ctx: NamespaceMeshContext, addresses: ExternalAddresses): void {
+    if (!this.settings.ambient) registerExternalAddresses(ctx, addresses, ctx.scope);
   }
 
   public controlPlaneEgress(): EgressRuleJson[] {
@@ -233,6 +246,29 @@ export class IstioMesh implements MeshImplementation {
       },
     });
   }
+
+  public admitGatewayClients(ctx: GatewayMeshContext): void {
+    admitGatewayClients(ctx);
+  }
+}
+
+/**
+ * Istio applies a namespace's AuthorizationPolicies to the gateway proxies that run in it, so the
+ * namespace's deny-all refuses the gateway's clients too. This ALLOW policy admits any client (the
+ * internet has no mesh identity) to the gateway's pods, on the listener ports only; PeerAuthentication
+ * does not apply there (the gateway terminates the clients' TLS itself). Acknowledged on the policy.
+ */
+function admitGatewayClients(ctx: GatewayMeshContext): void {
+  new ApiObject(ctx.scope, 'GatewayAuthorizationPolicy', {
+    apiVersion: 'security.istio.io/v1',
+    kind: 'AuthorizationPolicy',
+    metadata: { name: ctx.name, namespace: ctx.namespace, annotations: { [acknowledgementAnnotation(RuleIds.MESH_ISTIO_AUTHZ_OPEN)]: ctx.reason } },
+    spec: {
+      selector: { matchLabels: { ...ctx.podLabels } },
+      action: 'ALLOW',
+      rules: [{ to: [{ operation: { ports: ctx.ports.map(String) } }] }],
+    },
+  });
 }
 
 /** The ServiceEntries of each namespace: host -> port -> protocol. */

@@ -1,11 +1,11 @@
 import { ApiObject } from 'cdk8s';
 import { IConstruct } from 'constructs';
-import { ExternalEgressContext, ExternalHost, MeshImplementation, NamespaceMeshContext, PodLifecycle, WorkloadMeshContext, WorkloadMeshResult } from './types';
+import { ExternalAddresses, ExternalEgressContext, ExternalHost, GatewayMeshContext, MeshImplementation, NamespaceMeshContext, PodLifecycle, WorkloadMeshContext, WorkloadMeshResult } from './types';
 import { AuthorizationPolicy, Server } from '../imports/linkerd';
 import { EgressRuleJson, IngressRuleJson, PortJson, podsPeer } from '../private/json';
 import { lazy } from '../private/lazy';
 import { referenceNamespace } from '../private/namespace-references';
-import { validateDnsLabel } from '../private/validation';
+import { fail, show, validateDnsLabel } from '../private/validation';
 
 /** Settings of the Linkerd implementation. */
 export interface LinkerdSettings {
@@ -160,4 +160,17 @@ export class LinkerdMesh implements MeshImplementation {
    * what holds its egress in.
    */
   public allowExternalHost(_ctx: ExternalEgressContext, _host: ExternalHost): void {}
+
+  /** Nothing: the mesh does not restrict egress by destination; the NetworkPolicies do. */
+  public allowExternalAddresses(_ctx: NamespaceMeshContext, _addresses: ExternalAddresses): void {}
+
+  /**
+   * Not generated: the gateway implementation's pods would be injected with linkerd-proxy, whose
+   * inbound policy (the namespace's `deny`) refuses clients without a mesh identity, and admitting
+   * the internet takes a NetworkAuthentication this library does not emit.
+   */
+  public admitGatewayClients(ctx: GatewayMeshContext): void {
+    fail(ctx.scope, `a gateway cannot run in namespace ${show(ctx.namespace)}: Linkerd's default inbound policy there refuses clients without a mesh identity, which internet clients never have`,
+      'deploy the gateway in a namespace with Mesh.istio() or Mesh.none(), or import a shared gateway with SecureGateway.fromGatewayName() and expose services through it');
+  }
 }

@@ -1,6 +1,7 @@
 import { ApiObject } from 'cdk8s';
 import { IConstruct } from 'constructs';
-import { ExternalEgressContext, ExternalHost, MeshImplementation, NamespaceMeshContext, PodLifecycle, WorkloadMeshContext, WorkloadMeshResult } from './types';
+import { ExternalAddresses, ExternalEgressContext, ExternalHost, GatewayMeshContext, MeshImplementation, NamespaceMeshContext, PodLifecycle, WorkloadMeshContext, WorkloadMeshResult } from './types';
+import { certificateSpec } from '../private/certificate';
 import { EgressRuleJson, IngressRuleJson, PortJson } from '../private/json';
 
 /**
@@ -58,20 +59,12 @@ export class NoMesh implements MeshImplementation {
       apiVersion: 'cert-manager.io/v1',
       kind: 'Certificate',
       metadata: { name: ctx.name, namespace: ctx.namespace },
-      spec: {
-        secretName,
-        dnsNames: [
-          ctx.name,
-          `${ctx.name}.${ctx.namespace}`,
-          `${ctx.name}.${ctx.namespace}.svc`,
-          `${ctx.name}.${ctx.namespace}.svc.${ctx.clusterDomain}`,
-        ],
-        duration: cert.duration,
-        renewBefore: cert.renewBefore,
-        privateKey: { algorithm: 'ECDSA', size: 256, rotationPolicy: 'Always' },
-        usages: ctx.serving ? ['server auth', 'client auth', 'digital signature'] : ['client auth', 'digital signature'],
-        issuerRef: cert.issuerRef,
-      },
+      spec: certificateSpec(cert, secretName, [
+        ctx.name,
+        `${ctx.name}.${ctx.namespace}`,
+        `${ctx.name}.${ctx.namespace}.svc`,
+        `${ctx.name}.${ctx.namespace}.svc.${ctx.clusterDomain}`,
+      ], ctx.serving ? ['server auth', 'client auth', 'digital signature'] : ['client auth', 'digital signature']),
     });
     const volumes = [{
       volume: { name: 'tls', secret: { secretName, defaultMode: 0o440 } },
@@ -90,4 +83,10 @@ export class NoMesh implements MeshImplementation {
 
   /** No proxy to name hosts: the workload's NetworkPolicy, opened to the address ranges given, is the only gate. */
   public allowExternalHost(_ctx: ExternalEgressContext, _host: ExternalHost): void {}
+
+  /** Nothing: the mesh does not restrict egress by destination; the NetworkPolicies do. */
+  public allowExternalAddresses(_ctx: NamespaceMeshContext, _addresses: ExternalAddresses): void {}
+
+  /** No mesh policy to open: the gateway's NetworkPolicy admits its clients. */
+  public admitGatewayClients(_ctx: GatewayMeshContext): void {}
 }

@@ -7,6 +7,28 @@ export interface NamespaceMeshContext {
   readonly scope: Construct;
   /** The namespace name. */
   readonly namespace: string;
+  /** The cluster's DNS domain. */
+  readonly clusterDomain: string;
+  /**
+   * Why the mesh may pass traffic from the namespace's pods to any destination outside the cluster
+   * (validated); undefined: only to the destinations registered with the mesh, where the mesh
+   * restricts egress by host name (`restrictsEgressByHost`).
+   */
+  readonly egressAllowAnyReason?: string;
+}
+
+/**
+ * Destinations outside the cluster that the NetworkPolicies open by address only (a namespace's
+ * CIDR egress, a cloud identity's token exchange endpoint): a mesh that restricts egress to the
+ * destinations it knows must register them, or it drops what the NetworkPolicies let through.
+ */
+export interface ExternalAddresses {
+  /** Unique in the namespace: names the mesh objects (a DNS subdomain whose labels are DNS labels). */
+  readonly name: string;
+  /** The address ranges. */
+  readonly cidrs: string[];
+  /** The ports, as rendered into the NetworkPolicy. */
+  readonly ports: PortJson[];
 }
 
 /** An identity that may call a workload. */
@@ -122,6 +144,25 @@ export interface ExternalEgressContext {
 }
 
 /**
+ * What a mesh needs to know about the pods of a Gateway API gateway that the app deploys into one
+ * of its namespaces (`SecureGateway`): they take traffic from clients anywhere (the internet) on
+ * the listener ports, where the gateway, not the mesh, terminates TLS.
+ */
+export interface GatewayMeshContext {
+  /** Where the gateway's mesh objects are created. */
+  readonly scope: Construct;
+  /** The name of those objects. */
+  readonly name: string;
+  readonly namespace: string;
+  /** The labels that select exactly the gateway's pods. */
+  readonly podLabels: Record<string, string>;
+  /** The listener ports (the pods listen on them), sorted. */
+  readonly ports: number[];
+  /** Why the gateway is open to every client, recorded with the objects that open it. */
+  readonly reason: string;
+}
+
+/**
  * One service mesh (or no mesh): everything that differs between Istio, Linkerd and plain
  * cert-manager TLS lives behind this interface, so the constructs never branch on the mesh.
  */
@@ -143,7 +184,11 @@ export interface MeshImplementation {
   namespaceLabels(): Record<string, string>;
   /** Annotations on the Namespace. */
   namespaceAnnotations(): Record<string, string>;
-  /** Creates the namespace-wide mesh objects (PeerAuthentication, deny-all policy, ...). */
+  /**
+   * Creates the namespace-wide mesh objects (PeerAuthentication, deny-all policy, ...), and where
+   * the mesh restricts egress by destination, the namespace's default egress policy: only
+   * registered destinations (unless `ctx.egressAllowAnyReason`).
+   */
   enrolNamespace(ctx: NamespaceMeshContext): void;
   /** Egress every pod of the namespace needs to reach the mesh control plane. */
   controlPlaneEgress(): EgressRuleJson[];
@@ -170,4 +215,16 @@ export interface MeshImplementation {
    * the same object on every call for a workload): the mesh objects that name it.
    */
   allowExternalHost(ctx: ExternalEgressContext, host: ExternalHost): void;
+  /**
+   * Registers destinations outside the cluster known by address only, for the pods of a namespace
+   * enrolled with `ctx` whose egress the mesh restricts to registered destinations: nothing where
+   * the mesh does not (or where `ctx.egressAllowAnyReason` opted out). Fails on what the mesh
+   * cannot register.
+   */
+  allowExternalAddresses(ctx: NamespaceMeshContext, addresses: ExternalAddresses): void;
+  /**
+   * Admits clients from anywhere to a gateway's pods on its listener ports, past the namespace's
+   * deny-by-default mesh policy (or fails when the mesh cannot run such a gateway in the namespace).
+   */
+  admitGatewayClients(ctx: GatewayMeshContext): void;
 }

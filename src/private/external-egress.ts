@@ -3,10 +3,13 @@
  * (`MtlsService.allowEgressTo(ExternalService...)`). The NetworkPolicy opens the port to the
  * address ranges given (a NetworkPolicy cannot name hosts); where no ranges are given, only a mesh
  * that restricts egress by host name may open the public internet on that port, for the pods of
- * that workload only, and names the host itself (Istio: ServiceEntry + a REGISTRY_ONLY Sidecar).
+ * that workload only, and names the host itself (Istio: ServiceEntry + a REGISTRY_ONLY Sidecar),
+ * or a network engine that allows hosts by name (Cilium: CiliumNetworkPolicy toFQDNs, and no
+ * NetworkPolicy rule). The engine decides (`NetworkEngineImplementation.externalPeers`).
  */
 import { IConstruct } from 'constructs';
 import { EgressRuleJson, PeerJson } from './json';
+import type { NetworkEngineImplementation } from './network-engine-types';
 import { fail, show, validatePort } from './validation';
 import { ExternalProtocol, ExternalService } from '../external-service';
 import { NetworkPeer } from '../network';
@@ -36,9 +39,12 @@ export interface ResolvedExternalService {
   readonly protocol: ExternalProtocol;
   /** `host:port`. */
   readonly description: string;
-  /** The NetworkPolicy peers (the given CIDRs, or the public internet when the mesh narrows it). */
+  /**
+   * The NetworkPolicy peers (the given CIDRs, or the public internet when the mesh narrows it);
+   * none where the network engine allows the host by name (Cilium): no NetworkPolicy rule.
+   */
   readonly peers: PeerJson[];
-  /** Whether the peers are the public internet (no CIDRs given). */
+  /** Whether the peers are the public internet (no CIDRs given, the mesh narrows it). */
   readonly internetWide: boolean;
 }
 
@@ -49,10 +55,11 @@ export function externalEgressRule(s: ResolvedExternalService): EgressRuleJson {
 
 /**
  * Validates `service` for a workload in a namespace with `clusterDomain`, whose mesh does or does
- * not restrict egress by host name (`meshName` names it in the error).
+ * not restrict egress by host name (`meshName` names it in the error); the namespace's network
+ * `engine` decides the NetworkPolicy peers (or fails).
  */
 export function resolveExternalService(
-  scope: IConstruct, service: ExternalService, clusterDomain: string, namesEnforced: boolean, meshName: string,
+  scope: IConstruct, service: ExternalService, clusterDomain: string, namesEnforced: boolean, meshName: string, engine: NetworkEngineImplementation,
 ): ResolvedExternalService {
   const what = `allowEgressTo(ExternalService ${show(service.host)})`;
   const host = validateExternalHost(scope, what, service.host, clusterDomain);
@@ -61,7 +68,7 @@ export function resolveExternalService(
     fail(scope, `${what} protocol ${show(service.protocol)} is not known`, 'use ExternalService.https() or ExternalService.tls()');
   }
   const cidrs = service.cidrs;
-  let peers: PeerJson[];
+  let given: PeerJson[] | undefined;
   if (cidrs !== undefined) {
     if (!Array.isArray(cidrs) || cidrs.length === 0) {
       fail(scope, `${what} cidrs is empty`, `list the address ranges ${host} resolves to, or omit cidrs where the mesh restricts egress by host name`);
@@ -71,15 +78,10 @@ export function resolveExternalService(
       const peer = NetworkPeer.cidr(c)._render(scope, `${what} cidrs[${i}]`);
       byCidr.set(peer.ipBlock!.cidr, peer);
     });
-    peers = [...byCidr.keys()].sort().map((k) => byCidr.get(k)!);
-  } else if (namesEnforced) {
-    peers = [...PUBLIC_INTERNET];
-  } else {
-    const call = port === 443 ? `https(${show(host)}, { cidrs: [...] })` : `tls(${show(host)}, ${port}, { cidrs: [...] })`;
-    fail(scope, `${what} gives no cidrs, and ${meshName} cannot restrict egress by host name while a NetworkPolicy cannot name hosts`,
-      `give the address ranges ${host} resolves to, ExternalService.${call}, which the NetworkPolicy opens exactly; or enrol the namespace in Mesh.istio() (sidecar mode), which narrows egress to the host`);
+    given = [...byCidr.keys()].sort().map((k) => byCidr.get(k)!);
   }
-  return { host, port, protocol: service.protocol, description: `${host}:${port}`, peers, internetWide: cidrs === undefined };
+  const { peers, internetWide } = engine.externalPeers({ scope, what, host, port, cidrs: given, meshRestrictsByHost: namesEnforced, meshName });
+  return { host, port, protocol: service.protocol, description: `${host}:${port}`, peers, internetWide };
 }
 
 /** Validates an external host name: a lowercase FQDN, no wildcard, no IP address, not a cluster name. */
@@ -101,4 +103,33 @@ export function validateExternalHost(scope: IConstruct, what: string, host: stri
     fail(scope, `${what} host ${show(host)} is a name inside the cluster`, 'call a workload of the cluster through its MtlsService: callee.allowFrom(caller) opens both sides');
   }
   return host;
+}
+
+/**
+ * On a workload's NetworkPolicy, for meshes that write no `ServiceEntry`: the hosts its address
+ * rules are for, `api.stripe.com:443 198.51.100.0/24,2001:db8::/32; ...`, so that the reachability
+ * proof read from YAML names those addresses as the app does (naming only: the rules themselves are
+ * what is analysed, and a name is used only where the policy has exactly that rule).
+ */
+export const EXTERNAL_HOSTS_ANNOTATION = 'cdk8s-secure-baseline.io/external-hosts';
+
+/** The value of `EXTERNAL_HOSTS_ANNOTATION` for these services (those with address ranges of their own). */
+export function formatExternalHosts(services: readonly ResolvedExternalService[]): string | undefined {
+  const named = services.filter((s) => !s.internetWide && s.peers.length > 0 && s.peers.every((p) => p.ipBlock && !p.ipBlock.except));
+  if (named.length === 0) return undefined;
+  return named.map((s) => `${s.host}:${s.port} ${s.peers.map((p) => p.ipBlock!.cidr).join(',')}`).join('; ');
+}
+
+/** Reads `EXTERNAL_HOSTS_ANNOTATION`: host, port and CIDRs per entry; malformed entries are skipped. */
+export function parseExternalHosts(value: unknown): Array<{ host: string; port: number; cidrs: string[] }> {
+  if (typeof value !== 'string') return [];
+  const out: Array<{ host: string; port: number; cidrs: string[] }> = [];
+  for (const entry of value.split(';')) {
+    const m = /^([a-z0-9.-]+):([0-9]{1,5}) (\S+)$/.exec(entry.trim());
+    if (!m) continue;
+    const port = Number(m[2]);
+    if (port < 1 || port > 65535) continue;
+    out.push({ host: m[1], port, cidrs: m[3].split(',') });
+  }
+  return out;
 }

@@ -1,6 +1,6 @@
 import { Duration } from 'cdk8s';
 import { IConstruct } from 'constructs';
-import { boundedInteger, wholeSeconds } from './workload';
+import { boundedInteger, wholeSeconds } from './workload-validation';
 
 /** The run-to-completion settings a Job and a CronJob's job template share. */
 export interface JobSettings {

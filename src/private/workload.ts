@@ -7,37 +7,33 @@
  * (metrics port, ServiceMonitor, scrapers admitted by the NetworkPolicy and the mesh), and egress
  * to named services outside the cluster (`allowEgressTo(ExternalService...)`).
  */
-import { ApiObject, Duration } from 'cdk8s';
-import { Construct, IConstruct } from 'constructs';
+import { ApiObject } from 'cdk8s';
+import { Construct } from 'constructs';
 import { acknowledgementAnnotation, RuleIds } from './acknowledge';
 import { identityAcknowledgement, identityEgressOf, identityEgressRules } from './cloud-identity';
-import { externalEgressRule, ResolvedExternalService, resolveExternalService } from './external-egress';
-import { EgressRuleJson, IngressRuleJson, PeerJson, PortJson, podsPeer } from './json';
+import { EXTERNAL_HOSTS_ANNOTATION, externalEgressRule, formatExternalHosts, ResolvedExternalService, resolveExternalService } from './external-egress';
+import { EgressRuleJson, IngressRuleJson, PortJson, podsPeer } from './json';
 import { versionLabelValue } from './labels';
 import { lazy } from './lazy';
 import { referenceNamespace } from './namespace-references';
-import { appSingleton } from './singleton';
-import {
-  fail, goDuration, makeClusterScoped, parseQuantity, show, validateDnsLabel, validateDnsSubdomain, validatePort, validateQuantity,
-} from './validation';
+import type { EngineEgressContext } from './network-engine-types';
+import { priorityClassName } from './pod-scheduling';
+import { PodVolumes } from './pod-volumes';
+import { fail, show, validateDnsLabel, validateDnsSubdomain } from './validation';
+import { WorkloadMetrics } from './workload-metrics';
+import { validateImage, validateResources, validateWorkloadCertificate } from './workload-validation';
+import type { ICaller } from '../caller';
+import type { CertificateOptions } from '../certificate-options';
 import type { ExternalService } from '../external-service';
 import { LeastPrivilegeServiceAccount } from '../least-privilege-service-account';
 import { Mesh } from '../mesh';
-import { CallerIdentity, ExternalEgressContext, PodLifecycle, PortGroup, WorkloadCertificate, WorkloadMeshResult, WorkloadPort } from '../mesh/types';
-import type { CertificateOptions, ICaller, MetricsOptions, ResourceOptions } from '../mtls-service';
+import { ExternalEgressContext, PodLifecycle, PortGroup, WorkloadMeshResult, WorkloadPort } from '../mesh/types';
 import { PodHardening } from '../pod-hardening';
 import { SecureNamespace } from '../secure-namespace';
-import { ConfigMapMountOptions, EmptyDirMedium, EmptyDirMountOptions } from '../workload-mounts';
+import { ConfigMapMountOptions, EmptyDirMountOptions } from '../workload-mounts';
 import type { WorkloadContainerProps } from '../workload-props';
 
-const IMAGE = /^(?<repo>[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*(?::[0-9]+)?(?:\/[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*)*)(?::(?<tag>[\w][\w.-]{0,127}))?(?:@(?<digest>sha256:[a-f0-9]{64}))?$/;
 const DNS1035 = /^[a-z]([-a-z0-9]*[a-z0-9])?$/;
-const DEFAULT_PRIORITY_CLASS = 'secure-baseline-workload';
-/** The writable /tmp every workload gets (the root filesystem is read-only). */
-const TMP_SIZE = '64Mi';
-/** The default size limit of an emptyDir mounted with `mountEmptyDir`. */
-export const DEFAULT_EMPTY_DIR_SIZE = '256Mi';
-
 /** What the shared core needs from a workload construct's props: the shared props plus identity. */
 export interface WorkloadCoreProps extends WorkloadContainerProps {
   readonly name?: string;
@@ -88,15 +84,15 @@ export class WorkloadCore {
   public readonly hasClientIdentity: boolean;
   public readonly volumes: any[];
   public readonly mounts: any[];
+  private readonly podVolumes: PodVolumes;
   public networkPolicy?: ApiObject;
   /** Metrics scraping, when the workload has a metrics port. */
   public readonly metrics?: WorkloadMetrics;
   private readonly egress = new Map<string, EgressRuleJson>();
   private readonly external = new Map<string, ResolvedExternalService>();
   private externalContext?: ExternalEgressContext;
+  private engineContext?: EngineEgressContext;
   private readonly env: Array<{ name: string; value: string }>;
-  private readonly memoryLimit: number;
-  private readonly ephemeralStorageLimit: number;
 
   /** `preValidate` runs after the name and image checks, before anything is created. */
   constructor(
@@ -114,8 +110,6 @@ export class WorkloadCore {
     const version = versionLabelValue(validateImage(scope, props.image, props.requireDigest ?? false));
     preValidate?.();
     this.resources = validateResources(scope, props.resources ?? {});
-    this.memoryLimit = parseQuantity(this.resources.limits.memory)!;
-    this.ephemeralStorageLimit = parseQuantity(this.resources.limits['ephemeral-storage'])!;
 
     // Identity
     this.serviceAccount = props.serviceAccount ?? new LeastPrivilegeServiceAccount(scope, 'ServiceAccount', { name });
@@ -124,7 +118,7 @@ export class WorkloadCore {
     }
 
     // Mesh
-    const certificate = this.validateCertificate(props.certificate);
+    const certificate = validateWorkloadCertificate(scope, this.mesh, ns.name, props.certificate, settings.certificateRequired);
     this.hasClientIdentity = this.mesh._impl.providesMtls || certificate !== undefined;
     const metricsPort = settings.metricsPort?.();
     if (metricsPort) this.metrics = new WorkloadMetrics(scope, this, metricsPort);
@@ -151,25 +145,12 @@ export class WorkloadCore {
 
     // Volumes
     const sa = this.serviceAccount._podAdditions();
-    this.volumes = [{ name: 'tmp', emptyDir: { sizeLimit: TMP_SIZE } }];
-    this.mounts = [{ name: 'tmp', mountPath: '/tmp' }];
-    for (const v of this.meshResult.volumes) this.addVolume(v.volume, v.mount);
-    sa.volumes.forEach((v: any, i: number) => this.addVolume(v, sa.volumeMounts[i]));
-    (props.secretMounts ?? []).forEach((s, i) => {
-      validateDnsSubdomain(scope, `secretMounts[${i}].secretName`, s.secretName);
-      validatePath(scope, `secretMounts[${i}].mountPath`, s.mountPath);
-      this.addVolume({ name: `secret-${i}`, secret: { secretName: s.secretName, defaultMode: 0o440 } }, { name: `secret-${i}`, mountPath: s.mountPath, readOnly: true });
-    });
-    (props.volumes ?? []).forEach((v, i) => {
-      if (v.volume.namespaceName !== ns.name) {
-        fail(scope, `volumes[${i}] claim ${show(v.volume.claimName)} is in namespace ${show(v.volume.namespaceName)}, not ${show(ns.name)}`, 'a pod can only mount claims of its own namespace; create the volume in this SecureNamespace');
-      }
-      validatePath(scope, `volumes[${i}].mountPath`, v.mountPath);
-      this.addVolume(
-        { name: `data-${i}`, persistentVolumeClaim: { claimName: v.volume.claimName, ...(v.readOnly ? { readOnly: true } : {}) } },
-        { name: `data-${i}`, mountPath: v.mountPath, ...(v.readOnly ? { readOnly: true } : {}) },
-      );
-    });
+    this.podVolumes = new PodVolumes(scope, ns.name, this.resources.limits);
+    this.volumes = this.podVolumes.volumes;
+    this.mounts = this.podVolumes.mounts;
+    for (const v of this.meshResult.volumes) this.podVolumes.add(v.volume, v.mount);
+    sa.volumes.forEach((v: any, i: number) => this.podVolumes.add(v, sa.volumeMounts[i]));
+    this.podVolumes.addFromProps(props);
     PodHardening._checkEnv(scope, props.env, props.notSecretEnv);
     this.env = Object.entries(props.env ?? {}).sort(([a], [b]) => a.localeCompare(b)).map(([k, value]) => ({ name: k, value }));
     CORES.set(scope, this);
@@ -194,6 +175,10 @@ export class WorkloadCore {
   public podTemplate(props: WorkloadCoreProps, container: any, spec: Record<string, any> = {}): any {
     const sa = this.serviceAccount._podAdditions();
     const identity = identityEgressOf(this.scope, this.serviceAccount);
+    // A token endpoint outside the node is an address-only destination a mesh may have to know.
+    if (identity && !identity.nodeLocal) {
+      this.namespace._allowExternalAddresses({ name: `token-exchange.${this.name}`, cidrs: [...identity.cidrs], ports: [{ protocol: 'TCP', port: identity.port }] });
+    }
     const podAnnotations = {
       ...this.meshResult.podAnnotations,
       ...this.mesh._impl.lifecycleAnnotations(this.settings.lifecycle),
@@ -209,7 +194,7 @@ export class WorkloadCore {
         serviceAccountName: this.serviceAccount.name,
         automountServiceAccountToken: false,
         enableServiceLinks: false,
-        priorityClassName: this.priorityClassName(props.priorityClassName),
+        priorityClassName: priorityClassName(this.scope, props.priorityClassName),
         terminationGracePeriodSeconds: 30,
         ...spec.head,
         containers: [container],
@@ -313,7 +298,9 @@ export class WorkloadCore {
    */
   public addExternalEgress(service: ExternalService): boolean {
     const impl = this.mesh._impl;
-    const resolved = resolveExternalService(this.scope, service, this.namespace.clusterDomain, impl.restrictsEgressByHost, this.mesh.displayName);
+    const engine = this.namespace.networkEngine._impl;
+    const resolved = resolveExternalService(this.scope, service, this.namespace.clusterDomain, impl.restrictsEgressByHost, this.mesh.displayName,
+      engine);
     const key = resolved.description;
     const known = this.external.get(key);
     if (known) {
@@ -325,7 +312,11 @@ export class WorkloadCore {
     const policy = this.networkPolicy;
     if (!policy) throw new Error(`${this.scope.node.path}: external egress declared before the NetworkPolicy exists`);
     this.external.set(key, resolved);
-    this.egress.set(`~external/${key}`, externalEgressRule(resolved));
+    // No peers: the network engine allows the host by name (an empty `to` would open everything).
+    if (resolved.peers.length > 0) this.egress.set(`~external/${key}`, externalEgressRule(resolved));
+    // A mesh that writes no ServiceEntry: the policy itself says which host its address rules are for.
+    const hosts = impl.restrictsEgressByHost ? undefined : formatExternalHosts(this.externalEgress());
+    if (hosts) policy.metadata.addAnnotation(EXTERNAL_HOSTS_ANNOTATION, hosts);
     const internet = this.externalEgress().filter((e) => e.internetWide).map((e) => e.description);
     if (internet.length > 0) {
       policy.metadata.addAnnotation(acknowledgementAnnotation(RuleIds.NET_POLICY_INTERNET),
@@ -344,7 +335,10 @@ export class WorkloadCore {
       };
       if (impl.restrictsEgressByHost) this.scope.node.addValidation({ validate: () => this.unnamedEgressErrors() });
     }
-    impl.allowExternalHost(this.externalContext, { host: resolved.host, port: resolved.port, protocol: resolved.protocol });
+    const external = { host: resolved.host, port: resolved.port, protocol: resolved.protocol };
+    impl.allowExternalHost(this.externalContext, external);
+    this.engineContext ??= { ...this.externalContext, labels: this.labels, dns: this.namespace.dns._egressRule(this.namespace) };
+    engine.allowExternalHost(this.engineContext, external);
     return true;
   }
 
@@ -376,354 +370,11 @@ export class WorkloadCore {
 
   /** Mounts a ConfigMap read-only as files. */
   public mountConfigMap(configMap: string | ApiObject, mountPath: string, options: ConfigMapMountOptions = {}): void {
-    let name: string;
-    if (typeof configMap === 'string') {
-      name = validateDnsSubdomain(this.scope, 'ConfigMap name', configMap);
-    } else {
-      if (configMap.kind !== 'ConfigMap' || configMap.apiVersion !== 'v1') {
-        fail(this.scope, `mountConfigMap() got ${configMap.kind} ${show(configMap.name)}, not a ConfigMap`, 'pass a v1 ConfigMap object or the name of a ConfigMap');
-      }
-      const namespace = configMap.metadata.namespace;
-      if (namespace !== undefined && namespace !== this.namespace.name) {
-        fail(this.scope, `ConfigMap ${show(configMap.name)} is in namespace ${show(namespace)}, not ${show(this.namespace.name)}`, 'a pod can only mount ConfigMaps of its own namespace; create the ConfigMap in this SecureNamespace');
-      }
-      name = configMap.name;
-    }
-    validatePath(this.scope, `ConfigMap ${show(name)} mountPath`, mountPath);
-    const keys = options.keys;
-    if (keys !== undefined) {
-      if (!Array.isArray(keys) || keys.length === 0) fail(this.scope, `ConfigMap ${show(name)} keys is empty`, 'list the keys to mount, or omit `keys` to mount every key');
-      for (const k of keys) {
-        if (typeof k !== 'string' || !/^[-._a-zA-Z0-9]+$/.test(k) || k === '.' || k === '..' || k.length > 253) {
-          fail(this.scope, `ConfigMap ${show(name)} key ${show(k)} is not a valid ConfigMap key`, 'use letters, digits, "-", "_" and "." (at most 253 characters)');
-        }
-      }
-    }
-    const volumeName = `config-${this.volumes.filter((v) => v.configMap && v.name.startsWith('config-')).length}`;
-    this.addVolume(
-      {
-        name: volumeName,
-        configMap: {
-          name,
-          defaultMode: 0o440,
-          ...(keys ? { items: [...new Set(keys)].sort().map((key) => ({ key, path: key })) } : {}),
-          ...(options.optional ? { optional: true } : {}),
-        },
-      },
-      { name: volumeName, mountPath, readOnly: true },
-    );
+    this.podVolumes.mountConfigMap(configMap, mountPath, options);
   }
 
   /** Mounts a writable emptyDir with a size limit. */
   public mountEmptyDir(mountPath: string, options: EmptyDirMountOptions = {}): void {
-    validatePath(this.scope, 'emptyDir mountPath', mountPath);
-    const sizeLimit = options.sizeLimit ?? DEFAULT_EMPTY_DIR_SIZE;
-    const size = validateQuantity(this.scope, `emptyDir ${show(mountPath)} sizeLimit`, sizeLimit);
-    const medium = options.medium ?? EmptyDirMedium.DISK;
-    if (!Object.values(EmptyDirMedium).includes(medium)) {
-      fail(this.scope, `emptyDir ${show(mountPath)} medium ${show(medium)} is not a known medium`, 'use EmptyDirMedium.DISK or EmptyDirMedium.MEMORY');
-    }
-    const inMemory = medium === EmptyDirMedium.MEMORY;
-    // What the volumes of one medium may hold, together, is bounded by the container's limit.
-    const used = this.volumes
-      .filter((v) => v.emptyDir && (v.emptyDir.medium === 'Memory') === inMemory)
-      .reduce((sum, v) => sum + parseQuantity(v.emptyDir.sizeLimit)!, 0);
-    const limit = inMemory ? this.memoryLimit : this.ephemeralStorageLimit;
-    if (used + size > limit) {
-      const what = inMemory ? 'memory' : 'ephemeral-storage';
-      fail(this.scope, `emptyDir ${show(mountPath)} sizeLimit ${show(sizeLimit)} does not fit in the ${what} limit ${show(inMemory ? this.resources.limits.memory : this.resources.limits['ephemeral-storage'])} next to the other ${inMemory ? 'in-memory ' : ''}emptyDirs`,
-        `lower sizeLimit or raise resources.${inMemory ? 'memoryLimit' : 'ephemeralStorageLimit'}: ${inMemory ? 'a Memory emptyDir counts against the container\'s memory limit' : 'emptyDirs on disk count against the pod\'s ephemeral storage'}`);
-    }
-    const volumeName = `scratch-${this.volumes.filter((v) => v.name.startsWith('scratch-')).length}`;
-    this.addVolume(
-      { name: volumeName, emptyDir: { ...(inMemory ? { medium: 'Memory' } : {}), sizeLimit } },
-      { name: volumeName, mountPath },
-    );
+    this.podVolumes.mountEmptyDir(mountPath, options);
   }
-
-  private addVolume(volume: any, mount: any): void {
-    if (this.volumes.some((v) => v.name === volume.name)) fail(this.scope, `two volumes are named ${show(volume.name)}`, 'give each mount its own path');
-    if (this.mounts.some((m) => m.mountPath === mount.mountPath)) fail(this.scope, `two volumes are mounted at ${show(mount.mountPath)}`, 'mount each volume at its own path');
-    this.volumes.push(volume);
-    this.mounts.push(mount);
-  }
-
-  private priorityClassName(given: string | undefined): string {
-    if (given !== undefined) return validateDnsSubdomain(this.scope, 'priorityClassName', given);
-    appSingleton(this.scope, 'priority-class', (chart, sid) => makeClusterScoped(new ApiObject(chart, sid, {
-      apiVersion: 'scheduling.k8s.io/v1',
-      kind: 'PriorityClass',
-      metadata: { name: DEFAULT_PRIORITY_CLASS },
-      value: 1000,
-      globalDefault: false,
-      preemptionPolicy: 'PreemptLowerPriority',
-      description: 'Default priority of workloads synthesized by cdk8s-secure-baseline.',
-    })));
-    return DEFAULT_PRIORITY_CLASS;
-  }
-
-  private validateCertificate(cert: CertificateOptions | undefined): WorkloadCertificate | undefined {
-    const scope = this.scope;
-    const ns = this.namespace.name;
-    if (this.mesh._impl.providesMtls) {
-      if (cert !== undefined) {
-        fail(scope, `certificate is set but namespace ${show(ns)} uses ${this.mesh.displayName}, which issues workload certificates itself`, 'remove `certificate`, or use a namespace with Mesh.none()');
-      }
-      return undefined;
-    }
-    if (!cert || !cert.issuer) {
-      if (!this.settings.certificateRequired && cert === undefined) return undefined;
-      fail(scope, `namespace ${show(ns)} has no mesh and no certificate issuer is set`, 'name the cert-manager issuer: certificate: { issuer: CertificateIssuer.clusterIssuer("internal-ca") }');
-    }
-    validateDnsSubdomain(scope, 'certificate issuer name', cert.issuer.name);
-    const duration = cert.duration ?? Duration.hours(24);
-    const renewBefore = cert.renewBefore ?? Duration.hours(8);
-    const durationText = goDuration(duration);
-    const renewText = goDuration(renewBefore);
-    for (const [what, d, text] of [['duration', duration, durationText], ['renewBefore', renewBefore, renewText]] as const) {
-      if (text === undefined) {
-        fail(scope, `certificate ${what} of ${show(d.toMilliseconds())} ms is not a positive whole number of seconds`, 'use Duration.hours(), Duration.minutes() or Duration.seconds()');
-      }
-    }
-    if (duration.toSeconds() < 3600) {
-      fail(scope, `certificate duration ${show(goDuration(duration))} is shorter than one hour`, 'cert-manager requires a duration of at least 1h');
-    }
-    if (renewBefore.toSeconds() <= 0 || renewBefore.toSeconds() >= duration.toSeconds()) {
-      fail(scope, `certificate renewBefore ${show(goDuration(renewBefore))} is not shorter than duration ${show(goDuration(duration))}`, 'renew before expiry: choose renewBefore below duration (e.g. a third of it)');
-    }
-    const mountPath = cert.mountPath ?? '/etc/tls';
-    validatePath(scope, 'certificate.mountPath', mountPath);
-    if (cert.caBundleConfigMap !== undefined) validateDnsSubdomain(scope, 'certificate.caBundleConfigMap', cert.caBundleConfigMap);
-    return {
-      issuerRef: { name: cert.issuer.name, kind: cert.issuer.kind, group: cert.issuer.group },
-      duration: durationText!,
-      renewBefore: renewText!,
-      mountPath,
-      caBundleConfigMap: cert.caBundleConfigMap,
-    };
-  }
-}
-
-/** kube-prometheus' Prometheus, the default scraper (what `Caller.identity` would build). */
-const DEFAULT_SCRAPER: ICaller = {
-  callerNamespace: 'monitoring',
-  callerServiceAccount: 'prometheus-k8s',
-  callerPodLabels: { 'app.kubernetes.io/name': 'prometheus' },
-  callerMeshType: undefined,
-};
-
-/**
- * Validates `metrics.port` against the ports callers use (`servicePorts`; none for a workload
- * nobody calls) and returns the `metrics` port. Runs in `preValidate`: the mesh needs the port.
- */
-export function validateMetricsPort(scope: IConstruct, metrics: MetricsOptions, servicePorts: WorkloadPort[] = []): WorkloadPort {
-  const port = validatePort(scope, 'metrics.port', metrics.port);
-  if (servicePorts.some((p) => p.containerPort === port)) {
-    fail(scope, `metrics.port ${show(port)} is also a service port`, 'serve metrics on a port of their own, so that only Prometheus is admitted to it');
-  }
-  if (servicePorts.some((p) => p.name === 'metrics')) fail(scope, 'a service port is named "metrics"', 'rename that port; "metrics" names the metrics port');
-  return { name: 'metrics', containerPort: port, appProtocol: 'http' };
-}
-
-/**
- * Metrics scraping of a workload by Prometheus (prometheus-operator), the same for MtlsService,
- * SecureWorker, SecureJob and SecureCronJob: a `metrics` container port in a port group of its own,
- * so that the mesh admits only the scrapers to it (Istio: an AuthorizationPolicy rule for their
- * principals on that port; Linkerd: a Server with its own MeshTLSAuthentication); an ingress rule
- * of the workload's NetworkPolicy for the scrapers' pods on that port only; and a ServiceMonitor
- * whose endpoint scrapes through the mesh (`scrapeEndpoint`: Istio's mTLS certificate files,
- * plain HTTP to Linkerd's proxy or without a mesh).
- */
-export class WorkloadMetrics {
-  private readonly scrapers = new Map<string, ICaller>();
-
-  constructor(private readonly scope: Construct, private readonly core: WorkloadCore, public readonly port: WorkloadPort) {}
-
-  /** The mesh port group of the metrics port: only the declared scrapers may reach it. */
-  public get group(): PortGroup {
-    return { id: 'metrics', ports: [this.port], callers: () => callerIdentities(this.scrapers) };
-  }
-
-  /** The port of the main container. */
-  public get containerPort(): { name: string; containerPort: number; protocol: string } {
-    return { name: this.port.name, containerPort: this.port.containerPort, protocol: 'TCP' };
-  }
-
-  /** The Service port the ServiceMonitor's endpoint names. */
-  public get servicePort(): { name: string; port: number; targetPort: number; appProtocol: string } {
-    return { name: 'metrics', port: this.port.containerPort, targetPort: this.port.containerPort, appProtocol: 'http' };
-  }
-
-  /** The declared scrapers, sorted (namespace/serviceAccount). */
-  public get declaredScrapers(): string[] {
-    return callerIdentities(this.scrapers).map((c) => `${c.namespace}/${c.serviceAccount}`);
-  }
-
-  /**
-   * A Service for a workload that has none (nobody calls it), only so that Prometheus finds the
-   * pods: headless (`clusterIP: None`: no virtual IP that anything could call; prometheus-operator
-   * discovers the pods through its EndpointSlices), with the metrics port only.
-   *
-   * Why not a PodMonitor, which needs no Service: under Istio STRICT mTLS Prometheus scrapes with
-   * the workload certificate its istio-proxy sidecar writes as *files* (`/etc/prom-certs/`), and
-   * only a ServiceMonitor endpoint's `tlsConfig` takes files (`caFile`, `certFile`, `keyFile`); a
-   * PodMonitor's `podMetricsEndpoints[].tlsConfig` (monitoring.coreos.com/v1 `SafeTLSConfig`)
-   * takes Secret and ConfigMap references only, and there is no Secret of Prometheus' mesh
-   * certificate to refer to. One kind of monitor for every mesh keeps the workloads alike.
-   */
-  public createMetricsService(): ApiObject {
-    const core = this.core;
-    const p = this.servicePort;
-    return new ApiObject(this.scope, 'MetricsService', {
-      apiVersion: 'v1',
-      kind: 'Service',
-      metadata: { name: core.name, namespace: core.namespace.name, labels: core.labels },
-      spec: {
-        type: 'ClusterIP',
-        clusterIP: 'None',
-        selector: core.selectorLabels,
-        ports: [{ name: p.name, port: p.port, targetPort: p.targetPort, protocol: 'TCP', appProtocol: p.appProtocol }],
-      },
-    });
-  }
-
-  /**
-   * The ServiceMonitor (selecting the workload's Service by its instance label, endpoint `metrics`
-   * through the mesh), and the scraper of `options` (default: kube-prometheus) admitted. Call it
-   * after the NetworkPolicy.
-   */
-  public createServiceMonitor(options: MetricsOptions): ApiObject {
-    const scope = this.scope;
-    const core = this.core;
-    const path = options.path ?? '/metrics';
-    if (!path.startsWith('/')) fail(scope, `metrics.path ${show(path)} is not absolute`, 'give an absolute path such as "/metrics"');
-    const interval = options.interval ?? Duration.seconds(30);
-    const intervalText = goDuration(interval);
-    if (intervalText === undefined || interval.toSeconds() < 5) {
-      fail(scope, `metrics.interval ${show(intervalText ?? `${interval.toMilliseconds()}ms`)} is shorter than 5s or not whole seconds`, 'scrape at most every 5 seconds, in whole seconds');
-    }
-    const serviceMonitor = new ApiObject(scope, 'ServiceMonitor', {
-      apiVersion: 'monitoring.coreos.com/v1',
-      kind: 'ServiceMonitor',
-      metadata: { name: core.name, namespace: core.namespace.name, labels: core.labels },
-      spec: {
-        selector: { matchLabels: core.selectorLabels },
-        endpoints: [{ port: 'metrics', path, interval: intervalText, ...core.meshResult.scrapeEndpoint }],
-      },
-    });
-    this.allowScraper(options.scraper ?? DEFAULT_SCRAPER);
-    return serviceMonitor;
-  }
-
-  /** Admits a scraper to the metrics port only (NetworkPolicy and mesh); idempotent. */
-  public allowScraper(scraper: ICaller): void {
-    if (this.core.admit(this.scrapers, scraper) && this.scrapers.size === 1) this.core.meshResult.onFirstCaller?.('metrics');
-  }
-
-  /** The NetworkPolicy ingress rule of the scrapers: the metrics port (and the mesh's inbound ports). */
-  public ingressRules(): IngressRuleJson[] {
-    if (this.scrapers.size === 0) return [];
-    return [{ from: callerPeers(this.scrapers), ports: [{ protocol: 'TCP', port: this.port.containerPort }, ...this.core.mesh._impl.inboundPorts()] }];
-  }
-}
-
-/** The identities of `callers`, sorted and de-duplicated. */
-export function callerIdentities(callers: Map<string, ICaller>): CallerIdentity[] {
-  const seen = new Map<string, CallerIdentity>();
-  for (const c of callers.values()) {
-    seen.set(`${c.callerNamespace}/${c.callerServiceAccount}`, { namespace: c.callerNamespace, serviceAccount: c.callerServiceAccount });
-  }
-  return [...seen.keys()].sort().map((k) => seen.get(k)!);
-}
-
-/** NetworkPolicy peers selecting the pods of `callers` (namespace + pod labels), in key order. */
-export function callerPeers(callers: Map<string, ICaller>): PeerJson[] {
-  return [...callers.keys()].sort().map((key) => {
-    const c = callers.get(key)!;
-    return podsPeer(c.callerNamespace, c.callerPodLabels);
-  });
-}
-
-/** Validates an image reference; returns its tag when it is a version tag. */
-export function validateImage(scope: IConstruct, image: string, requireDigest: boolean): string | undefined {
-  const m = IMAGE.exec(image ?? '');
-  if (!m) {
-    fail(scope, `image ${show(image)} is not a valid image reference`, 'write registry/repository:tag or registry/repository@sha256:<digest>');
-  }
-  const { tag, digest } = m.groups!;
-  if (!tag && !digest) {
-    fail(scope, `image ${show(image)} has no tag or digest`, 'pin the image with a version tag (e.g. ":1.4.2") or a digest ("@sha256:...")');
-  }
-  if (tag === 'latest' && !digest) {
-    fail(scope, `image ${show(image)} uses the "latest" tag`, 'pin the image with a version tag (e.g. ":1.4.2") or a digest ("@sha256:...")');
-  }
-  if (requireDigest && !digest) {
-    fail(scope, `image ${show(image)} is not pinned by digest and requireDigest is set`, 'append "@sha256:<digest>" to the image reference');
-  }
-  return tag && tag !== 'latest' ? tag : undefined;
-}
-
-/** Validates requests and limits (limits not below requests) and renders them. */
-export function validateResources(scope: IConstruct, r: ResourceOptions) {
-  const v = {
-    cpuRequest: r.cpuRequest ?? '100m',
-    cpuLimit: r.cpuLimit ?? '500m',
-    memoryRequest: r.memoryRequest ?? '128Mi',
-    memoryLimit: r.memoryLimit ?? '256Mi',
-    ephemeralStorageRequest: r.ephemeralStorageRequest ?? '64Mi',
-    ephemeralStorageLimit: r.ephemeralStorageLimit ?? '1Gi',
-  };
-  for (const [k, q] of Object.entries(v)) validateQuantity(scope, `resources.${k}`, q);
-  for (const [what, req, lim] of [['cpu', v.cpuRequest, v.cpuLimit], ['memory', v.memoryRequest, v.memoryLimit], ['ephemeralStorage', v.ephemeralStorageRequest, v.ephemeralStorageLimit]]) {
-    if (parseQuantity(lim)! < parseQuantity(req)!) {
-      fail(scope, `resources.${what}Limit ${show(lim)} is below resources.${what}Request ${show(req)}`, `raise the limit to at least ${req} or lower the request`);
-    }
-  }
-  return {
-    requests: { 'cpu': v.cpuRequest, 'memory': v.memoryRequest, 'ephemeral-storage': v.ephemeralStorageRequest },
-    limits: { 'cpu': v.cpuLimit, 'memory': v.memoryLimit, 'ephemeral-storage': v.ephemeralStorageLimit },
-  };
-}
-
-/** Validates an absolute mount path. */
-export function validatePath(scope: IConstruct, what: string, path: string): void {
-  if (typeof path !== 'string' || !path.startsWith('/') || path.includes('..') || path === '/' || path.includes(':')) {
-    fail(scope, `${what} ${show(path)} is not an absolute path`, 'mount at an absolute directory such as "/etc/app/config"');
-  }
-}
-
-/** Spread of the pods of a long-running workload over nodes and zones. */
-export function spreadAndAntiAffinity(selectorLabels: Record<string, string>): Record<string, any> {
-  return {
-    topologySpreadConstraints: [
-      { maxSkew: 1, topologyKey: 'kubernetes.io/hostname', whenUnsatisfiable: 'ScheduleAnyway', labelSelector: { matchLabels: selectorLabels } },
-      { maxSkew: 1, topologyKey: 'topology.kubernetes.io/zone', whenUnsatisfiable: 'ScheduleAnyway', labelSelector: { matchLabels: selectorLabels } },
-    ],
-    affinity: {
-      podAntiAffinity: {
-        preferredDuringSchedulingIgnoredDuringExecution: [{
-          weight: 100,
-          podAffinityTerm: { topologyKey: 'kubernetes.io/hostname', labelSelector: { matchLabels: selectorLabels } },
-        }],
-      },
-    },
-  };
-}
-
-/** A Duration as a whole number of seconds within [min, max]; fails with the fix otherwise. */
-export function wholeSeconds(scope: IConstruct, what: string, d: Duration, min: number, max: number, why: string): number {
-  const ms = d.toMilliseconds();
-  const s = ms / 1000;
-  if (!Number.isFinite(ms) || ms % 1000 !== 0 || s < min || s > max) {
-    fail(scope, `${what} of ${show(Number.isFinite(ms) && ms % 1000 === 0 ? `${s}s` : `${ms}ms`)} is out of range`, `use whole seconds from ${min}s to ${max}s: ${why}`);
-  }
-  return s;
-}
-
-/** An integer within [min, max]; fails with the fix otherwise. */
-export function boundedInteger(scope: IConstruct, what: string, value: number, min: number, max: number, why: string): number {
-  if (!Number.isInteger(value) || value < min || value > max) {
-    fail(scope, `${what} ${show(value)} is out of range`, `use a whole number from ${min} to ${max}: ${why}`);
-  }
-  return value;
 }

@@ -1,6 +1,9 @@
 import { ApiObject } from 'cdk8s';
 import { IConstruct } from 'constructs';
-import { buildModel, meshIdentities, serviceAccountGrants } from './build';
+import { buildModel, ExternalHost, meshIdentities, serviceAccountGrants } from './build';
+import { AggregateSink, endpointClasses, EndpointClasses } from './classes';
+import { externalHostsFromConstructs, externalHostsFromManifests } from './external-hosts';
+import { foldInternet } from './fold';
 import { identitiesOf, IntentRule, intentFromConstructs, intentFromManifests, resolveRef } from './intent';
 import { MeshLayer } from './mesh-authorization';
 import { K8s, Model, Node } from './model';
@@ -75,6 +78,14 @@ export interface ReachabilityOptions {
    * @default - only the SecureNamespaces' (in process); none from manifests: no API server findings
    */
   readonly apiServer?: ApiServerEndpoint;
+  /**
+   * Whether address classes that together make up everything outside the cluster, and that reach
+   * (or are reached) alike, are reported as one path from or to `internet` (with `addresses`).
+   * false: one path per address class, as `SecurityDiff` compares them (two sides fold differently
+   * when one side opens a port to one address family only).
+   * @default true
+   */
+  readonly foldInternet?: boolean;
 }
 
 /**
@@ -97,7 +108,11 @@ export interface ApiServerAccessFinding {
 
 /** One endpoint of the graph. */
 export interface ReachabilityEndpoint {
-  /** `namespace/name`, `cidr 10.0.0.0/8`, `internet` or `*` (pods of namespaces without manifests). */
+  /**
+   * `namespace/name`, `cidr 10.0.0.0/8`, `internet`, `*` (pods of namespaces without manifests), or
+   * for addresses of an external service called by name, its host and the addresses
+   * (`api.stripe.com (203.0.113.0/24)`).
+   */
   readonly id: string;
   /** What it is. */
   readonly kind: EndpointKind;
@@ -145,6 +160,16 @@ export interface ReachabilityEdge {
   readonly infrastructure: boolean;
   /** Whether some of its ports are not declared. */
   readonly extra: boolean;
+  /**
+   * For a path from or to `internet` that stands for more addresses than the internet endpoint's
+   * `ranges`: the exact addresses, written as `ReachabilityEndpoint.ranges`. Address classes that a
+   * rule admitting every address outside the cluster treats alike are reported as one path from or
+   * to `internet` (classes that differ in ports, declaration or layer keep paths of their own; a
+   * cloud metadata endpoint is always a destination of its own; the API server's endpoints never
+   * fold).
+   * @default - the addresses of the endpoints, as `ReachabilityEndpoint.ranges` says
+   */
+  readonly addresses?: string[];
 }
 
 /** A path that is open but not declared: a security finding. */
@@ -159,6 +184,8 @@ export interface ExtraPath {
   readonly layer: ReachabilityLayer;
   /** Explanation. */
   readonly message: string;
+  /** The exact addresses `internet` stands for here (see `ReachabilityEdge.addresses`). @default - the addresses of the endpoints */
+  readonly addresses?: string[];
 }
 
 /** A declared path that does not connect: a broken app. */
@@ -175,6 +202,8 @@ export interface MissingPath {
   readonly declaredBy: string;
   /** Explanation naming both ends and the blocking layer. */
   readonly message: string;
+  /** The exact addresses `internet` stands for here (see `ReachabilityEdge.addresses`). @default - the addresses of the endpoints */
+  readonly addresses?: string[];
 }
 
 interface Declared {
@@ -282,7 +311,7 @@ export class Reachability {
       ...scope.node.findAll().filter((c): c is SecureNamespace => c instanceof SecureNamespace && c.apiServer !== undefined).map((c) => c.apiServer!),
       ...(options.apiServer ? [options.apiServer] : []),
     ].map((a) => ({ cidrs: a.ranges, ports: PortSet.range('TCP', a.port) }));
-    return analyzeObjects(input.objects, intentFromConstructs(scope), options, input.duplicates, apiServers);
+    return analyzeObjects(input.objects, intentFromConstructs(scope), options, input.duplicates, apiServers, externalHostsFromConstructs(scope));
   }
 
   /**
@@ -304,7 +333,22 @@ export class Reachability {
     const input = readInput(objects);
     const specs = [...apiServers, ...(options.apiServer ? [{ cidrs: options.apiServer.ranges, port: options.apiServer.port }] : [])]
       .map((a) => ({ cidrs: a.cidrs, ports: a.port === undefined ? PortSet.allOf('TCP') : PortSet.range('TCP', a.port) }));
-    return analyzeObjects(input.objects, intentFromManifests(input.objects), options, input.duplicates, specs);
+    const hosts = externalHostsFromManifests(input.objects);
+    return analyzeObjects(input.objects, intentFromManifests(input.objects), options, input.duplicates, specs, hosts);
+  }
+
+  /**
+   * `_fromManifests` deciding one representative per class of equivalent workloads (classes.ts):
+   * paths from or to a class's representative stand for every member, and are reported under the
+   * class's label (`sink.groups`). Bounded by the distinct (class, class, ports) combinations.
+   * @internal
+   */
+  public static _aggregate(objects: any[], apiServers: Array<{ cidrs: string[]; port?: number }>, sink: AggregateSink): ReachabilityResult {
+    const input = readInput(objects);
+    const specs = apiServers.map((a) => ({ cidrs: a.cidrs, ports: a.port === undefined ? PortSet.allOf('TCP') : PortSet.range('TCP', a.port) }));
+    const intent = intentFromManifests(input.objects);
+    sink.intentRules = intent.length;
+    return analyzeObjects(input.objects, intent, {}, input.duplicates, specs, externalHostsFromManifests(input.objects), sink);
   }
 
   /**
@@ -408,7 +452,8 @@ interface ApiServerSpec {
 }
 
 function analyzeObjects(objects: K8s[], intent: IntentRule[], options: ReachabilityOptions,
-  duplicates: ReachabilityDuplicate[] = [], apiServers: ApiServerSpec[] = []): ReachabilityResult {
+  duplicates: ReachabilityDuplicate[] = [], apiServers: ApiServerSpec[] = [], externalHosts: ExternalHost[] = [],
+  sink?: AggregateSink): ReachabilityResult {
   const opts = {
     trustDomain: options.trustDomain ?? 'cluster.local',
     istioRootNamespace: options.istioRootNamespace ?? 'istio-system',
@@ -418,11 +463,15 @@ function analyzeObjects(objects: K8s[], intent: IntentRule[], options: Reachabil
   };
   const apiSpecs = apiServers.map((a) => ({ ranges: apiServerRanges(a.cidrs), ports: a.ports }));
   const apiServerSet = apiSpecs.length === 0 ? undefined : apiSpecs.reduce((u, a) => u.union(a.ranges), IpRangeSet.EMPTY);
-  const model = buildModel(objects, { ...opts, apiServer: apiServerSet }, identitiesOf(intent).concat(meshIdentities(objects)));
+  const model = buildModel(objects, { ...opts, apiServer: apiServerSet, externalHosts }, identitiesOf(intent).concat(meshIdentities(objects)));
   /** Per sender: the API server ports it reaches (on endpoints where the API server listens on them). */
   const apiReach = new Map<number, PortSet>();
   const np = new NetworkPolicyLayer(model);
   const mesh = new MeshLayer(model, opts);
+  // Aggregated (the CLI): one representative per class of equivalent workloads, labelled for the class.
+  const classes: EndpointClasses | undefined = sink ? endpointClasses(model, np, intent) : undefined;
+  const repOf = (i: number) => (classes ? classes.rep[i] : i);
+  const label = sink ? sink.label(model, classes!) : (n: Node) => n.id;
   const warnings: string[] = duplicates.map((d) => d.message);
 
   // --- the declared graph, per (sender, receiver) ---
@@ -466,10 +515,12 @@ function analyzeObjects(objects: K8s[], intent: IntentRule[], options: Reachabil
   const used = new Set<number>();
 
   for (const d of model.nodes) {
+    if (repOf(d.index) !== d.index) continue;
     const decl = declared.get(d.index);
-    const named = mesh.governs(d) ? new Set(mesh.namedSenders(d).map((n) => n.index)) : new Set<number>();
-    const candidates = new Set<number>(np.candidateSenders(d));
-    for (const s of decl?.keys() ?? []) candidates.add(s);
+    const named = mesh.governs(d) ? new Set(mesh.namedSenders(d).map((n) => repOf(n.index))) : new Set<number>();
+    const candidates = new Set<number>();
+    for (const s of np.candidateSenders(d)) candidates.add(repOf(s));
+    for (const s of decl?.keys() ?? []) candidates.add(repOf(s));
     for (const s of named) candidates.add(s);
     for (const si of candidates) {
       const s = model.nodes[si];
@@ -489,33 +540,33 @@ function analyzeObjects(objects: K8s[], intent: IntentRule[], options: Reachabil
       const effExtra = eff.subtract(expected);
       if (!effExtra.isEmpty) {
         extra.push({
-          from: s.id,
-          to: d.id,
+          from: label(s),
+          to: label(d),
           ports: effExtra.toStrings(),
           layer: ReachabilityLayer.EFFECTIVE,
-          message: `${s.id} reaches ${d.id} on ${effExtra} but nothing declares it (NetworkPolicy and ${meshName(d)} both let it through)${rangesNote(d)}`,
+          message: `${label(s)} reaches ${label(d)} on ${effExtra} but nothing declares it (NetworkPolicy and ${meshName(d)} both let it through)${rangesNote(d)}`,
         });
       }
       let l4Extra = l4.subtract(l4Expected).subtract(effExtra);
       if (tp !== undefined && !effExtra.isEmpty) l4Extra = l4Extra.subtract(PortSet.range('TCP', tp));
       if (!l4Extra.isEmpty) {
         extra.push({
-          from: s.id,
-          to: d.id,
+          from: label(s),
+          to: label(d),
           ports: l4Extra.toStrings(),
           layer: ReachabilityLayer.NETWORK_POLICY,
-          message: `the NetworkPolicies let ${s.id} through to ${d.id} on ${l4Extra} although nothing declares it; only ${meshName(d)} stops it${rangesNote(d)}`,
+          message: `the NetworkPolicies let ${label(s)} through to ${label(d)} on ${l4Extra} although nothing declares it; only ${meshName(d)} stops it${rangesNote(d)}`,
         });
       }
       if (named.has(si)) {
         const meshExtra = verdict.ports.of('TCP').subtract(expected).subtract(effExtra);
         if (!meshExtra.isEmpty && !meshExtra.equals(PortSet.allOf('TCP').subtract(expected))) {
           extra.push({
-            from: s.id,
-            to: d.id,
+            from: label(s),
+            to: label(d),
             ports: meshExtra.toStrings(),
             layer: ReachabilityLayer.MESH,
-            message: `${meshName(d)} on ${d.id} admits ${s.id} on ${meshExtra} although nothing declares it; only the NetworkPolicies stop it`,
+            message: `${meshName(d)} on ${label(d)} admits ${label(s)} on ${meshExtra} although nothing declares it; only the NetworkPolicies stop it`,
           });
         }
       }
@@ -528,8 +579,8 @@ function analyzeObjects(objects: K8s[], intent: IntentRule[], options: Reachabil
         const meshGap = miss.subtract(verdict.ports);
         const blockedBy: ReachabilityLayer[] = [];
         const l4Reasons: string[] = [];
-        if (!egressGap.isEmpty) l4Reasons.push(`the egress NetworkPolicies of ${s.id} (${list(np.policiesOf(s, 'egress'))}) do not allow ${d.id} on ${egressGap}`);
-        if (!ingressGap.isEmpty) l4Reasons.push(`the ingress NetworkPolicies of ${d.id} (${list(np.policiesOf(d, 'ingress'))}) do not admit ${s.id} on ${ingressGap}`);
+        if (!egressGap.isEmpty) l4Reasons.push(`the egress NetworkPolicies of ${label(s)} (${list(np.policiesOf(s, 'egress'))}) do not allow ${label(d)} on ${egressGap}`);
+        if (!ingressGap.isEmpty) l4Reasons.push(`the ingress NetworkPolicies of ${label(d)} (${list(np.policiesOf(d, 'ingress'))}) do not admit ${label(s)} on ${ingressGap}`);
         if (l4Reasons.length > 0) blockedBy.push(ReachabilityLayer.NETWORK_POLICY);
         const meshReasons = meshGap.isEmpty ? [] : verdict.denials.filter((x) => !x.ports.intersect(meshGap).isEmpty).map((x) => x.message);
         if (!meshGap.isEmpty) blockedBy.push(ReachabilityLayer.MESH);
@@ -537,12 +588,12 @@ function analyzeObjects(objects: K8s[], intent: IntentRule[], options: Reachabil
           ? `NetworkPolicy allows it but ${meshReasons.join('; ') || `${meshName(d)} refuses it`}`
           : meshGap.isEmpty ? `${l4Reasons.join('; ')}${mesh.governs(d) ? ` (${meshName(d)} would admit it)` : ''}` : `${l4Reasons.join('; ')}; and ${meshReasons.join('; ') || `${meshName(d)} refuses it`}`;
         missing.push({
-          from: s.id,
-          to: d.id,
+          from: label(s),
+          to: label(d),
           ports: miss.toStrings(),
           blockedBy,
           declaredBy: dec.origins.join(', '),
-          message: `${s.id} → ${d.id} on ${miss} is declared (${dec.origins.join(', ')}) but blocked: ${why}`,
+          message: `${label(s)} → ${label(d)} on ${miss} is declared (${dec.origins.join(', ')}) but blocked: ${why}`,
         });
       }
 
@@ -553,8 +604,8 @@ function analyzeObjects(objects: K8s[], intent: IntentRule[], options: Reachabil
       }
       if (!eff.isEmpty) {
         edges.push({
-          from: s.id,
-          to: d.id,
+          from: label(s),
+          to: label(d),
           ports: eff.toStrings(),
           networkPolicyPorts: l4.toStrings(),
           declared: !declApp.intersect(eff).isEmpty || !infrastructurePorts(d).intersect(eff).isEmpty,
@@ -569,8 +620,17 @@ function analyzeObjects(objects: K8s[], intent: IntentRule[], options: Reachabil
   }
 
   const byPair = (a: { from: string; to: string }, b: { from: string; to: string }) => a.from.localeCompare(b.from) || a.to.localeCompare(b.to);
-  const endpoints: ReachabilityEndpoint[] = model.nodes.filter((n) => n.kind === 'Workload' || used.has(n.index)).map((n) => ({
-    id: n.id,
+  if (classes) {
+    for (const n of model.nodes) {
+      const r = repOf(n.index);
+      if (r === n.index) continue;
+      if (used.has(r)) used.add(n.index);
+      const reached = apiReach.get(r);
+      if (reached) apiReach.set(n.index, reached);
+    }
+  }
+  const endpoints: ReachabilityEndpoint[] = model.nodes.filter((n) => (n.kind === 'Workload' || used.has(n.index)) && repOf(n.index) === n.index).map((n) => ({
+    id: label(n),
     kind: ENDPOINT_KIND[n.kind],
     name: n.name,
     namespace: n.namespace,
@@ -581,8 +641,9 @@ function analyzeObjects(objects: K8s[], intent: IntentRule[], options: Reachabil
   })).sort((a, b) => a.id.localeCompare(b.id));
   const unknown = model.unknownNamespaces;
   const api = apiSpecs.length === 0 ? { unreachable: [], ungranted: [] } : apiServerFindings(model, objects, apiReach, apiSpecs);
-  return ReachabilityResult._create(endpoints, edges.sort(byPair),
-    extra.sort((a, b) => byPair(a, b) || a.layer.localeCompare(b.layer)), missing.sort(byPair), unknown, warnings.sort(), duplicates,
+  const paths = options.foldInternet === false ? { edges, extra, missing } : foldInternet(model, { edges, extra, missing });
+  return ReachabilityResult._create(endpoints, paths.edges.sort(byPair),
+    paths.extra.sort((a, b) => byPair(a, b) || a.layer.localeCompare(b.layer)), paths.missing.sort(byPair), unknown, warnings.sort(), duplicates,
     api.unreachable, api.ungranted);
 }
 
@@ -656,7 +717,8 @@ function rangesNote(n: Node): string {
 function meshName(d: Node): string {
   switch (d.mesh) {
     case 'istio-sidecar':
-    case 'istio-ambient': return 'Istio authorization';
+    case 'istio-ambient':
+    case 'istio-gateway': return 'Istio authorization';
     case 'linkerd': return 'Linkerd authorization';
     default: return 'no mesh';
   }

@@ -2,6 +2,7 @@
  * Internal: builds the Model — workloads from the manifests, then synthetic nodes for endpoints
  * the manifests reference but do not contain.
  */
+import { gatewayPods } from './gateways';
 import { apiVersionPrefix, containerPorts, ContainerPort, K8s, MeshMembership, Model, NamespaceInfo, namespaceOf, Node, parseSelector, pinnedNamespaces } from './model';
 import { isNetworkPolicy } from './network-policy';
 import { isApiServerAudience } from '../audit/rules/sa-pod-automount';
@@ -14,6 +15,17 @@ export interface BuildOptions {
   readonly trustDomain: string;
   /** The addresses of the Kubernetes API server's endpoints, when known: address classes inside them are `ApiServer` nodes. */
   readonly apiServer?: IpRangeSet;
+  /**
+   * External services called by name whose addresses are known (`allowEgressTo(ExternalService`
+   * with `cidrs`): address classes inside a service's addresses are named after its host.
+   */
+  readonly externalHosts?: readonly ExternalHost[];
+}
+
+/** An external service's host and the addresses the library opens for it. */
+export interface ExternalHost {
+  readonly host: string;
+  readonly ranges: IpRangeSet;
 }
 
 /** An identity (namespace/ServiceAccount) the intent or the mesh policies name. */
@@ -76,6 +88,8 @@ export function buildModel(objects: K8s[], options: BuildOptions, identities: Id
   }
 
   const exists = (ns: string, labels: Record<string, string>) => model.selectPods(ns, parseSelector({ matchLabels: labels })).length > 0;
+  // The pods of Gateway API gateways, which their implementation deploys at run time.
+  for (const n of gatewayPods(objects, model.namespaces, exists)) synthetic(n);
   const wellKnown = (ns: string, name: string, kind: Node['kind'], labels: Record<string, string>, sa: string, ports: ContainerPort[]) => {
     if (exists(ns, labels)) return;
     model.ensureNamespace(ns);
@@ -142,8 +156,13 @@ export function buildModel(objects: K8s[], options: BuildOptions, identities: Id
       model.internet = synthetic({ id: 'internet', kind: 'Internet', name: `anything outside the cluster (${text})`, ranges: c });
     } else {
       const metadata = METADATA_ENDPOINTS.filter((m) => c.containsCidr(m));
-      const name = metadata.length === 0 ? text : c.equals(IpRangeSet.fromCidr(metadata[0])!) ? `${text} (cloud metadata)` : `${text} (includes the cloud metadata endpoint ${metadata.join(', ')})`;
-      synthetic({ id: `cidr ${text}`, kind: 'Cidr', name, ranges: c });
+      // A class inside the addresses of external services called by name is named after their
+      // hosts (`api.stripe.com (203.0.113.0/24)`); never a metadata endpoint, which stays visible as such.
+      const named = metadata.length > 0 ? [] : (options.externalHosts ?? []).filter((h) => h.ranges.containsSet(c));
+      const hosts = [...new Set(named.map((h) => h.host))].sort();
+      const name = hosts.length > 0 ? `${hosts.join(', ')} (${text})` : metadata.length === 0 ? text
+        : c.equals(IpRangeSet.fromCidr(metadata[0])!) ? `${text} (cloud metadata)` : `${text} (includes the cloud metadata endpoint ${metadata.join(', ')})`;
+      synthetic({ id: hosts.length > 0 ? name : `cidr ${text}`, kind: 'Cidr', name, ranges: c });
     }
   }
   model.unknownPods = synthetic({ id: '*', kind: 'UnknownPods', name: 'pods of namespaces without manifests', anyLabels: true, mesh: 'unknown' });

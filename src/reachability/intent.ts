@@ -2,7 +2,8 @@
  * Internal: the declared graph. In process it comes from the library's constructs
  * (MtlsService.declaredCallers / declaredScrapers, the declaredScrapers of SecureWorker, SecureJob
  * and SecureCronJob, SecureNamespace DNS, mesh control plane and
- * allowIngressFrom/allowEgressTo, a workload's allowEgressTo(ExternalService)); from YAML it is rebuilt from the NetworkPolicies the library
+ * allowIngressFrom/allowEgressTo, a workload's allowEgressTo(ExternalService), SecureGateway and
+ * MtlsService.exposeVia: the internet to the gateway's pods); from YAML it is rebuilt from the NetworkPolicies the library
  * generates (the workload policies labelled `app.kubernetes.io/managed-by: cdk8s-secure-baseline`
  * and the namespace policies `allow-dns`, `allow-mesh-data-plane`, `allow-ingress`, `allow-egress`).
  */
@@ -10,6 +11,8 @@ import { IConstruct } from 'constructs';
 import { CallingWorkload } from '../calling-workload';
 import { MtlsService } from '../mtls-service';
 import { IDENTITY_EGRESS_ANNOTATION, parseIdentityEgress } from '../private/cloud-identity';
+import { ownedGatewayOf } from '../private/gateway-owned';
+import { exposuresOf } from '../private/gateway-route';
 import { workloadCoreOf } from '../private/workload';
 import { SecureNamespace } from '../secure-namespace';
 import { IdentityRef } from './build';
@@ -34,6 +37,8 @@ export interface IntentRule {
 }
 
 const MANAGED_BY = 'cdk8s-secure-baseline';
+/** Every address: the clients of an internet-facing gateway. */
+const INTERNET: K8s[] = [{ ipBlock: { cidr: '0.0.0.0/0' } }, { ipBlock: { cidr: '::/0' } }];
 const NAMESPACE_POLICIES = new Map([['allow-dns', true], ['allow-mesh-data-plane', true], ['allow-ingress', false], ['allow-egress', false]]);
 
 export function identitiesOf(rules: IntentRule[]): IdentityRef[] {
@@ -48,7 +53,9 @@ export function identitiesOf(rules: IntentRule[]): IdentityRef[] {
 /** The declared graph of every library construct under `root`. */
 export function intentFromConstructs(root: IConstruct): IntentRule[] {
   const rules: IntentRule[] = [];
-  for (const c of root.node.findAll()) {
+  const constructs = root.node.findAll();
+  const appNamespaces = new Set(constructs.filter((c): c is SecureNamespace => c instanceof SecureNamespace).map((c) => c.name));
+  for (const c of constructs) {
     if (c instanceof MtlsService) {
       const to: IntentRef = { kind: 'workload', namespace: c.namespaceName, name: c.name };
       // The metrics port (container port "metrics") is for the declared scrapers; the other
@@ -109,6 +116,21 @@ export function intentFromConstructs(root: IConstruct): IntentRule[] {
       const from: IntentRef = { kind: 'workload', namespace: core!.namespace.name, name: core!.name };
       const origin = `${core!.namespace.name}/${core!.name} ${core!.serviceAccount.workloadIdentity!.provider} workload identity of ServiceAccount ${core!.serviceAccount.name}`;
       for (const peer of r.to ?? []) rules.push({ from, to: { kind: 'peer', namespace: core!.namespace.name, peer }, ports: [...(r.ports ?? [])], infrastructure: false, origin });
+    }
+    // A gateway the app deploys (SecureGateway): the internet reaches its pods on the listener
+    // ports; a service exposed through a gateway: the internet reaches the gateway on the
+    // listener's port (the gateway → service path is the service's allowFrom(gateway)).
+    const gateway = ownedGatewayOf(c);
+    if (gateway) {
+      const to: IntentRef = { kind: 'selector', namespace: gateway.namespace, podSelector: { matchLabels: { ...gateway.podLabels } } };
+      const ports = gateway.ports.map((port) => ({ protocol: 'TCP', port }));
+      for (const peer of INTERNET) rules.push({ from: { kind: 'peer', namespace: gateway.namespace, peer }, to, ports, infrastructure: false, origin: `SecureGateway ${gateway.namespace}/${gateway.name}` });
+    }
+    // (A shared gateway in a namespace outside the app has no endpoint to declare it to.)
+    for (const e of exposuresOf(c).filter((x) => appNamespaces.has(x.gatewayNamespace))) {
+      const to: IntentRef = { kind: 'selector', namespace: e.gatewayNamespace, podSelector: { matchLabels: { ...e.gatewayPodLabels } } };
+      const origin = `${(c as MtlsService).namespaceName}/${(c as MtlsService).name}.exposeVia(${e.gatewayNamespace}/${e.gatewayName}, ${e.hostname}${e.kind === 'GRPCRoute' ? ' gRPC' : e.path})`;
+      for (const peer of INTERNET) rules.push({ from: { kind: 'peer', namespace: e.gatewayNamespace, peer }, to, ports: [{ protocol: 'TCP', port: e.listenerPort }], infrastructure: false, origin });
     }
     // A workload that calls external services by name reaches their addresses on their ports.
     for (const e of core?.externalEgress() ?? []) {

@@ -158,18 +158,18 @@ export class MeshLayer {
 
   /** Whether an identity layer decides who reaches `target`. */
   public governs(target: Node): boolean {
-    return target.mesh === 'istio-sidecar' || target.mesh === 'istio-ambient' || target.mesh === 'linkerd';
+    return target.mesh === 'istio-sidecar' || target.mesh === 'istio-ambient' || target.mesh === 'istio-gateway' || target.mesh === 'linkerd';
   }
 
   /** The port meshed traffic from `sender` arrives on at L4 (Linkerd's inbound proxy, ambient's HBONE). */
   public transportPort(sender: Node, target: Node): number | undefined {
     if (target.mesh === 'linkerd' && (sender.mesh === 'linkerd' || sender.mesh === 'unknown')) return 4143;
-    if (target.mesh === 'istio-ambient' && (sender.mesh === 'istio-ambient' || sender.mesh === 'istio-sidecar' || sender.mesh === 'unknown')) return 15008;
+    if (target.mesh === 'istio-ambient' && (sender.mesh === 'istio-ambient' || sender.mesh === 'istio-sidecar' || sender.mesh === 'istio-gateway' || sender.mesh === 'unknown')) return 15008;
     return undefined;
   }
 
   public evaluate(sender: Node, target: Node): MeshVerdict {
-    if (target.mesh === 'istio-sidecar' || target.mesh === 'istio-ambient') return this.istio(sender, target);
+    if (target.mesh === 'istio-sidecar' || target.mesh === 'istio-ambient' || target.mesh === 'istio-gateway') return this.istio(sender, target);
     if (target.mesh === 'linkerd') return this.linkerd(sender, target);
     return { ports: PortSet.ALL, denials: [] };
   }
@@ -188,7 +188,7 @@ export class MeshLayer {
       if (m) out.push(...this.model.withIdentity(m[1], m[2]));
     };
     const wildcard: Node[][] = [];
-    if (target.mesh === 'istio-sidecar' || target.mesh === 'istio-ambient') {
+    if (target.mesh === 'istio-sidecar' || target.mesh === 'istio-ambient' || target.mesh === 'istio-gateway') {
       for (const p of this.istioPolicies(target)) {
         if (p.action !== 'ALLOW') continue;
         for (const r of p.rules) {
@@ -279,7 +279,7 @@ export class MeshLayer {
   }
 
   private istioIdentity(node: Node): { ns: string; sa?: string } | undefined {
-    if ((node.mesh === 'istio-sidecar' || node.mesh === 'istio-ambient' || node.mesh === 'unknown') && node.namespace) {
+    if ((node.mesh === 'istio-sidecar' || node.mesh === 'istio-ambient' || node.mesh === 'istio-gateway' || node.mesh === 'unknown') && node.namespace) {
       return { ns: node.namespace, sa: node.serviceAccount };
     }
     return undefined;
@@ -288,7 +288,8 @@ export class MeshLayer {
   private istio(sender: Node, target: Node): MeshVerdict {
     const id = this.istioIdentity(sender);
     const mode = this.mtlsMode(target);
-    if (mode === 'STRICT' && !id) {
+    // A gateway proxy terminates its clients' TLS: PeerAuthentication does not apply to its listeners.
+    if (mode === 'STRICT' && !id && target.mesh !== 'istio-gateway') {
       return { ports: NON_TCP, denials: [{ ports: TCP_ALL, message: `the STRICT Istio PeerAuthentication of ${target.id} refuses plaintext from ${sender.id}, which has no Istio identity` }] };
     }
     const policies = this.istioPolicies(target);

@@ -13,7 +13,13 @@ export type K8s = { [key: string]: any };
 export type NodeKind = 'Workload' | 'Dns' | 'MeshControlPlane' | 'ExternalWorkload' | 'UnknownPods' | 'Cidr' | 'ApiServer' | 'Internet';
 
 /** How a node takes part in a mesh. `unknown`: a pod we cannot see; it may carry any identity. */
-export type MeshMembership = 'none' | 'istio-sidecar' | 'istio-ambient' | 'linkerd' | 'unknown';
+/**
+ * How a node takes part in a mesh. `unknown`: a pod we cannot see; it may carry any identity.
+ * `istio-gateway`: an Istio gateway proxy (a Gateway API gateway's pods): it holds a mesh identity
+ * towards backends and applies AuthorizationPolicies, but terminates its clients' TLS itself
+ * (PeerAuthentication does not apply to its listeners).
+ */
+export type MeshMembership = 'none' | 'istio-sidecar' | 'istio-ambient' | 'istio-gateway' | 'linkerd' | 'unknown';
 
 export interface ContainerPort {
   readonly name?: string;
@@ -23,7 +29,7 @@ export interface ContainerPort {
 
 export interface Node {
   readonly index: number;
-  /** Stable id: `namespace/name`, `cidr 10.0.0.0/8`, `internet`, `*` (unknown pods). */
+  /** Stable id: `namespace/name`, `cidr 10.0.0.0/8`, `api.stripe.com (203.0.113.0/24)` (an external service's addresses), `internet`, `*` (unknown pods). */
   id: string;
   readonly kind: NodeKind;
   /** Workload kind (Deployment, StatefulSet, ...) for workloads. */

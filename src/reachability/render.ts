@@ -28,7 +28,8 @@ function shown(r: Shape): ReachabilityEndpoint[] {
 function groups(endpoints: ReachabilityEndpoint[]): Map<string, ReachabilityEndpoint[]> {
   const out = new Map<string, ReachabilityEndpoint[]>();
   for (const e of endpoints) {
-    const g = e.namespace ?? (e.kind === 'unknown-pods' ? '(namespaces without manifests)' : OUTSIDE);
+    // A workload without a namespace is a set of endpoints of the CLI's aggregated report.
+    const g = e.namespace ?? (e.kind === 'unknown-pods' ? '(namespaces without manifests)' : e.kind === 'workload' ? '(sets of endpoints)' : OUTSIDE);
     const list = out.get(g) ?? [];
     list.push(e);
     out.set(g, list);
@@ -46,17 +47,18 @@ export function renderMatrix(r: Shape): string {
     // Too wide for a table: one line per path.
     return `${[
       `Effective reachability (NetworkPolicy and mesh authorization both allow), ${r.edges.length} paths:`,
-      ...r.edges.map((e) => `${e.from} -> ${e.to}: ${e.extra ? '!' : ''}${e.ports.join(' ')}`),
-      ...r.missingPaths.map((m) => `${m.from} -> ${m.to}: x${m.ports.join(' x')}`),
+      ...r.edges.map((e) => `${e.from} -> ${e.to}: ${e.extra ? '!' : ''}${e.ports.join(' ')}${addressesNote(e)}`),
+      ...r.missingPaths.map((m) => `${m.from} -> ${m.to}: x${m.ports.join(' x')}${addressesNote(m)}`),
       '',
       'Legend: "!" some ports are not declared (extra); "x" declared but blocked (missing).',
     ].join('\n')}\n`;
   }
   const cell = new Map<string, string>();
-  for (const e of r.edges) cell.set(`${e.from}\u0000${e.to}`, `${e.extra ? '!' : ''}${e.ports.join(' ')}`);
+  const folds = foldMarks(r);
+  for (const e of r.edges) cell.set(`${e.from}\u0000${e.to}`, `${e.extra ? '!' : ''}${e.ports.join(' ')}${folds.mark(e)}`);
   for (const m of r.missingPaths) {
     const k = `${m.from}\u0000${m.to}`;
-    cell.set(k, `${cell.get(k) ? `${cell.get(k)} ` : ''}x${m.ports.join(' x')}`);
+    cell.set(k, `${cell.get(k) ? `${cell.get(k)} ` : ''}x${m.ports.join(' x')}${folds.mark(m)}`);
   }
   const header = ['from \\ to', ...receivers.map((_e, i) => `[${i + 1}]`)];
   const rows = senders.map((s) => [s.id, ...receivers.map((d) => cell.get(`${s.id}\u0000${d.id}`) ?? '.')]);
@@ -77,8 +79,27 @@ export function renderMatrix(r: Shape): string {
     ...receivers.map((d, i) => `[${i + 1}] ${d.id}${d.managed ? '' : ` (${d.kind})`}`),
     '',
     'Legend: "." no path; "!" some ports are not declared (extra); "x" declared but blocked (missing).',
+    ...folds.legend,
   ];
   return `${out.join('\n')}\n`;
+}
+
+/** For a path where `internet` stands for more than its own class (see ReachabilityEdge.addresses): which addresses. */
+function addressesNote(p: { addresses?: string[] }): string {
+  return p.addresses ? ` (internet: ${p.addresses.join('; ')})` : '';
+}
+
+/** Matrix marks `+1`, `+2`, ... for the address sets `internet` stands for on folded paths, and their legend. */
+function foldMarks(r: Shape): { mark: (p: { addresses?: string[] }) => string; legend: string[] } {
+  const sets: string[] = [];
+  for (const p of [...r.edges, ...r.missingPaths]) {
+    const text = p.addresses?.join('; ');
+    if (text !== undefined && !sets.includes(text)) sets.push(text);
+  }
+  return {
+    mark: (p) => (p.addresses ? ` +${sets.indexOf(p.addresses.join('; ')) + 1}` : ''),
+    legend: sets.map((s, i) => `"+${i + 1}" internet stands for ${s} (every address outside the cluster that the rule treats alike).`),
+  };
 }
 
 function mermaidId(i: number): string {
@@ -107,12 +128,12 @@ export function renderMermaid(r: Shape): string {
   let link = 0;
   for (const e of r.edges) {
     const arrow = e.extra ? '==>' : e.infrastructure ? '-.->' : '-->';
-    lines.push(`  ${mermaidId(index.get(e.from)!)} ${arrow}|"${esc(e.ports.join(', '))}"| ${mermaidId(index.get(e.to)!)}`);
+    lines.push(`  ${mermaidId(index.get(e.from)!)} ${arrow}|"${esc(e.ports.join(', ') + addressesNote(e))}"| ${mermaidId(index.get(e.to)!)}`);
     if (e.extra) styles.push(`  linkStyle ${link} stroke:#d00,stroke-width:2px`);
     link++;
   }
   for (const m of r.missingPaths) {
-    lines.push(`  ${mermaidId(index.get(m.from)!)} -.->|"missing: ${esc(m.ports.join(', '))}"| ${mermaidId(index.get(m.to)!)}`);
+    lines.push(`  ${mermaidId(index.get(m.from)!)} -.->|"missing: ${esc(m.ports.join(', ') + addressesNote(m))}"| ${mermaidId(index.get(m.to)!)}`);
     styles.push(`  linkStyle ${link} stroke:#e80,stroke-dasharray:4`);
     link++;
   }
@@ -137,9 +158,9 @@ export function renderDot(r: Shape): string {
   }
   for (const e of r.edges) {
     const style = e.extra ? ', color=red, penwidth=2' : e.infrastructure ? ', style=dotted, color=gray40' : '';
-    lines.push(`  ${q(e.from)} -> ${q(e.to)} [label=${q(e.ports.join(', '))}${style}];`);
+    lines.push(`  ${q(e.from)} -> ${q(e.to)} [label=${q(e.ports.join(', ') + addressesNote(e))}${style}];`);
   }
-  for (const m of r.missingPaths) lines.push(`  ${q(m.from)} -> ${q(m.to)} [label=${q(`missing: ${m.ports.join(', ')}`)}, style=dashed, color=orange];`);
+  for (const m of r.missingPaths) lines.push(`  ${q(m.from)} -> ${q(m.to)} [label=${q(`missing: ${m.ports.join(', ')}${addressesNote(m)}`)}, style=dashed, color=orange];`);
   lines.push('}');
   return `${lines.join('\n')}\n`;
 }

@@ -66,6 +66,14 @@ const CASES: Record<string, any[]> = {
     { apiVersion: 'networking.istio.io/v1', kind: 'DestinationRule', metadata: { name: 'external', namespace: 'shop' }, spec: { host: 'api.stripe.com', trafficPolicy: { tls: { mode: 'SIMPLE' } } } },
     { apiVersion: 'networking.istio.io/v1', kind: 'DestinationRule', metadata: { name: 'mutual', namespace: 'shop' }, spec: { host: 'web', trafficPolicy: { tls: { mode: 'ISTIO_MUTUAL' } } } },
   ],
+  [RuleIds.MESH_ISTIO_EGRESS]: [
+    { apiVersion: 'networking.istio.io/v1', kind: 'Sidecar', metadata: { name: 'default', namespace: 'shop' }, spec: { egress: [{ hosts: ['*/*.svc.cluster.local'] }], outboundTrafficPolicy: { mode: 'REGISTRY_ONLY' } } },
+    { apiVersion: 'networking.istio.io/v1beta1', kind: 'Sidecar', metadata: { name: 'allow-any', namespace: 'shop' }, spec: { outboundTrafficPolicy: { mode: 'ALLOW_ANY' } } },
+    { apiVersion: 'networking.istio.io/v1alpha3', kind: 'Sidecar', metadata: { name: 'inherits', namespace: 'shop' }, spec: { workloadSelector: { labels: { app: 'web' } }, egress: [{ hosts: ['./*'] }] } },
+    { apiVersion: 'networking.istio.io/v1', kind: 'Sidecar', metadata: { name: 'no-spec', namespace: 'shop' } },
+    { apiVersion: 'networking.istio.io/v1', kind: 'Sidecar', metadata: { name: 'zero-mode', namespace: 'shop' }, spec: { outboundTrafficPolicy: {} } },
+    { apiVersion: 'networking.istio.io/v1', kind: 'Sidecar', metadata: { name: 'acknowledged', namespace: 'shop', annotations: { [`${ACK}SB-MESH-ISTIO-EGRESS`]: REASON } }, spec: { outboundTrafficPolicy: { mode: 'ALLOW_ANY' } } },
+  ],
   [RuleIds.MESH_LINKERD_UNAUTHENTICATED]: [
     { apiVersion: 'policy.linkerd.io/v1beta3', kind: 'Server', metadata: { name: 'open', namespace: 'shop' }, spec: { accessPolicy: 'all-unauthenticated', podSelector: {}, port: 8080 } },
     { apiVersion: 'policy.linkerd.io/v1beta3', kind: 'Server', metadata: { name: 'deny', namespace: 'shop' }, spec: { accessPolicy: 'deny', podSelector: {}, port: 8080 } },
@@ -119,6 +127,12 @@ const CASES: Record<string, any[]> = {
     pod((() => { const s = clone(compliantPodSpec()); delete s.serviceAccountName; s.serviceAccount = 'web'; return s; })(), 'deprecated-field'),
     pod({ ...clone(compliantPodSpec()), serviceAccountName: '', serviceAccount: 'web' }, 'empty-name-wins'),
     pod(clone(compliantPodSpec()), 'dedicated'),
+  ],
+  [RuleIds.NET_INGRESS_TLS]: [
+    { apiVersion: 'networking.k8s.io/v1', kind: 'Ingress', metadata: { name: 'tls', namespace: 'shop' }, spec: { tls: [{ hosts: ['shop.example.com'], secretName: 'shop-tls' }] } },
+    { apiVersion: 'networking.k8s.io/v1', kind: 'Ingress', metadata: { name: 'plain', namespace: 'shop' }, spec: { rules: [{ host: 'shop.example.com' }] } },
+    { apiVersion: 'extensions/v1beta1', kind: 'Ingress', metadata: { name: 'legacy', namespace: 'shop' }, spec: { tls: [] } },
+    { apiVersion: 'networking.k8s.io/v1', kind: 'Ingress', metadata: { name: 'nospec', namespace: 'shop' } },
   ],
   [RuleIds.RBAC_TOKEN_CREATE]: [
     role('token', [{ apiGroups: [''], resources: ['serviceaccounts/token'], verbs: ['create'], resourceNames: ['builder'] }]),

@@ -55,7 +55,24 @@ describe('example shop', () => {
     expect(objs.filter((o) => o.kind === 'NetworkPolicy' && JSON.stringify(o).includes('169.254.170.23/32')).map((o) => o.metadata.name)).toEqual(['payments']);
     const paymentsPods = objs.find((o) => o.kind === 'Deployment' && o.metadata.name === 'payments').spec.template.metadata.annotations;
     expect(paymentsPods['traffic.sidecar.istio.io/excludeOutboundIPRanges']).toBe('169.254.170.23/32');
-    expect(ap('shop-web', 'frontend').spec.rules[0].from[0].source.principals).toEqual(['cluster.local/ns/istio-ingress/sa/istio-ingressgateway']);
+    // Internet traffic enters through the shop's own Gateway: HTTPS with a cert-manager certificate,
+    // port 80 only redirecting; the frontend admits the gateway's pods (their mesh identity) alone.
+    expect(ap('shop-web', 'frontend').spec.rules[0].from[0].source.principals).toEqual(['cluster.local/ns/shop-web/sa/public-istio']);
+    const gateway = objs.find((o) => o.kind === 'Gateway' && o.metadata.namespace === 'shop-web' && o.metadata.name === 'public');
+    const https = gateway.spec.listeners.filter((l: any) => l.protocol === 'HTTPS');
+    expect(https.map((l: any) => [l.hostname, l.port, l.tls.mode])).toEqual([['shop.example.com', 443, 'Terminate']]);
+    const certificate = objs.find((o) => o.kind === 'Certificate' && o.metadata.namespace === 'shop-web' && o.spec.secretName === https[0].tls.certificateRefs[0].name);
+    expect(certificate.spec.dnsNames).toEqual(['shop.example.com']);
+    expect(certificate.spec.issuerRef).toEqual({ group: 'cert-manager.io', kind: 'ClusterIssuer', name: 'letsencrypt' });
+    const routes = objs.filter((o) => o.kind === 'HTTPRoute');
+    const served = routes.filter((r) => r.spec.rules.some((rule: any) => (rule.backendRefs ?? []).length > 0));
+    expect(served.map((r) => [r.metadata.namespace, r.spec.hostnames, r.spec.rules[0].backendRefs.map((b: any) => `${b.name}:${b.port}`)])).toEqual([
+      ['shop-web', ['shop.example.com'], ['frontend:8080']],
+    ]);
+    // Every other route only redirects to https.
+    for (const r of routes.filter((x) => !served.includes(x))) {
+      expect(r.spec.rules.flatMap((rule: any) => rule.filters.map((f: any) => [f.type, f.requestRedirect.scheme, f.requestRedirect.statusCode]))).toEqual([['RequestRedirect', 'https', 301]]);
+    }
     const egress = objs.find((o) => o.kind === 'NetworkPolicy' && o.metadata.namespace === 'shop' && o.metadata.name === 'checkout').spec.egress;
     expect(egress.slice(1).map((r: any) => r.to[0].namespaceSelector.matchLabels['kubernetes.io/metadata.name'])).toEqual(['payments', 'shop-data']);
   });
@@ -66,7 +83,7 @@ describe('example shop', () => {
     app.synth();
     expect(fs.readdirSync(outdir).filter((f) => f.endsWith('.yaml')).sort()).toEqual(['payments.k8s.yaml', 'shop-data.k8s.yaml', 'shop-platform.k8s.yaml', 'shop-web.k8s.yaml', 'shop.k8s.yaml']);
     // The audit and the reachability proof ran as part of the synth and wrote their reports.
-    expect(JSON.parse(fs.readFileSync(path.join(`${outdir}-reports`, 'security-audit.json'), 'utf-8')).summary).toEqual({ objects: 182, violations: 0, warnings: 0, acknowledged: 17, passed: true });
+    expect(JSON.parse(fs.readFileSync(path.join(`${outdir}-reports`, 'security-audit.json'), 'utf-8')).summary).toEqual({ objects: 196, violations: 0, warnings: 0, acknowledged: 19, passed: true });
     const report = fs.readFileSync(path.join(`${outdir}-reports`, 'reachability.md'), 'utf-8');
     expect(report).toContain('0 extra (undeclared) and 0 missing (declared but blocked)');
     // The cloud identity's single path: payments to the EKS Pod Identity Agent, nothing else reaches it.
@@ -81,9 +98,9 @@ describe('example shop', () => {
     expect(fs.readFileSync(path.join(again, 'shop.k8s.yaml'), 'utf-8')).toEqual(first);
     expectValidManifests(Yaml.load(path.join(outdir, 'payments.k8s.yaml')));
     const summary = summarize(app);
-    expect(summary).toMatch(/^Wrote 5 manifest files to .*: payments\.k8s\.yaml, shop-data\.k8s\.yaml, shop-platform\.k8s\.yaml, shop-web\.k8s\.yaml, shop\.k8s\.yaml\n182 objects: /);
-    expect(summary).toContain('Security audit: PASSED — 182 objects, 0 violations, 17 acknowledged, 0 warnings');
-    expect(summary).toContain('Reachability: 26 paths connect (12 of them infrastructure: DNS, mesh control plane); 0 extra (undeclared) and 0 missing (declared but blocked).');
+    expect(summary).toMatch(/^Wrote 5 manifest files to .*: payments\.k8s\.yaml, shop-data\.k8s\.yaml, shop-platform\.k8s\.yaml, shop-web\.k8s\.yaml, shop\.k8s\.yaml\n196 objects: /);
+    expect(summary).toContain('Security audit: PASSED — 196 objects, 0 violations, 19 acknowledged, 0 warnings');
+    expect(summary).toContain('Reachability: 30 paths connect (14 of them infrastructure: DNS, mesh control plane); 0 extra (undeclared) and 0 missing (declared but blocked).');
     // The RBAC proof ran too: every dangerous capability of the app is declared (a grant with a reason).
     expect(summary).toMatch(/RBAC proof: \d+ subjects, \d+ hold dangerous capabilities \(\d+ held\), 0 undeclared\./);
     const rbac = JSON.parse(fs.readFileSync(path.join(`${outdir}-reports`, 'rbac.json'), 'utf-8'));

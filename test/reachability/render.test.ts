@@ -16,13 +16,18 @@ describe('renderers of the example shop', () => {
   test('Mermaid: namespaces as subgraphs, edges labelled by port', () => {
     const mermaid = r.toMermaid();
     expect(mermaid).toMatch(/^flowchart LR\n/);
-    expect(mermaid).toContain('subgraph g5["payments"]');
+    expect(mermaid).toContain('subgraph g4["payments"]');
+    // The gateway's clients: one path from internet, saying which addresses it stands for.
+    expect(mermaid).toMatch(/n\d+ -->\|"TCP\/80, TCP\/443 \(internet: 0\.0\.0\.0\/0 except 10\.0\.0\.10\/32, 10\.0\.1\.10\/32; ::\/0\)"\| n\d+/);
+    expect(mermaid).toContain('(("api.cardprocessor.example (203.0.113.0/24)"))');
     expect(mermaid).toMatchSnapshot();
   });
 
   test('DOT: namespaces as clusters', () => {
     const dot = r.toDot();
     expect(dot).toContain('"shop/checkout" -> "payments/payments" [label="TCP/8443"];');
+    expect(dot).toContain('"payments/payments" -> "api.cardprocessor.example (203.0.113.0/24)" [label="TCP/443"];');
+    expect(dot).toContain('"internet" -> "shop-web/public-istio" [label="TCP/80, TCP/443 (internet: 0.0.0.0/0 except 10.0.0.10/32, 10.0.1.10/32; ::/0)"];');
     expect(dot).toMatchSnapshot();
   });
 

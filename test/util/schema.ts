@@ -7,8 +7,10 @@
  * - Istio: `@kubernetes-models/istio` (JSON schemas generated from the Istio CRDs);
  * - cert-manager: `@kubernetes-models/cert-manager` (precompiled validators from its CRDs);
  * - prometheus-operator: `@kubernetes-models/prometheus-operator` (ServiceMonitor, PodMonitor, PrometheusRule);
+ * - Gateway API: `@kubernetes-models/gateway-api` (Gateway, HTTPRoute, GRPCRoute, ReferenceGrant);
  * - Linkerd, Velero, CSI snapshots, External Secrets Operator (ExternalSecret), Bitnami Sealed
- *   Secrets (SealedSecret): the `openAPIV3Schema` of the CRDs vendored in `crds/`.
+ *   Secrets (SealedSecret), Cilium (CiliumNetworkPolicy, a pruned CRD): the `openAPIV3Schema` of
+ *   the CRDs vendored in `crds/`.
  *
  * Those validators ignore fields the schema does not define. This module adds:
  * - **unknown-field rejection** (like `kubectl apply --validate=strict`), recursively, honouring
@@ -33,6 +35,11 @@ import { Certificate } from '@kubernetes-models/cert-manager/cert-manager.io/v1/
 import { CertificateRequest } from '@kubernetes-models/cert-manager/cert-manager.io/v1/CertificateRequest';
 import { ClusterIssuer } from '@kubernetes-models/cert-manager/cert-manager.io/v1/ClusterIssuer';
 import { Issuer } from '@kubernetes-models/cert-manager/cert-manager.io/v1/Issuer';
+// gateway.networking.k8s.io (Gateway API; @kubernetes-models/gateway-api 0.5.x is the last CommonJS line)
+import { Gateway as GatewayApiGateway } from '@kubernetes-models/gateway-api/gateway.networking.k8s.io/v1/Gateway';
+import { HTTPRoute } from '@kubernetes-models/gateway-api/gateway.networking.k8s.io/v1/HTTPRoute';
+import { GRPCRoute } from '@kubernetes-models/gateway-api/gateway.networking.k8s.io/v1alpha2/GRPCRoute';
+import { ReferenceGrant } from '@kubernetes-models/gateway-api/gateway.networking.k8s.io/v1beta1/ReferenceGrant';
 // monitoring.coreos.com (prometheus-operator; 4.4.4 is the last CommonJS line)
 // Istio
 import { DestinationRule } from '@kubernetes-models/istio/networking.istio.io/v1beta1/DestinationRule';
@@ -231,6 +238,14 @@ const MODELS: Record<string, ModelEntry> = {
       [`networking.istio.io/v1beta1/${kind}`, { model }],
     ]),
   ),
+  // Gateway API. @kubernetes-models/gateway-api@0.5.1 carries the Gateway API v1.0 CRDs: GRPCRoute
+  // is v1alpha2 there; it was promoted to v1 unchanged in v1.1, so the v1 objects are validated
+  // with the v1alpha2 schema. ReferenceGrant is v1beta1 in the standard channel.
+  'gateway.networking.k8s.io/v1/Gateway': { model: GatewayApiGateway },
+  'gateway.networking.k8s.io/v1/HTTPRoute': { model: HTTPRoute },
+  'gateway.networking.k8s.io/v1/GRPCRoute': { model: GRPCRoute, schemaApiVersion: 'gateway.networking.k8s.io/v1alpha2' },
+  'gateway.networking.k8s.io/v1alpha2/GRPCRoute': { model: GRPCRoute },
+  'gateway.networking.k8s.io/v1beta1/ReferenceGrant': { model: ReferenceGrant },
   // cert-manager
   'cert-manager.io/v1/Certificate': { model: Certificate },
   // prometheus-operator
@@ -242,7 +257,7 @@ const MODELS: Record<string, ModelEntry> = {
   'cert-manager.io/v1/ClusterIssuer': { model: ClusterIssuer },
 };
 
-/** Vendored CRDs (Linkerd, Velero, CSI snapshots, ExternalSecret, SealedSecret): see crds/README.md. */
+/** Vendored CRDs (Linkerd, Velero, CSI snapshots, ExternalSecret, SealedSecret, CiliumNetworkPolicy): see crds/README.md. */
 const CRD_DIR = path.join(__dirname, '..', '..', 'crds');
 
 // ---------------------------------------------------------------------------------------------

@@ -2,6 +2,7 @@
  * Every audit rule (one file per rule), sorted by ID.
  */
 import { RuleDefinition } from '../rule';
+import { rule as ackExpired } from './ack-expired';
 import { rule as ackInvalid } from './ack-invalid';
 import { rule as ackUnused } from './ack-unused';
 import { rule as admissionNotEnforced } from './admission-not-enforced';
@@ -14,6 +15,7 @@ import { rule as ctrResourceLimits } from './ctr-resource-limits';
 import { rule as ctrResourceRequests } from './ctr-resource-requests';
 import { rule as meshIstioAuthzOpen } from './mesh-istio-authz-open';
 import { rule as meshIstioDrTls } from './mesh-istio-dr-tls';
+import { rule as meshIstioEgress } from './mesh-istio-egress';
 import { rule as meshIstioNsAuthz } from './mesh-istio-ns-authz';
 import { rule as meshIstioPeerAuth } from './mesh-istio-peer-auth';
 import { rule as meshLinkerdAuthnOpen } from './mesh-linkerd-authn-open';
@@ -21,11 +23,14 @@ import { rule as meshLinkerdNsPolicy } from './mesh-linkerd-ns-policy';
 import { rule as meshLinkerdUnauthenticated } from './mesh-linkerd-unauthenticated';
 import { rule as metaClusterScopedNamespace } from './meta-cluster-scoped-namespace';
 import { rule as metaDuplicate } from './meta-duplicate';
+import { rule as netGatewayPlainHttp } from './net-gateway-plain-http';
+import { rule as netIngressTls } from './net-ingress-tls';
 import { rule as netNsDefaultDeny } from './net-ns-default-deny';
 import { rule as netPolicyAllPeers } from './net-policy-all-peers';
 import { rule as netPolicyCloudIdentity } from './net-policy-cloud-identity';
 import { rule as netPolicyInternet } from './net-policy-internet';
 import { rule as netPolicyMetadata } from './net-policy-metadata';
+import { rule as netRouteHostname } from './net-route-hostname';
 import { rule as netWorkloadIsolation } from './net-workload-isolation';
 import { rule as nsPss } from './ns-pss';
 import { rule as pssApparmor } from './pss-apparmor';
@@ -76,6 +81,7 @@ import { rule as svcExposed } from './svc-exposed';
 
 /** All rules, sorted by ID. */
 export const ALL_RULES: RuleDefinition[] = [
+  ackExpired,
   ackInvalid,
   ackUnused,
   admissionNotEnforced,
@@ -88,6 +94,7 @@ export const ALL_RULES: RuleDefinition[] = [
   ctrResourceRequests,
   meshIstioAuthzOpen,
   meshIstioDrTls,
+  meshIstioEgress,
   meshIstioNsAuthz,
   meshIstioPeerAuth,
   meshLinkerdAuthnOpen,
@@ -95,11 +102,14 @@ export const ALL_RULES: RuleDefinition[] = [
   meshLinkerdUnauthenticated,
   metaClusterScopedNamespace,
   metaDuplicate,
+  netGatewayPlainHttp,
+  netIngressTls,
   netNsDefaultDeny,
   netPolicyAllPeers,
   netPolicyCloudIdentity,
   netPolicyInternet,
   netPolicyMetadata,
+  netRouteHostname,
   netWorkloadIsolation,
   nsPss,
   pssApparmor,

@@ -11,6 +11,7 @@
  */
 import type { Protocol } from './netpol-oracle';
 import { Reachability } from '../../../src';
+import { IpRangeSet } from '../../../src/private/ip-ranges';
 
 export const PROBE_NAMESPACE = 'zz-oracle-probe';
 
@@ -64,6 +65,18 @@ export class AnalyzerView {
 
   private constructor(public readonly json: any) {
     for (const e of json.edges) this.edges.set(`${e.from}\u0000${e.to}`, parsePorts(e.networkPolicyPorts));
+    // A path from or to `internet` that stands for more than its class (`addresses`: address
+    // classes a rule treats alike, reported as one path) holds for every class inside them.
+    const classes = json.endpoints.filter((p: any) => p.ranges);
+    for (const e of json.edges.filter((x: any) => x.addresses)) {
+      const set = parseDescribed(e.addresses);
+      for (const c of classes) {
+        if (!set.containsSet(parseDescribed(c.ranges))) continue;
+        const key = e.from === 'internet' ? `${c.id}\u0000${e.to}` : `${e.from}\u0000${c.id}`;
+        if (this.edges.has(key) && c.id !== 'internet') throw new Error(`${key} has a path of its own and is inside the folded ${e.from} -> ${e.to}`);
+        this.edges.set(key, parsePorts(e.networkPolicyPorts));
+      }
+    }
   }
 
   /** Whether the NetworkPolicy layer lets `from` reach `to` (endpoint ids) on protocol/port. */
@@ -75,4 +88,19 @@ export class AnalyzerView {
   public endpointIds(): string[] {
     return this.json.endpoints.map((e: any) => e.id);
   }
+}
+
+/** Addresses as `ReachabilityEndpoint.ranges` writes them: per family `CIDR except CIDR, ...` or `CIDR, CIDR, ...`. */
+export function parseDescribed(list: string[]): IpRangeSet {
+  let set = IpRangeSet.EMPTY;
+  for (const part of list) {
+    const [head, except] = part.split(' except ');
+    const add = except !== undefined ? IpRangeSet.fromIpBlock(head, except.split(', ')) : head.split(', ').reduce<IpRangeSet | undefined>((u, c) => {
+      const r = IpRangeSet.fromCidr(c);
+      return u && r ? u.union(r) : undefined;
+    }, IpRangeSet.EMPTY);
+    if (!add) throw new Error(`unreadable addresses "${part}"`);
+    set = set.union(add);
+  }
+  return set;
 }
