@@ -113,7 +113,7 @@ export class SecurityDiff {
       const audit = scope.node.tryFindChild(SecurityAudit.ID);
       return new DiffSide(inputs, options, {
         audit: audit instanceof SecurityAudit ? () => audit.audit() : undefined,
-        reachability: () => Reachability.analyze(scope, options.reachability ?? {}),
+        reachability: () => Reachability.analyze(scope, { ...options.reachability, foldInternet: false }),
       });
     };
     return diffSides(side(base), side(head));
@@ -170,7 +170,7 @@ export function readSide(paths: readonly string[], which: string): SideInput[] {
 
 function manifestSide(inputs: SideInput[], options: SecurityDiffOptions): DiffSide {
   const side: DiffSide = new DiffSide(inputs, options, {
-    reachability: () => Reachability.fromManifests(side.manifests(), options.reachability ?? {}),
+    reachability: () => Reachability.fromManifests(side.manifests(), { ...options.reachability, foldInternet: false }),
   });
   return side;
 }

@@ -7,6 +7,7 @@ import { ItemSpec } from './items';
 import { ChangeSet, DiffSide, SideObject, canonicalJson } from './side';
 import { DiffCategory, DiffChange, DiffSeverity } from './types';
 import { findPodSpecs, groupOf } from '../manifest/objects';
+import { IpRangeSet } from '../private/ip-ranges';
 import { EndpointKind, ReachabilityEdge, ReachabilityLayer, ReachabilityResult } from '../reachability/analyzer';
 
 /** Kinds whose changes cannot change who connects to whom (so the analysis is skipped when only they change). */
@@ -126,15 +127,30 @@ export function connectivityItems(base: DiffSide, head: DiffSide): ItemSpec[] {
       objects: objectsOf(e.from, e.to),
     });
   };
+  // Address classes are cut by every CIDR a side mentions, so the two sides may cut the same
+  // addresses differently: a path of an address class is new only on ports and addresses that the
+  // other side's classes did not already have with the same workload.
+  const coveredB = addressCoverage(b);
+  const coveredH = addressCoverage(h);
+  const classesB = addressClasses(b);
+  const classesH = addressClasses(h);
   for (const [key, e] of eh) {
     const old = eb.get(key);
-    if (old === undefined) { opened(e, e.ports, false); continue; }
+    if (old === undefined) {
+      const ports = coveredB.uncoveredPorts(e, classesH);
+      if (ports.length > 0) opened(e, ports, false);
+      continue;
+    }
     const more = e.ports.filter((p) => !old.ports.includes(p));
     const fewer = old.ports.filter((p) => !e.ports.includes(p));
     if (more.length > 0) opened(e, more, true, old);
     if (fewer.length > 0) closed(old, fewer, true, e);
   }
-  for (const [key, e] of eb) if (!eh.has(key)) closed(e, e.ports, false);
+  for (const [key, e] of eb) {
+    if (eh.has(key)) continue;
+    const ports = coveredH.uncoveredPorts(e, classesB);
+    if (ports.length > 0) closed(e, ports, false);
+  }
 
   // One layer alone now admits an undeclared path (defence in depth lost at that layer).
   const layered = (r: ReachabilityResult) => new Map(r.extraPaths.filter((x) => x.layer !== ReachabilityLayer.EFFECTIVE)
@@ -170,6 +186,59 @@ export function connectivityItems(base: DiffSide, head: DiffSide): ItemSpec[] {
     });
   }
   return out;
+}
+
+/** The addresses of an endpoint's `ranges` (`ReachabilityEndpoint.ranges`, one description per family). */
+function rangesOf(descriptions: readonly string[]): IpRangeSet | undefined {
+  let set = IpRangeSet.EMPTY;
+  for (const d of descriptions) {
+    const [head, rest] = d.split(' except ');
+    const part = rest !== undefined
+      ? IpRangeSet.fromIpBlock(head, rest.split(', '))
+      : head.split(', ').reduce<IpRangeSet | undefined>((acc, c) => { const r = IpRangeSet.fromCidr(c); return acc && r ? acc.union(r) : undefined; }, IpRangeSet.EMPTY);
+    if (!part) return undefined;
+    // An IPv6 description never counts the IPv4 addresses (see IpRangeSet.describe).
+    set = set.union(head.includes(':') ? part.subtract(IpRangeSet.IPV4) : part);
+  }
+  return set;
+}
+
+/** The addresses of each address-class endpoint (CIDRs, the internet) of an analysis. */
+function addressClasses(r: ReachabilityResult): Map<string, IpRangeSet> {
+  const ranges = new Map<string, IpRangeSet>();
+  for (const e of r.endpoints) {
+    const set = e.ranges ? rangesOf(e.ranges) : undefined;
+    if (set) ranges.set(e.id, set);
+  }
+  return ranges;
+}
+
+/** Per workload and direction: the addresses that reach it (or that it reaches), per port. */
+function addressCoverage(r: ReachabilityResult) {
+  const ranges = addressClasses(r);
+  const covered = new Map<string, IpRangeSet>();
+  const add = (key: string, set: IpRangeSet) => covered.set(key, (covered.get(key) ?? IpRangeSet.EMPTY).union(set));
+  for (const e of r.edges) {
+    if (e.infrastructure) continue;
+    for (const port of e.ports) {
+      const from = ranges.get(e.from);
+      const to = ranges.get(e.to);
+      if (from) add(`in\u0000${e.to}\u0000${port}`, from);
+      if (to) add(`out\u0000${e.from}\u0000${port}`, to);
+    }
+  }
+  return {
+    /** The ports of an edge of the other side (`other`) not covered here by the same addresses (all ports unless one end is an address class). */
+    uncoveredPorts(e: ReachabilityEdge, other: Map<string, IpRangeSet>): string[] {
+      const from = other.get(e.from);
+      const to = other.get(e.to);
+      if (!from && !to) return [...e.ports];
+      return e.ports.filter((port) => {
+        const have = from ? covered.get(`in\u0000${e.to}\u0000${port}`) : covered.get(`out\u0000${e.from}\u0000${port}`);
+        return !have || !have.containsSet((from ?? to)!);
+      });
+    },
+  };
 }
 
 /** How a Service or Ingress exposes pods outside the cluster, or undefined. */

@@ -116,6 +116,35 @@ describe('no change', () => {
   });
 });
 
+describe('address classes cut differently on the two sides', () => {
+  const deploy = (name: string) => ({
+    apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name, namespace: 'apps' },
+    spec: { selector: { matchLabels: { app: name } }, template: { metadata: { labels: { app: name } }, spec: { containers: [{ name, image: `r.example/${name}:1` }] } } },
+  });
+  const policy = (name: string, spec: any) => ({ apiVersion: 'networking.k8s.io/v1', kind: 'NetworkPolicy', metadata: { name, namespace: 'apps' }, spec });
+  const edge = policy('edge', { podSelector: { matchLabels: { app: 'edge' } }, policyTypes: ['Ingress'], ingress: [{ from: [{ ipBlock: { cidr: '0.0.0.0/0' } }], ports: [{ protocol: 'TCP', port: 443 }] }] });
+  const base = [deploy('edge'), deploy('worker'), edge];
+
+  test('a CIDR mentioned elsewhere re-cuts the addresses that already reached a workload: no change', () => {
+    // The worker's new egress splits 203.0.113.0/24 out of the internet; the edge is reached as before.
+    const head = [...base, policy('worker', { podSelector: { matchLabels: { app: 'worker' } }, policyTypes: ['Egress'], egress: [{ to: [{ ipBlock: { cidr: '203.0.113.0/24' } }], ports: [{ protocol: 'TCP', port: 443 }] }] })];
+    const r = SecurityDiff.betweenManifests(base, head);
+    expect(rows(r, 'connectivity').filter((x) => String(x[3]).endsWith('→ apps/edge'))).toEqual([]);
+    expect(rows(r, 'connectivity').map((x) => x[3])).toContain('apps/worker → cidr 203.0.113.0/24');
+  });
+
+  test('addresses that did not reach the workload before are a change, however the classes are cut', () => {
+    const wider = policy('edge', { ...edge.spec, ingress: [{ from: [{ ipBlock: { cidr: '0.0.0.0/0' } }, { ipBlock: { cidr: '::/0' } }], ports: [{ protocol: 'TCP', port: 443 }] }] });
+    const r = SecurityDiff.betweenManifests(base, [deploy('edge'), deploy('worker'), wider]);
+    const added = rows(r, 'connectivity').filter((x) => String(x[3]).endsWith('→ apps/edge'));
+    expect(added.length).toBeGreaterThan(0);
+    expect(added.every((x) => x[5] === 'TCP/443')).toBe(true);
+    // And the other way round: they are reported as no longer reaching it.
+    const back = rows(SecurityDiff.betweenManifests([deploy('edge'), deploy('worker'), wider], base), 'connectivity').filter((x) => String(x[3]).endsWith('→ apps/edge'));
+    expect(back.length).toBeGreaterThan(0);
+  });
+});
+
 describe('reports', () => {
   test('markdown: the summary line, then sections most severe first', () => {
     const md = fixture('rbac').toMarkdown();
