@@ -13,6 +13,7 @@ import { isMap, isScalar, isSeq, Node, parseAllDocuments } from 'yaml';
 import { FindingPosition } from '../audit/report';
 import { Finding } from '../audit/types';
 import { ReadObject, jsonValueEnd } from '../manifest/reader';
+import { lineStartsOf, positionIn } from '../manifest/text-position';
 import { offsetOf } from '../manifest/yaml-decode';
 import { relaxContinuationIndent } from '../manifest/yaml-lenient';
 
@@ -53,23 +54,6 @@ interface FileText {
   /** Start offset of each document (1-based index), and its end. */
   readonly documents: Map<number, { start: number; end: number; json: boolean }>;
   readonly parsed: Map<number, ParsedDocument | undefined>;
-}
-
-function lineStartsOf(text: string): number[] {
-  const starts = [0];
-  for (let i = text.indexOf('\n'); i >= 0; i = text.indexOf('\n', i + 1)) starts.push(i + 1);
-  return starts;
-}
-
-function positionIn(starts: number[], offset: number): { line: number; column: number } {
-  let lo = 0;
-  let hi = starts.length - 1;
-  while (lo < hi) {
-    const mid = Math.ceil((lo + hi) / 2);
-    if (starts[mid] <= offset) lo = mid;
-    else hi = mid - 1;
-  }
-  return { line: lo + 1, column: offset - starts[lo] + 1 };
 }
 
 /** The text as the reader decodes it (UTF-16 with a byte order mark, else UTF-8; BOM and CRs dropped). */

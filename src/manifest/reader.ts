@@ -19,6 +19,7 @@ import * as path from 'path';
 import { parseAllDocuments, parseDocument, Document, isMap, isSeq, isScalar, Node } from 'yaml';
 import { expandLists, isList, isRecord, itemPathText } from './objects';
 import { findTemplate, templateMessage } from './templates';
+import { lineStartsOf, positionIn } from './text-position';
 import { DecodeError, decodeDocument, offsetOf } from './yaml-decode';
 import { relaxContinuationIndent } from './yaml-lenient';
 
@@ -206,18 +207,8 @@ function splitDocuments(text: string): Chunk[] {
 }
 
 function lineTable(text: string): (offset: number) => number {
-  const starts = [0];
-  for (let i = 0; i < text.length; i++) if (text[i] === '\n') starts.push(i + 1);
-  return (offset: number) => {
-    let lo = 0;
-    let hi = starts.length - 1;
-    while (lo < hi) {
-      const mid = Math.ceil((lo + hi) / 2);
-      if (starts[mid] <= offset) lo = mid;
-      else hi = mid - 1;
-    }
-    return lo + 1;
-  };
+  const starts = lineStartsOf(text);
+  return (offset: number) => positionIn(starts, offset).line;
 }
 
 const PARSE_OPTIONS = { schema: 'failsafe' as const, uniqueKeys: false, strict: false, prettyErrors: false };

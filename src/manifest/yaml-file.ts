@@ -6,6 +6,7 @@
  * validating the value can name the line and column of a bad key or value.
  */
 import { isMap, isScalar, isSeq, Node, parseAllDocuments } from 'yaml';
+import { lineStartsOf, positionIn } from './text-position';
 import { DecodeError, decodeDocument, offsetOf } from './yaml-decode';
 import { relaxContinuationIndent } from './yaml-lenient';
 
@@ -32,23 +33,6 @@ export interface YamlFile {
    * its value with `of: 'value'`; the nearest existing parent when the path does not exist.
    */
   position(path: ReadonlyArray<string | number>, of: 'key' | 'value'): YamlPosition;
-}
-
-function lineStartsOf(text: string): number[] {
-  const starts = [0];
-  for (let i = text.indexOf('\n'); i >= 0; i = text.indexOf('\n', i + 1)) starts.push(i + 1);
-  return starts;
-}
-
-function positionIn(starts: number[], offset: number): { line: number; column: number } {
-  let lo = 0;
-  let hi = starts.length - 1;
-  while (lo < hi) {
-    const mid = Math.ceil((lo + hi) / 2);
-    if (starts[mid] <= offset) lo = mid;
-    else hi = mid - 1;
-  }
-  return { line: lo + 1, column: offset - starts[lo] + 1 };
 }
 
 function child(node: unknown, segment: string | number): { key: Node; value: Node | undefined } | undefined {
