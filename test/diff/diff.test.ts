@@ -118,7 +118,9 @@ describe('no change', () => {
 
 describe('address classes cut differently on the two sides', () => {
   const deploy = (name: string) => ({
-    apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name, namespace: 'apps' },
+    apiVersion: 'apps/v1',
+    kind: 'Deployment',
+    metadata: { name, namespace: 'apps' },
     spec: { selector: { matchLabels: { app: name } }, template: { metadata: { labels: { app: name } }, spec: { containers: [{ name, image: `r.example/${name}:1` }] } } },
   });
   const policy = (name: string, spec: any) => ({ apiVersion: 'networking.k8s.io/v1', kind: 'NetworkPolicy', metadata: { name, namespace: 'apps' }, spec });

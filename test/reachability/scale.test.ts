@@ -8,10 +8,10 @@ import * as os from 'os';
 import * as path from 'path';
 import { deploy, denyAll, np, ns } from './fixtures';
 import { foreignCorpus } from './foreign-corpus';
+import { runCli } from '../../src/cli/audit';
 import { aggregateReport } from '../../src/reachability/aggregate';
 import { Reachability } from '../../src/reachability/analyzer';
 import { AggregateSink } from '../../src/reachability/classes';
-import { runCli } from '../../src/cli/audit';
 import { CliIo, runReachabilityCli } from '../../src/reachability/cli';
 
 function run(argv: string[], io?: Partial<CliIo>) {
