@@ -6,6 +6,14 @@ export enum ExternalProtocol {
    * certificate end to end.
    */
   TLS = 'TLS',
+  /**
+   * Plain HTTP from the workload to its own sidecar, which originates TLS to the service (Istio in
+   * sidecar mode: the ServiceEntry's HTTP port targets the TLS port, and a DestinationRule sets
+   * `tls.mode: SIMPLE` with the host as SNI and subject alt name, so the proxy verifies the
+   * server's certificate against its system CAs). The clear text never leaves the pod; the mesh
+   * sees the requests (paths, methods) for telemetry and policy.
+   */
+  HTTP_ORIGINATE_TLS = 'HTTP_ORIGINATE_TLS',
 }
 
 /** The addresses a NetworkPolicy opens for an external service. */
@@ -32,6 +40,16 @@ export interface ExternalServiceOptions extends ExternalServiceAddressOptions {
   readonly port?: number;
 }
 
+/** Options of an HTTPS service whose TLS the mesh originates. */
+export interface ExternalServiceOriginationOptions extends ExternalServiceOptions {
+  /**
+   * The port the workload sends plain HTTP to (`http://<host>:<appPort>`); its sidecar takes the
+   * request there and opens TLS to `port`. Must differ from `port`.
+   * @default 80
+   */
+  readonly appPort?: number;
+}
+
 /**
  * A service outside the cluster that a workload calls by name, e.g. a SaaS API.
  * `MtlsService.allowEgressTo(ExternalService.https('api.stripe.com'))` opens it for that
@@ -48,6 +66,18 @@ export class ExternalService {
     return new ExternalService(host, options.port ?? 443, ExternalProtocol.TLS, options.cidrs);
   }
 
+  /**
+   * An HTTPS API whose TLS the mesh originates: the workload calls `http://<host>` (port
+   * `options.appPort`, 80 by default) and its sidecar connects to the host with TLS on
+   * `options.port` (443), verifying the server's certificate for the host name. Only a mesh with
+   * sidecars can do this (Istio in sidecar mode); elsewhere the synth fails. Use it for clients
+   * that cannot be given a TLS trust store, or to let the mesh see and authorize the requests; the
+   * request leaves the pod encrypted either way.
+   */
+  public static httpsOriginatedByMesh(host: string, options: ExternalServiceOriginationOptions = {}): ExternalService {
+    return new ExternalService(host, options.port ?? 443, ExternalProtocol.HTTP_ORIGINATE_TLS, options.cidrs, options.appPort ?? 80);
+  }
+
   /** Any TLS service (TLS started by the workload, routed by SNI) on `port`. */
   public static tls(host: string, port: number, options: ExternalServiceAddressOptions = {}): ExternalService {
     return new ExternalService(host, port, ExternalProtocol.TLS, options.cidrs);
@@ -62,6 +92,8 @@ export class ExternalService {
     public readonly protocol: ExternalProtocol,
     /** The address ranges given for the NetworkPolicy, if any. */
     public readonly cidrs?: string[],
+    /** The port the workload speaks plain HTTP to, when the mesh originates TLS. */
+    public readonly appPort?: number,
   ) {}
 
   /** `host:port`, e.g. `api.stripe.com:443`. */

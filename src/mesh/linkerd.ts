@@ -39,6 +39,7 @@ const PROXY_PROTOCOL: Record<string, string> = {
 export class LinkerdMesh implements MeshImplementation {
   public readonly displayName = 'Linkerd';
   public readonly restrictsEgressByHost = false;
+  public readonly originatesTls = false;
   public readonly providesMtls = true;
 
   constructor(private readonly settings: LinkerdSettings) {}

@@ -14,6 +14,7 @@ import { EgressRuleJson, IngressRuleJson, PortJson } from '../private/json';
 export class NoMesh implements MeshImplementation {
   public readonly displayName = 'no mesh (cert-manager TLS)';
   public readonly restrictsEgressByHost = false;
+  public readonly originatesTls = false;
   public readonly providesMtls = false;
 
   public validate(_scope: IConstruct): void {}

@@ -124,8 +124,13 @@ export interface ExternalHost {
   /** The host name, e.g. `api.stripe.com`. */
   readonly host: string;
   readonly port: number;
-  /** How the workload talks to it (`TLS`: it starts TLS itself; the mesh routes by SNI). */
+  /**
+   * How the workload talks to it (`TLS`: it starts TLS itself, the mesh routes by SNI;
+   * `HTTP_ORIGINATE_TLS`: it sends plain HTTP to `appPort` and the mesh originates TLS to `port`).
+   */
   readonly protocol: string;
+  /** With `HTTP_ORIGINATE_TLS`: the port the workload sends plain HTTP to. */
+  readonly appPort?: number;
 }
 
 /** What a mesh needs to know about a workload that calls hosts outside the cluster. */
@@ -178,6 +183,11 @@ export interface MeshImplementation {
    * ranges hold traffic in (Linkerd, Istio ambient, no mesh).
    */
   readonly restrictsEgressByHost: boolean;
+  /**
+   * Whether the mesh can originate TLS for a workload that speaks plain HTTP to an external host
+   * (`ExternalService.httpsOriginatedByMesh`): true for Istio in sidecar mode only.
+   */
+  readonly originatesTls: boolean;
   /** Fails with a precise error when the mesh options conflict. */
   validate(scope: IConstruct): void;
   /** Labels on the Namespace. */

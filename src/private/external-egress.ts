@@ -37,6 +37,8 @@ export interface ResolvedExternalService {
   readonly host: string;
   readonly port: number;
   readonly protocol: ExternalProtocol;
+  /** With `HTTP_ORIGINATE_TLS`: the port the workload sends plain HTTP to (the mesh's side). */
+  readonly appPort?: number;
   /** `host:port`. */
   readonly description: string;
   /**
@@ -53,20 +55,32 @@ export function externalEgressRule(s: ResolvedExternalService): EgressRuleJson {
   return { to: s.peers.map((p) => ({ ipBlock: { ...p.ipBlock!, ...(p.ipBlock!.except ? { except: [...p.ipBlock!.except] } : {}) } })), ports: [{ protocol: 'TCP', port: s.port }] };
 }
 
+/** What the workload's mesh can do for external egress. */
+export interface ExternalMeshAbilities {
+  /** It restricts egress by host name (ServiceEntry + REGISTRY_ONLY). */
+  readonly namesEnforced: boolean;
+  /** It originates TLS for a workload's plain HTTP (a sidecar). */
+  readonly originatesTls: boolean;
+  /** Its name, for errors. */
+  readonly name: string;
+}
+
 /**
- * Validates `service` for a workload in a namespace with `clusterDomain`, whose mesh does or does
- * not restrict egress by host name (`meshName` names it in the error); the namespace's network
- * `engine` decides the NetworkPolicy peers (or fails).
+ * Validates `service` for a workload in a namespace with `clusterDomain`, whose `mesh` does or
+ * does not restrict egress by host name and originate TLS; the namespace's network `engine`
+ * decides the NetworkPolicy peers (or fails).
  */
 export function resolveExternalService(
-  scope: IConstruct, service: ExternalService, clusterDomain: string, namesEnforced: boolean, meshName: string, engine: NetworkEngineImplementation,
+  scope: IConstruct, service: ExternalService, clusterDomain: string, mesh: ExternalMeshAbilities, engine: NetworkEngineImplementation,
 ): ResolvedExternalService {
+  const { namesEnforced, name: meshName } = mesh;
   const what = `allowEgressTo(ExternalService ${show(service.host)})`;
   const host = validateExternalHost(scope, what, service.host, clusterDomain);
   const port = validatePort(scope, `${what} port`, service.port);
   if (!Object.values(ExternalProtocol).includes(service.protocol)) {
-    fail(scope, `${what} protocol ${show(service.protocol)} is not known`, 'use ExternalService.https() or ExternalService.tls()');
+    fail(scope, `${what} protocol ${show(service.protocol)} is not known`, 'use ExternalService.https(), ExternalService.httpsOriginatedByMesh() or ExternalService.tls()');
   }
+  const appPort = service.protocol === ExternalProtocol.HTTP_ORIGINATE_TLS ? originationPort(scope, what, service, port, mesh) : undefined;
   const cidrs = service.cidrs;
   let given: PeerJson[] | undefined;
   if (cidrs !== undefined) {
@@ -81,7 +95,20 @@ export function resolveExternalService(
     given = [...byCidr.keys()].sort().map((k) => byCidr.get(k)!);
   }
   const { peers, internetWide } = engine.externalPeers({ scope, what, host, port, cidrs: given, meshRestrictsByHost: namesEnforced, meshName });
-  return { host, port, protocol: service.protocol, description: `${host}:${port}`, peers, internetWide };
+  return { host, port, protocol: service.protocol, ...(appPort !== undefined ? { appPort } : {}), description: `${host}:${port}`, peers, internetWide };
+}
+
+/** The workload's plain-HTTP port of a service whose TLS the mesh originates (or fails). */
+function originationPort(scope: IConstruct, what: string, service: ExternalService, port: number, mesh: ExternalMeshAbilities): number {
+  if (!mesh.originatesTls) {
+    fail(scope, `${what} asks ${mesh.name} to originate TLS, which it cannot do`,
+      'use ExternalService.https() and let the workload start TLS itself (its client verifies the server); TLS origination needs Mesh.istio() in sidecar mode');
+  }
+  const appPort = validatePort(scope, `${what} appPort`, service.appPort as number);
+  if (appPort === port) {
+    fail(scope, `${what} appPort ${appPort} is the TLS port`, `let the workload send plain HTTP to another port (80 by default) than the one the mesh opens TLS to (${port})`);
+  }
+  return appPort;
 }
 
 /** Validates an external host name: a lowercase FQDN, no wildcard, no IP address, not a cluster name. */

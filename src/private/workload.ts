@@ -299,11 +299,15 @@ export class WorkloadCore {
   public addExternalEgress(service: ExternalService): boolean {
     const impl = this.mesh._impl;
     const engine = this.namespace.networkEngine._impl;
-    const resolved = resolveExternalService(this.scope, service, this.namespace.clusterDomain, impl.restrictsEgressByHost, this.mesh.displayName,
-      engine);
+    const resolved = resolveExternalService(this.scope, service, this.namespace.clusterDomain,
+      { namesEnforced: impl.restrictsEgressByHost, originatesTls: impl.originatesTls, name: this.mesh.displayName }, engine);
     const key = resolved.description;
     const known = this.external.get(key);
     if (known) {
+      if (known.protocol !== resolved.protocol || known.appPort !== resolved.appPort) {
+        fail(this.scope, `allowEgressTo(ExternalService ${show(resolved.host)}) is declared twice for port ${resolved.port}, once ${describeProtocol(known)} and once ${describeProtocol(resolved)}`,
+          'declare each external service once: either the workload starts TLS (ExternalService.https) or the mesh originates it (ExternalService.httpsOriginatedByMesh)');
+      }
       if (JSON.stringify(known.peers) !== JSON.stringify(resolved.peers)) {
         fail(this.scope, `allowEgressTo(ExternalService ${show(resolved.host)}) is declared twice for port ${resolved.port} with different cidrs`, 'declare each external service once, with every address range it resolves to');
       }
@@ -331,11 +335,11 @@ export class WorkloadCore {
         namespace: this.namespace.name,
         selectorLabels: this.selectorLabels,
         clusterDomain: this.namespace.clusterDomain,
-        hosts: () => this.externalEgress().map((e) => ({ host: e.host, port: e.port, protocol: e.protocol })),
+        hosts: () => this.externalEgress().map(externalHostOf),
       };
       if (impl.restrictsEgressByHost) this.scope.node.addValidation({ validate: () => this.unnamedEgressErrors() });
     }
-    const external = { host: resolved.host, port: resolved.port, protocol: resolved.protocol };
+    const external = externalHostOf(resolved);
     impl.allowExternalHost(this.externalContext, external);
     this.engineContext ??= { ...this.externalContext, labels: this.labels, dns: this.namespace.dns._egressRule(this.namespace) };
     engine.allowExternalHost(this.engineContext, external);
@@ -377,4 +381,14 @@ export class WorkloadCore {
   public mountEmptyDir(mountPath: string, options: EmptyDirMountOptions = {}): void {
     this.podVolumes.mountEmptyDir(mountPath, options);
   }
+}
+
+/** How a workload talks to an external service, for errors. */
+function describeProtocol(s: ResolvedExternalService): string {
+  return s.appPort !== undefined ? `with TLS originated by the mesh (plain HTTP to port ${s.appPort})` : 'with TLS started by the workload';
+}
+
+/** What a mesh or network engine is told about an external service. */
+function externalHostOf(s: ResolvedExternalService): { host: string; port: number; protocol: string; appPort?: number } {
+  return { host: s.host, port: s.port, protocol: s.protocol, ...(s.appPort !== undefined ? { appPort: s.appPort } : {}) };
 }

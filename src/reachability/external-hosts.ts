@@ -46,7 +46,9 @@ export function externalHostsFromManifests(objects: readonly K8s[]): ExternalHos
   // ServiceEntry ports per namespace and host.
   const entryPorts = new Map<string, number[]>();
   for (const se of objects.filter((o) => istio(o, 'ServiceEntry') && o.spec?.location === 'MESH_EXTERNAL')) {
-    const ports = arr(se.spec.ports).map((p) => p?.number).filter((n): n is number => Number.isInteger(n));
+    // The port on the wire: `targetPort` where the sidecar sends there (TLS origination), else `number`.
+    const ports = arr(se.spec.ports).map((p) => (Number.isInteger(p?.targetPort) ? p.targetPort : p?.number))
+      .filter((n): n is number => Number.isInteger(n));
     for (const h of arr(se.spec.hosts)) if (typeof h === 'string') entryPorts.set(`${namespaceOf(se)}/${h}`, [...(entryPorts.get(`${namespaceOf(se)}/${h}`) ?? []), ...ports]);
   }
   const out: ExternalHost[] = fromAnnotations(objects);
