@@ -151,6 +151,8 @@ export class RuleIds {
   public static readonly MESH_ISTIO_PEER_AUTH = 'SB-MESH-ISTIO-PEER-AUTH';
   /** Istio DestinationRule disabling mesh mTLS. */
   public static readonly MESH_ISTIO_DR_TLS = 'SB-MESH-ISTIO-DR-TLS';
+  /** Istio DestinationRule originating TLS without verifying the server (insecureSkipVerify). */
+  public static readonly MESH_ISTIO_DR_VERIFY = 'SB-MESH-ISTIO-DR-VERIFY';
   /** Istio namespace without a deny-by-default AuthorizationPolicy. */
   public static readonly MESH_ISTIO_NS_AUTHZ = 'SB-MESH-ISTIO-NS-AUTHZ';
   /** Istio ALLOW AuthorizationPolicy admitting any source (rule without from, wildcard principals or namespaces). */

@@ -66,6 +66,13 @@ const CASES: Record<string, any[]> = {
     { apiVersion: 'networking.istio.io/v1', kind: 'DestinationRule', metadata: { name: 'external', namespace: 'shop' }, spec: { host: 'api.stripe.com', trafficPolicy: { tls: { mode: 'SIMPLE' } } } },
     { apiVersion: 'networking.istio.io/v1', kind: 'DestinationRule', metadata: { name: 'mutual', namespace: 'shop' }, spec: { host: 'web', trafficPolicy: { tls: { mode: 'ISTIO_MUTUAL' } } } },
   ],
+  [RuleIds.MESH_ISTIO_DR_VERIFY]: [
+    { apiVersion: 'networking.istio.io/v1', kind: 'DestinationRule', metadata: { name: 'skip', namespace: 'shop' }, spec: { host: 'api.stripe.com', trafficPolicy: { tls: { mode: 'SIMPLE', insecureSkipVerify: true } } } },
+    { apiVersion: 'networking.istio.io/v1', kind: 'DestinationRule', metadata: { name: 'port', namespace: 'shop' }, spec: { host: 'api.stripe.com', trafficPolicy: { portLevelSettings: [{ port: { number: 80 }, tls: { mode: 'SIMPLE', insecureSkipVerify: true } }] } } },
+    { apiVersion: 'networking.istio.io/v1', kind: 'DestinationRule', metadata: { name: 'subset', namespace: 'shop' }, spec: { host: 'web', subsets: [{ name: 'v1', trafficPolicy: { tls: { mode: 'MUTUAL', insecureSkipVerify: true } } }] } },
+    { apiVersion: 'networking.istio.io/v1', kind: 'DestinationRule', metadata: { name: 'verified', namespace: 'shop' }, spec: { host: 'api.stripe.com', trafficPolicy: { portLevelSettings: [{ port: { number: 80 }, tls: { mode: 'SIMPLE', sni: 'api.stripe.com', insecureSkipVerify: false } }] } } },
+    { apiVersion: 'networking.istio.io/v1', kind: 'DestinationRule', metadata: { name: 'no-spec', namespace: 'shop' } },
+  ],
   [RuleIds.MESH_ISTIO_EGRESS]: [
     { apiVersion: 'networking.istio.io/v1', kind: 'Sidecar', metadata: { name: 'default', namespace: 'shop' }, spec: { egress: [{ hosts: ['*/*.svc.cluster.local'] }], outboundTrafficPolicy: { mode: 'REGISTRY_ONLY' } } },
     { apiVersion: 'networking.istio.io/v1beta1', kind: 'Sidecar', metadata: { name: 'allow-any', namespace: 'shop' }, spec: { outboundTrafficPolicy: { mode: 'ALLOW_ANY' } } },

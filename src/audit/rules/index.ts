@@ -15,6 +15,7 @@ import { rule as ctrResourceLimits } from './ctr-resource-limits';
 import { rule as ctrResourceRequests } from './ctr-resource-requests';
 import { rule as meshIstioAuthzOpen } from './mesh-istio-authz-open';
 import { rule as meshIstioDrTls } from './mesh-istio-dr-tls';
+import { rule as meshIstioDrVerify } from './mesh-istio-dr-verify';
 import { rule as meshIstioEgress } from './mesh-istio-egress';
 import { rule as meshIstioNsAuthz } from './mesh-istio-ns-authz';
 import { rule as meshIstioPeerAuth } from './mesh-istio-peer-auth';
@@ -94,6 +95,7 @@ export const ALL_RULES: RuleDefinition[] = [
   ctrResourceRequests,
   meshIstioAuthzOpen,
   meshIstioDrTls,
+  meshIstioDrVerify,
   meshIstioEgress,
   meshIstioNsAuthz,
   meshIstioPeerAuth,
