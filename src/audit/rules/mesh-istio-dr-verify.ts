@@ -27,12 +27,12 @@ export const rule = kindRule({
 }, ['DestinationRule'], 'networking.istio.io', (obj, out) => {
   const spec = isObject(obj.manifest.spec) ? obj.manifest.spec : {};
   const host = typeof spec.host === 'string' ? spec.host : '';
-  const flag = (tls: unknown, path: string) => {
+  const flag = (tls: any, path: string) => {
     if (isObject(tls) && tls.insecureSkipVerify === true) {
       out.push({ obj, jsonPath: `${path}.insecureSkipVerify`, message: `DestinationRule for host "${host}" sets ${path}.insecureSkipVerify: true` });
     }
   };
-  const check = (policy: unknown, path: string) => {
+  const check = (policy: any, path: string) => {
     if (!isObject(policy)) return;
     flag(policy.tls, `${path}.tls`);
     asArray(policy.portLevelSettings).forEach((p: any, i: number) => {
