@@ -1,3 +1,5 @@
+import type { EgressGateway } from './egress-gateway';
+
 /** How a workload talks to an external service. */
 export enum ExternalProtocol {
   /**
@@ -29,6 +31,16 @@ export interface ExternalServiceAddressOptions {
    * ranges must be given
    */
   readonly cidrs?: string[];
+
+  /**
+   * Send the traffic through this egress gateway (Istio in sidecar mode, TLS started by the
+   * workload): the workload's NetworkPolicy opens the gateway's pods instead of any address, and
+   * the gateway alone leaves the cluster. Cannot be combined with `cidrs` (the gateway's own
+   * policy holds the addresses) or with TLS originated by the mesh.
+   *
+   * @default - no egress gateway: the workload's pods connect to the host themselves
+   */
+  readonly egressGateway?: EgressGateway;
 }
 
 /** Options of an HTTPS service. */
@@ -63,7 +75,7 @@ export interface ExternalServiceOriginationOptions extends ExternalServiceOption
 export class ExternalService {
   /** An HTTPS API (TLS started by the workload) on port 443 or `options.port`. */
   public static https(host: string, options: ExternalServiceOptions = {}): ExternalService {
-    return new ExternalService(host, options.port ?? 443, ExternalProtocol.TLS, options.cidrs);
+    return new ExternalService(host, options.port ?? 443, ExternalProtocol.TLS, options.cidrs, undefined, options.egressGateway);
   }
 
   /**
@@ -75,12 +87,13 @@ export class ExternalService {
    * request leaves the pod encrypted either way.
    */
   public static httpsOriginatedByMesh(host: string, options: ExternalServiceOriginationOptions = {}): ExternalService {
-    return new ExternalService(host, options.port ?? 443, ExternalProtocol.HTTP_ORIGINATE_TLS, options.cidrs, options.appPort ?? 80);
+    const port = options.port ?? 443;
+    return new ExternalService(host, port, ExternalProtocol.HTTP_ORIGINATE_TLS, options.cidrs, options.appPort ?? 80, options.egressGateway);
   }
 
   /** Any TLS service (TLS started by the workload, routed by SNI) on `port`. */
   public static tls(host: string, port: number, options: ExternalServiceAddressOptions = {}): ExternalService {
-    return new ExternalService(host, port, ExternalProtocol.TLS, options.cidrs);
+    return new ExternalService(host, port, ExternalProtocol.TLS, options.cidrs, undefined, options.egressGateway);
   }
 
   private constructor(
@@ -94,6 +107,8 @@ export class ExternalService {
     public readonly cidrs?: string[],
     /** The port the workload speaks plain HTTP to, when the mesh originates TLS. */
     public readonly appPort?: number,
+    /** The egress gateway the traffic goes through, if any. */
+    public readonly egressGateway?: EgressGateway,
   ) {}
 
   /** `host:port`, e.g. `api.stripe.com:443`. */

@@ -17,6 +17,7 @@ export * from './resource-options';
 export * from './certificate-options';
 export * from './workload-volumes';
 export * from './caller';
+export * from './egress-gateway';
 export * from './external-service';
 export * from './secure-gateway';
 export * from './workload-mounts';

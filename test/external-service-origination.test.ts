@@ -1,19 +1,10 @@
-import { Chart, Testing } from 'cdk8s';
-import { CertificateIssuer, ExternalService, Mesh, MtlsService, Reachability, SecureNamespace, SecurityAudit } from '../src';
+import { ExternalService, Mesh, Reachability } from '../src';
+import { findObject, shopWithTwoServices, unacknowledged } from './util/external-egress';
 import { synthAndValidate } from './util/schema';
 
-function setup(mesh: Mesh = Mesh.istio()) {
-  const app = Testing.app();
-  const chart = new Chart(app, 'shop');
-  const ns = new SecureNamespace(chart, 'shop', { name: 'shop', mesh });
-  const certificate = mesh.type === 'none' ? { issuer: CertificateIssuer.clusterIssuer('internal-ca') } : undefined;
-  const payments = new MtlsService(ns, 'payments', { image: 'ghcr.io/acme/payments:1.4.2', port: 8443, certificate });
-  const catalog = new MtlsService(ns, 'catalog', { image: 'ghcr.io/acme/catalog:2.0.0', port: 8080, certificate });
-  return { app, chart, ns, payments, catalog };
-}
+const setup = shopWithTwoServices;
 
-const find = (objs: any[], kind: string, name: string) => objs.find((o) => o.kind === kind && o.metadata.name === name);
-const unacknowledged = (objs: any[]) => SecurityAudit.auditManifests(objs).findings.filter((f) => !f.acknowledged).map((f) => `${f.ruleId} ${f.message}`);
+const find = findObject;
 
 describe('Istio (sidecar): TLS originated by the mesh', () => {
   const { app, chart, payments, catalog } = setup();

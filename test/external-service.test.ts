@@ -1,28 +1,19 @@
-import { Chart, JsonPatch, Testing } from 'cdk8s';
+import { JsonPatch, Testing } from 'cdk8s';
 import {
-  CertificateIssuer, ExternalService, LeastPrivilegeServiceAccount, Mesh, MtlsService, NetworkPeer, NetworkPort, Reachability,
-  RuleIds, SecureNamespace, SecurityAudit, WorkloadIdentity,
+  ExternalService, LeastPrivilegeServiceAccount, Mesh, MtlsService, NetworkPeer, NetworkPort, Reachability,
+  RuleIds, WorkloadIdentity,
 } from '../src';
+import { findObject, shopWithTwoServices, unacknowledged } from './util/external-egress';
 import { synthAndValidate } from './util/schema';
 
 const PUBLIC = [
   { ipBlock: { cidr: '0.0.0.0/0', except: ['0.0.0.0/8', '10.0.0.0/8', '100.64.0.0/10', '127.0.0.0/8', '169.254.0.0/16', '172.16.0.0/12', '192.168.0.0/16'] } },
   { ipBlock: { cidr: '::/0', except: ['::1/128', 'fc00::/7', 'fe80::/10'] } },
 ];
-const issuer = { issuer: CertificateIssuer.clusterIssuer('internal-ca') };
 
-function setup(mesh: Mesh = Mesh.istio()) {
-  const app = Testing.app();
-  const chart = new Chart(app, 'shop');
-  const ns = new SecureNamespace(chart, 'shop', { name: 'shop', mesh });
-  const certificate = mesh.type === 'none' ? issuer : undefined;
-  const payments = new MtlsService(ns, 'payments', { image: 'ghcr.io/acme/payments:1.4.2', port: 8443, certificate });
-  const catalog = new MtlsService(ns, 'catalog', { image: 'ghcr.io/acme/catalog:2.0.0', port: 8080, certificate });
-  return { app, chart, ns, payments, catalog };
-}
+const setup = shopWithTwoServices;
 
-const find = (objs: any[], kind: string, name: string) => objs.find((o) => o.kind === kind && o.metadata.name === name);
-const unacknowledged = (objs: any[]) => SecurityAudit.auditManifests(objs).findings.filter((f) => !f.acknowledged).map((f) => `${f.ruleId} ${f.message}`);
+const find = findObject;
 
 describe('Istio (sidecar): egress by host name', () => {
   const { app, chart, payments, catalog } = setup();

@@ -1,5 +1,6 @@
 import { ApiObject } from 'cdk8s';
 import { IConstruct } from 'constructs';
+import { registerExternalHost } from './istio-external';
 import { namespaceEgressSidecar, registerExternalAddresses } from './istio-namespace-egress';
 import { ExternalAddresses, ExternalEgressContext, ExternalHost, GatewayMeshContext, MeshImplementation, NamespaceMeshContext, PodLifecycle, WorkloadMeshContext, WorkloadMeshResult } from './types';
 import { acknowledgementAnnotation, RuleIds } from '../private/acknowledge';
@@ -220,17 +221,7 @@ export class IstioMesh implements MeshImplementation {
    */
   public allowExternalHost(ctx: ExternalEgressContext, host: ExternalHost): void {
     if (this.settings.ambient) return;
-    const ports = serviceEntryPorts(ctx, host.host);
-    const number = host.appPort ?? host.port;
-    const port: EntryPort = host.appPort !== undefined ? { protocol: 'HTTP', targetPort: host.port } : { protocol: host.protocol };
-    const known = ports.get(number);
-    if (known && (known.protocol !== port.protocol || known.targetPort !== port.targetPort)) {
-      fail(ctx.scope, `allowEgressTo(ExternalService ${show(host.host)}) uses port ${number} of ${host.host} as ${describeEntryPort(port)}, `
-        + `but another workload of namespace ${show(ctx.namespace)} uses it as ${describeEntryPort(known)}`,
-      'the namespace has one ServiceEntry per host: give each use of the host its own port (ExternalServiceOriginationOptions.appPort), or let both workloads call it the same way');
-    }
-    if (!known) ports.set(number, port);
-    if (host.appPort !== undefined) originationRule(ctx, host.host).set(host.appPort, host.port);
+    registerExternalHost(ctx, host);
     if (ctx.scope.node.tryFindChild('Sidecar')) return;
     new ApiObject(ctx.scope, 'Sidecar', {
       apiVersion: 'networking.istio.io/v1',
@@ -266,81 +257,4 @@ function admitGatewayClients(ctx: GatewayMeshContext): void {
       rules: [{ to: [{ operation: { ports: ctx.ports.map(String) } }] }],
     },
   });
-}
-
-/** A ServiceEntry port: the workload's own TLS, or plain HTTP that the sidecar sends to `targetPort` with TLS. */
-interface EntryPort {
-  readonly protocol: string;
-  readonly targetPort?: number;
-}
-
-function describeEntryPort(p: EntryPort): string {
-  return p.targetPort !== undefined ? `plain HTTP whose TLS the mesh originates to port ${p.targetPort}` : 'TLS started by the workload';
-}
-
-/** The ServiceEntries of each namespace: host -> port number -> port. */
-const SERVICE_ENTRIES = new WeakMap<object, Map<string, Map<number, EntryPort>>>();
-/** The TLS-origination DestinationRules of each namespace: host -> HTTP port -> TLS port. */
-const ORIGINATIONS = new WeakMap<object, Map<string, Map<number, number>>>();
-
-/**
- * The ports of the namespace's ServiceEntry for `host`, created on first use (istio.io
- * "ServiceEntry": `location: MESH_EXTERNAL`, `resolution: DNS`, exported to the namespace only).
- * A port whose TLS the mesh originates is an HTTP port with `targetPort` (istio.io "Egress TLS
- * Origination").
- */
-function serviceEntryPorts(ctx: ExternalEgressContext, host: string): Map<number, EntryPort> {
-  let hosts = SERVICE_ENTRIES.get(ctx.namespaceScope);
-  if (!hosts) SERVICE_ENTRIES.set(ctx.namespaceScope, hosts = new Map());
-  let ports = hosts.get(host);
-  if (ports) return ports;
-  hosts.set(host, ports = new Map());
-  const entryPorts = ports;
-  new ApiObject(ctx.namespaceScope, `ServiceEntry-${host}`, {
-    apiVersion: 'networking.istio.io/v1',
-    kind: 'ServiceEntry',
-    metadata: { name: host, namespace: ctx.namespace },
-    spec: {
-      hosts: [host],
-      exportTo: ['.'],
-      location: 'MESH_EXTERNAL',
-      resolution: 'DNS',
-      ports: lazy(() => [...entryPorts.keys()].sort((a, b) => a - b).map((number) => {
-        const p = entryPorts.get(number)!;
-        return { number, name: `${p.protocol.toLowerCase()}-${number}`, protocol: p.protocol, ...(p.targetPort !== undefined ? { targetPort: p.targetPort } : {}) };
-      })),
-    },
-  });
-  return ports;
-}
-
-/**
- * The namespace's DestinationRule that originates TLS to `host` (created on first use): per HTTP
- * port of its ServiceEntry, `tls.mode: SIMPLE` with the host as SNI and as the subject alt name
- * the server's certificate must carry; the proxy verifies the chain against its system CAs
- * (Istio >= 1.20, VERIFY_CERTIFICATE_AT_CLIENT). Exported to the namespace only.
- */
-function originationRule(ctx: ExternalEgressContext, host: string): Map<number, number> {
-  let hosts = ORIGINATIONS.get(ctx.namespaceScope);
-  if (!hosts) ORIGINATIONS.set(ctx.namespaceScope, hosts = new Map());
-  let ports = hosts.get(host);
-  if (ports) return ports;
-  hosts.set(host, ports = new Map());
-  const httpPorts = ports;
-  new ApiObject(ctx.namespaceScope, `DestinationRule-${host}`, {
-    apiVersion: 'networking.istio.io/v1',
-    kind: 'DestinationRule',
-    metadata: { name: host, namespace: ctx.namespace },
-    spec: {
-      host,
-      exportTo: ['.'],
-      trafficPolicy: {
-        portLevelSettings: lazy(() => [...httpPorts.keys()].sort((a, b) => a - b).map((number) => ({
-          port: { number },
-          tls: { mode: 'SIMPLE', sni: host, subjectAltNames: [host] },
-        }))),
-      },
-    },
-  });
-  return ports;
 }

@@ -131,6 +131,18 @@ export interface ExternalHost {
   readonly protocol: string;
   /** With `HTTP_ORIGINATE_TLS`: the port the workload sends plain HTTP to. */
   readonly appPort?: number;
+  /** The egress gateway the workload's traffic to the host goes through. */
+  readonly egressGateway?: ExternalHostGateway;
+}
+
+/** An egress gateway, as a mesh routes to it. */
+export interface ExternalHostGateway {
+  readonly namespace: string;
+  /** `<service>.<namespace>.svc.<cluster-domain>`. */
+  readonly serviceHost: string;
+  readonly podLabels: Record<string, string>;
+  /** The Service port that takes the TLS. */
+  readonly port: number;
 }
 
 /** What a mesh needs to know about a workload that calls hosts outside the cluster. */

@@ -10,7 +10,7 @@
 import { IConstruct } from 'constructs';
 import { EgressRuleJson, PeerJson } from './json';
 import type { NetworkEngineImplementation } from './network-engine-types';
-import { fail, show, validatePort } from './validation';
+import { fail, show, validateDnsLabel, validatePort } from './validation';
 import { ExternalProtocol, ExternalService } from '../external-service';
 import { NetworkPeer } from '../network';
 
@@ -48,11 +48,25 @@ export interface ResolvedExternalService {
   readonly peers: PeerJson[];
   /** Whether the peers are the public internet (no CIDRs given, the mesh narrows it). */
   readonly internetWide: boolean;
+  /** The port the NetworkPolicy opens to `peers`: `port`, or the egress gateway's container port. */
+  readonly peerPort: number;
+  /** The egress gateway the traffic goes through (the peers are its pods). */
+  readonly egressGateway?: ResolvedEgressGateway;
 }
 
-/** The NetworkPolicy egress rule of an external service: its peers on its TCP port. */
+/** An egress gateway as the library renders it. */
+export interface ResolvedEgressGateway {
+  readonly namespace: string;
+  /** The Service's cluster host name, `<service>.<namespace>.svc.<cluster-domain>`. */
+  readonly serviceHost: string;
+  readonly podLabels: Record<string, string>;
+  readonly port: number;
+  readonly targetPort: number;
+}
+
+/** The NetworkPolicy egress rule of an external service: its peers on its TCP port (the gateway's, through one). */
 export function externalEgressRule(s: ResolvedExternalService): EgressRuleJson {
-  return { to: s.peers.map((p) => ({ ipBlock: { ...p.ipBlock!, ...(p.ipBlock!.except ? { except: [...p.ipBlock!.except] } : {}) } })), ports: [{ protocol: 'TCP', port: s.port }] };
+  return { to: s.peers.map((p) => JSON.parse(JSON.stringify(p))), ports: [{ protocol: 'TCP', port: s.peerPort }] };
 }
 
 /** What the workload's mesh can do for external egress. */
@@ -81,6 +95,11 @@ export function resolveExternalService(
     fail(scope, `${what} protocol ${show(service.protocol)} is not known`, 'use ExternalService.https(), ExternalService.httpsOriginatedByMesh() or ExternalService.tls()');
   }
   const appPort = service.protocol === ExternalProtocol.HTTP_ORIGINATE_TLS ? originationPort(scope, what, service, port, mesh) : undefined;
+  if (service.egressGateway !== undefined) {
+    const gateway = resolveEgressGateway(scope, what, service, mesh, clusterDomain);
+    const peers: PeerJson[] = [{ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': gateway.namespace } }, podSelector: { matchLabels: { ...gateway.podLabels } } }];
+    return { host, port, protocol: service.protocol, description: `${host}:${port}`, peers, internetWide: false, peerPort: gateway.targetPort, egressGateway: gateway };
+  }
   const cidrs = service.cidrs;
   let given: PeerJson[] | undefined;
   if (cidrs !== undefined) {
@@ -95,7 +114,39 @@ export function resolveExternalService(
     given = [...byCidr.keys()].sort().map((k) => byCidr.get(k)!);
   }
   const { peers, internetWide } = engine.externalPeers({ scope, what, host, port, cidrs: given, meshRestrictsByHost: namesEnforced, meshName });
-  return { host, port, protocol: service.protocol, ...(appPort !== undefined ? { appPort } : {}), description: `${host}:${port}`, peers, internetWide };
+  return { host, port, protocol: service.protocol, ...(appPort !== undefined ? { appPort } : {}), description: `${host}:${port}`, peers, internetWide, peerPort: port };
+}
+
+/** Validates the egress gateway of `service` (Istio in sidecar mode, the workload's own TLS, no cidrs). */
+function resolveEgressGateway(
+  scope: IConstruct, what: string, service: ExternalService, mesh: ExternalMeshAbilities, clusterDomain: string,
+): ResolvedEgressGateway {
+  const g = service.egressGateway!;
+  if (!mesh.namesEnforced) {
+    fail(scope, `${what} goes through an egress gateway, which ${mesh.name} cannot route to`,
+      'route through an egress gateway with Mesh.istio() in sidecar mode, or drop egressGateway and give the cidrs the host resolves to');
+  }
+  if (service.protocol !== ExternalProtocol.TLS) {
+    fail(scope, `${what} goes through an egress gateway with TLS originated by the mesh`, 'use ExternalService.https() or .tls() with an egress gateway: the workload starts TLS and the gateway passes it through');
+  }
+  if (service.cidrs !== undefined) {
+    fail(scope, `${what} goes through an egress gateway and gives cidrs`, 'drop cidrs: the workload reaches only the gateway\'s pods, and the addresses belong in the gateway\'s own network policy');
+  }
+  const namespace = validateDnsLabel(scope, `${what} egressGateway namespace`, g.namespace);
+  const serviceName = validateDnsLabel(scope, `${what} egressGateway serviceName`, g.serviceName);
+  const labels = g.podLabels;
+  if (!labels || typeof labels !== 'object' || Object.keys(labels).length === 0) {
+    fail(scope, `${what} egressGateway podLabels is empty`, 'give the labels of the gateway\'s pods, e.g. { istio: "egressgateway" }: an empty selector would open every pod of the namespace');
+  }
+  const podLabels: Record<string, string> = {};
+  for (const k of Object.keys(labels).sort()) podLabels[k] = String(labels[k]);
+  return {
+    namespace,
+    serviceHost: `${serviceName}.${namespace}.svc.${clusterDomain}`,
+    podLabels,
+    port: validatePort(scope, `${what} egressGateway port`, g.port),
+    targetPort: validatePort(scope, `${what} egressGateway targetPort`, g.targetPort),
+  };
 }
 
 /** The workload's plain-HTTP port of a service whose TLS the mesh originates (or fails). */

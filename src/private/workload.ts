@@ -27,7 +27,7 @@ import type { CertificateOptions } from '../certificate-options';
 import type { ExternalService } from '../external-service';
 import { LeastPrivilegeServiceAccount } from '../least-privilege-service-account';
 import { Mesh } from '../mesh';
-import { ExternalEgressContext, PodLifecycle, PortGroup, WorkloadMeshResult, WorkloadPort } from '../mesh/types';
+import { ExternalEgressContext, ExternalHost, PodLifecycle, PortGroup, WorkloadMeshResult, WorkloadPort } from '../mesh/types';
 import { PodHardening } from '../pod-hardening';
 import { SecureNamespace } from '../secure-namespace';
 import { ConfigMapMountOptions, EmptyDirMountOptions } from '../workload-mounts';
@@ -389,6 +389,12 @@ function describeProtocol(s: ResolvedExternalService): string {
 }
 
 /** What a mesh or network engine is told about an external service. */
-function externalHostOf(s: ResolvedExternalService): { host: string; port: number; protocol: string; appPort?: number } {
-  return { host: s.host, port: s.port, protocol: s.protocol, ...(s.appPort !== undefined ? { appPort: s.appPort } : {}) };
+function externalHostOf(s: ResolvedExternalService): ExternalHost {
+  return {
+    host: s.host,
+    port: s.port,
+    protocol: s.protocol,
+    ...(s.appPort !== undefined ? { appPort: s.appPort } : {}),
+    ...(s.egressGateway !== undefined ? { egressGateway: s.egressGateway } : {}),
+  };
 }

@@ -132,11 +132,12 @@ export function intentFromConstructs(root: IConstruct): IntentRule[] {
       const origin = `${(c as MtlsService).namespaceName}/${(c as MtlsService).name}.exposeVia(${e.gatewayNamespace}/${e.gatewayName}, ${e.hostname}${e.kind === 'GRPCRoute' ? ' gRPC' : e.path})`;
       for (const peer of INTERNET) rules.push({ from: { kind: 'peer', namespace: e.gatewayNamespace, peer }, to, ports: [{ protocol: 'TCP', port: e.listenerPort }], infrastructure: false, origin });
     }
-    // A workload that calls external services by name reaches their addresses on their ports.
+    // A workload that calls external services by name reaches their addresses on their ports
+    // (or, through an egress gateway, the gateway's pods on its port).
     for (const e of core?.externalEgress() ?? []) {
       const from: IntentRef = { kind: 'workload', namespace: core!.namespace.name, name: core!.name };
       const origin = `${core!.namespace.name}/${core!.name}.allowEgressTo(${e.description})`;
-      for (const peer of e.peers) rules.push({ from, to: { kind: 'peer', namespace: core!.namespace.name, peer }, ports: [{ protocol: 'TCP', port: e.port }], infrastructure: false, origin });
+      for (const peer of e.peers) rules.push({ from, to: { kind: 'peer', namespace: core!.namespace.name, peer }, ports: [{ protocol: 'TCP', port: e.peerPort }], infrastructure: false, origin });
     }
   }
   return rules;
