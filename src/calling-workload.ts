@@ -3,13 +3,13 @@ import { Construct } from 'constructs';
 import type { ICaller, MetricsOptions } from './caller';
 import type { CertificateOptions } from './certificate-options';
 import type { ExternalService } from './external-service';
-import { LeastPrivilegeServiceAccount } from './least-privilege-service-account';
 import { Mesh, MeshType } from './mesh';
 import { PodLifecycle, WorkloadPort } from './mesh/types';
 import { registerAppChecks } from './private/app-checks';
 import { fail } from './private/validation';
 import { WorkloadCore } from './private/workload';
 import { validateMetricsPort } from './private/workload-metrics';
+import type { IServiceAccount } from './service-account';
 import { ConfigMapMountOptions, EmptyDirMountOptions } from './workload-mounts';
 import { WorkloadContainerProps } from './workload-props';
 
@@ -21,10 +21,12 @@ export interface CallingWorkloadProps extends WorkloadContainerProps {
    */
   readonly name?: string;
   /**
-   * The workload's identity.
+   * The workload's identity: a LeastPrivilegeServiceAccount of the workload's namespace, or an
+   * existing account (`LeastPrivilegeServiceAccount.fromServiceAccountName()`), whose pods get no
+   * API token and no cloud identity egress from the library.
    * @default - a new LeastPrivilegeServiceAccount named like the workload, with no API access
    */
-  readonly serviceAccount?: LeastPrivilegeServiceAccount;
+  readonly serviceAccount?: IServiceAccount;
   /**
    * A client certificate, for a namespace without a mesh: needed to call MtlsServices there
    * (`allowFrom` refuses a caller without one). Not allowed with a mesh, which issues workload
@@ -77,7 +79,7 @@ export abstract class CallingWorkload extends Construct implements ICaller {
   }
 
   /** The workload's identity. */
-  public get serviceAccount(): LeastPrivilegeServiceAccount {
+  public get serviceAccount(): IServiceAccount {
     return this._core.serviceAccount;
   }
 

@@ -1,9 +1,9 @@
 import { ApiObject, Duration } from 'cdk8s';
 import { Construct, IConstruct } from 'constructs';
-import { LeastPrivilegeServiceAccount } from './least-privilege-service-account';
 import { registerAppChecks } from './private/app-checks';
 import { fail, goDuration, show, validateDnsSubdomain } from './private/validation';
 import { SecureNamespace } from './secure-namespace';
+import type { IServiceAccount, RbacGrant } from './service-account';
 import { SecretMountOptions } from './workload-volumes';
 
 /** The kind of External Secrets Operator store an ExternalSecret reads from. */
@@ -248,11 +248,11 @@ export class ExternalSecretReference extends Construct {
 
   /**
    * Lets `account` read this Secret through the API: `get` on exactly this Secret name, never
-   * `list` or `watch` (LeastPrivilegeServiceAccount.grantReadSecret). Mounting it with
-   * `secretMounts` needs no grant.
+   * `list` or `watch` (`grantReadSecret`). Mounting it with `secretMounts` needs no grant.
+   * Returns the grant: the Role and RoleBinding it created or merged into.
    */
-  public grantRead(account: LeastPrivilegeServiceAccount): void {
-    account.grantReadSecret(this.secretName, account.namespaceName === this.namespaceName ? {} : { namespace: this.namespaceName });
+  public grantRead(account: IServiceAccount): RbacGrant {
+    return account.grantReadSecret(this.secretName, account.namespaceName === this.namespaceName ? {} : { namespace: this.namespaceName });
   }
 
   private renderData(d: ExternalSecretDataOptions, i: number) {

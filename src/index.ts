@@ -6,6 +6,7 @@ export * from './secure-namespace';
 export * from './namespace-options';
 export * from './external-namespaces';
 export * from './least-privilege-service-account';
+export * from './service-account';
 export * from './service-account-options';
 export * from './workload-identity';
 export * from './pod-hardening';

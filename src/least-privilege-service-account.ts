@@ -1,18 +1,16 @@
 import { ApiObject } from 'cdk8s';
-import { Construct, IConstruct } from 'constructs';
+import { Construct } from 'constructs';
 import { isApiServerAudience } from './audit/rules/sa-pod-automount';
-import { isClusterScopedResource, pluralOf } from './manifest/cluster-scoped';
+import { AccountRbac } from './private/account-rbac';
 import { acknowledgementAnnotation, RuleIds } from './private/acknowledge';
 import { ApiToken, apiTokenVolumes, validateApiToken } from './private/api-token';
 import { registerAppChecks } from './private/app-checks';
 import { formatIdentityEgress, IDENTITY_EGRESS_ANNOTATION, RenderedIdentity } from './private/cloud-identity';
-import { referenceNamespace } from './private/namespace-references';
-import {
-  Access, checkClusterRoleBinding, checkedRbacName, createClusterAccess, createClusterRoleBinding, createRoleAccess, mergeGrant, renderRules,
-} from './private/rbac-access';
-import { checkGrant } from './private/rbac-grant';
-import { fail, show, validateDnsLabel, validateDnsSubdomain } from './private/validation';
+import { ImportedServiceAccount } from './private/imported-service-account';
+import { claimAccountName, PodAdditions, registerAccountInternals } from './private/service-account-registry';
+import { fail, show, validateDnsSubdomain } from './private/validation';
 import { SecureNamespace } from './secure-namespace';
+import type { IServiceAccount, RbacGrant, ServiceAccountImportOptions } from './service-account';
 import {
   ApiTokenOptions, BindClusterRoleOptions, ClusterGrantOptions, GrantOptions, NamedObjectOptions, ObjectGrantOptions, ResourceGrantOptions,
   ServiceAccountSubject, Verb,
@@ -60,9 +58,6 @@ export interface LeastPrivilegeServiceAccountProps {
   readonly annotations?: { [key: string]: string };
 }
 
-/** Names in use per app: `<namespace>/<name>` -> construct path. */
-const NAMES_IN_USE = new WeakMap<IConstruct, Map<string, string>>();
-
 /**
  * A workload identity with exactly the API access it needs: a ServiceAccount that mounts no API
  * token, RBAC grants through a typed API that merge into one Role and RoleBinding per namespace,
@@ -77,11 +72,28 @@ const NAMES_IN_USE = new WeakMap<IConstruct, Map<string, string>>();
  * sa.grantRead({ resources: ['configmaps'] });
  * sa.grantReadSecret('api-db-credentials');
  */
-export class LeastPrivilegeServiceAccount extends Construct {
+export class LeastPrivilegeServiceAccount extends Construct implements IServiceAccount {
   /** The default directory a projected API token is mounted in. */
   public static readonly DEFAULT_TOKEN_MOUNT_PATH = '/var/run/secrets/tokens';
   /** The default lifetime of a projected API token, in seconds. */
   public static readonly DEFAULT_TOKEN_EXPIRATION_SECONDS = 3600;
+
+  /**
+   * An existing ServiceAccount that the app does not create (made by another tool or team), to
+   * run workloads of this library as and to grant access to. Grants create a Role and RoleBinding
+   * naming it, as for an account the app creates. The library cannot see what the account already
+   * has in the cluster (bindings, `automountServiceAccountToken`, a cloud identity), so the pods
+   * of its workloads still set `automountServiceAccountToken: false` and get no API token, no
+   * egress to the API server and none to a cloud token endpoint: use a LeastPrivilegeServiceAccount
+   * for pods that call the API. Grants on it serve the pods that run as it elsewhere.
+   *
+   * Refused: the namespace's `default` account, an account this app creates (use it directly),
+   * and a second import of the same account. A workload only runs as an account of its own
+   * namespace.
+   */
+  public static fromServiceAccountName(scope: Construct, id: string, name: string, options: ServiceAccountImportOptions = {}): IServiceAccount {
+    return new ImportedServiceAccount(scope, id, name, options);
+  }
 
   /** The ServiceAccount name. */
   public readonly name: string;
@@ -106,9 +118,7 @@ export class LeastPrivilegeServiceAccount extends Construct {
 
   private readonly podLabels: Record<string, string>;
   private readonly identity?: RenderedIdentity;
-  private readonly namespaceAccess = new Map<string, Access>();
-  private clusterAccess?: Access;
-  private readonly clusterRoleBindings = new Map<string, ApiObject>();
+  private readonly rbac: AccountRbac;
   private token?: ApiToken;
 
   constructor(scope: Construct, id: string, props: LeastPrivilegeServiceAccountProps = {}) {
@@ -123,13 +133,9 @@ export class LeastPrivilegeServiceAccount extends Construct {
       fail(this, `ServiceAccount name ${show(name)} is the namespace's default ServiceAccount`, 'choose a dedicated name per workload; SecureNamespace keeps "default" without a token and without permissions');
     }
     this.name = name;
-    const names = NAMES_IN_USE.get(this.node.root) ?? new Map<string, string>();
-    NAMES_IN_USE.set(this.node.root, names);
-    const other = names.get(`${this.namespaceName}/${name}`);
-    if (other !== undefined) {
-      fail(this, `ServiceAccount name ${show(name)} is already used in namespace ${show(this.namespaceName)} by ${other}`, 'give each LeastPrivilegeServiceAccount its own `name`');
-    }
-    names.set(`${this.namespaceName}/${name}`, this.node.path);
+    claimAccountName(this, this.namespaceName, name, false);
+    this.rbac = new AccountRbac(this, name, this.namespaceName);
+    registerAccountInternals(this, this);
 
     const pullSecrets: string[] = [];
     for (const s of props.imagePullSecrets ?? []) {
@@ -172,32 +178,32 @@ export class LeastPrivilegeServiceAccount extends Construct {
 
   /** This account as an RBAC subject (what cdk8s-plus role bindings call to bind it). */
   public toSubjectConfiguration(): ServiceAccountSubject {
-    return { kind: 'ServiceAccount', name: this.name, namespace: this.namespaceName };
+    return this.rbac.subject();
   }
 
   /** The Role in the account's own namespace, once something was granted there. */
   public get role(): ApiObject | undefined {
-    return this.namespaceAccess.get(this.namespaceName)?.role;
+    return this.rbac.accessIn(this.namespaceName)?.role;
   }
 
   /** The RoleBinding in the account's own namespace, once something was granted there. */
   public get roleBinding(): ApiObject | undefined {
-    return this.namespaceAccess.get(this.namespaceName)?.binding;
+    return this.rbac.accessIn(this.namespaceName)?.binding;
   }
 
   /** The ClusterRole, once something was granted cluster-wide. */
   public get clusterRole(): ApiObject | undefined {
-    return this.clusterAccess?.role;
+    return this.rbac.cluster?.role;
   }
 
   /** The ClusterRoleBinding, once something was granted cluster-wide. */
   public get clusterRoleBinding(): ApiObject | undefined {
-    return this.clusterAccess?.binding;
+    return this.rbac.cluster?.binding;
   }
 
   /** The namespaces this account has a Role in, sorted. */
   public get grantedNamespaces(): string[] {
-    return [...this.namespaceAccess.keys()].sort();
+    return this.rbac.grantedNamespaces;
   }
 
   /**
@@ -223,53 +229,38 @@ export class LeastPrivilegeServiceAccount extends Construct {
    * server endpoint when it is not empty.
    */
   public get apiAccess(): string[] {
-    const out: string[] = [];
-    const describe = (access: Access, where: string) => {
-      for (const r of renderRules(access)) {
-        const resource = r.apiGroups[0] ? `${r.resources[0]}.${r.apiGroups[0]}` : r.resources[0];
-        out.push(`${r.verbs.join(',')} ${resource}${r.resourceNames ? ` ${r.resourceNames.map((n: string) => show(n)).join(',')}` : ''} ${where}`);
-      }
-    };
-    for (const ns of this.grantedNamespaces) describe(this.namespaceAccess.get(ns)!, `in ${ns}`);
-    if (this.clusterAccess) describe(this.clusterAccess, 'cluster-wide');
-    for (const key of [...this.clusterRoleBindings.keys()].sort()) {
-      const [ns, role] = key.split('/');
-      out.push(`ClusterRole ${show(role)} in ${ns}`);
-    }
+    const out = this.rbac.describe();
     if (this.token && isApiServerAudience(this.token.audience)) out.push(`an API token for audience ${show(this.token.audience)}`);
     return out;
   }
 
   /** The Role of this account in `namespace`, if something was granted there. */
   public roleIn(namespace: string): ApiObject | undefined {
-    return this.namespaceAccess.get(namespace)?.role;
+    return this.rbac.accessIn(namespace)?.role;
   }
 
   /**
    * Grants `verbs` on `resources` of one API group in one namespace. Grants of the account merge
-   * into one Role and one RoleBinding per namespace.
+   * into one Role and one RoleBinding per namespace: the first grant there creates them, later ones
+   * return the same objects (`merged: true`).
    */
-  public grant(options: GrantOptions): void {
-    const namespace = this.targetNamespace(options.namespace, 'grant namespace');
-    const g = checkGrant(this, options.verbs, options, false, namespace);
-    mergeGrant(this.accessIn(namespace), g);
+  public grant(options: GrantOptions): RbacGrant {
+    return this.rbac.grant(options);
   }
 
   /** Grants `get`, `list` and `watch` on `resources` (Secrets excepted: use `grantReadSecret`). */
-  public grantRead(options: ResourceGrantOptions): void {
-    this.grant({ ...options, verbs: [Verb.GET, Verb.LIST, Verb.WATCH] });
+  public grantRead(options: ResourceGrantOptions): RbacGrant {
+    return this.rbac.grantRead(options);
   }
 
   /** Grants `get` on one Secret, by name (never `list` or `watch`). */
-  public grantReadSecret(secretName: string, options: NamedObjectOptions = {}): void {
-    validateDnsSubdomain(this, 'Secret name', secretName);
-    this.grant({ verbs: [Verb.GET], resources: ['secrets'], resourceNames: [secretName], namespace: options.namespace });
+  public grantReadSecret(secretName: string, options: NamedObjectOptions = {}): RbacGrant {
+    return this.rbac.grantReadSecret(secretName, options);
   }
 
   /** Grants `get` on one ConfigMap, by name. */
-  public grantReadConfigMap(configMapName: string, options: NamedObjectOptions = {}): void {
-    validateDnsSubdomain(this, 'ConfigMap name', configMapName);
-    this.grant({ verbs: [Verb.GET], resources: ['configmaps'], resourceNames: [configMapName], namespace: options.namespace });
+  public grantReadConfigMap(configMapName: string, options: NamedObjectOptions = {}): RbacGrant {
+    return this.rbac.grantReadConfigMap(configMapName, options);
   }
 
   /**
@@ -277,50 +268,28 @@ export class LeastPrivilegeServiceAccount extends Construct {
    * resource from its kind, the name and namespace from its metadata. A Namespace object is
    * granted in that namespace; other cluster-scoped kinds need `grantCluster()`.
    */
-  public grantOnObject(obj: ApiObject, verbs: Verb[], options: ObjectGrantOptions = {}): void {
-    const parts = obj.apiVersion.split('/');
-    const apiGroup = parts.length === 2 ? parts[0] : '';
-    const plural = pluralOf(obj.kind);
-    let resource = plural;
-    if (options.subresource !== undefined) {
-      if (typeof options.subresource !== 'string' || !/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/.test(options.subresource)) {
-        fail(this, `subresource ${show(options.subresource)} of ${obj.kind} ${show(obj.name)} is not a valid subresource`, 'write a lowercase subresource name such as "status" or "scale"');
-      }
-      resource = `${plural}/${options.subresource}`;
-    }
-    let namespace: string | undefined;
-    if (apiGroup === '' && plural === 'namespaces') {
-      namespace = obj.name;
-    } else if (isClusterScopedResource(apiGroup, plural)) {
-      fail(this, `${obj.kind} ${show(obj.name)} is cluster-scoped and a namespaced Role cannot grant access to it`, `use grantCluster({ apiGroup: ${show(apiGroup)}, resources: [${show(resource)}], resourceNames: [${show(obj.name)}], verbs, reason })`);
-    } else {
-      namespace = obj.metadata.namespace;
-    }
-    this.grant({ verbs, apiGroup, resources: [resource], resourceNames: [obj.name], namespace, reason: options.reason });
+  public grantOnObject(obj: ApiObject, verbs: Verb[], options: ObjectGrantOptions = {}): RbacGrant {
+    return this.rbac.grantOnObject(obj, verbs, options);
   }
 
   /**
    * Grants `verbs` on `resources` across the whole cluster: a ClusterRole and a
-   * ClusterRoleBinding. Always needs a reason (acknowledging SB-RBAC-CLUSTER-SCOPED).
+   * ClusterRoleBinding, merged like namespaced grants. Always needs a reason (acknowledging
+   * SB-RBAC-CLUSTER-SCOPED).
    */
-  public grantCluster(options: ClusterGrantOptions): void {
-    const g = checkGrant(this, options.verbs, options, true);
-    mergeGrant(this.accessInCluster(), g);
+  public grantCluster(options: ClusterGrantOptions): RbacGrant {
+    return this.rbac.grantCluster(options);
   }
 
   /**
    * Binds an existing ClusterRole (e.g. `view`, or one managed elsewhere) in one namespace, with a
-   * RoleBinding. A built-in role is judged by the RBAC risk model over what the API server puts in
-   * it: `cluster-admin`, `admin`, `edit` (they read every Secret) and `system:*` roles are
-   * refused, as is any built-in role with power the audit flags (grant it with a reason instead).
+   * RoleBinding (the same one when bound there before: `merged: true`; the result has no `role`).
+   * A built-in role is judged by the RBAC risk model over what the API server puts in it:
+   * `cluster-admin`, `admin`, `edit` (they read every Secret) and `system:*` roles are refused, as
+   * is any built-in role with power the audit flags (grant it with a reason instead).
    */
-  public bindClusterRole(clusterRoleName: string, options: BindClusterRoleOptions = {}): void {
-    const namespace = this.targetNamespace(options.namespace, 'bindClusterRole namespace');
-    checkClusterRoleBinding(this, clusterRoleName, namespace);
-    const key = `${namespace}/${clusterRoleName}`;
-    if (this.clusterRoleBindings.has(key)) return;
-    const name = checkedRbacName(this, `${this.objectName(namespace)}.${clusterRoleName}`);
-    this.clusterRoleBindings.set(key, createClusterRoleBinding(this, namespace, clusterRoleName, name, this.toSubjectConfiguration()));
+  public bindClusterRole(clusterRoleName: string, options: BindClusterRoleOptions = {}): RbacGrant {
+    return this.rbac.bindClusterRole(clusterRoleName, options);
   }
 
   /**
@@ -339,7 +308,7 @@ export class LeastPrivilegeServiceAccount extends Construct {
    * annotations, and the projected token volume and its read-only mount, as Kubernetes JSON.
    * @internal
    */
-  public _podAdditions(): { labels: Record<string, string>; annotations: Record<string, string>; volumes: any[]; volumeMounts: any[] } {
+  public _podAdditions(): PodAdditions {
     return { labels: { ...this.podLabels }, annotations: {}, ...apiTokenVolumes(this.token) };
   }
 
@@ -359,36 +328,5 @@ export class LeastPrivilegeServiceAccount extends Construct {
   public _workloadAnnotations(): Record<string, string> {
     const reason = this.token?.reason;
     return reason !== undefined ? { [acknowledgementAnnotation(RuleIds.SA_POD_AUTOMOUNT)]: reason } : {};
-  }
-
-  // --- internals ---------------------------------------------------------------------------
-
-  private targetNamespace(namespace: string | undefined, what: string): string {
-    if (namespace === undefined) return this.namespaceName;
-    referenceNamespace(this, validateDnsLabel(this, what, namespace), what);
-    return namespace;
-  }
-
-  /** The Role / binding name in `namespace`: the account name at home, `<home-ns>.<name>` elsewhere. */
-  private objectName(namespace: string): string {
-    return namespace === this.namespaceName ? this.name : `${this.namespaceName}.${this.name}`;
-  }
-
-  private accessIn(namespace: string): Access {
-    let access = this.namespaceAccess.get(namespace);
-    if (!access) {
-      const name = checkedRbacName(this, this.objectName(namespace));
-      access = createRoleAccess(this, namespace, namespace === this.namespaceName, name, this.toSubjectConfiguration());
-      this.namespaceAccess.set(namespace, access);
-    }
-    return access;
-  }
-
-  private accessInCluster(): Access {
-    if (!this.clusterAccess) {
-      const name = checkedRbacName(this, `${this.namespaceName}.${this.name}`);
-      this.clusterAccess = createClusterAccess(this, name, this.toSubjectConfiguration());
-    }
-    return this.clusterAccess;
   }
 }

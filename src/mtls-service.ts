@@ -4,7 +4,6 @@ import { ICaller, MetricsOptions } from './caller';
 import { CertificateOptions } from './certificate-options';
 import { ExternalService } from './external-service';
 import { HealthCheck } from './health-check';
-import { LeastPrivilegeServiceAccount } from './least-privilege-service-account';
 import { Mesh, MeshType } from './mesh';
 import { PodLifecycle, WorkloadPort } from './mesh/types';
 import { registerAppChecks } from './private/app-checks';
@@ -20,6 +19,7 @@ import { WorkloadCore, workloadCoreOf } from './private/workload';
 import { validateMetricsPort, WorkloadMetrics } from './private/workload-metrics';
 import type { ExposeViaOptions, ISecureGateway } from './secure-gateway';
 import { SecureNamespace } from './secure-namespace';
+import type { IServiceAccount } from './service-account';
 import { ServiceExposure, ServicePortOptions, WorkloadKind } from './service-options';
 import { ConfigMapMountOptions, EmptyDirMountOptions } from './workload-mounts';
 import { WorkloadContainerProps } from './workload-props';
@@ -62,10 +62,12 @@ export interface MtlsServiceProps extends WorkloadContainerProps {
    */
   readonly liveness?: HealthCheck;
   /**
-   * The workload's identity.
+   * The workload's identity: a LeastPrivilegeServiceAccount of the service's namespace, or an
+   * existing account (`LeastPrivilegeServiceAccount.fromServiceAccountName()`), whose pods get no
+   * API token and no cloud identity egress from the library.
    * @default - a new LeastPrivilegeServiceAccount named like the service, with no API access
    */
-  readonly serviceAccount?: LeastPrivilegeServiceAccount;
+  readonly serviceAccount?: IServiceAccount;
   /**
    * Callers admitted from the start (more with `allowFrom`).
    * @default - nobody
@@ -111,7 +113,7 @@ export class MtlsService extends Construct implements ICaller {
   /** The namespace's mesh. */
   public readonly mesh: Mesh;
   /** The workload's identity. */
-  public readonly serviceAccount: LeastPrivilegeServiceAccount;
+  public readonly serviceAccount: IServiceAccount;
   /**
    * The Deployment, or StatefulSet with `workloadKind: STATEFUL_SET` (escape hatch:
    * `addJsonPatch`; the pod hardening is re-applied after patches).

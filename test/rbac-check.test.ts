@@ -2,14 +2,14 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { ApiObject, App, Chart } from 'cdk8s';
-import { ApiServerEndpoint, LeastPrivilegeServiceAccount, RbacCheck, SecureNamespace, SecureWorker, Verb } from '../src';
+import { ApiServerEndpoint, IServiceAccount, LeastPrivilegeServiceAccount, RbacCheck, SecureNamespace, SecureWorker, Verb } from '../src';
 import { runRbacCli } from '../src/rbac/cli';
 import * as proof from '../src/rbac/proof';
 
 const REASON = 'The API starts one export Job per request; approved by platform security (SEC-142).';
 
 /** A shop whose API account has declared grants only. */
-function shop(outdir = fs.mkdtempSync(path.join(os.tmpdir(), 'rbac-check-'))): { app: App; chart: Chart; ns: SecureNamespace; api: LeastPrivilegeServiceAccount } {
+function shop(outdir = fs.mkdtempSync(path.join(os.tmpdir(), 'rbac-check-'))): { app: App; chart: Chart; ns: SecureNamespace; api: IServiceAccount } {
   const app = new App({ outdir });
   const chart = new Chart(app, 'shop');
   const ns = new SecureNamespace(chart, 'ns', { name: 'shop', apiServer: ApiServerEndpoint.cidrs(['10.0.0.10/32'], 6443) });

@@ -33,8 +33,9 @@ import { IConstruct } from 'constructs';
 import { acknowledgementAnnotation, RuleIds } from './acknowledge';
 import { IpRangeSet, METADATA_ENDPOINTS } from './ip-ranges';
 import { EgressRuleJson } from './json';
+import { accountInternalsOf } from './service-account-registry';
 import { fail, show } from './validation';
-import type { LeastPrivilegeServiceAccount } from '../least-privilege-service-account';
+import type { IServiceAccount } from '../service-account';
 
 /** The GKE metadata server as a Dataplane V2 policy sees it. */
 export const GKE_METADATA_SERVER = { cidrs: ['169.254.169.254/32'], port: 80 } as const;
@@ -151,10 +152,10 @@ export interface RenderedIdentity {
 
 /**
  * The egress the cloud identity of `account` needs, for a workload (`scope`) running as it;
- * undefined without a cloud identity. Fails when the identity needs addresses the user has not given.
+ * undefined without a cloud identity (always for an account the library did not create). Fails when the identity needs addresses the user has not given.
  */
-export function identityEgressOf(scope: IConstruct, account: LeastPrivilegeServiceAccount): IdentityEgress | undefined {
-  const id = account._identityEgress();
+export function identityEgressOf(scope: IConstruct, account: IServiceAccount): IdentityEgress | undefined {
+  const id = accountInternalsOf(account)?._identityEgress();
   if (!id) return undefined;
   if (!id.egress) {
     const missing = id.missingEgress!;
@@ -175,7 +176,7 @@ export function identityEgressRules(e: IdentityEgress | undefined): EgressRuleJs
  * with GKE Workload Identity.
  */
 export function identityAcknowledgement(
-  scope: IConstruct, account: LeastPrivilegeServiceAccount, workload: string,
+  scope: IConstruct, account: IServiceAccount, workload: string,
 ): { annotations?: Record<string, string> } {
   const e = identityEgressOf(scope, account);
   const metadata = e ? e.cidrs.filter((c) => METADATA_ENDPOINTS.includes(c)) : [];

@@ -19,6 +19,7 @@ import { referenceNamespace } from './namespace-references';
 import type { EngineEgressContext } from './network-engine-types';
 import { priorityClassName } from './pod-scheduling';
 import { PodVolumes } from './pod-volumes';
+import { accountInternalsOf, podAdditionsOf, workloadAnnotationsOf } from './service-account-registry';
 import { fail, show, validateDnsLabel, validateDnsSubdomain } from './validation';
 import { WorkloadMetrics } from './workload-metrics';
 import { validateImage, validateResources, validateWorkloadCertificate } from './workload-validation';
@@ -30,6 +31,7 @@ import { Mesh } from '../mesh';
 import { ExternalEgressContext, ExternalHost, PodLifecycle, PortGroup, WorkloadMeshResult, WorkloadPort } from '../mesh/types';
 import { PodHardening } from '../pod-hardening';
 import { SecureNamespace } from '../secure-namespace';
+import type { IServiceAccount } from '../service-account';
 import { ConfigMapMountOptions, EmptyDirMountOptions } from '../workload-mounts';
 import type { WorkloadContainerProps } from '../workload-props';
 
@@ -37,7 +39,7 @@ const DNS1035 = /^[a-z]([-a-z0-9]*[a-z0-9])?$/;
 /** What the shared core needs from a workload construct's props: the shared props plus identity. */
 export interface WorkloadCoreProps extends WorkloadContainerProps {
   readonly name?: string;
-  readonly serviceAccount?: LeastPrivilegeServiceAccount;
+  readonly serviceAccount?: IServiceAccount;
   readonly certificate?: CertificateOptions;
 }
 
@@ -77,7 +79,7 @@ export class WorkloadCore {
   public readonly mesh: Mesh;
   public readonly selectorLabels: Record<string, string>;
   public readonly labels: Record<string, string>;
-  public readonly serviceAccount: LeastPrivilegeServiceAccount;
+  public readonly serviceAccount: IServiceAccount;
   public readonly meshResult: WorkloadMeshResult;
   public readonly resources: { requests: Record<string, string>; limits: Record<string, string> };
   /** Whether the pods hold a workload certificate (always with a mesh). */
@@ -116,6 +118,11 @@ export class WorkloadCore {
     if (this.serviceAccount.namespaceName !== ns.name) {
       fail(scope, `serviceAccount ${show(this.serviceAccount.name)} is in namespace ${show(this.serviceAccount.namespaceName)}, not ${show(ns.name)}`, 'give the workload an account of its own namespace');
     }
+    // Any IServiceAccount: the pods name it, so it must be a dedicated, valid account.
+    validateDnsSubdomain(scope, 'serviceAccount name', this.serviceAccount.name);
+    if (this.serviceAccount.name === 'default') {
+      fail(scope, 'serviceAccount "default" is the namespace\'s default ServiceAccount', 'give the workload a dedicated account: a LeastPrivilegeServiceAccount, or leave `serviceAccount` unset to get one');
+    }
 
     // Mesh
     const certificate = validateWorkloadCertificate(scope, this.mesh, ns.name, props.certificate, settings.certificateRequired);
@@ -144,7 +151,7 @@ export class WorkloadCore {
     };
 
     // Volumes
-    const sa = this.serviceAccount._podAdditions();
+    const sa = podAdditionsOf(this.serviceAccount);
     this.podVolumes = new PodVolumes(scope, ns.name, this.resources.limits);
     this.volumes = this.podVolumes.volumes;
     this.mounts = this.podVolumes.mounts;
@@ -173,7 +180,7 @@ export class WorkloadCore {
 
   /** The pod template: labels, annotations (mesh, lifecycle, identity) and the common pod spec fields. */
   public podTemplate(props: WorkloadCoreProps, container: any, spec: Record<string, any> = {}): any {
-    const sa = this.serviceAccount._podAdditions();
+    const sa = podAdditionsOf(this.serviceAccount);
     const identity = identityEgressOf(this.scope, this.serviceAccount);
     // A token endpoint outside the node is an address-only destination a mesh may have to know.
     if (identity && !identity.nodeLocal) {
@@ -206,7 +213,7 @@ export class WorkloadCore {
 
   /** Hardens the workload object (after escape-hatch patches) through PodHardening. */
   public harden(workload: ApiObject, props: WorkloadCoreProps): void {
-    for (const [k, v] of Object.entries(this.serviceAccount._workloadAnnotations())) workload.metadata.addAnnotation(k, v);
+    for (const [k, v] of Object.entries(workloadAnnotationsOf(this.serviceAccount))) workload.metadata.addAnnotation(k, v);
     PodHardening.apply(workload, { runAsUser: props.runAsUser, runAsGroup: props.runAsGroup, notSecretEnv: props.notSecretEnv });
   }
 
@@ -245,10 +252,11 @@ export class WorkloadCore {
 
   /**
    * The egress to the Kubernetes API server when the ServiceAccount has API access (read at synth
-   * time: grants may come later); fails when the namespace names no API server endpoint.
+   * time: grants may come later); fails when the namespace names no API server endpoint. None
+   * for an account the library did not create: its pods get no token to call the API with.
    */
   public apiServerEgress(): EgressRuleJson[] {
-    const access = this.serviceAccount.apiAccess;
+    const access = accountInternalsOf(this.serviceAccount) ? this.serviceAccount.apiAccess : [];
     if (access.length === 0) return [];
     const rule = this.namespace._apiServerEgressRule();
     if (!rule) {
