@@ -59,7 +59,7 @@ describe('BaselineAdmissionPolicy objects', () => {
       // AUDIT_RULES: one policy per audit rule with a CEL twin, by rule ID.
       ...ALL_RULES.filter((r) => r.admission !== undefined).map((r) => `secure-baseline-${r.id.toLowerCase()}`),
     ]);
-    expect(policies.length).toBe(4 + 26);
+    expect(policies.length).toBe(4 + 27);
     expect(bindings.map((b) => b.spec.policyName)).toEqual(policies.map((p) => p.metadata.name));
     for (const o of [...policies, ...bindings]) {
       expect(o.apiVersion).toBe('admissionregistration.k8s.io/v1');
