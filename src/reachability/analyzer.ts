@@ -4,12 +4,14 @@ import { buildModel, ExternalHost, meshIdentities, serviceAccountGrants } from '
 import { AggregateSink, endpointClasses, EndpointClasses } from './classes';
 import { externalHostsFromConstructs, externalHostsFromManifests } from './external-hosts';
 import { foldInternet } from './fold';
-import { identitiesOf, IntentRule, intentFromConstructs, intentFromManifests, resolveRef } from './intent';
+import { hostsOf, identitiesOf, IntentRule, intentFromConstructs, intentFromManifests, resolveRef } from './intent';
 import { MeshLayer } from './mesh-authorization';
 import { K8s, Model, Node } from './model';
 import { NetworkPolicyLayer } from './network-policy';
 import { PortSet } from './ports';
 import { renderDot, renderMarkdown, renderMatrix, renderMermaid } from './render';
+import { findUnmodelledPolicies } from './unmodelled';
+import { UnmodelledPolicy } from './unmodelled-policy';
 import { ApiServerEndpoint } from '../api-server';
 import { describeManifest, expandLists, identityKey, itemPathText } from '../manifest/objects';
 import { readManifestFiles } from '../manifest/reader';
@@ -18,7 +20,7 @@ import { SecureNamespace } from '../secure-namespace';
 
 /** The layer a path is decided at. */
 export enum ReachabilityLayer {
-  /** Kubernetes NetworkPolicies (L3/L4: IPs, ports, protocols). */
+  /** Kubernetes NetworkPolicies and Cilium's policies (L3/L4: IPs, ports, protocols). */
   NETWORK_POLICY = 'NetworkPolicy',
   /** Mesh authorization (Istio AuthorizationPolicy / PeerAuthentication, Linkerd Server + AuthorizationPolicy). */
   MESH = 'mesh',
@@ -54,6 +56,10 @@ export enum EndpointKind {
   API_SERVER = 'api-server',
   /** Anything outside the cluster: the address class with the most IPv4 addresses (its `ranges` say which). */
   INTERNET = 'internet',
+  /** A host allowed by name (Cilium `toFQDNs`, id `api.stripe.com (by name)`): whatever addresses the name resolves to. */
+  EXTERNAL_HOST = 'external-host',
+  /** The cluster's nodes and host-network pods (Cilium's host, remote-node and health entities). */
+  CLUSTER_NODES = 'cluster-nodes',
 }
 
 /** Options of the analysis. */
@@ -217,9 +223,10 @@ export class ReachabilityResult {
   /** @internal */
   public static _create(endpoints: ReachabilityEndpoint[], edges: ReachabilityEdge[], extraPaths: ExtraPath[], missingPaths: MissingPath[],
     unknownNamespaces: string[], warnings: string[], duplicates: ReachabilityDuplicate[] = [],
-    grantedButUnreachable: ApiServerAccessFinding[] = [], reachableButUngranted: ApiServerAccessFinding[] = []): ReachabilityResult {
+    grantedButUnreachable: ApiServerAccessFinding[] = [], reachableButUngranted: ApiServerAccessFinding[] = [],
+    unmodelledPolicies: UnmodelledPolicy[] = []): ReachabilityResult {
     return new ReachabilityResult(endpoints, edges, extraPaths, missingPaths, unknownNamespaces, warnings, duplicates,
-      grantedButUnreachable, reachableButUngranted);
+      grantedButUnreachable, reachableButUngranted, unmodelledPolicies);
   }
 
   private constructor(
@@ -252,6 +259,11 @@ export class ReachabilityResult {
      * the API server's endpoints are known.
      */
     public readonly reachableButUngranted: ApiServerAccessFinding[] = [],
+    /**
+     * Network policies of the input the proof does not model (AdminNetworkPolicy, Calico, ...):
+     * they may allow paths the result does not show. Each is also a warning; the check and the CLI fail on them.
+     */
+    public readonly unmodelledPolicies: UnmodelledPolicy[] = [],
   ) {}
 
   /** The effective reachability as a text table (rows: from, columns: to). */
@@ -286,6 +298,7 @@ export class ReachabilityResult {
       duplicates: this.duplicates,
       grantedButUnreachable: this.grantedButUnreachable,
       reachableButUngranted: this.reachableButUngranted,
+      unmodelledPolicies: this.unmodelledPolicies,
     };
   }
 }
@@ -381,6 +394,8 @@ const ENDPOINT_KIND: Record<Node['kind'], EndpointKind> = {
   Cidr: EndpointKind.CIDR,
   ApiServer: EndpointKind.API_SERVER,
   Internet: EndpointKind.INTERNET,
+  ExternalHost: EndpointKind.EXTERNAL_HOST,
+  ClusterNodes: EndpointKind.CLUSTER_NODES,
 };
 
 const DNS_PORTS = PortSet.parse('UDP/53,TCP/53');
@@ -463,7 +478,8 @@ function analyzeObjects(objects: K8s[], intent: IntentRule[], options: Reachabil
   };
   const apiSpecs = apiServers.map((a) => ({ ranges: apiServerRanges(a.cidrs), ports: a.ports }));
   const apiServerSet = apiSpecs.length === 0 ? undefined : apiSpecs.reduce((u, a) => u.union(a.ranges), IpRangeSet.EMPTY);
-  const model = buildModel(objects, { ...opts, apiServer: apiServerSet, externalHosts }, identitiesOf(intent).concat(meshIdentities(objects)));
+  const model = buildModel(objects, { ...opts, apiServer: apiServerSet, externalHosts, namedHosts: hostsOf(intent) },
+    identitiesOf(intent).concat(meshIdentities(objects)));
   /** Per sender: the API server ports it reaches (on endpoints where the API server listens on them). */
   const apiReach = new Map<number, PortSet>();
   const np = new NetworkPolicyLayer(model);
@@ -472,7 +488,8 @@ function analyzeObjects(objects: K8s[], intent: IntentRule[], options: Reachabil
   const classes: EndpointClasses | undefined = sink ? endpointClasses(model, np, intent) : undefined;
   const repOf = (i: number) => (classes ? classes.rep[i] : i);
   const label = sink ? sink.label(model, classes!) : (n: Node) => n.id;
-  const warnings: string[] = duplicates.map((d) => d.message);
+  const unmodelled = findUnmodelledPolicies(objects);
+  const warnings: string[] = [...duplicates.map((d) => d.message), ...unmodelled.map((u) => u.message)];
 
   // --- the declared graph, per (sender, receiver) ---
   const declared = new Map<number, Map<number, Declared>>();
@@ -644,7 +661,7 @@ function analyzeObjects(objects: K8s[], intent: IntentRule[], options: Reachabil
   const paths = options.foldInternet === false ? { edges, extra, missing } : foldInternet(model, { edges, extra, missing });
   return ReachabilityResult._create(endpoints, paths.edges.sort(byPair),
     paths.extra.sort((a, b) => byPair(a, b) || a.layer.localeCompare(b.layer)), paths.missing.sort(byPair), unknown, warnings.sort(), duplicates,
-    api.unreachable, api.ungranted);
+    api.unreachable, api.ungranted, unmodelled);
 }
 
 /** The addresses of API server CIDRs (read as leniently as ipBlocks), never the cloud metadata endpoints. */
@@ -731,5 +748,6 @@ function describeRef(ref: IntentRule['from']): string {
     case 'namespace': return `namespace ${ref.namespace}`;
     case 'selector': return `pods ${JSON.stringify(ref.podSelector)} in ${ref.namespace}`;
     case 'peer': return `peer ${JSON.stringify(ref.peer)} of ${ref.namespace}`;
+    case 'host': return `host ${ref.host} (by name)`;
   }
 }

@@ -2,6 +2,7 @@
  * Internal: builds the Model — workloads from the manifests, then synthetic nodes for endpoints
  * the manifests reference but do not contain.
  */
+import { addCiliumNodes, ciliumAddressSets } from './cilium';
 import { gatewayPods } from './gateways';
 import { apiVersionPrefix, containerPorts, ContainerPort, K8s, MeshMembership, Model, NamespaceInfo, namespaceOf, Node, parseSelector, pinnedNamespaces } from './model';
 import { isNetworkPolicy } from './network-policy';
@@ -20,6 +21,8 @@ export interface BuildOptions {
    * with `cidrs`): address classes inside a service's addresses are named after its host.
    */
   readonly externalHosts?: readonly ExternalHost[];
+  /** Hosts the intent calls by name (Cilium `toFQDNs`): endpoints even where no policy names them. */
+  readonly namedHosts?: readonly string[];
 }
 
 /** An external service's host and the addresses the library opens for it. */
@@ -133,7 +136,7 @@ export function buildModel(objects: K8s[], options: BuildOptions, identities: Id
     const b = peer.ipBlock && typeof peer.ipBlock === 'object' ? IpRangeSet.fromIpBlock(String(peer.ipBlock.cidr), arr(peer.ipBlock.except).map(String)) : undefined;
     if (b) blocks.push(b);
   }
-  blocks.push(...meshAddressConditions(objects));
+  blocks.push(...meshAddressConditions(objects), ...ciliumAddressSets(objects).blocks);
   for (const m of METADATA_ENDPOINTS) blocks.push(IpRangeSet.fromCidr(m)!);
   const apiServer = options.apiServer;
   if (apiServer) blocks.push(apiServer);
@@ -183,6 +186,9 @@ export function buildModel(objects: K8s[], options: BuildOptions, identities: Id
       synthetic({ id: anyLabels ? `${ns}/*` : `${ns}/{${desc}}`, kind: 'ExternalWorkload', namespace: ns, name: anyLabels ? '*' : `{${desc}}`, labels, anyLabels, mesh: 'unknown' });
     }
   }
+
+  // Hosts allowed by name, the cluster's nodes and pinned pods that Cilium policies name.
+  addCiliumNodes(model, { namedHosts: options.namedHosts ?? [], add: synthetic });
 
   // Identities (declared callers, mesh principals) in namespaces without manifests.
   const seen = new Set<string>();
@@ -294,7 +300,9 @@ function meshAddressConditions(objects: K8s[]): IpRangeSet[] {
  */
 function mergeApiServerClasses(classes: IpRangeSet[], apiServer: IpRangeSet | undefined, policies: K8s[], objects: K8s[]): IpRangeSet[] {
   if (!apiServer) return classes;
-  const tests: IpRangeSet[] = [...meshAddressConditions(objects), ...METADATA_ENDPOINTS.map((m) => IpRangeSet.fromCidr(m)!)];
+  const tests: IpRangeSet[] = [
+    ...meshAddressConditions(objects), ...METADATA_ENDPOINTS.map((m) => IpRangeSet.fromCidr(m)!), ...ciliumAddressSets(objects).rules,
+  ];
   for (const np of policies) {
     for (const r of [...arr(np.spec?.ingress), ...arr(np.spec?.egress)]) {
       let set = IpRangeSet.EMPTY;

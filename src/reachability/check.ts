@@ -10,7 +10,8 @@ import { isRevalidationDuringAppSynth } from '../private/synth';
 /** Props of a ReachabilityCheck. */
 export interface ReachabilityCheckProps extends ReachabilityOptions {
   /**
-   * Fail synthesis when a path is open that nothing declares (at either layer).
+   * Fail synthesis when a path is open that nothing declares (at either layer), or when the App
+   * holds a network policy the proof does not model (it may open paths the proof cannot see).
    * @default true
    */
   readonly failOnExtraPaths?: boolean;
@@ -68,6 +69,7 @@ export class ReachabilityCheck extends Construct {
         }
         if (props.failOnExtraPaths ?? true) {
           for (const f of result.reachableButUngranted) errors.push(`${this.node.path}: ${f.message}`);
+          for (const u of result.unmodelledPolicies) errors.push(`${this.node.path}: ${u.message}`);
         }
         if (props.failOnMissingPaths ?? false) {
           for (const f of result.grantedButUnreachable) errors.push(`${this.node.path}: ${f.message}`);

@@ -19,6 +19,7 @@
  * The signature is computed from the selections the NetworkPolicy layer makes anyway (cached in
  * the model), so it costs linear time in objects x policies.
  */
+import { isCiliumPolicy } from './cilium';
 import { IntentRule, resolveRef } from './intent';
 import { apiVersionPrefix, Model, Node } from './model';
 import { isNetworkPolicy, NetworkPolicyLayer, peerNodes } from './network-policy';
@@ -32,12 +33,15 @@ export interface EndpointClasses {
   readonly members: ReadonlyMap<number, readonly number[]>;
 }
 
-/** Whether the input has a mesh whose policies may tell workloads apart by identity or namespace. */
+/**
+ * Whether the input has a mesh whose policies may tell workloads apart by identity or namespace,
+ * or Cilium policies (whose selectors read labels, ServiceAccounts and namespaces).
+ */
 function hasMesh(model: Model): boolean {
   if (model.nodes.some((n) => n.kind === 'Workload' && n.mesh !== 'none')) return true;
   return model.objects.some((o) => {
     const g = apiVersionPrefix(o);
-    return g.endsWith('istio.io') || g === 'policy.linkerd.io';
+    return g.endsWith('istio.io') || g === 'policy.linkerd.io' || isCiliumPolicy(o);
   });
 }
 

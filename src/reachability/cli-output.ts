@@ -74,7 +74,23 @@ function groupLines(groups: readonly EndpointGroup[]): string {
   }).join('')}`;
 }
 
-/** Writes the aggregated report; returns the number of findings that fail (extra paths, reachable but ungranted). */
+/** Text lines naming the policies the proof does not model (empty when there are none). */
+function unmodelledLines(result: ReachabilityResult): string {
+  const u = result.unmodelledPolicies;
+  if (u.length === 0) return '';
+  return `\nPolicies the proof does not model (${u.length}): the proof cannot vouch for the paths they allow:\n${u.map((x) => `  ${x.message}\n`).join('')}`;
+}
+
+/** Warnings other than the unmodelled policies (which have their own section). */
+function otherWarnings(result: ReachabilityResult): string[] {
+  const own = new Set(result.unmodelledPolicies.map((u) => u.message));
+  return result.warnings.filter((w) => !own.has(w));
+}
+
+/**
+ * Writes the aggregated report; returns the number of findings that fail (extra paths, reachable
+ * but ungranted, policies the proof does not model).
+ */
 export function writeReport(result: ReachabilityResult, sink: AggregateSink, args: OutputArgs, out: (s: string) => void): number {
   const report = aggregateReport(result, sink.groups, args.bundleAbove ?? Infinity);
   const edges = capped(report.edges, args.maxPaths);
@@ -104,6 +120,7 @@ export function writeReport(result: ReachabilityResult, sink: AggregateSink, arg
       ['edges', edges], ['extraPaths', extraPaths], ['missingPaths', missingPaths],
       ['unknownNamespaces', result.unknownNamespaces], ['warnings', result.warnings], ['duplicates', result.duplicates],
       ['grantedButUnreachable', result.grantedButUnreachable], ['reachableButUngranted', result.reachableButUngranted],
+      ['unmodelledPolicies', result.unmodelledPolicies],
       ...(anyOmitted ? [['omitted', omitted] as [string, unknown]] : []),
       ...(noIntent ? [['notes', [NO_INTENT]] as [string, unknown]] : []),
     ]);
@@ -126,14 +143,16 @@ export function writeReport(result: ReachabilityResult, sink: AggregateSink, arg
     w.write(`Missing paths (${report.missingPaths.length}):\n${missingPaths.map((m) => `  ${m.message}\n`).join('') || '  none\n'}${more(omitted.missingPaths)}`);
     if (result.grantedButUnreachable.length > 0) w.write(`\nGranted but unreachable API server (${result.grantedButUnreachable.length}):\n${result.grantedButUnreachable.map((f) => `  ${f.message}\n`).join('')}`);
     if (result.reachableButUngranted.length > 0) w.write(`\nReachable but ungranted API server (${result.reachableButUngranted.length}):\n${result.reachableButUngranted.map((f) => `  ${f.message}\n`).join('')}`);
-    if (result.warnings.length > 0) w.write(`\nWarnings:\n${result.warnings.map((x) => `  ${x}\n`).join('')}`);
+    w.write(unmodelledLines(result));
+    const warnings = otherWarnings(result);
+    if (warnings.length > 0) w.write(`\nWarnings:\n${warnings.map((x) => `  ${x}\n`).join('')}`);
     if (noIntent) w.write(`\n${NO_INTENT}\n`);
   }
   w.flush();
-  return result.extraPaths.length + result.reachableButUngranted.length;
+  return result.extraPaths.length + result.reachableButUngranted.length + result.unmodelledPolicies.length;
 }
 
-/** Writes the openings (`--openings`); returns whether there are any. */
+/** Writes the openings (`--openings`); returns whether there are any (or policies the proof does not model). */
 export function writeOpenings(result: ReachabilityResult, sink: AggregateSink, args: OutputArgs, out: (s: string) => void): boolean {
   const all = findOpenings(result, sink.groups, sink.metadata);
   const shown = capped(all, args.maxPaths);
@@ -145,9 +164,9 @@ export function writeOpenings(result: ReachabilityResult, sink: AggregateSink, a
     streamJson(w, [
       ['openings', shown], ['summary', { total: all.length, ...counts }], ['groups', groups],
       ...(all.length > shown.length ? [['omitted', { openings: all.length - shown.length }] as [string, unknown]] : []),
-      ['warnings', result.warnings],
+      ['warnings', result.warnings], ['unmodelledPolicies', result.unmodelledPolicies],
     ]);
-    return all.length > 0;
+    return all.length > 0 || result.unmodelledPolicies.length > 0;
   }
   w.write(`Openings (${all.length}): ${OPENING_KINDS.map((k) => `${counts[k]} ${k}`).join(', ')}\n`);
   for (const kind of OPENING_KINDS) {
@@ -157,7 +176,9 @@ export function writeOpenings(result: ReachabilityResult, sink: AggregateSink, a
   if (all.length > shown.length) w.write(`\n... and ${all.length - shown.length} more openings (--max-paths ${args.maxPaths} caps the list)\n`);
   const g = groupLines(groups);
   if (g) w.write(`\n${g}`);
-  if (result.warnings.length > 0) w.write(`\nWarnings:\n${result.warnings.map((x) => `  ${x}\n`).join('')}`);
+  w.write(unmodelledLines(result));
+  const warnings = otherWarnings(result);
+  if (warnings.length > 0) w.write(`\nWarnings:\n${warnings.map((x) => `  ${x}\n`).join('')}`);
   w.flush();
-  return all.length > 0;
+  return all.length > 0 || result.unmodelledPolicies.length > 0;
 }

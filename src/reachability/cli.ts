@@ -3,7 +3,7 @@
  *
  * Manifests are read as kubectl reads them (src/manifest/reader.ts). The report is aggregated
  * (aggregate.ts, classes.ts); `--openings` reports only openings (openings.ts).
- * Exit codes: 0 no extra paths, 1 extra paths (with --openings: openings and --fail-on-openings),
+ * Exit codes: 0 no extra paths, 1 extra paths or unmodelled policies (with --openings: openings and --fail-on-openings),
  * 2 usage or read errors (read errors outrank paths), 3 internal errors.
  */
 import { BUNDLE_ABOVE } from './aggregate';
@@ -57,9 +57,16 @@ adds the api-server endpoint and two findings: ServiceAccounts with RBAC binding
 API token) whose pods cannot reach it (granted but unreachable), and pods without any that can
 (reachable but ungranted).
 
-Exit codes: 0 no extra paths, 1 extra paths (or pods that reach the API server without API access;
-with --openings: openings, only with --fail-on-openings), 2 usage or read errors (read errors take
-precedence over extra paths), 3 internal error (a failure of cdk8s-secure-baseline, not a finding).
+Network policies the proof does not model (AdminNetworkPolicy, BaselineAdminNetworkPolicy, Calico
+NetworkPolicy and GlobalNetworkPolicy, any other *NetworkPolicy kind) may allow what the modelled
+ones (networking.k8s.io/v1 NetworkPolicy, cilium.io/v2 CiliumNetworkPolicy and
+CiliumClusterwideNetworkPolicy, Istio and Linkerd authorization) deny: they are listed, and they
+count as findings, since the proof cannot vouch for the paths they allow.
+
+Exit codes: 0 no extra paths, 1 extra paths (or pods that reach the API server without API access,
+or policies the proof does not model; with --openings: openings or such policies, only with
+--fail-on-openings), 2 usage or read errors (read errors take precedence over extra paths),
+3 internal error (a failure of cdk8s-secure-baseline, not a finding).
 Without arguments this help goes to stderr and the exit code is 2.
 `;
 

@@ -1,2 +1,3 @@
 export * from './analyzer';
 export * from './check';
+export * from './unmodelled-policy';

@@ -5,7 +5,8 @@
  * allowIngressFrom/allowEgressTo, a workload's allowEgressTo(ExternalService), SecureGateway and
  * MtlsService.exposeVia: the internet to the gateway's pods); from YAML it is rebuilt from the NetworkPolicies the library
  * generates (the workload policies labelled `app.kubernetes.io/managed-by: cdk8s-secure-baseline`
- * and the namespace policies `allow-dns`, `allow-mesh-data-plane`, `allow-ingress`, `allow-egress`).
+ * and the namespace policies `allow-dns`, `allow-mesh-data-plane`, `allow-ingress`, `allow-egress`),
+ * plus the hosts the library's CiliumNetworkPolicies call by name (cilium.ts).
  */
 import { IConstruct } from 'constructs';
 import { CallingWorkload } from '../calling-workload';
@@ -16,6 +17,7 @@ import { exposuresOf } from '../private/gateway-route';
 import { workloadCoreOf } from '../private/workload';
 import { SecureNamespace } from '../secure-namespace';
 import { IdentityRef } from './build';
+import { ciliumIntent, fqdnId } from './cilium';
 import { K8s, Model, namespaceOf, Node, parseSelector } from './model';
 import { isNetworkPolicy, peerNodes } from './network-policy';
 
@@ -24,7 +26,9 @@ export type IntentRef =
   | { readonly kind: 'workload'; readonly namespace: string; readonly name: string }
   | { readonly kind: 'namespace'; readonly namespace: string }
   | { readonly kind: 'selector'; readonly namespace: string; readonly podSelector: K8s }
-  | { readonly kind: 'peer'; readonly namespace: string; readonly peer: K8s };
+  | { readonly kind: 'peer'; readonly namespace: string; readonly peer: K8s }
+  /** A host called by name (Cilium `toFQDNs`). */
+  | { readonly kind: 'host'; readonly host: string };
 
 export interface IntentRule {
   readonly from: IntentRef;
@@ -48,6 +52,11 @@ export function identitiesOf(rules: IntentRule[]): IdentityRef[] {
     if (r.to.kind === 'identity') out.push({ namespace: r.to.namespace, serviceAccount: r.to.serviceAccount });
   }
   return out;
+}
+
+/** The hosts the rules call by name. */
+export function hostsOf(rules: IntentRule[]): string[] {
+  return rules.flatMap((r) => (r.to.kind === 'host' ? [r.to.host] : []));
 }
 
 /** The declared graph of every library construct under `root`. */
@@ -138,6 +147,8 @@ export function intentFromConstructs(root: IConstruct): IntentRule[] {
       const from: IntentRef = { kind: 'workload', namespace: core!.namespace.name, name: core!.name };
       const origin = `${core!.namespace.name}/${core!.name}.allowEgressTo(${e.description})`;
       for (const peer of e.peers) rules.push({ from, to: { kind: 'peer', namespace: core!.namespace.name, peer }, ports: [{ protocol: 'TCP', port: e.peerPort }], infrastructure: false, origin });
+      // No peers: the network engine allows the host by name (Cilium toFQDNs).
+      if (e.peers.length === 0) rules.push({ from, to: { kind: 'host', host: e.host }, ports: [{ protocol: 'TCP', port: e.port }], infrastructure: false, origin });
     }
   }
   return rules;
@@ -162,6 +173,7 @@ export function intentFromManifests(objects: K8s[]): IntentRule[] {
       for (const peer of r?.to ?? []) rules.push({ from: selected, to: { kind: 'peer', namespace: ns, peer }, ports: r.ports ?? [], infrastructure, origin: `NetworkPolicy ${ns}/${name}` });
     }
   }
+  rules.push(...ciliumIntent(objects));
   // The pods of a ServiceAccount with a cloud identity call its endpoint (as the library recorded it).
   for (const sa of objects.filter((o) => o?.kind === 'ServiceAccount' && (o.apiVersion ?? 'v1') === 'v1')) {
     const egress = parseIdentityEgress(sa.metadata?.annotations?.[IDENTITY_EGRESS_ANNOTATION]);
@@ -183,5 +195,9 @@ export function resolveRef(model: Model, ref: IntentRef): Node[] {
     case 'namespace': return model.inNamespace(ref.namespace).filter((n) => n.kind === 'Workload');
     case 'selector': return model.cached(ref.podSelector, ref.namespace, 'selector', () => model.selectPods(ref.namespace, parseSelector(ref.podSelector)).filter((n) => n.kind === 'Workload'));
     case 'peer': return peerNodes(model, ref.peer, ref.namespace);
+    case 'host': {
+      const n = model.node(fqdnId(ref.host));
+      return n ? [n] : [];
+    }
   }
 }

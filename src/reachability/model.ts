@@ -10,7 +10,9 @@ import { IpRangeSet } from '../private/ip-ranges';
 /** A Kubernetes object as JSON. */
 export type K8s = { [key: string]: any };
 
-export type NodeKind = 'Workload' | 'Dns' | 'MeshControlPlane' | 'ExternalWorkload' | 'UnknownPods' | 'Cidr' | 'ApiServer' | 'Internet';
+export type NodeKind = 'Workload' | 'Dns' | 'MeshControlPlane' | 'ExternalWorkload' | 'UnknownPods' | 'Cidr' | 'ApiServer' | 'Internet'
+  /** A host allowed by name (Cilium `toFQDNs`); the cluster's nodes (Cilium entities): cilium.ts. */
+  | 'ExternalHost' | 'ClusterNodes';
 
 /** How a node takes part in a mesh. `unknown`: a pod we cannot see; it may carry any identity. */
 /**

@@ -16,7 +16,11 @@
  *
  * Every policy's selectors are evaluated once against the label index; per pod, the rules of the
  * policies selecting it are unioned into a map peer -> ports.
+ *
+ * Cilium's own policies (cilium.ts) add up with NetworkPolicies: their rules join the same sides.
+ * An endpoint allowed by name (`toFQDNs`) is only ever a destination.
  */
+import { compileCilium } from './cilium';
 import { hasNamedPorts, K8s, Model, Node, parseSelector, pinnedNamespaces, resolvePort } from './model';
 import { PortSet } from './ports';
 
@@ -87,8 +91,14 @@ export class NetworkPolicyLayer {
     const policies = model.objects.filter(isNetworkPolicy);
     this.policyCount = policies.length;
     for (const np of policies) this.compile(np);
+    for (const c of compileCilium(model)) {
+      const sides = c.direction === 'ingress' ? this.ingress : this.egress;
+      this.apply(sides, c.subjects, c.policy, c.rules);
+      for (const pod of c.isolates) sides[pod.index].isolated = true;
+    }
     for (const node of model.nodes) {
       const e = this.egress[node.index];
+      if (node.kind === 'ExternalHost') continue;
       if (!node.managed || !e.isolated || e.open.length > 0) this.openSenders.push(node.index);
       for (const d of [...e.map.keys(), ...e.named.keys()]) {
         const list = this.reverseEgress.get(d);
@@ -116,25 +126,27 @@ export class NetworkPolicyLayer {
       }
       return { policy: name, peers, ports: r?.ports, fixed: hasNamedPorts(r?.ports) ? undefined : Model.resolvePorts(r?.ports) };
     });
-    const apply = (sides: Side[], rules: CompiledRule[]) => {
-      for (const pod of selected) {
-        const s = sides[pod.index];
-        s.isolated = true;
-        s.policies.push(name);
-        for (const r of rules) {
-          if (r.peers === 'all') { s.open.push(r); continue; }
-          for (const peer of r.peers) {
-            if (r.fixed) {s.map.set(peer, (s.map.get(peer) ?? PortSet.EMPTY).union(r.fixed));} else {
-              const list = s.named.get(peer);
-              if (list) list.push(r);
-              else s.named.set(peer, [r]);
-            }
+    const isolate = (sides: Side[]) => { for (const pod of selected) sides[pod.index].isolated = true; };
+    if (types.ingress) { isolate(this.ingress); this.apply(this.ingress, selected, name, compileRules(spec.ingress, 'from')); }
+    if (types.egress) { isolate(this.egress); this.apply(this.egress, selected, name, compileRules(spec.egress, 'to')); }
+  }
+
+  /** Adds a policy's rules to the sides of the pods it selects. */
+  private apply(sides: Side[], selected: readonly Node[], name: string, rules: readonly CompiledRule[]): void {
+    for (const pod of selected) {
+      const s = sides[pod.index];
+      s.policies.push(name);
+      for (const r of rules) {
+        if (r.peers === 'all') { s.open.push(r); continue; }
+        for (const peer of r.peers) {
+          if (r.fixed) {s.map.set(peer, (s.map.get(peer) ?? PortSet.EMPTY).union(r.fixed));} else {
+            const list = s.named.get(peer);
+            if (list) list.push(r);
+            else s.named.set(peer, [r]);
           }
         }
       }
-    };
-    if (types.ingress) apply(this.ingress, compileRules(spec.ingress, 'from'));
-    if (types.egress) apply(this.egress, compileRules(spec.egress, 'to'));
+    }
   }
 
   /** Ports `sender` may send to `target` on, by the sender's egress policies. `portsOf` resolves named ports. */
@@ -157,6 +169,7 @@ export class NetworkPolicyLayer {
 
   /** L3/L4: both the sender's egress and the target's ingress. */
   public allowed(sender: Node, target: Node): PortSet {
+    if (sender.kind === 'ExternalHost') return PortSet.EMPTY;
     const e = this.egressPorts(sender, target);
     if (e.isEmpty) return e;
     return e.intersect(this.ingressPorts(target, sender));

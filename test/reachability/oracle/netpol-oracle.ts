@@ -58,6 +58,8 @@
  *      Namespaces carry the immutable label `kubernetes.io/metadata.name` = their name.
  */
 
+import { ciliumSide, isCiliumPolicy } from './cilium-oracle';
+
 export type Protocol = 'TCP' | 'UDP' | 'SCTP';
 export const PROTOCOLS: readonly Protocol[] = ['TCP', 'UDP', 'SCTP'];
 
@@ -73,6 +75,8 @@ export interface OraclePod {
   readonly name: string;
   readonly labels: Record<string, string>;
   readonly ports: OracleContainerPort[];
+  /** The pod's ServiceAccount (Cilium selects by it); `default` when unset. */
+  readonly serviceAccount?: string;
 }
 
 export type OracleEndpoint = { readonly pod: OraclePod } | { readonly ip: string };
@@ -90,14 +94,17 @@ const WORKLOAD_KINDS = ['Deployment', 'StatefulSet', 'DaemonSet', 'ReplicaSet', 
 export class NetpolOracle {
   /**
    * Reads Namespaces, simple workloads (one pod template each; a bare Pod is its own pod) and
-   * NetworkPolicies from manifests. Workloads are named `namespace/name` like the analyzer's nodes.
+   * NetworkPolicies from manifests, and Cilium policies (cilium-oracle.ts), which Cilium enforces
+   * alongside them. Workloads are named `namespace/name` like the analyzer's nodes.
    */
   public static fromManifests(objects: any[]): NetpolOracle {
     const nsLabels = new Map<string, Record<string, string>>();
     const pods: OraclePod[] = [];
     const policies: any[] = [];
+    const cilium: any[] = [];
     for (const o of objects) {
       if (!o || typeof o !== 'object') continue;
+      if (isCiliumPolicy(o)) { cilium.push(o); continue; }
       if (o.kind === 'Namespace') {nsLabels.set(o.metadata.name, { ...(o.metadata.labels ?? {}) });} else if (o.kind === 'NetworkPolicy') {policies.push(o);} else if (WORKLOAD_KINDS.includes(o.kind)) {
         const template = o.kind === 'Pod' ? o : o.spec.template;
         const ports: OracleContainerPort[] = [];
@@ -109,10 +116,11 @@ export class NetpolOracle {
           name: o.metadata.name,
           labels: { ...(template.metadata?.labels ?? {}) },
           ports,
+          serviceAccount: template.spec?.serviceAccountName ?? 'default',
         });
       }
     }
-    return new NetpolOracle(nsLabels, pods, policies);
+    return new NetpolOracle(nsLabels, pods, policies, cilium);
   }
 
   constructor(
@@ -120,6 +128,8 @@ export class NetpolOracle {
     private readonly namespaceLabels: Map<string, Record<string, string>>,
     public readonly pods: OraclePod[],
     public readonly policies: any[],
+    /** CiliumNetworkPolicies and CiliumClusterwideNetworkPolicies (cilium.io/v2). */
+    public readonly ciliumPolicies: any[] = [],
   ) {}
 
   /** The labels a namespace carries: its own plus `kubernetes.io/metadata.name` [S9]. */
@@ -166,8 +176,11 @@ export class NetpolOracle {
         if (this.peersMatch(peers, ns, peer) && portsMatch(rule?.ports, packet)) return true;
       }
     }
+    // Cilium's policies add up with NetworkPolicies (cilium-oracle.ts [C2]).
+    const c = ciliumSide(this.ciliumPolicies, self, direction, peer, packet, (n) => this.labelsOfNamespace(n));
+    if (c.allowed) return true;
     // [S2] not isolated in this direction: everything is allowed.
-    return !isolated;
+    return !isolated && !c.isolated;
   }
 
   /** [S4] absent or empty list: every peer; otherwise OR across the items. */
