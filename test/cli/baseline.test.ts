@@ -1,47 +1,23 @@
 import { spawnSync } from 'child_process';
 import * as fs from 'fs';
-import * as os from 'os';
 import * as path from 'path';
 import Ajv from 'ajv';
 import * as YAML from 'yaml';
+import { latest, privileged, run, useTempDir, writeFile } from './util';
 import { extractBlocks } from '../../scripts/readme-blocks';
 import { applyBaseline, parseBaseline, renderBaseline } from '../../src/audit/baseline';
 import { auditManifests } from '../../src/audit/engine';
-import { USAGE, runCli } from '../../src/cli/audit';
+import { USAGE } from '../../src/cli/audit';
 import { SARIF_SUBSET_SCHEMA } from '../audit/sarif-schema';
-import { compliantBundle, compliantPodSpec, deployment } from '../audit/util';
+import { compliantBundle, deployment } from '../audit/util';
+
+const ROOT = path.resolve(__dirname, '..', '..');
 
 /** `audit --write-baseline FILE` / `--baseline FILE`: accept today's findings, fail only on new ones. */
 describe('cdk8s-secure-baseline audit: accepted-findings baseline', () => {
-  let dir: string;
-  let cwd: string;
-  beforeEach(() => {
-    cwd = process.cwd();
-    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'audit-baseline-'));
-    process.chdir(dir);
-  });
-  afterEach(() => process.chdir(cwd));
+  const tmp = useTempDir('audit-baseline');
 
-  function run(args: string[]) {
-    let stdout = '';
-    let stderr = '';
-    const code = runCli(args, { stdout: (t) => { stdout += t; }, stderr: (t) => { stderr += t; } });
-    return { code, stdout, stderr };
-  }
-  function write(file: string, objects: any[]): void {
-    fs.mkdirSync(path.dirname(path.join(dir, file)), { recursive: true });
-    fs.writeFileSync(path.join(dir, file), objects.map((o) => YAML.stringify(o)).join('---\n'));
-  }
-  function privileged(name: string): any {
-    const spec = compliantPodSpec();
-    spec.containers[0].securityContext.privileged = true;
-    return deployment(name, 'shop', spec);
-  }
-  function latest(name: string): any {
-    const spec = compliantPodSpec();
-    spec.containers[0].image = 'nginx:latest';
-    return deployment(name, 'shop', spec);
-  }
+  const write = (file: string, objects: any[]) => writeFile(tmp(), file, objects);
 
   test('the baseline file: sorted entries keyed by rule, object identity and jsonPath; counts for repeated keys', () => {
     write('m/app.yaml', [...compliantBundle().slice(0, 3), privileged('api'), latest('web')]);
@@ -67,10 +43,10 @@ describe('cdk8s-secure-baseline audit: accepted-findings baseline', () => {
     write('m/app.yaml', [...compliantBundle().slice(0, 3), privileged('api')]);
     expect(run(['audit', '--write-baseline', '.secure-baseline.json', 'm']).code).toBe(0);
     // Moved to another file, reformatted as flow YAML, apiVersion unchanged but document order reversed.
-    fs.rmSync(path.join(dir, 'm/app.yaml'));
+    fs.rmSync(path.join(tmp(), 'm/app.yaml'));
     write('m/base.yaml', compliantBundle().slice(0, 3).reverse());
-    fs.mkdirSync(path.join(dir, 'm/apps'), { recursive: true });
-    fs.writeFileSync(path.join(dir, 'm/apps/api.yaml'), `# moved here\n${YAML.stringify(privileged('api'), { collectionStyle: 'flow' })}`);
+    fs.mkdirSync(path.join(tmp(), 'm/apps'), { recursive: true });
+    fs.writeFileSync(path.join(tmp(), 'm/apps/api.yaml'), `# moved here\n${YAML.stringify(privileged('api'), { collectionStyle: 'flow' })}`);
     const same = run(['audit', '--baseline', '.secure-baseline.json', 'm']);
     expect(same).toEqual({ code: 0, stdout: 'security audit: 4 objects, 0 violations, 0 acknowledged, 0 warnings, 1 accepted by the baseline (0 no longer found)\n', stderr: '' });
     // A new finding fails; the accepted one is not reported.
@@ -127,7 +103,7 @@ describe('cdk8s-secure-baseline audit: accepted-findings baseline', () => {
     fs.writeFileSync('entry.json', '{"version": 1, "findings": [{"ruleId": "SB-X"}]}');
     expect(run(['audit', '--baseline', 'entry.json', 'm']).stderr).toBe('error: baseline entry.json: findings[0] {"ruleId":"SB-X"} is not an entry {"ruleId", "object", "jsonPath"?, "count"?}. Fix: write it again with --write-baseline entry.json\n');
     expect(run(['audit', '--output', 'x.json', '--write-baseline', './x.json', 'm']).stderr).toMatch(/^error: --output and --write-baseline both name "x\.json"; write the report and the baseline to different files\n/);
-    fs.writeFileSync(path.join(dir, 'm/broken.yaml'), 'kind: [\n');
+    fs.writeFileSync(path.join(tmp(), 'm/broken.yaml'), 'kind: [\n');
     const partial = run(['audit', '--write-baseline', 'partial.json', 'm']);
     expect(partial.code).toBe(2);
     expect(partial.stderr).toContain('error: 1 read error(s): the audit covers only the objects that could be read; the baseline partial.json was not written\n');
@@ -149,19 +125,19 @@ describe('cdk8s-secure-baseline audit: accepted-findings baseline', () => {
   });
 
   test('the README recipe adopts the CLI on a repo in three commands (write baseline, commit it, fail on new findings)', () => {
-    const block = extractBlocks(fs.readFileSync(path.join(cwd, 'README.md'), 'utf-8')).filter((b) => b.targets.some((t) => t.flow === 'adopt'));
+    const block = extractBlocks(fs.readFileSync(path.join(ROOT, 'README.md'), 'utf-8')).filter((b) => b.targets.some((t) => t.flow === 'adopt'));
     expect(block).toHaveLength(1);
     const commands = block[0].code.trim().split('\n');
     expect(commands).toHaveLength(3);
     write('manifests/app.yaml', [...compliantBundle().slice(0, 3), privileged('api')]);
-    const env = { ...process.env, TS_NODE_PROJECT: path.join(cwd, 'test', 'tsconfig.json'), GIT_AUTHOR_NAME: 'ci', GIT_AUTHOR_EMAIL: 'ci@example.com', GIT_COMMITTER_NAME: 'ci', GIT_COMMITTER_EMAIL: 'ci@example.com' };
-    expect(spawnSync('git', ['init', '-q'], { cwd: dir, env }).status).toBe(0);
-    const cli = `node -r ${require.resolve('ts-node/register/transpile-only')} ${path.join(cwd, 'src', 'cli', 'audit.ts')}`;
-    const sh = (line: string) => spawnSync('bash', ['-c', line.split('npx cdk8s-secure-baseline').join(cli)], { cwd: dir, env, encoding: 'utf-8' });
+    const env = { ...process.env, TS_NODE_PROJECT: path.join(ROOT, 'test', 'tsconfig.json'), GIT_AUTHOR_NAME: 'ci', GIT_AUTHOR_EMAIL: 'ci@example.com', GIT_COMMITTER_NAME: 'ci', GIT_COMMITTER_EMAIL: 'ci@example.com' };
+    expect(spawnSync('git', ['init', '-q'], { cwd: tmp(), env }).status).toBe(0);
+    const cli = `node -r ${require.resolve('ts-node/register/transpile-only')} ${path.join(ROOT, 'src', 'cli', 'audit.ts')}`;
+    const sh = (line: string) => spawnSync('bash', ['-c', line.split('npx cdk8s-secure-baseline').join(cli)], { cwd: tmp(), env, encoding: 'utf-8' });
     const [writeStep, commitStep, checkStep] = commands.map((c) => () => sh(c));
     expect(writeStep().status).toBe(0);
     expect(commitStep().status).toBe(0);
-    expect(spawnSync('git', ['ls-files'], { cwd: dir, encoding: 'utf-8' }).stdout).toContain('.secure-baseline.json');
+    expect(spawnSync('git', ['ls-files'], { cwd: tmp(), encoding: 'utf-8' }).stdout).toContain('.secure-baseline.json');
     expect(checkStep().status).toBe(0);
     write('manifests/web.yaml', [latest('web')]);
     const failing = checkStep();

@@ -1,18 +1,14 @@
 import { spawnSync } from 'child_process';
 import * as fs from 'fs';
-import * as os from 'os';
 import * as path from 'path';
-import * as YAML from 'yaml';
+import { latest, privileged, run, useTempDir, writeFile } from './util';
 import { extractBlocks } from '../../scripts/readme-blocks';
-import { USAGE, runCli } from '../../src/cli/audit';
+import { USAGE } from '../../src/cli/audit';
 import { CONFIG_KEYS, parseConfig } from '../../src/cli/config';
 import { compliantBundle, compliantPodSpec, deployment } from '../audit/util';
 
-function privileged(name: string, ns = 'shop'): any {
-  const spec = compliantPodSpec();
-  spec.containers[0].securityContext.privileged = true;
-  return deployment(name, ns, spec);
-}
+const ROOT = path.resolve(__dirname, '..', '..');
+
 function noProbe(name: string, ns = 'shop'): any {
   const spec = compliantPodSpec();
   delete spec.containers[0].livenessProbe;
@@ -23,34 +19,13 @@ function noReadinessProbe(name: string, ns = 'shop'): any {
   delete spec.containers[0].readinessProbe;
   return deployment(name, ns, spec);
 }
-function latest(name: string, ns = 'shop'): any {
-  const spec = compliantPodSpec();
-  spec.containers[0].image = 'nginx:latest';
-  return deployment(name, ns, spec);
-}
 const NODE_PORT = { apiVersion: 'v1', kind: 'Service', metadata: { name: 'edge', namespace: 'shop' }, spec: { type: 'NodePort', selector: { app: 'web' }, ports: [{ port: 80 }] } };
 
 /** `.secure-baseline.yaml`: discovery, precedence over flags, exact validation errors, same scoping as the flags. */
 describe('cdk8s-secure-baseline audit: the config file', () => {
-  let dir: string;
-  let cwd: string;
-  beforeEach(() => {
-    cwd = process.cwd();
-    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'audit-config-'));
-    process.chdir(dir);
-  });
-  afterEach(() => process.chdir(cwd));
+  const tmp = useTempDir('audit-config');
 
-  function run(args: string[]) {
-    let stdout = '';
-    let stderr = '';
-    const code = runCli(args, { stdout: (t) => { stdout += t; }, stderr: (t) => { stderr += t; } });
-    return { code, stdout, stderr };
-  }
-  function write(file: string, content: string | any[]): void {
-    fs.mkdirSync(path.dirname(path.join(dir, file)), { recursive: true });
-    fs.writeFileSync(path.join(dir, file), typeof content === 'string' ? content : content.map((o) => YAML.stringify(o)).join('---\n'));
-  }
+  const write = (file: string, content: string | any[]) => writeFile(tmp(), file, content);
   const json = (args: string[]) => JSON.parse(run([...args, '--format', 'json']).stdout);
   const ids = (args: string[]) => json(args).findings.map((f: any) => `${f.ruleId} ${f.resource?.namespace ?? ''}/${f.resource?.name ?? ''}`);
   function fixture(): void {
@@ -200,7 +175,7 @@ describe('cdk8s-secure-baseline audit: the config file', () => {
   });
 
   test('the README recipe: the config file with an exception, the day it expires, a flag over the file', () => {
-    const blocks = extractBlocks(fs.readFileSync(path.join(cwd, 'README.md'), 'utf-8'));
+    const blocks = extractBlocks(fs.readFileSync(path.join(ROOT, 'README.md'), 'utf-8'));
     const adopt = blocks.find((b) => b.targets.some((t) => t.flow === 'adopt'))!.code.trim().split('\n');
     const configFile = blocks.filter((b) => b.targets.some((t) => t.flow === 'adopt-config' && t.file === '.secure-baseline.yaml'));
     const commands = blocks.filter((b) => b.targets.some((t) => t.flow === 'adopt-config' && t.file === undefined));
@@ -209,9 +184,9 @@ describe('cdk8s-secure-baseline audit: the config file', () => {
     write('manifests/app.yaml', [...compliantBundle(), latest('web2')]);
     // The clock of the CLI processes: a fixed day before the exception expires.
     write('clock.js', 'const F = Date.parse("2027-01-15T12:00:00Z"); const D = Date; global.Date = class extends D { constructor(...a) { super(...(a.length ? a : [F])); } static now() { return F; } };\n');
-    const cli = `node -r ${require.resolve('ts-node/register/transpile-only')} -r ${path.join(dir, 'clock.js')} ${path.join(cwd, 'src', 'cli', 'audit.ts')}`;
-    const env = { ...process.env, TS_NODE_PROJECT: path.join(cwd, 'test', 'tsconfig.json') };
-    const sh = (line: string) => spawnSync('bash', ['-c', line.split('npx cdk8s-secure-baseline').join(cli)], { cwd: dir, env, encoding: 'utf-8' });
+    const cli = `node -r ${require.resolve('ts-node/register/transpile-only')} -r ${path.join(tmp(), 'clock.js')} ${path.join(ROOT, 'src', 'cli', 'audit.ts')}`;
+    const env = { ...process.env, TS_NODE_PROJECT: path.join(ROOT, 'test', 'tsconfig.json') };
+    const sh = (line: string) => spawnSync('bash', ['-c', line.split('npx cdk8s-secure-baseline').join(cli)], { cwd: tmp(), env, encoding: 'utf-8' });
     expect(sh(adopt[0]).status).toBe(0);
     write('manifests/storage.yaml', [privileged('storage-node'), noReadinessProbe('worker')]);
     write('.secure-baseline.yaml', configFile[0].code);

@@ -1,45 +1,22 @@
-import * as fs from 'fs';
-import * as os from 'os';
 import * as path from 'path';
 import Ajv from 'ajv';
 import { ApiObject, App, Chart, Testing } from 'cdk8s';
 import * as YAML from 'yaml';
+import { privileged, run, useTempDir, writeFile } from './util';
 import { AuditException, RuleIds, SecureNamespace, SecurityAudit } from '../../src';
 import { auditManifests } from '../../src/audit/engine';
 import { utcToday } from '../../src/audit/exceptions';
-import { runCli } from '../../src/cli/audit';
 import { SARIF_SUBSET_SCHEMA } from '../audit/sarif-schema';
-import { compliantBundle, compliantPodSpec, deployment, namespace } from '../audit/util';
+import { compliantBundle, namespace } from '../audit/util';
 
-function privileged(name: string, ns = 'shop'): any {
-  const spec = compliantPodSpec();
-  spec.containers[0].securityContext.privileged = true;
-  return deployment(name, ns, spec);
-}
 const REASON = 'the CSI node plugin needs device access, reviewed by the platform team';
 const PRIVILEGED_PATH = 'spec.template.spec.containers[0].securityContext.privileged';
 
 /** Exceptions: the `exceptions` list of `.secure-baseline.yaml` and the `exceptions` audit option. */
 describe('exceptions', () => {
-  let dir: string;
-  let cwd: string;
-  beforeEach(() => {
-    cwd = process.cwd();
-    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'audit-exceptions-'));
-    process.chdir(dir);
-  });
-  afterEach(() => process.chdir(cwd));
+  const tmp = useTempDir('audit-exceptions');
 
-  function run(args: string[]) {
-    let stdout = '';
-    let stderr = '';
-    const code = runCli(args, { stdout: (t) => { stdout += t; }, stderr: (t) => { stderr += t; } });
-    return { code, stdout, stderr };
-  }
-  function write(file: string, content: string | any[]): void {
-    fs.mkdirSync(path.dirname(path.join(dir, file)), { recursive: true });
-    fs.writeFileSync(path.join(dir, file), typeof content === 'string' ? content : content.map((o) => YAML.stringify(o)).join('---\n'));
-  }
+  const write = (file: string, content: string | any[]) => writeFile(tmp(), file, content);
   /** The config file: `paths: [...]` on line 1, the exceptions from line 3 on. */
   const config = (exceptions: object[], paths = ['m']) => write('.secure-baseline.yaml', `paths: ${JSON.stringify(paths)}\n${YAML.stringify({ exceptions }, { lineWidth: 0 })}`);
   const statuses = (json: any) => json.findings.map((f: any) => `${f.ruleId} ${f.resource ? `${f.resource.namespace ?? ''}/${f.resource.name}` : f.jsonPath} ${f.status}`);
@@ -174,7 +151,7 @@ describe('exceptions', () => {
       { ruleId: RuleIds.SVC_EXPOSED, name: 'edge', reason: 'bare-metal cluster without a load balancer, reviewed', expires: '2029-12-31' },
       { ruleId: RuleIds.PSS_HOST_PATH, namespace: 'shop', reason: 'node agents read the host log directory, reviewed' },
     ];
-    const app = new App({ outdir: path.join(dir, 'dist') });
+    const app = new App({ outdir: path.join(tmp(), 'dist') });
     const chart = new Chart(app, 'shop');
     new SecureNamespace(chart, 'ns', { name: 'shop' });
     new ApiObject(chart, 'storage', privileged('storage-node'));

@@ -1,39 +1,16 @@
 import * as fs from 'fs';
-import * as os from 'os';
 import * as path from 'path';
 import * as YAML from 'yaml';
-import { USAGE, runCli } from '../../src/cli/audit';
+import { privileged, run, useTempDir, writeFile, yamlDocs } from './util';
+import { USAGE } from '../../src/cli/audit';
 import { parseJsonPath } from '../../src/cli/positions';
 import { compileExcludes, globToRegExp, pathExcluded } from '../../src/cli/scope';
 import { compliantBundle, compliantPodSpec, deployment, namespace } from '../audit/util';
 
-function run(args: string[]) {
-  let stdout = '';
-  let stderr = '';
-  const code = runCli(args, { stdout: (t) => { stdout += t; }, stderr: (t) => { stderr += t; } });
-  return { code, stdout, stderr };
-}
-
-function privileged(name: string, ns = 'shop'): any {
-  const spec = compliantPodSpec();
-  spec.containers[0].securityContext.privileged = true;
-  return deployment(name, ns, spec);
-}
 
 describe('audit CLI', () => {
-  let dir: string;
-  let cwd: string;
-  beforeEach(() => {
-    cwd = process.cwd();
-    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'audit-scope-'));
-    process.chdir(dir);
-  });
-  afterEach(() => process.chdir(cwd));
-  function write(file: string, text: string): void {
-    fs.mkdirSync(path.dirname(path.join(dir, file)), { recursive: true });
-    fs.writeFileSync(path.join(dir, file), text);
-  }
-  const yamlDocs = (objects: any[]) => objects.map((o) => YAML.stringify(o)).join('---\n');
+  const tmp = useTempDir('audit-scope');
+  const write = (file: string, text: string) => writeFile(tmp(), file, text);
   const json = (args: string[]) => JSON.parse(run([...args, '--format', 'json']).stdout);
 
   describe('positions', () => {
@@ -44,7 +21,7 @@ describe('audit CLI', () => {
       write('m/a.yaml', `# leading comment\n${yamlDocs([namespace('shop', {}), privileged('api')])}---\n${YAML.stringify({ apiVersion: 'v1', kind: 'List', items: [deployment('web', 'shop', spec)] })}`);
       const report = json(['audit', 'm']);
       expect(report.findings.length).toBeGreaterThan(5);
-      const lines = fs.readFileSync(path.join(dir, 'm/a.yaml'), 'utf-8').split('\n');
+      const lines = fs.readFileSync(path.join(tmp(), 'm/a.yaml'), 'utf-8').split('\n');
       for (const f of report.findings) {
         expect([f.file, typeof f.line, typeof f.column, typeof f.objectLine, typeof f.objectColumn]).toEqual(['m/a.yaml', 'number', 'number', 'number', 'number']);
         const at = lines[f.line - 1].slice(f.column - 1);
