@@ -9,7 +9,8 @@ import { RuleDefinition } from './rule';
 import { ACKNOWLEDGEMENT_ANNOTATION_PREFIX, RuleIds } from './rule-ids';
 import { SelectedRules, withRulesOf } from './rule-selection';
 import { RULES_BY_ID } from './rules';
-import { AcknowledgementSource, AuditOptions, AuditResult, Finding, Severity } from './types';
+import { applyScope, countFindings, validateAuditScope } from './scope';
+import { AcknowledgementSource, AuditOptions, AuditResult, Finding } from './types';
 import { expandLists, isList, itemPathText } from '../manifest/objects';
 
 /** A construct-channel acknowledgement (`SecurityAudit.acknowledge`). */
@@ -104,6 +105,7 @@ export function validateOptions(options: AuditOptions): void {
     }
   }
   validateExceptionOptions(options, 'security audit');
+  validateAuditScope(options.reportScope, 'security audit');
 }
 
 function compare(a: string | undefined, b: string | undefined): number {
@@ -136,14 +138,23 @@ function validateConstructAcknowledgements(acknowledgements: ConstructAcknowledg
 
 /**
  * Runs the audit: the built-in rules its packs select and its user rules (`options.rules`,
- * `options.packs`), all through the same path (acknowledgements, exceptions, disabledRules).
+ * `options.packs`), all through the same path (acknowledgements, exceptions, disabledRules), and
+ * keeps the findings in `options.reportScope`.
  *
  * @param inputs the objects, with provenance and applicable construct acknowledgements
  * @param options engine options
  * @param constructAcknowledgements every construct acknowledgement in scope (unused ones are reported)
  */
 export function runAudit(inputs: EngineInput[], options: AuditOptions = {}, constructAcknowledgements: ConstructAcknowledgement[] = []): AuditResult {
-  return withRulesOf(options, 'security audit', (selected) => audit(inputs, options, constructAcknowledgements, selected));
+  return runScopedAudit(inputs, options, constructAcknowledgements).result;
+}
+
+/** `runAudit`, and how many findings `options.reportScope` left out. */
+export function runScopedAudit(
+  inputs: EngineInput[], options: AuditOptions = {}, constructAcknowledgements: ConstructAcknowledgement[] = [],
+): { result: AuditResult; outOfScope: number } {
+  const all = withRulesOf(options, 'security audit', (selected) => audit(inputs, options, constructAcknowledgements, selected));
+  return applyScope(all, options.reportScope, options.failOnWarnings === true);
 }
 
 function audit(
@@ -184,18 +195,8 @@ function audit(
 
   applyExceptions(findings, options, disabled);
   findings.sort(compareFindings);
-  const failOnWarnings = options.failOnWarnings === true;
-  let violations = 0;
-  let warnings = 0;
-  let acknowledged = 0;
-  for (const f of findings) {
-    if (f.acknowledged) {acknowledged++;} else if (f.severity === Severity.ERROR) {violations++;} else {
-      warnings++;
-      if (failOnWarnings) violations++;
-    }
-  }
   const objectCount = ctx.objects.length + ctx.duplicates.reduce((n, d) => n + d.objects.length - 1, 0);
-  return { objectCount, findings, violations, warnings, acknowledged, passed: violations === 0 };
+  return countFindings(objectCount, findings, options.failOnWarnings === true);
 }
 
 function toFinding(

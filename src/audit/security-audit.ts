@@ -1,13 +1,14 @@
 import { ApiObject, App, Chart } from 'cdk8s';
 import { Construct, IConstruct } from 'constructs';
 import { isUserRuleIdShape, knownRuleIds, reasonProblem, unknownRuleFix, unknownRuleProblem } from './acknowledgement';
-import { ConstructAcknowledgement, EngineInput, auditManifests, runAudit, validateOptions } from './engine';
+import { ConstructAcknowledgement, EngineInput, auditManifests, runScopedAudit, validateOptions } from './engine';
 import { ACKNOWLEDGEMENT_RULES, validateExceptionOptions } from './exceptions';
 import { formatFinding, summaryLine, writeReports } from './report';
 import { RulePack } from './rule-pack';
 import { selectRules, withRulesOf } from './rule-selection';
 import { ALWAYS_RUN, userRuleInfo } from './rule-set';
 import { ALL_RULES } from './rules';
+import { validateAuditScope } from './scope';
 import { AuditOptions, AuditResult, RuleInfo } from './types';
 import { registerAppChecks } from '../private/app-checks';
 import { defaultReportDir } from '../private/report-dir';
@@ -155,6 +156,7 @@ export class SecurityAudit extends Construct {
     const where = `${pathOf(scope)}: SecurityAudit`;
     withRulesOf(props, where, () => {
       validateExceptionOptions(props, where);
+      validateAuditScope(props.reportScope, where);
       validateOptions(props);
     });
     this.scope = scope;
@@ -164,17 +166,18 @@ export class SecurityAudit extends Construct {
   }
 
   /**
-   * Runs the audit over the current state of the scope (no files are written).
+   * Runs the audit over the current state of the scope (no files are written); the result holds
+   * the findings in `reportScope`, as synthesis reports them.
    */
   public audit(): AuditResult {
-    return this.run(undefined);
+    return this.run(undefined).result;
   }
 
   /**
-   * Audits the scope; with `rendered`, also records each object's JSON so the synth that follows
-   * can reuse it.
+   * Audits the scope, keeping the findings in `reportScope`; with `rendered`, also records each
+   * object's JSON so the synth that follows can reuse it.
    */
-  private run(rendered: Map<ApiObject, any> | undefined): AuditResult {
+  private run(rendered: Map<ApiObject, any> | undefined): { result: AuditResult; outOfScope: number } {
     const all = this.scope.node.findAll();
     const byConstruct = new Map<IConstruct, ConstructAcknowledgement[]>();
     const acknowledgements: ConstructAcknowledgement[] = [];
@@ -198,7 +201,7 @@ export class SecurityAudit extends Construct {
       rendered?.set(c, manifest);
       inputs.push({ manifest, constructPath: c.node.path, acknowledgements: applicable });
     }
-    return runAudit(inputs, this.props, acknowledgements);
+    return runScopedAudit(inputs, this.props, acknowledgements);
   }
 
   /** Directory and base name of the report files, or undefined when reports are off. */
@@ -214,7 +217,7 @@ export class SecurityAudit extends Construct {
   private validateScope(): string[] {
     if (isRevalidationDuringAppSynth()) return [];
     const rendered = new Map<ApiObject, any>();
-    const result = this.run(rendered);
+    const { result, outOfScope } = this.run(rendered);
     // The synth that runs this validation renders every object again right after it: hand it the
     // JSON just rendered instead of rendering twice (nothing can change the objects in between;
     // the reuse ends with the current synchronous synth).
@@ -222,7 +225,7 @@ export class SecurityAudit extends Construct {
     const target = this.reportTarget();
     const files = target ? writeReports(target.dir, target.name, result, this.props.failOnWarnings === true, selectRules(this.props, 'security audit').report) : [];
     if (this.props.printSummary !== false) {
-      process.stdout.write(`${summaryLine(result)}\n`);
+      process.stdout.write(`${summaryLine(result, { outOfScope })}\n`);
     }
     if (result.passed) return [];
     const failing = result.findings.filter(f => !f.acknowledged && (f.severity === 'error' || this.props.failOnWarnings === true));

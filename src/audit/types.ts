@@ -229,6 +229,67 @@ export interface AuditResult {
 }
 
 /**
+ * Which findings an audit reports: the in-app twin of the CLI's scoping flags and config keys
+ * (`namespaces`, `excludeNamespaces`, `kinds`, `excludeKinds`, `names`, `excludeNames`,
+ * `minSeverity`), with the same meaning. Every object is still audited, so cross-object rules (a
+ * NetworkPolicy protecting a workload, a Role a binding references) see every object; the scope
+ * only decides which findings are reported and can fail the audit, and the counts are those of the
+ * findings reported. Findings that are not about one object (SB-ACK-UNUSED, SB-ACK-EXPIRED) are
+ * always in scope. Patterns: `*` any characters, `?` one, the rest literal.
+ *
+ * The CLI's `excludePaths` has no in-app counterpart (objects synthesized in an app are not read
+ * from files): `excludeConstructPaths` leaves out the findings of objects under a construct instead.
+ */
+export interface AuditScope {
+  /**
+   * Report only objects in these namespaces (a Namespace object belongs to itself);
+   * cluster-scoped objects are then out of scope.
+   * @default - every namespace, and cluster-scoped objects
+   */
+  readonly namespaces?: string[];
+  /**
+   * Do not report objects in these namespaces.
+   * @default - none excluded
+   */
+  readonly excludeNamespaces?: string[];
+  /**
+   * Report only objects of these kinds (any case), e.g. "Deployment".
+   * @default - every kind
+   */
+  readonly kinds?: string[];
+  /**
+   * Do not report objects of these kinds (any case).
+   * @default - none excluded
+   */
+  readonly excludeKinds?: string[];
+  /**
+   * Report only objects with these names (`metadata.name`), e.g. "api-*".
+   * @default - every name
+   */
+  readonly names?: string[];
+  /**
+   * Do not report objects with these names.
+   * @default - none excluded
+   */
+  readonly excludeNames?: string[];
+  /**
+   * Do not report the objects of constructs under these construct paths (as `construct.node.path`
+   * shows them), matched as the CLI's `excludePaths` matches files: a glob without `/` matches a
+   * construct id at any depth (`vendor`), one with `/` the path from the App (`platform/upstream`,
+   * `platform/*-crds`); the objects under a matching construct are all left out. `**`, `*`, `?`
+   * and `{a,b}` match. Objects audited without a construct (`auditManifests`) never match.
+   * @default - none excluded
+   */
+  readonly excludeConstructPaths?: string[];
+  /**
+   * The least severity reported: `Severity.ERROR` leaves warnings out (they then cannot fail the
+   * audit, even with `failOnWarnings`).
+   * @default Severity.WARNING - every finding
+   */
+  readonly minSeverity?: Severity;
+}
+
+/**
  * Options of the audit engine (shared by `SecurityAudit`, `auditManifests`, the CLI and the cdk8s plugin).
  */
 export interface AuditOptions {
@@ -284,4 +345,11 @@ export interface AuditOptions {
    * @default [RulePack.baseline()] - every built-in rule
    */
   readonly packs?: RulePack[];
+  /**
+   * Which findings are reported and can fail the audit (namespaces, kinds, names, construct
+   * paths, least severity), as the CLI's scoping options choose them. Every object is still
+   * audited. Invalid patterns are an error.
+   * @default - every finding
+   */
+  readonly reportScope?: AuditScope;
 }

@@ -7,16 +7,22 @@
  *   `--exclude-name`: which objects' findings are reported. Every object read is still audited, so cross-object rules (a NetworkPolicy
  *   protecting a workload, a Role a binding references) see the whole input.
  * - `--min-severity error`: warnings are not reported (and cannot fail the audit).
+ *
+ * Which findings are reported is decided by `../audit/scope.ts`, which the in-app audit's
+ * `reportScope` option shares; this file keeps what only the CLI has: the options as flags give
+ * them, and the files `--exclude-path` leaves unread.
  */
 import * as fs from 'fs';
 import * as path from 'path';
-import { AuditResult, Finding, Severity } from '../audit/types';
-import { compileExcludes, nameMatcher, pathExcluded } from '../private/glob';
+import { ScopeSelection } from '../audit/scope';
+import { Severity } from '../audit/types';
+import { compileExcludes, pathExcluded } from '../private/glob';
 
 export { compileExcludes, globToRegExp, pathExcluded } from '../private/glob';
+export { scopeFilter, scopeNamespace, withFindings } from '../audit/scope';
 
 /** The scoping options of the audit CLI. */
-export interface Scope {
+export interface Scope extends ScopeSelection {
   readonly excludePaths: readonly string[];
   readonly namespaces: readonly string[];
   readonly excludeNamespaces: readonly string[];
@@ -89,55 +95,4 @@ function isFile(p: string): boolean {
   } catch {
     return false;
   }
-}
-
-/** The namespace an object belongs to for scoping: its own; a Namespace object belongs to itself. */
-export function scopeNamespace(f: Finding): string {
-  const r = f.resource!;
-  if (r.kind === 'Namespace' && !r.apiVersion.includes('/')) return r.name;
-  return r.namespace ?? '';
-}
-
-/**
- * Whether a finding is reported under `scope`. Findings without an object (in-app acknowledgement
- * findings) are always in scope; cluster-scoped objects are out of scope when `--namespace` names
- * namespaces.
- */
-export function scopeFilter(scope: Scope): (f: Finding) => boolean {
-  const ns = nameMatcher(scope.namespaces, false);
-  const exNs = nameMatcher(scope.excludeNamespaces, false);
-  const kind = nameMatcher(scope.kinds, true);
-  const exKind = nameMatcher(scope.excludeKinds, true);
-  const name = nameMatcher(scope.names, false);
-  const exName = nameMatcher(scope.excludeNames, false);
-  return (f) => {
-    if (scope.minSeverity === Severity.ERROR && f.severity !== Severity.ERROR) return false;
-    if (!f.resource) return true;
-    const n = scopeNamespace(f);
-    if (ns && (n === '' || !ns(n))) return false;
-    if (exNs && n !== '' && exNs(n)) return false;
-    if (kind && !kind(f.resource.kind)) return false;
-    if (exKind && exKind(f.resource.kind)) return false;
-    if (name && !name(f.resource.name)) return false;
-    if (exName && exName(f.resource.name)) return false;
-    return true;
-  };
-}
-
-/** The result with only `findings`, its counts recomputed as the engine counts them. */
-export function withFindings(result: AuditResult, findings: Finding[], failOnWarnings: boolean): AuditResult {
-  let violations = 0;
-  let warnings = 0;
-  let acknowledged = 0;
-  for (const f of findings) {
-    if (f.acknowledged) {
-      acknowledged++;
-    } else if (f.severity === Severity.ERROR) {
-      violations++;
-    } else {
-      warnings++;
-      if (failOnWarnings) violations++;
-    }
-  }
-  return { objectCount: result.objectCount, findings, violations, warnings, acknowledged, passed: violations === 0 };
 }
