@@ -1,4 +1,4 @@
-import { EngineInput, runAudit } from './engine';
+import { EngineInput, runScopedAudit } from './engine';
 import { summaryLine, writeReports } from './report';
 import { selectRules } from './rule-selection';
 import { AuditOptions, Finding, Severity } from './types';
@@ -83,7 +83,7 @@ export class SecurityAuditValidation {
       const name = manifest?.metadata?.name;
       inputs.push({ manifest, file, constructPath: typeof name === 'string' ? metadata[name]?.path : undefined });
     }
-    const result = runAudit(inputs, this.props);
+    const { result, outOfScope } = runScopedAudit(inputs, this.props);
     if (read.errors.length > 0) {
       // Read errors fail the validation: what could not be read was not audited.
       ctx.report.addViolation({
@@ -94,7 +94,7 @@ export class SecurityAuditValidation {
       });
     }
     const rules = selectRules(this.props, 'security audit').report;
-    if (this.props.reportDir) writeReports(this.props.reportDir, 'security-audit', result, this.props.failOnWarnings === true, rules);
+    if (this.props.reportDir) writeReports(this.props.reportDir, 'security-audit', result, this.props.failOnWarnings === true, { rules, ...(outOfScope > 0 ? { outOfScope } : {}) });
 
     const byRule = new Map<string, Finding[]>();
     for (const f of result.findings) {

@@ -282,9 +282,8 @@ export function renderSarif(result: AuditResult, options: ReportOptions = {}): s
  * Writes `<base>.json`, `<base>.sarif` and `<base>.txt` into `dir` (created if needed); returns the
  * paths. `rules`: the rules the audit ran (default: every built-in rule).
  */
-export function writeReports(dir: string, baseName: string, result: AuditResult, failOnWarnings = false, rules?: readonly ReportRule[]): string[] {
+export function writeReports(dir: string, baseName: string, result: AuditResult, failOnWarnings = false, options: ReportOptions = {}): string[] {
   fs.mkdirSync(dir, { recursive: true });
-  const options: ReportOptions = rules ? { rules } : {};
   const files: Array<[string, string]> = [
     [path.join(dir, `${baseName}.json`), renderJson(result, failOnWarnings, options)],
     [path.join(dir, `${baseName}.sarif`), renderSarif(result, options)],

@@ -223,7 +223,9 @@ export class SecurityAudit extends Construct {
     // the reuse ends with the current synchronous synth).
     if (result.passed) reuseRenderedJsonOnce(rendered);
     const target = this.reportTarget();
-    const files = target ? writeReports(target.dir, target.name, result, this.props.failOnWarnings === true, selectRules(this.props, 'security audit').report) : [];
+    const files = target
+      ? writeReports(target.dir, target.name, result, this.props.failOnWarnings === true, { rules: selectRules(this.props, 'security audit').report, ...(outOfScope > 0 ? { outOfScope } : {}) })
+      : [];
     if (this.props.printSummary !== false) {
       process.stdout.write(`${summaryLine(result, { outOfScope })}\n`);
     }

@@ -21,6 +21,19 @@ describe('SecurityAuditValidation (cdk8s-cli plugin)', () => {
     dir = fs.mkdtempSync(path.join(os.tmpdir(), 'audit-plugin-'));
   });
 
+  test('reportScope: findings out of scope neither fail the validation nor reach the report, which counts them', async () => {
+    const spec = compliantPodSpec();
+    spec.containers[0].securityContext.privileged = true;
+    const files = manifests(dir, { 'apps.k8s.yaml': [...compliantBundle(), deployment('vendored', 'shop', spec)] });
+    const context = new ValidationContext(files, 'cdk8s-secure-baseline', '1.0.0', {}, false);
+    jest.spyOn(context.logger, 'log').mockImplementation(() => undefined);
+    await new SecurityAuditValidation({ reportDir: path.join(dir, 'reports'), reportScope: { excludeNames: ['vendored'] } }).validate(context);
+    expect(context.report.toJson().summary.status).toBe('success');
+    const json = JSON.parse(fs.readFileSync(path.join(dir, 'reports', 'security-audit.json'), 'utf-8'));
+    expect(json.findings).toEqual([]);
+    expect(json.summary).toMatchObject({ violations: 0, passed: true, outOfScope: 1 });
+  });
+
   test('reports violations per rule with construct paths from the cdk8s construct metadata', async () => {
     const spec = compliantPodSpec();
     spec.containers[0].securityContext.privileged = true;

@@ -114,8 +114,9 @@ describe('SecurityAudit reportScope', () => {
     expect(printed).toEqual(['security audit: 13 objects, 0 violations, 0 acknowledged, 1 warnings, 6 out of scope\n']);
     for (const f of fs.readdirSync(outdir)) expectValidManifests(Yaml.load(path.join(outdir, f)));
     const json = JSON.parse(fs.readFileSync(path.join(reports, 'security-audit.json'), 'utf-8'));
-    expect(json.summary).toMatchObject({ objects: 13, violations: 0, warnings: 1, acknowledged: 0, passed: true });
+    expect(json.summary).toEqual({ objects: 13, violations: 0, warnings: 1, acknowledged: 0, passed: true, outOfScope: 6 });
     expect(json.findings.map(findingKey)).toEqual(['SB-CTR-LIVENESS-PROBE Deployment/shop/web']);
+    expect(fs.readFileSync(path.join(reports, 'security-audit.txt'), 'utf-8')).toContain('6 out of scope');
     const sarif = JSON.parse(fs.readFileSync(path.join(reports, 'security-audit.sarif'), 'utf-8'));
     expect(sarif.runs[0].results.map((r: any) => r.ruleId)).toEqual(['SB-CTR-LIVENESS-PROBE']);
     const text = fs.readFileSync(path.join(reports, 'security-audit.txt'), 'utf-8');
