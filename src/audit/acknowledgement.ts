@@ -70,27 +70,11 @@ export function reasonProblem(reason: unknown): string | undefined {
   return undefined;
 }
 
-/** The IDs of the user rules of the audit being run (see `withRuleIds`). */
-let userRuleIds: readonly string[] = [];
-
 /**
- * Runs `fn` with the IDs of an audit's user rules known (to `knownRuleIds`, and so to the
- * acknowledgement annotations SB-ACK-INVALID checks, `disabledRules`, exceptions and the "did
- * you mean" of errors), and forgets them afterwards. The audit is synchronous: the IDs are those
- * of the one audit running.
+ * Every known rule ID: the built-in rules', and `userRuleIds`, those of the user rules of the
+ * audit concerned (`SelectedRules.userIds`; known only once their modules are loaded).
  */
-export function withRuleIds<T>(ids: readonly string[], fn: () => T): T {
-  const previous = userRuleIds;
-  userRuleIds = ids;
-  try {
-    return fn();
-  } finally {
-    userRuleIds = previous;
-  }
-}
-
-/** Every known rule ID: the built-in rules', and those of the user rules of the audit being run. */
-export function knownRuleIds(): string[] {
+export function knownRuleIds(userRuleIds: readonly string[] = []): string[] {
   const builtIn = Object.values(RuleIds).filter((v): v is string => typeof v === 'string');
   return (userRuleIds.length === 0 ? builtIn : [...builtIn, ...userRuleIds]).sort();
 }
@@ -126,12 +110,12 @@ export function distance(a: string, b: string): number {
   return d[b.length];
 }
 
-/** The closest known rule ID, to suggest in errors. */
-export function closestRuleId(id: string): string {
+/** The closest known rule ID (built in, or one of `userRuleIds`), to suggest in errors. */
+export function closestRuleId(id: string, userRuleIds: readonly string[] = []): string {
   const upper = String(id).toUpperCase();
   let best = '';
   let bestD = Infinity;
-  for (const k of knownRuleIds()) {
+  for (const k of knownRuleIds(userRuleIds)) {
     const dd = distance(upper, k);
     if (dd < bestD) {
       best = k;
@@ -146,7 +130,7 @@ export function unknownRuleProblem(id: unknown): string {
   return `unknown rule ID ${JSON.stringify(id)}`;
 }
 
-export function unknownRuleFix(id: unknown): string {
+export function unknownRuleFix(id: unknown, userRuleIds: readonly string[] = []): string {
   const user = typeof id === 'string' && !id.startsWith(BUILT_IN_PREFIX) ? ' or the ID of a rule passed in `rules` or `packs`' : '';
-  return `use one of the rule IDs listed in RULES.md (exported as RuleIds)${user}, e.g. did you mean "${closestRuleId(String(id))}"?`;
+  return `use one of the rule IDs listed in RULES.md (exported as RuleIds)${user}, e.g. did you mean "${closestRuleId(String(id), userRuleIds)}"?`;
 }

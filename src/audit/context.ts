@@ -279,8 +279,11 @@ export class AuditContext {
   /**
    * @param inputs the objects, Lists already expanded
    * @param locate where each input was read from (default: its `location`, else `construct "..."` or `input N`)
+   * @param userRuleIds the IDs of the audit's user rules (known rule IDs besides the built-in ones)
    */
-  constructor(inputs: AuditInput[], public readonly options: AuditOptions, locate: Locator = defaultLocator(inputs)) {
+  constructor(
+    inputs: AuditInput[], public readonly options: AuditOptions, locate: Locator = defaultLocator(inputs), public readonly userRuleIds: readonly string[] = [],
+  ) {
     // Each step is a function of its own: V8 optimizes them one by one as they get hot.
     const all: Array<AuditObject | undefined> = new Array(inputs.length);
     const identities = new Identities();

@@ -96,15 +96,15 @@ export function flattenLists<T extends AuditInput>(inputs: T[]): Array<T & { loc
   return objects.map((o, i) => ({ ...o, location: locate(i) }));
 }
 
-/** Throws on invalid options (unknown rule IDs). Call it within `withRulesOf` for the user rules' IDs to be known. */
-export function validateOptions(options: AuditOptions): void {
-  const known = new Set(knownRuleIds());
+/** Throws on invalid options (unknown rule IDs, with `userRuleIds` those of the audit's user rules). */
+export function validateOptions(options: AuditOptions, userRuleIds: readonly string[] = []): void {
+  const known = new Set(knownRuleIds(userRuleIds));
   for (const id of options.disabledRules ?? []) {
     if (!known.has(id)) {
-      throw new Error(`security audit: disabledRules names an ${unknownRuleProblem(id)}. Fix: ${unknownRuleFix(id)}`);
+      throw new Error(`security audit: disabledRules names an ${unknownRuleProblem(id)}. Fix: ${unknownRuleFix(id, userRuleIds)}`);
     }
   }
-  validateExceptionOptions(options, 'security audit');
+  validateExceptionOptions(options, 'security audit', userRuleIds);
   validateAuditScope(options.reportScope, 'security audit');
 }
 
@@ -127,11 +127,11 @@ export function compareFindings(a: Finding, b: Finding): number {
 }
 
 /** Throws on a construct acknowledgement of a rule unknown to the audit (user rule IDs are only known once the audit runs). */
-function validateConstructAcknowledgements(acknowledgements: ConstructAcknowledgement[]): void {
-  const known = new Set(knownRuleIds());
+function validateConstructAcknowledgements(acknowledgements: ConstructAcknowledgement[], userRuleIds: readonly string[]): void {
+  const known = new Set(knownRuleIds(userRuleIds));
   for (const ack of acknowledgements) {
     if (!known.has(ack.ruleId)) {
-      throw new Error(`${ack.constructPath || '<root>'}: SecurityAudit.acknowledge() names an ${unknownRuleProblem(ack.ruleId)}. Fix: ${unknownRuleFix(ack.ruleId)}`);
+      throw new Error(`${ack.constructPath || '<root>'}: SecurityAudit.acknowledge() names an ${unknownRuleProblem(ack.ruleId)}. Fix: ${unknownRuleFix(ack.ruleId, userRuleIds)}`);
     }
   }
 }
@@ -163,10 +163,10 @@ function audit(
   constructAcknowledgements: ConstructAcknowledgement[],
   selected: SelectedRules,
 ): AuditResult {
-  validateOptions(options);
-  validateConstructAcknowledgements(constructAcknowledgements);
+  validateOptions(options, selected.userIds);
+  validateConstructAcknowledgements(constructAcknowledgements, selected.userIds);
   const { objects: flat, locate } = expandInputs(inputs);
-  const ctx = new AuditContext(flat, options, locate);
+  const ctx = new AuditContext(flat, options, locate, selected.userIds);
   const disabled = new Set(options.disabledRules ?? []);
   const used = new Set<ConstructAcknowledgement>();
   const findings: Finding[] = [];

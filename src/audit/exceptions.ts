@@ -80,7 +80,8 @@ export function unknownKeyProblem(key: string, known: readonly string[], what: s
 }
 
 /** Every problem of one exception (empty when it is valid). */
-export function exceptionProblems(e: unknown): ExceptionProblem[] {
+/** The problems of one exception; `userRuleIds`: the IDs of the audit's user rules, known besides the built-in ones. */
+export function exceptionProblems(e: unknown, userRuleIds: readonly string[] = []): ExceptionProblem[] {
   if (e === null || typeof e !== 'object' || Array.isArray(e)) {
     return [{ problem: `is ${JSON.stringify(e)}, not an exception`, fix: `write a map with the keys ${EXCEPTION_FIELDS.join(', ')} (ruleId, reason and one of ${SELECTOR_FIELDS.join(', ')} at least)` }];
   }
@@ -91,8 +92,8 @@ export function exceptionProblems(e: unknown): ExceptionProblem[] {
   }
   if (x.ruleId === undefined) {
     out.push({ problem: 'has no ruleId', fix: 'name the rule whose findings it accepts, e.g. ruleId: SB-PSS-HOST-PATH (RULES.md lists them)' });
-  } else if (typeof x.ruleId !== 'string' || !knownRuleIds().includes(x.ruleId)) {
-    out.push({ field: 'ruleId', problem: unknownRuleProblem(x.ruleId), fix: unknownRuleFix(x.ruleId) });
+  } else if (typeof x.ruleId !== 'string' || !knownRuleIds(userRuleIds).includes(x.ruleId)) {
+    out.push({ field: 'ruleId', problem: unknownRuleProblem(x.ruleId), fix: unknownRuleFix(x.ruleId, userRuleIds) });
   } else if (ACKNOWLEDGEMENT_RULES.has(x.ruleId)) {
     out.push({ field: 'ruleId', problem: `rule ${x.ruleId} cannot be accepted: it reports an acknowledgement or exception`, fix: 'correct or remove the acknowledgement or exception it reports' });
   }
@@ -123,7 +124,7 @@ export function problemText(path: string, p: ExceptionProblem): string {
 }
 
 /** Throws on an invalid `exceptions` or `today` option; `where` starts the message (e.g. `security audit`). */
-export function validateExceptionOptions(options: AuditOptions, where: string): void {
+export function validateExceptionOptions(options: AuditOptions, where: string, userRuleIds: readonly string[] = []): void {
   if (options.today !== undefined && !isIsoDate(options.today)) {
     throw new Error(`${where}: today must be a date YYYY-MM-DD, got ${JSON.stringify(options.today)}. Fix: pass the date exceptions expire against, e.g. "2025-06-30", or leave it out to use the clock`);
   }
@@ -132,7 +133,7 @@ export function validateExceptionOptions(options: AuditOptions, where: string): 
     throw new Error(`${where}: exceptions must be a list, got ${JSON.stringify(options.exceptions)}. Fix: pass a list of { ruleId, kind, namespace, name, file, reason, expires }`);
   }
   options.exceptions.forEach((e, i) => {
-    const p = exceptionProblems(e)[0];
+    const p = exceptionProblems(e, userRuleIds)[0];
     if (p) throw new Error(`${where}: ${problemText(`exceptions[${i}]`, p)}`);
   });
 }

@@ -3,7 +3,6 @@
  * of them by default) and the rules about the audit itself, plus its user rules — and their
  * metadata for the reports. Resolved once per options object.
  */
-import { withRuleIds } from './acknowledgement';
 import { RuleDefinition } from './rule';
 import { RulePack } from './rule-pack';
 import { ALWAYS_RUN, LabelledRule, ReportRule, checkUserRules, runnableUserRule, userRuleInfo } from './rule-set';
@@ -67,8 +66,7 @@ export function selectRules(options: AuditOptions, where: string): SelectedRules
   return out;
 }
 
-/** Runs `fn` with the user rules of these options known (see `withRuleIds`). */
+/** Runs `fn` with the rules these options select (their user rules' IDs in `rules.userIds`). */
 export function withRulesOf<T>(options: AuditOptions, where: string, fn: (rules: SelectedRules) => T): T {
-  const rules = selectRules(options, where);
-  return withRuleIds(rules.userIds, () => fn(rules));
+  return fn(selectRules(options, where));
 }

@@ -154,10 +154,10 @@ export class SecurityAudit extends Construct {
   private constructor(scope: IConstruct, props: SecurityAuditProps) {
     super(scope as Construct, SecurityAudit.ID);
     const where = `${pathOf(scope)}: SecurityAudit`;
-    withRulesOf(props, where, () => {
-      validateExceptionOptions(props, where);
+    withRulesOf(props, where, (rules) => {
+      validateExceptionOptions(props, where, rules.userIds);
       validateAuditScope(props.reportScope, where);
-      validateOptions(props);
+      validateOptions(props, rules.userIds);
     });
     this.scope = scope;
     this.props = props;

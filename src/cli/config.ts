@@ -10,7 +10,7 @@
  */
 import * as fs from 'fs';
 import { packNameProblem } from './audit-rules';
-import { isUserRuleIdShape, knownRuleIds, unknownRuleFix, unknownRuleProblem, withRuleIds } from '../audit/acknowledgement';
+import { isUserRuleIdShape, knownRuleIds, unknownRuleFix, unknownRuleProblem } from '../audit/acknowledgement';
 import { EXCEPTION_FIELDS, ExceptionProblem, closestWord, exceptionOrigins, exceptionProblems, problemText } from '../audit/exceptions';
 import { AuditException, Severity } from '../audit/types';
 import { readYamlFile } from '../manifest/yaml-file';
@@ -159,9 +159,11 @@ function checkValue(spec: (typeof CONFIG_KEYS)[number], value: unknown, report: 
     case 'exceptions':
       if (!Array.isArray(value)) return report([key], 'value', `exceptions: must be a list of exceptions, got ${got}. Fix: write one "- ruleId: ..." entry per exception (keys: ${EXCEPTION_FIELDS.join(', ')})`);
       // The IDs of user rules are known once their modules are loaded: the audit checks them then.
-      withRuleIds(userRuleIdsIn(value), () => value.forEach((e, i) => {
-        for (const p of exceptionProblems(e)) report(exceptionPath(i, p), p.field !== undefined && p.problem.startsWith('unknown key') ? 'key' : 'value', problemText(`exceptions[${i}]`, p));
-      }));
+      value.forEach((e, i) => {
+        for (const p of exceptionProblems(e, userRuleIdsIn(value))) {
+          report(exceptionPath(i, p), p.field !== undefined && p.problem.startsWith('unknown key') ? 'key' : 'value', problemText(`exceptions[${i}]`, p));
+        }
+      });
       return;
   }
 }

@@ -14,7 +14,7 @@ export const rule: RuleDefinition = {
   standards: {},
   check: (ctx: AuditContext) => {
     const out: Issue[] = [];
-    const known = new Set(knownRuleIds());
+    const known = new Set(knownRuleIds(ctx.userRuleIds));
     const objects = ctx.objects;
     for (let i = 0; i < objects.length; i++) {
       const obj = objects[i];
@@ -24,7 +24,7 @@ export const rule: RuleDefinition = {
         const id = key.slice(ACKNOWLEDGEMENT_ANNOTATION_PREFIX.length);
         const jsonPath = `metadata.annotations.${key}`;
         if (!known.has(id)) {
-          out.push({ obj, jsonPath, message: `annotation ${key} names an ${unknownRuleProblem(id)}`, fix: `Rename the annotation to ${ACKNOWLEDGEMENT_ANNOTATION_PREFIX}${closestRuleId(id)} (or another ID from RULES.md).` });
+          out.push({ obj, jsonPath, message: `annotation ${key} names an ${unknownRuleProblem(id)}`, fix: `Rename the annotation to ${ACKNOWLEDGEMENT_ANNOTATION_PREFIX}${closestRuleId(id, ctx.userRuleIds)} (or another ID from RULES.md).` });
           continue;
         }
         const problem = reasonProblem(obj.annotations[key]);
