@@ -282,7 +282,10 @@ export class AuditContext {
    * @param userRuleIds the IDs of the audit's user rules (known rule IDs besides the built-in ones)
    */
   constructor(
-    inputs: AuditInput[], public readonly options: AuditOptions, locate: Locator = defaultLocator(inputs), public readonly userRuleIds: readonly string[] = [],
+    inputs: AuditInput[],
+    public readonly options: AuditOptions,
+    locate: Locator = defaultLocator(inputs),
+    public readonly userRuleIds: readonly string[] = [],
   ) {
     // Each step is a function of its own: V8 optimizes them one by one as they get hot.
     const all: Array<AuditObject | undefined> = new Array(inputs.length);
