@@ -122,7 +122,8 @@ interface IdentityOptions {
  * The cloud identity the pods of a ServiceAccount get through the provider's workload identity
  * federation: cloud credentials without static keys and without the node's instance metadata
  * credentials. Workloads of this library running as the account get exactly the egress the
- * identity needs (see the README table), in their own NetworkPolicy.
+ * identity needs (see the table in docs/least-privilege-service-account.md), in their own
+ * NetworkPolicy.
  *
  * @example
  * WorkloadIdentity.eksPodIdentity({ roleArn: 'arn:aws:iam::123456789012:role/shop-payments' })

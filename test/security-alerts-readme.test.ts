@@ -14,7 +14,10 @@ import { runCli } from '../src/cli/audit';
  */
 const root = path.join(__dirname, '..');
 const readme = fs.readFileSync(path.join(root, 'README.md'), 'utf-8');
-const section = readme.slice(readme.indexOf('\n## Security alerts\n'), readme.indexOf('\n## Enforcement in the cluster\n'));
+const start = readme.indexOf('\n## Security alerts\n');
+if (start < 0) throw new Error('README.md has no "## Security alerts" section');
+/** The section, up to the next section of the README (its subsections, ###, included). */
+const section = readme.slice(start, readme.indexOf('\n## ', start + 1));
 const blocks = (lang: string) => [...section.matchAll(new RegExp('```' + lang + '\\n([\\s\\S]*?)```', 'g'))].map((m) => m[1]);
 
 /** Runs the section's TypeScript example (the package name mapped to src/) into a new folder. */
