@@ -4,6 +4,7 @@ import {
   ApiServerEndpoint, ExternalNamespaces, HealthCheck, IServiceAccount, LeastPrivilegeServiceAccount, Mesh, MtlsService, PodHardening,
   SecureCronJob, SecureJob, SecureNamespace, SecureWorker, SecurityAudit, Verb,
 } from '../src';
+import { expectExactError, synthError } from './util/errors';
 import { expectValidManifests, synthAndValidate } from './util/schema';
 
 const IMAGE = 'ghcr.io/acme/api:1.2.3';
@@ -20,27 +21,6 @@ function setup(app: App = Testing.app()) {
 /** The chart's RBAC objects and ServiceAccounts other than the namespace's "default". */
 function own(objs: any[]): any[] {
   return objs.filter((o) => o.apiVersion === 'rbac.authorization.k8s.io/v1' || (o.kind === 'ServiceAccount' && o.metadata.name !== 'default'));
-}
-
-/** Asserts the exact message of the error `fn` throws. */
-function expectError(fn: () => unknown, message: string) {
-  let error: unknown;
-  try {
-    fn();
-  } catch (e) {
-    error = e;
-  }
-  expect(error).toBeInstanceOf(Error);
-  expect((error as Error).message).toBe(message);
-}
-
-function synthError(app: App): string {
-  try {
-    app.synth();
-  } catch (e) {
-    return (e as Error).message;
-  }
-  return '';
 }
 
 describe('LeastPrivilegeServiceAccount.fromServiceAccountName', () => {
@@ -83,10 +63,10 @@ describe('LeastPrivilegeServiceAccount.fromServiceAccountName', () => {
   test('grants on an imported account are judged like any other', () => {
     const { ns } = setup();
     const legacy = LeastPrivilegeServiceAccount.fromServiceAccountName(ns, 'Legacy', 'legacy-api');
-    expectError(() => legacy.grant({ resources: ['secrets'], verbs: [Verb.LIST], resourceNames: ['x'] }),
+    expectExactError(() => legacy.grant({ resources: ['secrets'], verbs: [Verb.LIST], resourceNames: ['x'] }),
       'test/Shop/Legacy: grant of ["list"] on ["secrets"]: "list" on Secrets is refused. Fix: list and watch return the contents of every Secret in the namespace; '
       + 'grant get on the named Secrets the workload reads with grantReadSecret(name)');
-    expectError(() => legacy.bindClusterRole('cluster-admin'),
+    expectExactError(() => legacy.bindClusterRole('cluster-admin'),
       'test/Shop/Legacy: binding ClusterRole "cluster-admin" is refused. Fix: cluster-admin grants every permission on the whole cluster; grant() the exact verbs and resources the workload uses');
   });
 });
@@ -172,15 +152,15 @@ describe('imported accounts elsewhere', () => {
 describe('what an import refuses', () => {
   test('an invalid name, the default account, an invalid namespace', () => {
     const { chart, ns } = setup();
-    expectError(() => LeastPrivilegeServiceAccount.fromServiceAccountName(ns, 'Bad', 'Legacy_API'),
+    expectExactError(() => LeastPrivilegeServiceAccount.fromServiceAccountName(ns, 'Bad', 'Legacy_API'),
       `test/Shop/Bad: imported ServiceAccount name "Legacy_API" is not a valid DNS-1123 subdomain. Fix: ${DNS_FIX}`);
-    expectError(() => LeastPrivilegeServiceAccount.fromServiceAccountName(ns, 'Default', 'default'),
+    expectExactError(() => LeastPrivilegeServiceAccount.fromServiceAccountName(ns, 'Default', 'default'),
       'test/Shop/Default: imported ServiceAccount name "default" is the namespace\'s default ServiceAccount. Fix: run the workload as a dedicated account '
       + '(a LeastPrivilegeServiceAccount, or an existing one of its own) and grant it only what it needs; every pod without a serviceAccountName runs as "default"');
-    expectError(() => LeastPrivilegeServiceAccount.fromServiceAccountName(ns, 'Ns', 'legacy', { namespace: 'Platform' }),
+    expectExactError(() => LeastPrivilegeServiceAccount.fromServiceAccountName(ns, 'Ns', 'legacy', { namespace: 'Platform' }),
       'test/Shop/Ns: imported ServiceAccount namespace "Platform" is not a valid DNS-1123 label. '
       + "Fix: use at most 63 lowercase letters, digits and '-', starting and ending with a letter or digit");
-    expectError(() => LeastPrivilegeServiceAccount.fromServiceAccountName(chart, 'Nowhere', 'legacy'),
+    expectExactError(() => LeastPrivilegeServiceAccount.fromServiceAccountName(chart, 'Nowhere', 'legacy'),
       'test/Nowhere: imported ServiceAccount "legacy" has no namespace: the import is not inside a SecureNamespace. '
       + 'Fix: set `namespace` to the namespace of the existing ServiceAccount, or import it with a SecureNamespace (or a construct inside one) as its scope');
   });
@@ -195,22 +175,22 @@ describe('what an import refuses', () => {
   test('an account of another namespace as a workload\'s identity', () => {
     const { chart, ns } = setup();
     const deployer = LeastPrivilegeServiceAccount.fromServiceAccountName(chart, 'Deployer', 'deployer', { namespace: 'platform' });
-    expectError(() => new SecureWorker(ns, 'w', { image: IMAGE, serviceAccount: deployer }),
+    expectExactError(() => new SecureWorker(ns, 'w', { image: IMAGE, serviceAccount: deployer }),
       'test/Shop/w: serviceAccount "deployer" is in namespace "platform", not "shop". Fix: give the workload an account of its own namespace');
-    expectError(() => new MtlsService(ns, 'api', { image: IMAGE, port: 8443, serviceAccount: deployer }),
+    expectExactError(() => new MtlsService(ns, 'api', { image: IMAGE, port: 8443, serviceAccount: deployer }),
       'test/Shop/api: serviceAccount "deployer" is in namespace "platform", not "shop". Fix: give the workload an account of its own namespace');
   });
 
   test('an account the app creates, a second import, and creating an imported account', () => {
     const { chart, ns } = setup();
     new LeastPrivilegeServiceAccount(ns, 'Api');
-    expectError(() => LeastPrivilegeServiceAccount.fromServiceAccountName(chart, 'ApiImport', 'api', { namespace: 'shop' }),
+    expectExactError(() => LeastPrivilegeServiceAccount.fromServiceAccountName(chart, 'ApiImport', 'api', { namespace: 'shop' }),
       'test/ApiImport: imported ServiceAccount "shop/api" is created by this app, by test/Shop/Api. Fix: use that LeastPrivilegeServiceAccount itself; import only accounts the app does not create');
     LeastPrivilegeServiceAccount.fromServiceAccountName(ns, 'Legacy', 'legacy-api');
-    expectError(() => LeastPrivilegeServiceAccount.fromServiceAccountName(ns, 'Legacy2', 'legacy-api'),
+    expectExactError(() => LeastPrivilegeServiceAccount.fromServiceAccountName(ns, 'Legacy2', 'legacy-api'),
       'test/Shop/Legacy2: ServiceAccount "shop/legacy-api" is already imported by test/Shop/Legacy. '
       + 'Fix: import it once and pass that object around: its grants become one Role and RoleBinding named after it');
-    expectError(() => new LeastPrivilegeServiceAccount(ns, 'Recreated', { name: 'legacy-api' }),
+    expectExactError(() => new LeastPrivilegeServiceAccount(ns, 'Recreated', { name: 'legacy-api' }),
       'test/Shop/Recreated: ServiceAccount name "legacy-api" is already used in namespace "shop" by test/Shop/Legacy, which imports the existing ServiceAccount of that name. '
       + 'Fix: create the account once: drop the import and pass this LeastPrivilegeServiceAccount where the import was used, or give this one another `name`');
   });
@@ -219,7 +199,7 @@ describe('what an import refuses', () => {
     const { ns } = setup();
     const legacy = LeastPrivilegeServiceAccount.fromServiceAccountName(ns, 'Legacy', 'legacy-api');
     const impostor: IServiceAccount = Object.create(legacy, { name: { value: 'default' } });
-    expectError(() => new SecureWorker(ns, 'w', { image: IMAGE, serviceAccount: impostor }),
+    expectExactError(() => new SecureWorker(ns, 'w', { image: IMAGE, serviceAccount: impostor }),
       'test/Shop/w: serviceAccount "default" is the namespace\'s default ServiceAccount. '
       + 'Fix: give the workload a dedicated account: a LeastPrivilegeServiceAccount, or leave `serviceAccount` unset to get one');
   });

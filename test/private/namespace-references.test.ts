@@ -4,6 +4,7 @@ import {
   SecureNamespace, Verb,
 } from '../../src';
 import { closestNamespace } from '../../src/private/namespace-references';
+import { synthError } from '../util/errors';
 
 const IMAGE = 'ghcr.io/acme/api:1.2.3';
 const NOT_KNOWN = 'is not a namespace of this app, a declared external namespace or a well-known system namespace';
@@ -12,15 +13,6 @@ function shop(app: App = Testing.app()) {
   const chart = new Chart(app, 'test');
   const ns = new SecureNamespace(chart, 'shop', { name: 'shop', mesh: Mesh.istio(), apiServer: ApiServerEndpoint.cidrs(['10.0.0.10/32'], 443) });
   return { app, chart, ns };
-}
-
-function synthError(app: App): string {
-  try {
-    app.synth();
-  } catch (e) {
-    return (e as Error).message;
-  }
-  return '';
 }
 
 describe('namespace references are checked against the app', () => {
