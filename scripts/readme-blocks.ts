@@ -1,7 +1,9 @@
 /**
  * Runs the README's own setup instructions, verbatim, in an empty folder with the packed tarball.
  *
- * A fenced block takes part when its info string carries `readme=` (GitHub shows only the language):
+ * The flows read README.md and then the pages of FLOW_DOCUMENTS, in that order (the README's app
+ * goes on in docs/audit-cli.md: the cdk8s-cli plugin and the CLI). A fenced block of one of them
+ * takes part when its info string carries `readme=` (GitHub shows only the language):
  *
  *   ```sh readme=app                        shell commands, run in the flow's folder (bash -e)
  *   ```json readme=app:tsconfig.json        the block is that file of the flow
@@ -9,7 +11,8 @@
  *                                           the projen flow, written after .projenrc.ts)
  *
  * A flow (`app`: package.json + tsconfig + cdk8s.yaml + main.ts + `cdk8s synth`; `projen`: projen's
- * Cdk8sTypeScriptApp) runs its blocks in README order. A shell line ending in
+ * Cdk8sTypeScriptApp) runs its blocks in document order. FLOW_RUNNERS names what runs each flow:
+ * this script in CI, or a test (which then checks what the commands print). A shell line ending in
  * `# not run in CI: <reason>` is skipped and counted (test/readme-blocks.test.ts lists them).
  *
  * What is substituted, and nothing else (each must apply, so a README edit cannot silently skip it):
@@ -30,6 +33,8 @@ export const PACKAGE = 'cdk8s-secure-baseline';
 export const TARBALL = `./${PACKAGE}.tgz`;
 
 export interface ReadmeBlock {
+  /** The Markdown file the block is in, relative to the repository root (`README.md`, `docs/x.md`). */
+  readonly doc: string;
   /** 1-based line of the opening fence. */
   readonly line: number;
   readonly lang: string;
@@ -43,13 +48,29 @@ export interface ReadmeBlock {
 }
 
 export interface NotRunLine {
+  readonly doc: string;
   readonly line: number;
   readonly command: string;
   readonly reason: string;
 }
 
+/**
+ * The documents whose `readme=` blocks make the flows, in flow order: a flow's blocks on a page
+ * come after its blocks in the README.
+ */
+export const FLOW_DOCUMENTS: readonly string[] = ['README.md', 'docs/audit-cli.md'];
+
+/** What runs each flow: `.ci/run` (this script, `--flow NAME`) or a test, with the fixtures the commands need. */
+export const FLOW_RUNNERS: { readonly [flow: string]: string } = {
+  'app': '.ci/run',
+  'projen': '.ci/run',
+  'adopt': 'test/cli/baseline.test.ts',
+  'adopt-config': 'test/cli/config.test.ts',
+  'diff': 'test/diff/readme-recipe.test.ts',
+};
+
 /** Every fenced block whose info string has a `readme=` attribute, in document order. */
-export function extractBlocks(markdown: string): ReadmeBlock[] {
+export function extractBlocks(markdown: string, doc: string = 'README.md'): ReadmeBlock[] {
   const blocks: ReadmeBlock[] = [];
   const lines = markdown.split('\n');
   for (let i = 0; i < lines.length; i++) {
@@ -63,12 +84,17 @@ export function extractBlocks(markdown: string): ReadmeBlock[] {
     const targets = attr[1].split(',').map((t) => {
       const [flowFile, after] = t.split('@');
       const [flow, file] = flowFile.split(':');
-      if (!flow) throw new Error(`README.md:${start + 1}: empty flow in readme=${attr[1]}`);
+      if (!flow) throw new Error(`${doc}:${start + 1}: empty flow in readme=${attr[1]}`);
       return { flow, ...(file ? { file } : {}), ...(after ? { after } : {}) };
     });
-    blocks.push({ line: start + 1, lang: open[1], targets, code: body.join('\n') + '\n' });
+    blocks.push({ doc, line: start + 1, lang: open[1], targets, code: body.join('\n') + '\n' });
   }
   return blocks;
+}
+
+/** The `readme=` blocks of every document of FLOW_DOCUMENTS (`root`: the repository), in flow order. */
+export function documentBlocks(root: string): ReadmeBlock[] {
+  return FLOW_DOCUMENTS.flatMap((doc) => extractBlocks(fs.readFileSync(path.join(root, doc), 'utf-8'), doc));
 }
 
 /** Shell lines marked as not runnable in CI, with their reason. */
@@ -80,8 +106,8 @@ export function notRunLines(blocks: readonly ReadmeBlock[]): NotRunLine[] {
       const at = l.indexOf(NOT_RUN_MARKER);
       if (at < 0) return;
       const reason = l.slice(at + NOT_RUN_MARKER.length).trim();
-      if (!reason) throw new Error(`README.md:${b.line + 1 + i}: "${NOT_RUN_MARKER}" needs a reason`);
-      out.push({ line: b.line + 1 + i, command: l.slice(0, at).trim(), reason });
+      if (!reason) throw new Error(`${b.doc}:${b.line + 1 + i}: "${NOT_RUN_MARKER}" needs a reason`);
+      out.push({ doc: b.doc, line: b.line + 1 + i, command: l.slice(0, at).trim(), reason });
     });
   }
   return out;
@@ -89,6 +115,8 @@ export function notRunLines(blocks: readonly ReadmeBlock[]): NotRunLine[] {
 
 export interface Step {
   readonly kind: 'file' | 'sh';
+  /** The document of the block (README.md or a page). */
+  readonly doc: string;
   readonly line: number;
   /** The file to write, or undefined for shell. */
   readonly file?: string;
@@ -151,22 +179,22 @@ export class Substitutions {
   }
 }
 
-/** The steps of one flow, in README order, with substitutions applied. */
+/** The steps of one flow, in document order, with substitutions applied. */
 export function flowSteps(blocks: readonly ReadmeBlock[], flow: string, subs: Substitutions): Step[] {
   const steps: Step[] = [];
   const deferred: Array<{ after: string; step: Step }> = [];
   for (const b of blocks) {
     for (const t of b.targets.filter((x) => x.flow === flow)) {
       const step: Step = t.file
-        ? { kind: 'file', line: b.line, file: t.file, text: subs.file(t.file, b.code) }
-        : { kind: 'sh', line: b.line, text: b.code.split('\n').map((l) => subs.shellLine(l)).join('\n') };
+        ? { kind: 'file', doc: b.doc, line: b.line, file: t.file, text: subs.file(t.file, b.code) }
+        : { kind: 'sh', doc: b.doc, line: b.line, text: b.code.split('\n').map((l) => subs.shellLine(l)).join('\n') };
       if (t.after) deferred.push({ after: t.after, step });
       else steps.push(step);
     }
   }
   for (const d of deferred) {
     const at = steps.findIndex((s) => s.file === d.after);
-    if (at < 0) throw new Error(`README.md:${d.step.line}: no step of flow "${flow}" writes ${d.after}`);
+    if (at < 0) throw new Error(`${d.step.doc}:${d.step.line}: no step of flow "${flow}" writes ${d.after}`);
     steps.splice(at + 1, 0, d.step);
   }
   return steps;
@@ -190,12 +218,11 @@ function main(argv: string[]): number {
     return 2;
   }
   const root = path.resolve(__dirname, '..');
-  const readme = fs.readFileSync(path.join(root, 'README.md'), 'utf-8');
   const pkg = JSON.parse(fs.readFileSync(path.join(root, 'package.json'), 'utf-8'));
-  const blocks = extractBlocks(readme);
+  const blocks = documentBlocks(root);
   const subs = new Substitutions(pkg);
   const steps = flowSteps(blocks, flow, subs);
-  if (steps.length === 0) throw new Error(`no README block belongs to flow "${flow}"`);
+  if (steps.length === 0) throw new Error(`no block of ${FLOW_DOCUMENTS.join(', ')} belongs to flow "${flow}"`);
   const expected = flow === 'projen' ? ['tarball', 'projen-new'] : ['tarball'];
   for (const e of expected) if (!subs.applied.has(e)) throw new Error(`README flow "${flow}": substitution "${e}" never applied`);
 
@@ -219,13 +246,13 @@ function main(argv: string[]): number {
   try {
     for (const s of steps) {
       if (s.kind === 'file') {
-        process.stdout.write(`--- README.md:${s.line}: write ${s.file}\n`);
+        process.stdout.write(`--- ${s.doc}:${s.line}: write ${s.file}\n`);
         fs.mkdirSync(path.dirname(path.join(dir, s.file!)), { recursive: true });
         fs.writeFileSync(path.join(dir, s.file!), s.text);
       } else {
-        process.stdout.write(`--- README.md:${s.line}: run\n`);
+        process.stdout.write(`--- ${s.doc}:${s.line}: run\n`);
         const r = spawnSync('bash', ['-euo', 'pipefail', '-x', '-c', s.text], { cwd: dir, env, stdio: 'inherit' });
-        if (r.status !== 0) throw new Error(`README.md:${s.line}: the block failed (exit ${r.status ?? r.signal})`);
+        if (r.status !== 0) throw new Error(`${s.doc}:${s.line}: the block failed (exit ${r.status ?? r.signal})`);
       }
     }
     for (const f of EXPECTED_OUTPUTS[flow] ?? []) {
@@ -233,7 +260,7 @@ function main(argv: string[]): number {
     }
     const skipped = notRunLines(blocks.filter((b) => b.targets.some((t) => t.flow === flow)));
     process.stdout.write(`README flow "${flow}" passed; ${skipped.length} line(s) marked not run in CI:\n`);
-    for (const n of skipped) process.stdout.write(`  README.md:${n.line}: ${n.command} (${n.reason})\n`);
+    for (const n of skipped) process.stdout.write(`  ${n.doc}:${n.line}: ${n.command} (${n.reason})\n`);
     return 0;
   } finally {
     if (argv.includes('--keep')) process.stdout.write(`kept ${dir}\n`);

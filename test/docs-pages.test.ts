@@ -4,6 +4,7 @@ import * as os from 'os';
 import * as path from 'path';
 import { Yaml } from 'cdk8s';
 import { FencedBlock, SRC, fencedBlocks, runTsBlock } from './util/code-blocks';
+import { FLOW_DOCUMENTS, FLOW_RUNNERS } from '../scripts/readme-blocks';
 import { expectValidManifests } from './util/schema';
 
 /**
@@ -17,7 +18,12 @@ import { expectValidManifests } from './util/schema';
  *   `# exit N` names;
  * - a block whose info string says `error` (```text error) shows what the ```ts block right before
  *   it throws: that block must throw, and the message must contain the block's text (runs of
- *   whitespace, line breaks included, compare as one space, so a long message may be wrapped).
+ *   whitespace, line breaks included, compare as one space, so a long message may be wrapped);
+ * - a block whose info string says `readme=FLOW` is a step of a README flow (scripts/readme-blocks.ts)
+ *   that goes on in the page: the flow runs it, after the README's steps, where FLOW_RUNNERS says
+ *   (CI's `.ci/run`, or a test that provides what the commands need and checks what they print),
+ *   not this test. The page must be one of FLOW_DOCUMENTS (the documents the flows read) and FLOW
+ *   one of FLOW_RUNNERS, so that no such block goes unrun.
  * Any other block fails the test: a page shows no code that is not run. Relative links of the
  * README and the pages must lead to a file, and to a heading of it when they name an anchor.
  */
@@ -46,6 +52,23 @@ function runShell(block: FencedBlock, dir: string, where: string): void {
     const r = spawnSync('bash', ['-c', line.split('npx cdk8s-secure-baseline').join(CLI)], { cwd: dir, env, encoding: 'utf-8' });
     expect({ at: `${where}:${block.line + 1 + i}`, line, status: r.status, stderr: r.stderr }).toEqual({ at: `${where}:${block.line + 1 + i}`, line, status: expected, stderr: expected === 0 ? '' : r.stderr });
   });
+}
+
+/** The flows a `readme=FLOW[:FILE][,FLOW...]` block belongs to, or undefined for another block. */
+function flowsOf(block: FencedBlock): string[] | undefined {
+  return /(?:^|\s)readme=(\S+)/.exec(block.info)?.[1].split(',').map((t) => t.split(/[:@]/)[0]);
+}
+
+/** A flow's step on a page: another runner runs it; the page and the flow must be known to it. */
+function expectRunByItsFlow(block: FencedBlock, flows: readonly string[], where: string): void {
+  if (!FLOW_DOCUMENTS.includes(where)) {
+    throw new Error(`${where}:${block.line}: a readme= block is run by its flow, and the flows do not read this page. Fix: add ${where} to FLOW_DOCUMENTS in scripts/readme-blocks.ts`);
+  }
+  for (const flow of flows) {
+    if (FLOW_RUNNERS[flow] === undefined) {
+      throw new Error(`${where}:${block.line}: nothing runs the flow "${flow}" (FLOW_RUNNERS in scripts/readme-blocks.ts: ${Object.keys(FLOW_RUNNERS).join(', ')}). Fix: name a flow that runs, or run the block here (a ts, sh or file= block)`);
+    }
+  }
 }
 
 function isErrorBlock(block: FencedBlock): boolean {
@@ -134,7 +157,10 @@ function runPage(blocks: readonly FencedBlock[], where: string): void {
   for (let i = 0; i < blocks.length; i++) {
     const block = blocks[i];
     const file = fileOf(block);
-    if (file !== undefined) {
+    const flows = flowsOf(block);
+    if (flows !== undefined) {
+      expectRunByItsFlow(block, flows, where);
+    } else if (file !== undefined) {
       fs.mkdirSync(path.dirname(path.join(dir, file)), { recursive: true });
       fs.writeFileSync(path.join(dir, file), block.code);
     } else if (block.lang === 'ts' && blocks[i + 1] !== undefined && isErrorBlock(blocks[i + 1])) {
@@ -183,5 +209,13 @@ describe('docs pages', () => {
     expect(page('```text error\nshop/ns: size\n```\n')).toThrow(/docs\/example.md:1: an error block shows what the ```ts block right before it throws, and there is none/);
     expect(page(throwing)).toThrow(/size "20GB"/);
     expect(page('```yaml\nkind: Namespace\n```\n')).toThrow(/docs\/example.md:1: a ```yaml block is neither run nor written/);
+  });
+
+  test('a readme= block is left to its flow, which must read the page and have a runner', () => {
+    const flowStep = '```sh readme=app\nexit 1\n```\n';
+    expect(() => runPage(fencedBlocks(flowStep), 'docs/audit-cli.md')).not.toThrow();
+    expect(() => runPage(fencedBlocks('```yaml readme=adopt-config:.secure-baseline.yaml\nkind: [\n```\n'), 'docs/audit-cli.md')).not.toThrow();
+    expect(() => runPage(fencedBlocks(flowStep), 'docs/example.md')).toThrow(/docs\/example.md:1: a readme= block is run by its flow, and the flows do not read this page. Fix: add docs\/example.md to FLOW_DOCUMENTS/);
+    expect(() => runPage(fencedBlocks('```sh readme=app,nowhere:x.ts\nexit 1\n```\n'), 'docs/audit-cli.md')).toThrow(/docs\/audit-cli.md:1: nothing runs the flow "nowhere"/);
   });
 });

@@ -1,21 +1,25 @@
 import * as fs from 'fs';
 import * as path from 'path';
-import { EXPECTED_OUTPUTS, NOT_RUN_MARKER, Substitutions, TARBALL, extractBlocks, flowSteps, notRunLines } from '../scripts/readme-blocks';
+import {
+  EXPECTED_OUTPUTS, FLOW_DOCUMENTS, FLOW_RUNNERS, NOT_RUN_MARKER, Substitutions, TARBALL, documentBlocks, extractBlocks, flowSteps, notRunLines,
+} from '../scripts/readme-blocks';
 
 /**
- * The README blocks CI runs (scripts/readme-blocks.ts, from .ci/run): what is extracted, what is
- * substituted, and exactly which commands are marked as not runnable in CI.
+ * The README blocks CI runs (scripts/readme-blocks.ts, from .ci/run), with the pages the flows go
+ * on in: what is extracted, what is substituted, exactly which commands are marked as not runnable
+ * in CI, and that every flow block has a runner.
  */
 const root = path.join(__dirname, '..');
-const readme = fs.readFileSync(path.join(root, 'README.md'), 'utf-8');
 const pkg = JSON.parse(fs.readFileSync(path.join(root, 'package.json'), 'utf-8'));
-const blocks = extractBlocks(readme);
+const blocks = documentBlocks(root);
 
 describe('README blocks run in CI', () => {
   test('the plain cdk8s-cli flow: install, tsconfig, main.ts, cdk8s.yaml, synth, plugin, synth, CLI', () => {
     const subs = new Substitutions(pkg);
     const steps = flowSteps(blocks, 'app', subs);
     expect(steps.map((s) => s.file ?? 'sh')).toEqual(['sh', 'tsconfig.json', 'main.ts', 'cdk8s.yaml', 'sh', 'cdk8s.yaml', 'sh', 'sh']);
+    // The README's app, then the plugin and the CLI on their page.
+    expect(steps.map((s) => s.doc)).toEqual([...Array(5).fill('README.md'), ...Array(3).fill('docs/audit-cli.md')]);
     const install = steps[0].text.split('\n');
     expect(install[1]).toBe(`npm install ${TARBALL} cdk8s@${pkg.devDependencies.cdk8s} constructs@${pkg.devDependencies.constructs}`);
     expect(install[2]).toBe(`npm install --save-dev cdk8s-cli@${pkg.devDependencies['cdk8s-cli']} ts-node@${pkg.devDependencies['ts-node']} typescript@~5.9`);
@@ -53,6 +57,18 @@ describe('README blocks run in CI', () => {
     const cli = flowSteps(blocks, 'app', subs)[7].text;
     expect(cli).toContain(': "helm template');
     expect(cli.split('\n').filter((l) => l.startsWith('helm'))).toEqual([]);
+  });
+
+  test('every flow block is in a flow something runs, and every page with flow blocks is read by the flows', () => {
+    const pages = fs.readdirSync(path.join(root, 'docs')).filter((f) => f.endsWith('.md')).map((f) => `docs/${f}`);
+    const withFlowBlocks = ['README.md', ...pages].filter((doc) => extractBlocks(fs.readFileSync(path.join(root, doc), 'utf-8'), doc).length > 0);
+    expect([...FLOW_DOCUMENTS].sort()).toEqual(withFlowBlocks.sort());
+    const flows = new Set(blocks.flatMap((b) => b.targets.map((t) => t.flow)));
+    expect([...flows].sort()).toEqual(Object.keys(FLOW_RUNNERS).sort());
+    // Each runner runs its flow: .ci/run this script with --flow NAME, a test the flow by name.
+    for (const [flow, runner] of Object.entries(FLOW_RUNNERS)) {
+      expect([flow, fs.readFileSync(path.join(root, runner), 'utf-8')]).toEqual([flow, expect.stringContaining(runner === '.ci/run' ? `scripts/readme-blocks.ts --flow ${flow} ` : `'${flow}'`)]);
+    }
   });
 
   test('a marker without a reason is refused; substitutions leave versioned names alone', () => {

@@ -61,7 +61,7 @@ export function renderRulesMarkdown(): string {
     + '`!!str` tags are honoured), JSON streams (files starting with `{`), `*.yaml`, `*.yml` and `*.json` in folders. A document that cannot be read '
     + '(syntax errors beyond what go-yaml tolerates, scalar or sequence documents, objects without apiVersion/kind, duplicate keys, alias bombs, '
     + 'unrendered Helm templates, documents over the size limits) is reported with file and line, the other documents are still audited, and the CLI exits 2. '
-    + 'See the README section "How manifests are read".');
+    + 'See [How manifests are read](docs/audit-cli.md#how-manifests-are-read-as-the-cluster-will-see-them).');
   out.push('');
   out.push('## Running the audit');
   out.push('');

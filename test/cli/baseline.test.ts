@@ -4,7 +4,7 @@ import * as path from 'path';
 import Ajv from 'ajv';
 import * as YAML from 'yaml';
 import { latest, privileged, run, useTempDir, writeFile } from './util';
-import { extractBlocks } from '../../scripts/readme-blocks';
+import { documentBlocks } from '../../scripts/readme-blocks';
 import { applyBaseline, parseBaseline, renderBaseline } from '../../src/audit/baseline';
 import { auditManifests } from '../../src/audit/engine';
 import { USAGE } from '../../src/cli/audit';
@@ -124,9 +124,9 @@ describe('cdk8s-secure-baseline audit: accepted-findings baseline', () => {
     expect(USAGE).toContain('Exit codes: 0 no violations (with --baseline: no new ones; with --write-baseline\nalone: the baseline was written), 1 violations, 2 usage or read errors or an\nunreadable baseline');
   });
 
-  test('the README recipe adopts the CLI on a repo in three commands (write baseline, commit it, fail on new findings)', () => {
-    const block = extractBlocks(fs.readFileSync(path.join(ROOT, 'README.md'), 'utf-8')).filter((b) => b.targets.some((t) => t.flow === 'adopt'));
-    expect(block).toHaveLength(1);
+  test('the adoption recipe (docs/audit-cli.md) adopts the CLI on a repo in three commands (write baseline, commit it, fail on new findings)', () => {
+    const block = documentBlocks(ROOT).filter((b) => b.targets.some((t) => t.flow === 'adopt'));
+    expect(block.map((b) => b.doc)).toEqual(['docs/audit-cli.md']);
     const commands = block[0].code.trim().split('\n');
     expect(commands).toHaveLength(3);
     write('manifests/app.yaml', [...compliantBundle().slice(0, 3), privileged('api')]);

@@ -1,8 +1,7 @@
 import { spawnSync } from 'child_process';
-import * as fs from 'fs';
 import * as path from 'path';
 import { latest, privileged, run, useTempDir, writeFile } from './util';
-import { extractBlocks } from '../../scripts/readme-blocks';
+import { documentBlocks } from '../../scripts/readme-blocks';
 import { USAGE } from '../../src/cli/audit';
 import { CONFIG_KEYS, parseConfig } from '../../src/cli/config';
 import { compliantBundle, compliantPodSpec, deployment } from '../audit/util';
@@ -174,12 +173,12 @@ describe('cdk8s-secure-baseline audit: the config file', () => {
     expect(run(['audit', '--today', '2025-13-01']).stderr).toBe(`error: --today must be a date YYYY-MM-DD, got "2025-13-01"\n\n${USAGE}`);
   });
 
-  test('the README recipe: the config file with an exception, the day it expires, a flag over the file', () => {
-    const blocks = extractBlocks(fs.readFileSync(path.join(ROOT, 'README.md'), 'utf-8'));
+  test('the recipe of docs/audit-cli.md: the config file with an exception, the day it expires, a flag over the file', () => {
+    const blocks = documentBlocks(ROOT);
     const adopt = blocks.find((b) => b.targets.some((t) => t.flow === 'adopt'))!.code.trim().split('\n');
     const configFile = blocks.filter((b) => b.targets.some((t) => t.flow === 'adopt-config' && t.file === '.secure-baseline.yaml'));
     const commands = blocks.filter((b) => b.targets.some((t) => t.flow === 'adopt-config' && t.file === undefined));
-    expect([configFile.length, commands.length]).toEqual([1, 1]);
+    expect([...configFile, ...commands].map((b) => b.doc)).toEqual(['docs/audit-cli.md', 'docs/audit-cli.md']);
     // Today's findings are accepted by the adopt recipe's baseline; a new one comes with an exception.
     write('manifests/app.yaml', [...compliantBundle(), latest('web2')]);
     // The clock of the CLI processes: a fixed day before the exception expires.
