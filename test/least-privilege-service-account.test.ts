@@ -3,7 +3,7 @@ import {
   ExternalNamespaces, LeastPrivilegeServiceAccount, LeastPrivilegeServiceAccountProps, SecurityAudit,
   SecureNamespace, Verb, WorkloadIdentity, WorkloadIdentityProvider,
 } from '../src';
-import { expectExactError } from './util/errors';
+import { expectExactError, thrownMessage } from './util/errors';
 import { expectValidManifests, synthAndValidate } from './util/schema';
 
 const PATH = 'test/Shop/Api';
@@ -607,14 +607,7 @@ const ON_ROLE = (a: AcknowledgedCase) => a.rules.filter((r) => !ON_BINDING(a).in
 
 /** Asserts the message of a grant that needs a reason: rule IDs, what it would allow, the fix. */
 function expectNeedsReason(fn: () => unknown, what: string, rules: string[]) {
-  let error: unknown;
-  try {
-    fn();
-  } catch (e) {
-    error = e;
-  }
-  expect(error).toBeInstanceOf(Error);
-  const message = (error as Error).message;
+  const message = thrownMessage(fn);
   expect(message.startsWith(`${PATH}: ${what} needs a reason (${rules.join(', ')})`)).toBe(true);
   expect(message.endsWith(`. Fix: ${NEEDS_REASON_FIX}`)).toBe(true);
 }

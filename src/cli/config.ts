@@ -12,23 +12,19 @@ import * as fs from 'fs';
 import { packNameProblem } from './audit-rules';
 import { isUserRuleIdShape, knownRuleIds, unknownRuleFix, unknownRuleProblem } from '../audit/acknowledgement';
 import { EXCEPTION_FIELDS, ExceptionProblem, closestWord, exceptionOrigins, exceptionProblems, problemText } from '../audit/exceptions';
-import { AuditException, Severity } from '../audit/types';
+import { AuditException, AuditScope, Severity } from '../audit/types';
 import { readYamlFile } from '../manifest/yaml-file';
 
 /** The file looked for in the working directory. */
 export const CONFIG_FILE = '.secure-baseline.yaml';
 
-/** The options a config file and the flags share; undefined: not given. */
-export interface AuditSettings {
+/**
+ * The options a config file and the flags share; undefined: not given. The scoping keys are the
+ * in-app audit's (`AuditScope`), with files (`paths`, `excludePaths`) instead of construct paths.
+ */
+export interface AuditSettings extends Omit<AuditScope, 'excludeConstructPaths'> {
   readonly paths?: string[];
   readonly excludePaths?: string[];
-  readonly namespaces?: string[];
-  readonly excludeNamespaces?: string[];
-  readonly kinds?: string[];
-  readonly excludeKinds?: string[];
-  readonly names?: string[];
-  readonly excludeNames?: string[];
-  readonly minSeverity?: Severity;
   readonly disabledRules?: string[];
   readonly failOnWarnings?: boolean;
   readonly encryptedStorageClasses?: string[];

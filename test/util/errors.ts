@@ -1,8 +1,8 @@
 /** Error assertions the construct tests share. */
 import { App } from 'cdk8s';
 
-/** Asserts that `fn` throws an Error whose message is exactly `message`. */
-export function expectExactError(fn: () => unknown, message: string): void {
+/** The message of the Error `fn` throws (the test fails when it throws none, or something else). */
+export function thrownMessage(fn: () => unknown): string {
   let error: unknown;
   try {
     fn();
@@ -10,7 +10,12 @@ export function expectExactError(fn: () => unknown, message: string): void {
     error = e;
   }
   expect(error).toBeInstanceOf(Error);
-  expect((error as Error).message).toBe(message);
+  return (error as Error).message;
+}
+
+/** Asserts that `fn` throws an Error whose message is exactly `message`. */
+export function expectExactError(fn: () => unknown, message: string): void {
+  expect(thrownMessage(fn)).toBe(message);
 }
 
 /** The message `app.synth()` fails with ('' when it succeeds). */
