@@ -2,69 +2,15 @@
  * Internal: the indexed view of a set of manifests that rules evaluate. Built once per audit in
  * O(objects); rules look objects up by kind / namespace instead of scanning all pairs.
  */
+import { asArray, AuditInput, AuditObject, defaultLocator, DuplicateObjects, Identities, isObject, K8sObject, level, Locator, readObject } from './input-objects';
+import { addPodViews, PodView } from './pod-views';
 import { AuditOptions } from './types';
-import { PodSpecLocation, findPodSpecs, identityNamespace, mayHoldPodSpecs } from '../manifest/objects';
+import { mayHoldPodSpecs } from '../manifest/objects';
 
-/** One Kubernetes object under audit. */
-export interface K8sObject {
-  /** Position in the input. */
-  readonly index: number;
-  /** The manifest (final JSON). */
-  readonly manifest: any;
-  readonly apiVersion: string;
-  /** API group ('' for core). */
-  readonly group: string;
-  readonly kind: string;
-  readonly name: string;
-  /** '' when unset. */
-  readonly namespace: string;
-  readonly labels: { [key: string]: string };
-  readonly annotations: { [key: string]: string };
-  readonly constructPath?: string;
-  readonly file?: string;
-  /** Where the object was read from, for messages: `construct "app/web"`, `x.yaml document 2 items[0]`, `input 3`. */
-  readonly location: string;
-}
-
-export type ContainerType = 'containers' | 'initContainers' | 'ephemeralContainers';
-
-/** One container of a pod spec. */
-export interface ContainerView {
-  readonly container: any;
-  readonly name: string;
-  readonly type: ContainerType;
-  /** e.g. `spec.template.spec.containers[0]`. */
-  readonly path: string;
-  /** e.g. `container "web"` / `init container "migrate"`. */
-  readonly label: string;
-  /** The container's securityContext ({} when it has none). */
-  readonly securityContext: any;
-}
-
-/**
- * A pod spec found in an object (Pod, Deployment, ..., CronJob, or a custom resource that embeds a
- * pod spec anywhere, e.g. a KEDA ScaledJob's `spec.jobTargetRef.template.spec`). One object may hold
- * several pod specs: one PodView each.
- */
-export interface PodView {
-  readonly obj: K8sObject;
-  readonly spec: any;
-  /** Dotted path of the pod spec, e.g. `spec.template.spec`. */
-  readonly specPath: string;
-  /** Dotted path of the pod metadata, e.g. `spec.template.metadata` (`metadata` for a Pod). */
-  readonly metadataPath: string;
-  /** Pod metadata (template metadata for workloads). */
-  readonly metadata: any;
-  readonly labels: { [key: string]: string };
-  readonly annotations: { [key: string]: string };
-  /** The pod's securityContext ({} when it has none). */
-  readonly securityContext: any;
-  readonly containers: ContainerView[];
-  /** Whether pods run to completion (Job, CronJob, Pod with restartPolicy Never/OnFailure). */
-  readonly runsToCompletion: boolean;
-  /** Whether this is only a template (PodTemplate), not a running workload. */
-  readonly templateOnly: boolean;
-}
+// The object and pod views (input-objects.ts, pod-views.ts), exported from here as before.
+export { apiGroup, asArray, isObject } from './input-objects';
+export type { AuditInput, DuplicateObjects, K8sObject, Locator } from './input-objects';
+export type { ContainerType, ContainerView, PodView } from './pod-views';
 
 /** An internal finding before acknowledgement processing. */
 export interface RawFinding {
@@ -74,182 +20,6 @@ export interface RawFinding {
   readonly jsonPath?: string;
   readonly fix?: string;
   readonly constructPath?: string;
-}
-
-export function apiGroup(apiVersion: string): string {
-  const i = apiVersion.indexOf('/');
-  return i < 0 ? '' : apiVersion.slice(0, i);
-}
-
-/** The securityContext of a pod or container without one: shared, frozen. */
-const NO_SECURITY_CONTEXT = Object.freeze({});
-
-/** The labels (annotations) of an object without any: shared, frozen. */
-const EMPTY: { [key: string]: string } = Object.freeze({}) as { [key: string]: string };
-
-function stringMap(x: any): { [key: string]: string } {
-  return x !== null && typeof x === 'object' && !Array.isArray(x) ? x : EMPTY;
-}
-
-export function isObject(x: any): boolean {
-  return x !== null && typeof x === 'object' && !Array.isArray(x);
-}
-
-export function asArray(x: any): any[] {
-  return Array.isArray(x) ? x : [];
-}
-
-const CONTAINER_TYPES: ContainerType[] = ['containers', 'initContainers', 'ephemeralContainers'];
-const CONTAINER_LABEL: Record<ContainerType, string> = {
-  containers: 'container',
-  initContainers: 'init container',
-  ephemeralContainers: 'ephemeral container',
-};
-
-/** Adds the views of every pod spec of an object (see `findPodSpecs`). */
-function addPodViews(obj: K8sObject, out: PodView[]): void {
-  const m = obj.manifest;
-  const found = findPodSpecs(m, obj.group);
-  for (let i = 0; i < found.length; i++) out.push(podView(obj, found[i]));
-  if (found.length === 0 && obj.group === '' && obj.kind === 'Pod' && isObject(m.spec) && Array.isArray(m.spec.containers)) {
-    // A Pod is a pod even before it has containers (the shape search needs at least one).
-    out.push(podView(obj, { spec: m.spec, path: ['spec'], specPath: 'spec', metadata: isObject(m.metadata) ? m.metadata : {}, metadataPath: 'metadata' }));
-  }
-}
-
-function podView(obj: K8sObject, loc: PodSpecLocation): PodView {
-  const spec = loc.spec;
-  const specPath = loc.specPath;
-  const metadata = loc.metadata;
-  const containers: ContainerView[] = [];
-  for (const type of CONTAINER_TYPES) {
-    const list = spec[type];
-    if (!Array.isArray(list)) continue;
-    for (let i = 0; i < list.length; i++) {
-      const c = list[i];
-      if (!isObject(c)) continue;
-      const name = typeof c.name === 'string' ? c.name : `#${i}`;
-      const securityContext = isObject(c.securityContext) ? c.securityContext : NO_SECURITY_CONTEXT;
-      containers.push({ container: c, name, type, path: `${specPath}.${type}[${i}]`, label: `${CONTAINER_LABEL[type]} "${name}"`, securityContext });
-    }
-  }
-  const isPod = obj.group === '' && obj.kind === 'Pod' && loc.path.length === 1;
-  const restart = spec.restartPolicy;
-  const runsToCompletion = (obj.group === 'batch' && (obj.kind === 'Job' || obj.kind === 'CronJob'))
-    || underJobTemplate(loc.path)
-    || (isPod && (restart === 'Never' || restart === 'OnFailure'));
-  return {
-    obj,
-    spec,
-    specPath,
-    metadataPath: loc.metadataPath,
-    metadata: isObject(metadata) ? metadata : {},
-    labels: stringMap(isObject(metadata) ? metadata.labels : undefined),
-    annotations: stringMap(isObject(metadata) ? metadata.annotations : undefined),
-    securityContext: isObject(spec.securityContext) ? spec.securityContext : NO_SECURITY_CONTEXT,
-    containers,
-    runsToCompletion,
-    templateOnly: obj.group === '' && obj.kind === 'PodTemplate',
-  };
-}
-
-/** Whether a pod template sits under a Job's template (`jobTemplate`, `jobTargetRef`): its pods run to completion. */
-function underJobTemplate(path: ReadonlyArray<string | number>): boolean {
-  for (let i = 0; i < path.length; i++) if (path[i] === 'jobTemplate' || path[i] === 'jobTargetRef') return true;
-  return false;
-}
-
-/** An input object with its provenance. */
-export interface AuditInput {
-  readonly manifest: any;
-  readonly constructPath?: string;
-  readonly file?: string;
-  /** Where the object was read from (when the caller knows better than `construct "..."` / `input N`). */
-  readonly location?: string;
-}
-
-/** Where the object at an index of the input was read from, for messages. */
-export type Locator = (index: number) => string;
-
-/** Objects that share one identity (group, kind, namespace, name), in input order: the cluster keeps the last. */
-export interface DuplicateObjects {
-  readonly objects: K8sObject[];
-}
-
-/** API groups by apiVersion: one string per distinct apiVersion instead of one per object. */
-const GROUPS = new Map<string, string>();
-
-function groupOfVersion(apiVersion: string): string {
-  let group = GROUPS.get(apiVersion);
-  if (group === undefined) {
-    group = apiGroup(apiVersion);
-    if (GROUPS.size < 1000) GROUPS.set(apiVersion, group);
-  }
-  return group;
-}
-
-/** A K8sObject whose `location` is worked out only when a message asks for it. */
-class AuditObject implements K8sObject {
-  constructor(
-    public readonly index: number,
-    public readonly manifest: any,
-    public readonly apiVersion: string,
-    public readonly group: string,
-    public readonly kind: string,
-    public readonly name: string,
-    public readonly namespace: string,
-    public readonly labels: { [key: string]: string },
-    public readonly annotations: { [key: string]: string },
-    public readonly constructPath: string | undefined,
-    public readonly file: string | undefined,
-    private readonly locate: Locator,
-  ) {}
-
-  public get location(): string {
-    return this.locate(this.index);
-  }
-}
-
-/** The object read from an input, or undefined when its manifest is not an object. */
-function readObject(input: AuditInput, index: number, locate: Locator): AuditObject | undefined {
-  const m = input.manifest;
-  if (!isObject(m)) return undefined;
-  const metadata = isObject(m.metadata) ? m.metadata : EMPTY;
-  const apiVersion = typeof m.apiVersion === 'string' ? m.apiVersion : '';
-  return new AuditObject(
-    index, m, apiVersion, groupOfVersion(apiVersion),
-    typeof m.kind === 'string' ? m.kind : '',
-    typeof metadata.name === 'string' ? metadata.name : '',
-    typeof metadata.namespace === 'string' ? metadata.namespace : '',
-    stringMap(metadata.labels), stringMap(metadata.annotations),
-    input.constructPath, input.file, locate,
-  );
-}
-
-/**
- * Finds the objects that share an identity (`identityKey`: group, kind, namespace, name). Kept by
- * kind, group, namespace and name level by level: no key string per object.
- */
-class Identities {
-  private readonly first: Level = new Map();
-  /** Indexes of the objects of each repeated identity, by the index of its first object (in the order the second appears). */
-  public readonly repeated = new Map<number, number[]>();
-
-  public add(obj: K8sObject): void {
-    const m = obj.manifest;
-    // identityKey(m) is undefined for these.
-    if (typeof m.kind !== 'string' || !isObject(m.metadata) || typeof m.metadata.name !== 'string') return;
-    const namespace = identityNamespace(obj.group, obj.kind, m.metadata.namespace);
-    const names: Map<string, number> = level(level(level(this.first, obj.kind), obj.group), namespace);
-    const first = names.get(obj.name);
-    if (first === undefined) {
-      names.set(obj.name, obj.index);
-      return;
-    }
-    const list = this.repeated.get(first);
-    if (list === undefined) this.repeated.set(first, [first, obj.index]);
-    else list.push(obj.index);
-  }
 }
 
 /** The objects of one kind (of every group), also by namespace. */
@@ -361,26 +131,6 @@ export class AuditContext {
     }
     if (pods) addPodViews(obj, this.pods);
   }
-}
-
-/** `construct "app/web"` for objects of a construct, `input 3` otherwise (unless the input says where it came from). */
-function defaultLocator(inputs: AuditInput[]): Locator {
-  return (index) => {
-    const input = inputs[index];
-    return input.location ?? (input.constructPath !== undefined ? `construct "${input.constructPath}"` : `input ${index + 1}`);
-  };
-}
-
-type Level = Map<string, any>;
-
-/** The map under a key of a map of maps (created when missing). */
-function level(map: Level, key: string): Level {
-  let next = map.get(key);
-  if (next === undefined) {
-    next = new Map();
-    map.set(key, next);
-  }
-  return next;
 }
 
 /** `Kind/namespace/name` (or `Kind/name`). */

@@ -5,22 +5,21 @@
  * priority class), the pod hardening, the workload NetworkPolicy, the egress that
  * `MtlsService.allowFrom` opens for a caller, the admission of callers, metrics scraping
  * (metrics port, ServiceMonitor, scrapers admitted by the NetworkPolicy and the mesh), and egress
- * to named services outside the cluster (`allowEgressTo(ExternalService...)`).
+ * to named services outside the cluster (`allowEgressTo(ExternalService...)`, in workload-external-egress.ts).
  */
 import { ApiObject } from 'cdk8s';
 import { Construct } from 'constructs';
-import { acknowledgementAnnotation, RuleIds } from './acknowledge';
 import { identityAcknowledgement, identityEgressOf, identityEgressRules } from './cloud-identity';
-import { EXTERNAL_HOSTS_ANNOTATION, externalEgressRule, formatExternalHosts, ResolvedExternalService, resolveExternalService } from './external-egress';
+import { ResolvedExternalService } from './external-egress';
 import { EgressRuleJson, IngressRuleJson, PortJson, podsPeer } from './json';
 import { versionLabelValue } from './labels';
 import { lazy } from './lazy';
 import { referenceNamespace } from './namespace-references';
-import type { EngineEgressContext } from './network-engine-types';
 import { priorityClassName } from './pod-scheduling';
 import { PodVolumes } from './pod-volumes';
 import { accountInternalsOf, podAdditionsOf, workloadAnnotationsOf } from './service-account-registry';
 import { fail, show, validateDnsLabel, validateDnsSubdomain } from './validation';
+import { WorkloadExternalEgress } from './workload-external-egress';
 import { WorkloadMetrics } from './workload-metrics';
 import { validateImage, validateResources, validateWorkloadCertificate } from './workload-validation';
 import type { ICaller } from '../caller';
@@ -28,7 +27,7 @@ import type { CertificateOptions } from '../certificate-options';
 import type { ExternalService } from '../external-service';
 import { LeastPrivilegeServiceAccount } from '../least-privilege-service-account';
 import { Mesh } from '../mesh';
-import { ExternalEgressContext, ExternalHost, PodLifecycle, PortGroup, WorkloadMeshResult, WorkloadPort } from '../mesh/types';
+import { PodLifecycle, PortGroup, WorkloadMeshResult, WorkloadPort } from '../mesh/types';
 import { PodHardening } from '../pod-hardening';
 import { SecureNamespace } from '../secure-namespace';
 import type { IServiceAccount } from '../service-account';
@@ -91,9 +90,8 @@ export class WorkloadCore {
   /** Metrics scraping, when the workload has a metrics port. */
   public readonly metrics?: WorkloadMetrics;
   private readonly egress = new Map<string, EgressRuleJson>();
-  private readonly external = new Map<string, ResolvedExternalService>();
-  private externalContext?: ExternalEgressContext;
-  private engineContext?: EngineEgressContext;
+  /** The external services the pods call (`addExternalEgress`). */
+  private readonly externals: WorkloadExternalEgress;
   private readonly env: Array<{ name: string; value: string }>;
 
   /** `preValidate` runs after the name and image checks, before anything is created. */
@@ -160,6 +158,7 @@ export class WorkloadCore {
     this.podVolumes.addFromProps(props);
     PodHardening._checkEnv(scope, props.env, props.notSecretEnv);
     this.env = Object.entries(props.env ?? {}).sort(([a], [b]) => a.localeCompare(b)).map(([k, value]) => ({ name: k, value }));
+    this.externals = new WorkloadExternalEgress(scope, this, this.egress);
     CORES.set(scope, this);
   }
 
@@ -305,79 +304,12 @@ export class WorkloadCore {
    * objects that name the host. False when it was already declared.
    */
   public addExternalEgress(service: ExternalService): boolean {
-    const impl = this.mesh._impl;
-    const engine = this.namespace.networkEngine._impl;
-    const resolved = resolveExternalService(this.scope, service, this.namespace.clusterDomain,
-      { namesEnforced: impl.restrictsEgressByHost, originatesTls: impl.originatesTls, name: this.mesh.displayName }, engine);
-    const key = resolved.description;
-    const known = this.external.get(key);
-    if (known) {
-      if (known.protocol !== resolved.protocol || known.appPort !== resolved.appPort) {
-        fail(this.scope, `allowEgressTo(ExternalService ${show(resolved.host)}) is declared twice for port ${resolved.port}, once ${describeProtocol(known)} and once ${describeProtocol(resolved)}`,
-          'declare each external service once: either the workload starts TLS (ExternalService.https) or the mesh originates it (ExternalService.httpsOriginatedByMesh)');
-      }
-      if (JSON.stringify(known.peers) !== JSON.stringify(resolved.peers)) {
-        fail(this.scope, `allowEgressTo(ExternalService ${show(resolved.host)}) is declared twice for port ${resolved.port} with different cidrs`, 'declare each external service once, with every address range it resolves to');
-      }
-      return false;
-    }
-    const policy = this.networkPolicy;
-    if (!policy) throw new Error(`${this.scope.node.path}: external egress declared before the NetworkPolicy exists`);
-    this.external.set(key, resolved);
-    // No peers: the network engine allows the host by name (an empty `to` would open everything).
-    if (resolved.peers.length > 0) this.egress.set(`~external/${key}`, externalEgressRule(resolved));
-    // A mesh that writes no ServiceEntry: the policy itself says which host its address rules are for.
-    const hosts = impl.restrictsEgressByHost ? undefined : formatExternalHosts(this.externalEgress());
-    if (hosts) policy.metadata.addAnnotation(EXTERNAL_HOSTS_ANNOTATION, hosts);
-    const internet = this.externalEgress().filter((e) => e.internetWide).map((e) => e.description);
-    if (internet.length > 0) {
-      policy.metadata.addAnnotation(acknowledgementAnnotation(RuleIds.NET_POLICY_INTERNET),
-        `${this.namespace.name}/${this.name} calls ${internet.join(', ')} by name: its pods may reach public addresses on those ports only, `
-        + `and ${this.mesh.displayName} lets them reach those hosts only (ServiceEntry + REGISTRY_ONLY outbound policy)`);
-    }
-    if (!this.externalContext) {
-      this.externalContext = {
-        namespaceScope: this.namespace,
-        scope: this.scope,
-        name: this.name,
-        namespace: this.namespace.name,
-        selectorLabels: this.selectorLabels,
-        clusterDomain: this.namespace.clusterDomain,
-        hosts: () => this.externalEgress().map(externalHostOf),
-      };
-      if (impl.restrictsEgressByHost) this.scope.node.addValidation({ validate: () => this.unnamedEgressErrors() });
-    }
-    const external = externalHostOf(resolved);
-    impl.allowExternalHost(this.externalContext, external);
-    this.engineContext ??= { ...this.externalContext, labels: this.labels, dns: this.namespace.dns._egressRule(this.namespace) };
-    engine.allowExternalHost(this.engineContext, external);
-    return true;
+    return this.externals.add(service);
   }
 
   /** The external services these pods call, sorted by `host:port`. */
   public externalEgress(): ResolvedExternalService[] {
-    return [...this.external.keys()].sort().map((k) => this.external.get(k)!);
-  }
-
-  /**
-   * Egress the NetworkPolicy opens by address only, which a mesh that restricts egress to named
-   * hosts would drop: the namespace's CIDR egress (`SecureNamespace.allowEgressTo`) and a cloud
-   * identity's token exchange endpoint outside the node.
-   */
-  private unnamedEgressErrors(): string[] {
-    const errors: string[] = [];
-    const what = `${this.scope.node.path}: ${this.namespace.name}/${this.name} calls external services by name, so ${this.mesh.displayName} drops its traffic to any other destination outside the cluster (REGISTRY_ONLY)`;
-    for (const d of this.namespace.declaredEgress) {
-      if (!d.peerSpec.ipBlock) continue;
-      errors.push(`${what}, including the egress to ${d.peer} that namespace ${show(this.namespace.name)} opens with allowEgressTo. `
-        + 'Fix: declare that destination on the workloads that call it, by name: allowEgressTo(ExternalService.tls(host, port, { cidrs })), instead of on the namespace');
-    }
-    const identity = identityEgressOf(this.scope, this.serviceAccount);
-    if (identity && !identity.nodeLocal) {
-      errors.push(`${what}, including the token exchange of its ${this.serviceAccount.workloadIdentity!.provider} workload identity at ${identity.endpoint} (${identity.cidrs.join(', ')}). `
-        + 'Fix: declare the token endpoint by name as well, e.g. allowEgressTo(ExternalService.https("sts.<region>.amazonaws.com", { cidrs })), or call external services from another workload');
-    }
-    return errors;
+    return this.externals.list();
   }
 
   /** Mounts a ConfigMap read-only as files. */
@@ -389,20 +321,4 @@ export class WorkloadCore {
   public mountEmptyDir(mountPath: string, options: EmptyDirMountOptions = {}): void {
     this.podVolumes.mountEmptyDir(mountPath, options);
   }
-}
-
-/** How a workload talks to an external service, for errors. */
-function describeProtocol(s: ResolvedExternalService): string {
-  return s.appPort !== undefined ? `with TLS originated by the mesh (plain HTTP to port ${s.appPort})` : 'with TLS started by the workload';
-}
-
-/** What a mesh or network engine is told about an external service. */
-function externalHostOf(s: ResolvedExternalService): ExternalHost {
-  return {
-    host: s.host,
-    port: s.port,
-    protocol: s.protocol,
-    ...(s.appPort !== undefined ? { appPort: s.appPort } : {}),
-    ...(s.egressGateway !== undefined ? { egressGateway: s.egressGateway } : {}),
-  };
 }

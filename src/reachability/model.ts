@@ -3,221 +3,19 @@
  * nodes for what lives outside them (kube-dns, the mesh control plane, pods of namespaces without
  * manifests, IP ranges, the internet) — indexed by namespace and by label.
  */
-import { PortSet, Protocol, protocolOf } from './ports';
-import { findPodSpecs, groupOf, identityKey, identityKeyOf, isClusterScopedKind, isRecord, PodSpecLocation } from '../manifest/objects';
+import { K8s, NamespaceInfo, Node, resolvePort } from './nodes';
+import { PortSet } from './ports';
+import { METADATA_NAME, pinnedNamespaces, Selector, selectorMatches } from './selectors';
+import { WorkloadSpec, workloadSpecs } from './workload-specs';
 import { IpRangeSet } from '../private/ip-ranges';
 
-/** A Kubernetes object as JSON. */
-export type K8s = { [key: string]: any };
-
-export type NodeKind = 'Workload' | 'Dns' | 'MeshControlPlane' | 'ExternalWorkload' | 'UnknownPods' | 'Cidr' | 'ApiServer' | 'Internet'
-  /** A host allowed by name (Cilium `toFQDNs`); the cluster's nodes (Cilium entities): cilium.ts. */
-  | 'ExternalHost' | 'ClusterNodes';
-
-/** How a node takes part in a mesh. `unknown`: a pod we cannot see; it may carry any identity. */
-/**
- * How a node takes part in a mesh. `unknown`: a pod we cannot see; it may carry any identity.
- * `istio-gateway`: an Istio gateway proxy (a Gateway API gateway's pods): it holds a mesh identity
- * towards backends and applies AuthorizationPolicies, but terminates its clients' TLS itself
- * (PeerAuthentication does not apply to its listeners).
- */
-export type MeshMembership = 'none' | 'istio-sidecar' | 'istio-ambient' | 'istio-gateway' | 'linkerd' | 'unknown';
-
-export interface ContainerPort {
-  readonly name?: string;
-  readonly port: number;
-  readonly protocol: Protocol;
-}
-
-export interface Node {
-  readonly index: number;
-  /** Stable id: `namespace/name`, `cidr 10.0.0.0/8`, `api.stripe.com (203.0.113.0/24)` (an external service's addresses), `internet`, `*` (unknown pods). */
-  id: string;
-  readonly kind: NodeKind;
-  /** Workload kind (Deployment, StatefulSet, ...) for workloads. */
-  readonly workloadKind?: string;
-  readonly namespace?: string;
-  name: string;
-  readonly labels: Record<string, string>;
-  /** True when the pod labels are unknown: every pod selector may select it. */
-  readonly anyLabels: boolean;
-  /** undefined: unknown (any ServiceAccount of the namespace). */
-  serviceAccount?: string;
-  readonly ports: ContainerPort[];
-  readonly annotations: Record<string, string>;
-  /** In a namespace the manifests describe: its NetworkPolicies are all known. */
-  readonly managed: boolean;
-  /** Expected infrastructure endpoint (DNS, mesh control plane). */
-  readonly infrastructure: boolean;
-  /** The addresses of a Cidr or Internet node (a class of addresses every ipBlock treats alike). */
-  readonly ranges?: IpRangeSet;
-  mesh: MeshMembership;
-  /**
-   * For workloads: the Kubernetes API token its pods hold, described; `projected` when it is a
-   * projected token for the API server's audience (asked for), not the legacy automounted one.
-   */
-  readonly apiToken?: { readonly projected: boolean; readonly description: string };
-}
-
-export interface NamespaceInfo {
-  readonly name: string;
-  readonly labels: Record<string, string>;
-  readonly annotations: Record<string, string>;
-  /** Has objects in the manifests. */
-  readonly known: boolean;
-}
-
-const METADATA_NAME = 'kubernetes.io/metadata.name';
-
-export function namespaceOf(obj: K8s): string {
-  return obj?.metadata?.namespace || 'default';
-}
-
-/** One workload endpoint: a pod spec of an object that is not the same workload as an owner in the input. */
-export interface WorkloadSpec {
-  readonly object: K8s;
-  readonly location: PodSpecLocation;
-  readonly namespace: string;
-  /** `name`, or `name:spec.path` when the object holds several pod specs. */
-  readonly name: string;
-}
-
-/**
- * The workloads of the input: every object holding a pod spec (found by shape: built-in workloads,
- * Pods, and custom resources such as KEDA ScaledJobs or Argo Rollouts), except
- * - an object owned (ownerReferences) by another pod-spec object of the input: a Pod of a
- *   ReplicaSet of a Deployment is the Deployment's workload, not a second endpoint; a Pod whose
- *   owner is not in the input (`kubectl get pods -o yaml`) is an endpoint of its own;
- * - core PodTemplates (templates nothing runs) and cluster-scoped objects.
- */
-export function workloadSpecs(objects: readonly K8s[]): WorkloadSpec[] {
-  const candidates: Array<{ o: K8s; locs: readonly PodSpecLocation[]; key?: string }> = [];
-  for (const o of objects) {
-    if (!isRecord(o) || typeof o.kind !== 'string' || isClusterScoped(o)) continue;
-    if (o.kind === 'PodTemplate' && groupOf(o.apiVersion) === '') continue;
-    const locs = findPodSpecs(o);
-    if (locs.length > 0) candidates.push({ o, locs, key: identityKey(o) });
-  }
-  type Candidate = (typeof candidates)[number];
-  const byKey = new Map<string, Candidate>();
-  for (const c of candidates) if (c.key !== undefined) byKey.set(c.key, c);
-  const ownersOf = (c: Candidate): Candidate[] => {
-    const refs: any[] = Array.isArray(c.o.metadata?.ownerReferences) ? c.o.metadata.ownerReferences : [];
-    const out: Candidate[] = [];
-    for (const r of refs) {
-      if (!isRecord(r) || typeof r.kind !== 'string' || typeof r.name !== 'string') continue;
-      const owner = byKey.get(identityKeyOf(groupOf(r.apiVersion), r.kind, c.o.metadata?.namespace, r.name));
-      if (owner && owner !== c) out.push(owner);
-    }
-    return out;
-  };
-  // Merged into an owner of the input unless that owner is (transitively) owned by it: an
-  // ownership cycle, which the API server does not produce, leaves its members endpoints.
-  const reaches = (from: Candidate, to: Candidate): boolean => {
-    const seen = new Set<unknown>();
-    const stack = [from];
-    while (stack.length > 0) {
-      const x = stack.pop()!;
-      if (x === to) return true;
-      if (seen.has(x)) continue;
-      seen.add(x);
-      stack.push(...ownersOf(x));
-    }
-    return false;
-  };
-  const merged = (c: Candidate): boolean => ownersOf(c).some((p) => !reaches(p, c));
-  const out: WorkloadSpec[] = [];
-  for (const c of candidates) {
-    if (merged(c)) continue;
-    const name = String(c.o.metadata?.name);
-    for (const location of c.locs) {
-      out.push({ object: c.o, location, namespace: namespaceOf(c.o), name: c.locs.length === 1 ? name : `${name}:${location.specPath}` });
-    }
-  }
-  return out;
-}
-
-// --- label selectors ---------------------------------------------------------------------------
-
-export interface Selector {
-  readonly matchLabels: Record<string, string>;
-  readonly matchExpressions: ReadonlyArray<{ key: string; operator: string; values: string[] }>;
-  /** `{}`: selects everything. */
-  readonly empty: boolean;
-}
-
-export function parseSelector(sel: any): Selector {
-  const matchLabels: Record<string, string> = sel && typeof sel.matchLabels === 'object' && sel.matchLabels ? { ...sel.matchLabels } : {};
-  const matchExpressions = Array.isArray(sel?.matchExpressions)
-    ? sel.matchExpressions.map((e: any) => ({
-      key: String(e.key), operator: String(e.operator), values: Array.isArray(e.values) ? e.values.map(String) : [],
-    }))
-    : [];
-  return { matchLabels, matchExpressions, empty: Object.keys(matchLabels).length === 0 && matchExpressions.length === 0 };
-}
-
-/** Whether `labels` satisfy `sel`; `anyLabels` (unknown labels) satisfies any selector. */
-export function selectorMatches(sel: Selector, labels: Record<string, string>, anyLabels = false): boolean {
-  if (sel.empty || anyLabels) return true;
-  for (const [k, v] of Object.entries(sel.matchLabels)) if (labels[k] !== v) return false;
-  for (const e of sel.matchExpressions) {
-    const has = Object.prototype.hasOwnProperty.call(labels, e.key);
-    switch (e.operator) {
-      case 'In': if (!has || !e.values.includes(labels[e.key])) return false; break;
-      case 'NotIn': if (has && e.values.includes(labels[e.key])) return false; break;
-      case 'Exists': if (!has) return false; break;
-      case 'DoesNotExist': if (has) return false; break;
-      default: return false;
-    }
-  }
-  return true;
-}
-
-/**
- * Items with label selectors, indexed so that the items selecting given labels are found without
- * testing every selector: an item whose selector has matchLabels sits in the bucket of one of its
- * key=value pairs; the others (no selector, empty, expressions only) are always candidates.
- * `matching` returns the items in their original order.
- */
-export class SelectorIndex<T> {
-  private readonly always: Array<[number, T]> = [];
-  private readonly buckets = new Map<string, Array<[number, T]>>();
-
-  constructor(items: readonly T[], private readonly selectorOf: (t: T) => Selector | undefined) {
-    items.forEach((t, i) => {
-      const sel = selectorOf(t);
-      const first = sel ? Object.keys(sel.matchLabels).sort()[0] : undefined;
-      if (!sel || first === undefined) { this.always.push([i, t]); return; }
-      const key = `${first}=${sel.matchLabels[first]}`;
-      const list = this.buckets.get(key);
-      if (list) list.push([i, t]);
-      else this.buckets.set(key, [[i, t]]);
-    });
-  }
-
-  /** Items whose selector is absent (when `includeUnselected`) or matches `labels`. */
-  public matching(labels: Record<string, string>, includeUnselected = true): T[] {
-    const found: Array<[number, T]> = [];
-    for (const e of this.always) {
-      const sel = this.selectorOf(e[1]);
-      if (sel ? selectorMatches(sel, labels) : includeUnselected) found.push(e);
-    }
-    for (const [k, v] of Object.entries(labels)) {
-      for (const e of this.buckets.get(`${k}=${v}`) ?? []) if (selectorMatches(this.selectorOf(e[1])!, labels)) found.push(e);
-    }
-    return found.sort((x, y) => x[0] - y[0]).map((e) => e[1]);
-  }
-}
-
-/** Namespace names a namespace selector pins with `kubernetes.io/metadata.name`; undefined when it does not pin. */
-export function pinnedNamespaces(sel: Selector): string[] | undefined {
-  let names: string[] | undefined;
-  if (sel.matchLabels[METADATA_NAME] !== undefined) names = [sel.matchLabels[METADATA_NAME]];
-  for (const e of sel.matchExpressions) {
-    if (e.key === METADATA_NAME && e.operator === 'In') names = names ? names.filter((n) => e.values.includes(n)) : [...e.values];
-  }
-  return names;
-}
+// The model's building blocks, where the rest of the analysis has always imported them from.
+export { apiVersionPrefix, containerPorts, hasNamedPorts, namespaceOf, resolvePort } from './nodes';
+export type { ContainerPort, K8s, MeshMembership, NamespaceInfo, Node, NodeKind } from './nodes';
+export { parseSelector, pinnedNamespaces, SelectorIndex, selectorMatches } from './selectors';
+export type { Selector } from './selectors';
+export { workloadSpecs } from './workload-specs';
+export type { WorkloadSpec } from './workload-specs';
 
 // --- the model ---------------------------------------------------------------------------------
 
@@ -409,33 +207,6 @@ export class Model {
 
 }
 
-/** One NetworkPolicy port entry against a target node; named ports look up the target's container ports. */
-export function resolvePort(p: any, target?: Node): PortSet {
-  const proto = protocolOf(p?.protocol);
-  if (!proto) return PortSet.EMPTY;
-  if (p.port === undefined || p.port === null) return PortSet.allOf(proto);
-  if (typeof p.port === 'number' || /^\d+$/.test(String(p.port))) {
-    const from = Number(p.port);
-    return PortSet.range(proto, from, typeof p.endPort === 'number' ? p.endPort : from);
-  }
-  if (!target) return PortSet.EMPTY;
-  let out = PortSet.EMPTY;
-  for (const cp of target.ports) if (cp.name === p.port && cp.protocol === proto) out = out.union(PortSet.range(proto, cp.port));
-  return out;
-}
-
-/** Whether a rule's ports use port names (so they resolve per target). */
-export function hasNamedPorts(rulePorts: any[] | undefined): boolean {
-  return Array.isArray(rulePorts) && rulePorts.some((p) => p && p.port !== undefined && p.port !== null && !/^\d+$/.test(String(p.port)));
-}
-
-/** The part of an object's apiVersion before the first `/` (all of it when there is none). */
-export function apiVersionPrefix(o: K8s): string {
-  const v = String(o?.apiVersion ?? '');
-  const i = v.indexOf('/');
-  return i < 0 ? v : v.slice(0, i);
-}
-
 const NO_NODES: readonly Node[] = [];
 
 /** Whether a node stands for pods (not for addresses). */
@@ -443,26 +214,8 @@ function isPod(n: Node): boolean {
   return n.kind !== 'Cidr' && n.kind !== 'Internet';
 }
 
-/** Whether an object's kind is cluster-scoped (the object model's table). */
-function isClusterScoped(o: K8s): boolean {
-  return isClusterScopedKind(groupOf(o.apiVersion), o.kind);
-}
-
 function push<K, V>(m: Map<K, V[]>, k: K, v: V): void {
   const list = m.get(k);
   if (list) list.push(v);
   else m.set(k, [v]);
-}
-
-/** Container ports of a pod template. */
-export function containerPorts(spec: K8s): ContainerPort[] {
-  const out: ContainerPort[] = [];
-  const sidecars = (spec.initContainers ?? []).filter((ic: any) => ic?.restartPolicy === 'Always');
-  for (const c of [...(spec.containers ?? []), ...sidecars]) {
-    for (const p of c?.ports ?? []) {
-      const protocol = protocolOf(p.protocol);
-      if (protocol && Number.isInteger(p.containerPort)) out.push({ name: p.name, port: p.containerPort, protocol });
-    }
-  }
-  return out;
 }
