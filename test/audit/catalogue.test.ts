@@ -62,6 +62,11 @@ describe('rule catalogue', () => {
     }
   });
 
+  test('the README states the number of rules', () => {
+    const readme = fs.readFileSync(path.join(__dirname, '..', '..', 'README.md'), 'utf-8');
+    expect(/hardened \((\d+) rules/.exec(readme)?.[1]).toBe(String(ALL_RULES.length));
+  });
+
   test('RULES.md is current (regenerate with `npx ts-node scripts/gen-rules.ts`)', () => {
     const file = path.join(__dirname, '..', '..', 'RULES.md');
     expect(fs.readFileSync(file, 'utf-8')).toBe(renderRulesMarkdown());
