@@ -3,7 +3,7 @@ import { ApiObject } from 'cdk8s';
 import { IConstruct } from 'constructs';
 import { SecurityAudit } from './audit/security-audit';
 import { Finding } from './audit/types';
-import { affectsConnectivity, connectivityItems, exposureItems } from './diff/connectivity';
+import { affectsConnectivity, connectivityItems, exposureItems, networkChange } from './diff/connectivity';
 import { dataItems } from './diff/data';
 import { enforcementItems } from './diff/enforcement';
 import { auditItems } from './diff/findings';
@@ -11,7 +11,10 @@ import { ItemSpec, compareItems, makeItem } from './diff/items';
 import { podSecurityItems } from './diff/pod-security';
 import { affectsRbac, rbacItems } from './diff/rbac';
 import { DiffCounts, jsonOf, renderDiffSarif, renderMarkdown, renderText, summaryOf } from './diff/render';
-import { DiffSide, SideInput, changesBetween, isEmptyChange } from './diff/side';
+import { scopedAudit } from './diff/scope-audit';
+import { scopedReachability } from './diff/scope-reachability';
+import { DiffSide, DiffSidesOptions, SideInput, changesBetween, incrementalStats, isEmptyChange } from './diff/side';
+import { SideIndex } from './diff/side-index';
 import { DiffChange, SecurityDiffItem, SecurityDiffOptions } from './diff/types';
 import { readManifestFiles } from './manifest/reader';
 import { Reachability } from './reachability/analyzer';
@@ -171,12 +174,13 @@ export function readSide(paths: readonly string[], which: string): SideInput[] {
 function manifestSide(inputs: SideInput[], options: SecurityDiffOptions): DiffSide {
   const side: DiffSide = new DiffSide(inputs, options, {
     reachability: () => Reachability.fromManifests(side.manifests(), { ...options.reachability, foldInternet: false }),
+    reachabilityOf: (manifests) => Reachability.fromManifests(manifests, { ...options.reachability, foldInternet: false }),
   });
   return side;
 }
 
-/** The diff of two sides: only the analyses a change can affect run. */
-export function diffSides(base: DiffSide, head: DiffSide): SecurityDiffResult {
+/** The diff of two sides: only the analyses a change can affect run, over what it can touch. */
+export function diffSides(base: DiffSide, head: DiffSide, options: DiffSidesOptions = {}): SecurityDiffResult {
   const changes = changesBetween(base, head);
   const counts: DiffCounts = {
     baseObjects: base.objects.size,
@@ -186,11 +190,24 @@ export function diffSides(base: DiffSide, head: DiffSide): SecurityDiffResult {
     changed: changes.changed.length,
   };
   if (isEmptyChange(changes)) return SecurityDiffResult._create([], counts, []);
+  const incremental = options.incremental !== false;
+  const hx = new SideIndex(head.objects);
+  const own = [...changes.removed, ...changes.changed.map((x) => x.base)];
+  const bx = new SideIndex(base.objects, { index: hx, changed: new Set([...changes.added, ...own].map((o) => o.key)), own });
   const specs: ItemSpec[] = [];
-  if (affectsConnectivity(changes)) specs.push(...connectivityItems(base, head));
+  if (affectsConnectivity(changes)) {
+    const r = head.options as SecurityDiffOptions;
+    const scoped = incremental
+      ? scopedReachability(base, head, changes, bx, hx, networkChange, r.reachability?.istioRootNamespace ?? 'istio-system', r.reachability?.linkerdNamespace ?? 'linkerd')
+      : undefined;
+    if (incremental) incrementalStats[scoped ? 'reachabilityScoped' : 'reachabilityFull']++;
+    specs.push(...(scoped ? connectivityItems(base, head, scoped.base, scoped.head) : connectivityItems(base, head)));
+  }
   specs.push(...exposureItems(changes));
   if (affectsRbac(changes)) specs.push(...rbacItems(base, head));
-  const audit = auditItems(base, head);
+  const scopedFindings = incremental ? scopedAudit(base, head, changes, bx, hx) : undefined;
+  if (incremental) incrementalStats[scopedFindings ? 'auditScoped' : 'auditFull']++;
+  const audit = scopedFindings ? auditItems(base, head, scopedFindings.base, scopedFindings.head) : auditItems(base, head);
   specs.push(...audit.items, ...podSecurityItems(changes), ...dataItems(base, head, changes), ...enforcementItems(changes));
   return SecurityDiffResult._create(specs.map(makeItem).sort(compareItems), counts, audit.introduced);
 }

@@ -46,9 +46,18 @@ function kindOf(o: SideObject): string {
  * (images, resources, env, probes) are left out; everything else counts.
  */
 export function affectsConnectivity(c: ChangeSet): boolean {
-  const counts = (o: SideObject) => !NOT_NETWORK.has(kindOf(o)) && !groupOf(o.manifest.apiVersion).startsWith('rbac.authorization.k8s.io');
-  if (c.added.some(counts) || c.removed.some(counts)) return true;
-  return c.changed.some((x) => counts(x.head) && networkFace(x.base) !== networkFace(x.head));
+  if (c.added.some(countsForNetwork) || c.removed.some(countsForNetwork)) return true;
+  return c.changed.some(networkChange);
+}
+
+/** Whether an object can matter to who connects to whom (not a kind of `NOT_NETWORK`, not RBAC). */
+export function countsForNetwork(o: SideObject): boolean {
+  return !NOT_NETWORK.has(kindOf(o)) && !groupOf(o.manifest.apiVersion).startsWith('rbac.authorization.k8s.io');
+}
+
+/** Whether a changed object changed in what the reachability analysis reads (see `affectsConnectivity`). */
+export function networkChange(x: { readonly base: SideObject; readonly head: SideObject }): boolean {
+  return countsForNetwork(x.head) && networkFace(x.base) !== networkFace(x.head);
 }
 
 /** Workload objects by endpoint id (`namespace/name`), built on demand. */
@@ -77,10 +86,12 @@ function kinds(r: ReachabilityResult): Map<string, EndpointKind> {
   return new Map(r.endpoints.map((e) => [e.id, e.kind]));
 }
 
-/** Connectivity items from two reachability analyses. */
-export function connectivityItems(base: DiffSide, head: DiffSide): ItemSpec[] {
-  const b = base.reachability();
-  const h = head.reachability();
+/**
+ * Connectivity items from two reachability analyses (by default each side's whole analysis; the
+ * incremental diff passes the pairs a change can touch).
+ */
+export function connectivityItems(base: DiffSide, head: DiffSide, b: ReachabilityResult = base.reachability(),
+  h: ReachabilityResult = head.reachability()): ItemSpec[] {
   const baseIx = new EndpointIndex(base);
   const headIx = new EndpointIndex(head);
   const kindsB = kinds(b);

@@ -44,10 +44,14 @@ export interface AuditDiff {
   readonly introduced: Finding[];
 }
 
-/** Audit items of two sides. */
-export function auditItems(base: DiffSide, head: DiffSide): AuditDiff {
-  const fb = byKey(base.audit().findings);
-  const fh = byKey(head.audit().findings);
+/**
+ * Audit items of two sides (by default from each side's whole audit; the incremental diff passes
+ * the findings about the objects a change can touch).
+ */
+export function auditItems(base: DiffSide, head: DiffSide, baseFindings: readonly Finding[] = base.audit().findings,
+  headFindings: readonly Finding[] = head.audit().findings): AuditDiff {
+  const fb = byKey(baseFindings);
+  const fh = byKey(headFindings);
   const items: ItemSpec[] = [];
   const introduced: Finding[] = [];
   const severityOf = (f: Finding) => (f.severity === Severity.ERROR ? DiffSeverity.HIGH : DiffSeverity.MEDIUM);

@@ -7,7 +7,7 @@
 import { AuditContext } from '../audit/context';
 import { ConstructAcknowledgement, EngineInput, flattenLists, runAudit } from '../audit/engine';
 import { AuditOptions, AuditResult } from '../audit/types';
-import { describeManifest, effectiveObjects, expandLists, identityKey, isRecord } from '../manifest/objects';
+import { describeManifest, expandLists, identityKey, isList, isRecord } from '../manifest/objects';
 import { RbacProof, proveRbac } from '../rbac/proof';
 import { ReachabilityOptions, ReachabilityResult } from '../reachability/analyzer';
 
@@ -34,9 +34,9 @@ export interface SideObject {
   readonly constructPath?: string;
   /** `file:line`, when read from a file. */
   readonly location?: string;
-  /** The manifest's JSON as it is (key order included): equal text is equal content. */
-  readonly text: string;
   readonly input: SideInput;
+  /** Where it stands among the side's objects (their order in `DiffSide.objects`). */
+  readonly position: number;
   /** Canonical JSON (keys sorted), computed when the texts of two sides differ. */
   fingerprint(): string;
 }
@@ -51,12 +51,74 @@ export function canonicalJson(x: unknown): string {
   return JSON.stringify(x) ?? 'null';
 }
 
+/**
+ * Whether two JSON values are equal key for key (the same keys, in any order, with equal values).
+ * Stricter than equal canonical JSON (a key set to undefined on one side only counts here), so
+ * "equal" is always right and "not equal" is checked again with the fingerprints.
+ */
+export function sameJson(a: unknown, b: unknown): boolean {
+  if (a === b) return true;
+  if (a === null || b === null || typeof a !== 'object' || typeof b !== 'object') return false;
+  const array = Array.isArray(a);
+  if (array !== Array.isArray(b)) return false;
+  if (array) {
+    const x = a as unknown[];
+    const y = b as unknown[];
+    if (x.length !== y.length) return false;
+    for (let i = 0; i < x.length; i++) if (!sameJson(x[i], y[i])) return false;
+    return true;
+  }
+  const x = a as Record<string, unknown>;
+  const y = b as Record<string, unknown>;
+  // for-in without a key list per object; a key `y` only inherits reads undefined, a function (never
+  // equal to JSON) or, for `__proto__`, an object: those are checked to be own keys.
+  let count = 0;
+  for (const k in x) {
+    const v = y[k];
+    if ((v === undefined || k === '__proto__') && !Object.prototype.hasOwnProperty.call(y, k)) return false;
+    if (!sameJson(x[k], v)) return false;
+    count++;
+  }
+  for (const k in y) if (k !== undefined) count--;
+  return count === 0;
+}
+
+/** A SideObject whose label and fingerprint are worked out when asked for. */
+class LazySideObject implements SideObject {
+  public readonly key: string;
+  public readonly manifest: any;
+  public readonly constructPath?: string;
+  public readonly location?: string;
+  private canonical?: string;
+  private description?: string;
+
+  constructor(public readonly input: SideInput, key: string | undefined, public position: number) {
+    this.manifest = input.manifest;
+    this.constructPath = input.constructPath;
+    this.location = input.file !== undefined ? `${input.file}${input.line !== undefined ? `:${input.line}` : ''}` : undefined;
+    this.key = key ?? `#${this.fingerprint()}`;
+  }
+
+  public get label(): string {
+    return (this.description ??= describeManifest(this.manifest));
+  }
+
+  public fingerprint(): string {
+    return (this.canonical ??= canonicalJson(this.manifest));
+  }
+}
+
 /** How a side's analyses are run. */
 export interface SideAnalyses {
   /** The audit (with the construct acknowledgements in scope, for an app). */
   audit(): AuditResult;
   /** The reachability analysis. */
   reachability(): ReachabilityResult;
+  /**
+   * The reachability analysis of some of the side's manifests, with the side's options (only for
+   * sides whose analysis reads nothing but the manifests, not an app's constructs).
+   */
+  reachabilityOf(manifests: any[]): ReachabilityResult;
 }
 
 /** One side of the diff. */
@@ -67,30 +129,33 @@ export class DiffSide {
   private reachabilityResult?: ReachabilityResult;
   private proof?: RbacProof;
 
-  constructor(inputs: readonly SideInput[], private readonly options: AuditOptions,
+  constructor(inputs: readonly SideInput[], public readonly options: AuditOptions,
     private readonly analyses: Partial<SideAnalyses> & { reachability(): ReachabilityResult }) {
     const flat: SideInput[] = [];
     for (const input of inputs) {
+      if (!isList(input.manifest)) {
+        if (isRecord(input.manifest)) flat.push(input);
+        continue;
+      }
       for (const item of expandLists(input.manifest)) {
         if (!isRecord(item.manifest)) continue;
         flat.push(item.manifest === input.manifest ? input : { ...input, manifest: item.manifest });
       }
     }
-    for (const input of effectiveObjects(flat, (i) => i.manifest)) {
-      const manifest = input.manifest;
-      let canonical: string | undefined;
-      const fingerprint = () => (canonical ??= canonicalJson(manifest));
-      const key = identityKey(manifest) ?? `#${fingerprint()}`;
-      this.objects.set(key, {
-        key,
-        manifest,
-        label: describeManifest(manifest),
-        constructPath: input.constructPath,
-        location: input.file !== undefined ? `${input.file}${input.line !== undefined ? `:${input.line}` : ''}` : undefined,
-        text: JSON.stringify(manifest),
-        fingerprint,
-        input,
-      });
+    // The last object of each identity counts, where it stands (as effectiveObjects keeps it): a
+    // repeated identity is deleted and set again, so the map's order is that of last occurrences.
+    let position = 0;
+    for (const input of flat) {
+      const k = identityKey(input.manifest);
+      if (k !== undefined) {
+        this.objects.delete(k);
+        this.objects.set(k, new LazySideObject(input, k, position++));
+        continue;
+      }
+      const o = new LazySideObject(input, undefined, position++);
+      const prev = this.objects.get(o.key);
+      if (prev !== undefined) o.position = prev.position;
+      this.objects.set(o.key, o);
     }
   }
 
@@ -102,6 +167,31 @@ export class DiffSide {
         : runAudit([...this.objects.values()].map((o) => engineInput(o.input)), this.options);
     }
     return this.auditResult;
+  }
+
+  /** Some objects of this side, in the side's order. */
+  public inOrder(objects: Iterable<SideObject>): SideObject[] {
+    return [...objects].sort((a, b) => a.position - b.position);
+  }
+
+  /** Whether the audit is the engine's over the objects alone (not an app's SecurityAudit), so it can run over some of them. */
+  public get auditsObjects(): boolean {
+    return this.analyses.audit === undefined;
+  }
+
+  /** The audit of some objects of this side (in this side's order), with this side's options. */
+  public auditOf(objects: readonly SideObject[]): AuditResult {
+    return runAudit(objects.map((o) => engineInput(o.input)), this.options);
+  }
+
+  /** Whether the reachability analysis reads the manifests alone (so it can run over some of them). */
+  public get analyzesManifests(): boolean {
+    return this.analyses.reachabilityOf !== undefined;
+  }
+
+  /** The reachability analysis of some manifests of this side, or undefined when it needs the whole app (see `SideAnalyses`). */
+  public reachabilityOf(manifests: any[]): ReachabilityResult | undefined {
+    return this.analyses.reachabilityOf?.(manifests);
   }
 
   /** The reachability analysis of this side. */
@@ -131,6 +221,20 @@ export function contextOf(objects: readonly SideObject[], options: AuditOptions 
   return new AuditContext(flattenLists(objects.map((o) => engineInput(o.input))), options);
 }
 
+/** How often the incremental diff scoped each analysis, and how often it ran it in full (for the tests). */
+export const incrementalStats = { auditScoped: 0, auditFull: 0, reachabilityScoped: 0, reachabilityFull: 0 };
+
+/** Internal options of `diffSides` (security-diff.ts). */
+export interface DiffSidesOptions {
+  /**
+   * Whether the audit and the reachability analysis run only over what a change can touch
+   * (scope-audit.ts, scope-reachability.ts) instead of over both sides in full. The items are the
+   * same either way (test/diff/incremental.test.ts); full is the reference.
+   * @default true
+   */
+  readonly incremental?: boolean;
+}
+
 /** The objects that differ between two sides. */
 export interface ChangeSet {
   /** Keys only in the head. */
@@ -149,7 +253,7 @@ export function changesBetween(base: DiffSide, head: DiffSide): ChangeSet {
   for (const [key, h] of head.objects) {
     const b = base.objects.get(key);
     if (b === undefined) added.push(h);
-    else if (b.text !== h.text && b.fingerprint() !== h.fingerprint()) changed.push({ base: b, head: h });
+    else if (!sameJson(b.manifest, h.manifest) && b.fingerprint() !== h.fingerprint()) changed.push({ base: b, head: h });
   }
   for (const [key, b] of base.objects) if (!head.objects.has(key)) removed.push(b);
   return { added, removed, changed };
