@@ -13,9 +13,20 @@
  * `--north-south` runs the north-south point instead (bench/north-south.ts; N=1000, K=10 unless
  * given): (a) and (c) with --exposed 0.1 of the services behind a gateway and --external 0.1
  * calling an external API, and the same without, interleaved; writes bench/results/north-south.json.
+ *
+ * `--cli-corpus` runs the reading point instead (bench/cli-corpus.ts, issue #22): the audit CLI, the
+ * manifest reader and the `yaml` library alone on a generated real-world-shaped corpus of
+ * --corpus-sizes MiB (default 5,20,80), interleaved; targets: the CLI ≥ 24 MiB/s (5× the 4.8 MB/s
+ * of #22) and its RSS growth ≤ 3× the input; writes bench/results/cli-corpus.json.
+ *
+ * `--diff` runs the security diff point instead (bench/diff-point.ts, issue #17; N=5000, K=10
+ * unless given): the diff of two baselines with 1% of the services changed against the audit of
+ * the head alone, both change kinds interleaved; target ≤ 2×; writes bench/results/diff.json.
  */
 import * as fs from 'fs';
 import * as path from 'path';
+import { runCliCorpus } from './cli-corpus';
+import { runDiff } from './diff-point';
 import { runNorthSouth } from './north-south';
 import { Sample, median, sample } from './sample';
 
@@ -25,14 +36,20 @@ function arg(name: string, fallback: string): string {
 }
 
 const northSouth = process.argv.includes('--north-south');
-const sizes = arg('sizes', northSouth ? '1000' : '100,1000,5000').split(',').map(Number);
-const namespaceCounts = arg('namespaces', northSouth ? '10' : '10,50').split(',').map(Number);
+const cliCorpus = process.argv.includes('--cli-corpus');
+const diff = process.argv.includes('--diff');
+const sizes = arg('sizes', northSouth ? '1000' : diff ? '5000' : '100,1000,5000').split(',').map(Number);
+const namespaceCounts = arg('namespaces', northSouth || diff ? '10' : '10,50').split(',').map(Number);
 const runs = Number(arg('runs', '3'));
-const out = arg('out', path.join(__dirname, 'results', northSouth ? 'north-south.json' : 'latest.json'));
+const out = arg('out', path.join(__dirname, 'results', northSouth ? 'north-south.json' : cliCorpus ? 'cli-corpus.json' : diff ? 'diff.json' : 'latest.json'));
 const POINTS = ['a', 'b', 'c', 'd', 'audit', 'reachability'];
 const root = path.join(__dirname, '..');
 
-if (northSouth) {
+if (diff) {
+  process.exitCode = runDiff({ sizes, namespaceCounts, runs, out });
+} else if (cliCorpus) {
+  process.exitCode = runCliCorpus({ sizes: arg('corpus-sizes', '5,20,80').split(',').map(Number), runs, out });
+} else if (northSouth) {
   process.exitCode = runNorthSouth({ sizes, namespaceCounts, runs, exposed: Number(arg('exposed', '0.1')), external: Number(arg('external', '0.1')), out });
 } else {
   reportGrid(runGrid());

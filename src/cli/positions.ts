@@ -6,15 +6,20 @@
  * name their object by identity and file. This module maps a finding back to the object read
  * (by file and identity; duplicates in one file by the engine's "document N" location) and, for
  * the documents that have findings only, parses that one document again with node ranges to
- * follow the jsonPath. Positions are 1-based; columns count UTF-16 code units (SARIF's default).
+ * follow the jsonPath (the reader's fast paths when they can: `yaml-fast.ts`, `json-stream.ts`).
+ * Files are visited one at a time and let go once their findings are placed. Positions are
+ * 1-based; columns count UTF-16 code units (SARIF's default).
  */
 import * as fs from 'fs';
 import { isMap, isScalar, isSeq, Node, parseAllDocuments } from 'yaml';
 import { FindingPosition } from '../audit/report';
 import { Finding } from '../audit/types';
+import { documentSpans } from '../manifest/documents';
+import { locateJson } from '../manifest/json-stream';
 import { ReadObject, jsonValueEnd } from '../manifest/reader';
 import { lineStartsOf, positionIn } from '../manifest/text-position';
 import { offsetOf } from '../manifest/yaml-decode';
+import { LocatedNode, fastPathEnabled, locateFastDocument } from '../manifest/yaml-fast';
 import { relaxContinuationIndent } from '../manifest/yaml-lenient';
 
 const PARSE_OPTIONS = { schema: 'failsafe' as const, uniqueKeys: false, strict: false, prettyErrors: false };
@@ -41,9 +46,12 @@ export function parseJsonPath(text: string): PathSegment[] | undefined {
   return out;
 }
 
+/** A node of a parsed document: the `yaml` package's, or the fast paths'. */
+type AnyNode = Node | LocatedNode;
+
 /** A parsed document of a file: its root node and how its offsets map to the file. */
 interface ParsedDocument {
-  readonly root: Node | null;
+  readonly root: AnyNode | null;
   /** File line and column (undefined when the text was re-indented to parse) of an offset. */
   readonly at: (offset: number) => { line: number; column?: number };
 }
@@ -105,21 +113,34 @@ function splitDocuments(text: string, lineStarts: number[]): Map<number, { start
 }
 
 
-function child(node: unknown, segment: PathSegment): { node: Node; at: Node } | undefined {
+/** The node at `segment` under `node` and the offset of its key (a map entry) or item (a list entry). */
+function child(node: unknown, segment: PathSegment): { node: AnyNode; at: number } | undefined {
+  if (node instanceof LocatedNode) {
+    if (typeof segment === 'number') {
+      const item = node.items?.[segment];
+      return item ? { node: item, at: item.offset } : undefined;
+    }
+    const entry = node.keys?.get(segment);
+    return entry ? { node: entry.node, at: entry.keyOffset } : undefined;
+  }
   if (typeof segment === 'number') {
     if (!isSeq(node)) return undefined;
     const item = node.items[segment];
-    return item ? { node: item as Node, at: item as Node } : undefined;
+    return item ? { node: item as Node, at: offsetOf(item as Node) } : undefined;
   }
   if (!isMap(node)) return undefined;
   // The last value wins for duplicate keys, as the reader decodes them.
   for (let i = node.items.length - 1; i >= 0; i--) {
     const pair = node.items[i];
     if (isScalar(pair.key) && String(pair.key.value) === segment) {
-      return { node: pair.value as Node, at: pair.key as Node };
+      return { node: pair.value as Node, at: offsetOf(pair.key as Node) };
     }
   }
   return undefined;
+}
+
+function nodeOffset(node: AnyNode): number {
+  return node instanceof LocatedNode ? node.offset : offsetOf(node);
 }
 
 /** One ReadObject's identity within its file: `group|kind|namespace|name`. */
@@ -145,6 +166,7 @@ export class PositionIndex {
   /** Objects of each file in read order (the engine's "document N" counts them). */
   private readonly ordinal = new Map<ReadObject, number>();
   private readonly files = new Map<string, FileText | undefined>();
+  private readonly paths = new Map<string, PathSegment[] | undefined>();
 
   constructor(objects: readonly ReadObject[], private readonly readFile: (file: string) => Buffer) {
     const perFile = new Map<string, number>();
@@ -171,11 +193,27 @@ export class PositionIndex {
     return own ?? candidates[candidates.length - 1]; // the one kubectl keeps, the one the rules saw
   }
 
-  /** Every finding's position (findings not read from a file have none). */
+  /**
+   * Every finding's position (findings not read from a file have none). Files are read one at a
+   * time, in the order their first finding comes, and let go once their findings are placed.
+   */
   public positions(findings: readonly Finding[]): Map<Finding, FindingPosition> {
+    const byFile = new Map<string, Array<[Finding, ReadObject]>>();
+    for (const f of findings) {
+      const obj = this.objectOf(f);
+      if (!obj) continue;
+      const list = byFile.get(obj.file);
+      if (list) list.push([f, obj]);
+      else byFile.set(obj.file, [[f, obj]]);
+    }
+    const found = new Map<Finding, FindingPosition>();
+    for (const [file, list] of byFile) {
+      for (const [f, obj] of list) found.set(f, this.positionIn(f, obj));
+      this.files.delete(file);
+    }
     const out = new Map<Finding, FindingPosition>();
     for (const f of findings) {
-      const p = this.positionOf(f);
+      const p = found.get(f);
       if (p) out.set(f, p);
     }
     return out;
@@ -183,20 +221,23 @@ export class PositionIndex {
 
   public positionOf(f: Finding): FindingPosition | undefined {
     const obj = this.objectOf(f);
-    if (!obj) return undefined;
+    return obj ? this.positionIn(f, obj) : undefined;
+  }
+
+  private positionIn(f: Finding, obj: ReadObject): FindingPosition {
     const doc = this.document(obj);
-    let root: Node | null | undefined = doc?.root;
+    let root: AnyNode | null | undefined = doc?.root;
     if (root && obj.itemPath) {
       for (const i of obj.itemPath) root = child(child(root, 'items')?.node, i)?.node;
     }
-    const objectAt = root && doc ? doc.at(offsetOf(root)) : undefined;
+    const objectAt = root && doc ? doc.at(nodeOffset(root)) : undefined;
     if (!root || !doc || !objectAt || objectAt.line !== obj.line) {
       return { line: obj.line, objectLine: obj.line, positionOf: 'object' }; // the reader's line stands
     }
     const base = { objectLine: objectAt.line, ...(objectAt.column !== undefined ? { objectColumn: objectAt.column } : {}) };
-    const segments = f.jsonPath ? parseJsonPath(f.jsonPath) : undefined;
-    let node: Node | undefined = root;
-    let at: Node | undefined;
+    const segments = f.jsonPath ? this.segmentsOf(f.jsonPath) : undefined;
+    let node: AnyNode | undefined = root;
+    let at: number | undefined;
     let found = 0;
     for (const s of segments ?? []) {
       const next = child(node, s);
@@ -205,8 +246,8 @@ export class PositionIndex {
       at = next.at;
       found++;
     }
-    if (!at) return { line: objectAt.line, ...(objectAt.column !== undefined ? { column: objectAt.column } : {}), ...base, positionOf: 'object' };
-    const fieldAt = doc.at(offsetOf(at));
+    if (at === undefined) return { line: objectAt.line, ...(objectAt.column !== undefined ? { column: objectAt.column } : {}), ...base, positionOf: 'object' };
+    const fieldAt = doc.at(at);
     return {
       line: fieldAt.line,
       ...(fieldAt.column !== undefined ? { column: fieldAt.column } : {}),
@@ -215,13 +256,23 @@ export class PositionIndex {
     };
   }
 
+  /** `parseJsonPath`, once a path (findings of many objects share their paths). */
+  private segmentsOf(jsonPath: string): PathSegment[] | undefined {
+    if (this.paths.has(jsonPath)) return this.paths.get(jsonPath);
+    const segments = parseJsonPath(jsonPath);
+    this.paths.set(jsonPath, segments);
+    return segments;
+  }
+
   private file(name: string): FileText | undefined {
     if (this.files.has(name)) return this.files.get(name);
     let entry: FileText | undefined;
     try {
-      const text = decodeText(this.readFile(name));
+      let text = decodeText(this.readFile(name));
+      const fast = fastPathEnabled();
+      if (fast && text !== '' && !text.endsWith('\n')) text += '\n'; // as the reader reads it
       const lineStarts = lineStartsOf(text);
-      entry = { text, lineStarts, documents: splitDocuments(text, lineStarts), parsed: new Map() };
+      entry = { text, lineStarts, documents: fast ? documentSpans(text) : splitDocuments(text, lineStarts), parsed: new Map() };
     } catch {
       entry = undefined; // the reader's lines stand
     }
@@ -234,8 +285,8 @@ export class PositionIndex {
     if (!file) return undefined;
     if (file.parsed.has(obj.document)) return file.parsed.get(obj.document);
     const span = file.documents.get(obj.document);
-    let parsed: ParsedDocument | undefined;
-    if (span) {
+    let parsed: ParsedDocument | undefined = span && fastPathEnabled() ? fastDocument(file, span) : undefined;
+    if (span && !parsed) {
       const text = file.text.slice(span.start, span.end);
       let docs = parseAllDocuments(text, PARSE_OPTIONS);
       let relaxed: string | undefined;
@@ -259,6 +310,16 @@ export class PositionIndex {
     file.parsed.set(obj.document, parsed);
     return parsed;
   }
+}
+
+/** A document read by the fast paths (offsets in the file's text), or undefined to parse it the full way. */
+function fastDocument(file: FileText, span: { start: number; end: number; json: boolean }): ParsedDocument | undefined {
+  if (span.json) {
+    const root = locateJson(file.text.slice(span.start, span.end));
+    return root ? { root, at: (offset) => positionIn(file.lineStarts, span.start + offset) } : undefined;
+  }
+  const root = locateFastDocument(file.text, span.start, span.end);
+  return root ? { root, at: (offset) => positionIn(file.lineStarts, offset) } : undefined;
 }
 
 function escapeRegExp(s: string): string {

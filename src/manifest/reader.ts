@@ -13,15 +13,24 @@
  *   map without kind or apiVersion, an unrendered template, alias bombs and oversized documents are
  *   errors (with file and line) and reading goes on with the next document;
  * - Lists are expanded (`objects.ts` `expandLists`).
+ *
+ * Most documents are read by a fast path straight from the text (`yaml-fast.ts`, JSON:
+ * `json-stream.ts`); it reads only what it reads exactly as the full path above does and leaves
+ * everything else to it (test/manifest/reader-differential.test.ts holds the two equal).
  */
 import * as fs from 'fs';
 import * as path from 'path';
 import { parseAllDocuments, parseDocument, Document, isMap, isSeq, isScalar, Node } from 'yaml';
+import { Chunk, newlinesIn, splitDocuments, splitDocumentsByLines } from './documents';
+import { hasNonFinite, jsonHasDuplicateKeys, jsonValueEnd, mayOverflow } from './json-stream';
 import { expandLists, isList, isRecord, itemPathText } from './objects';
-import { findTemplate, templateMessage } from './templates';
+import { findTemplate, findTemplateIn, templateMessage } from './templates';
 import { lineStartsOf, positionIn } from './text-position';
 import { DecodeError, decodeDocument, offsetOf } from './yaml-decode';
+import { fastPathEnabled, readFastDocument } from './yaml-fast';
 import { relaxContinuationIndent } from './yaml-lenient';
+
+export { jsonValueEnd };
 
 /** Limits of the reader. */
 export interface ReadOptions {
@@ -151,15 +160,6 @@ function decodeText(buf: Buffer): string {
   }
 }
 
-/** A document of a file: its text and where it starts. */
-interface Chunk {
-  readonly text: string;
-  /** 1-based line of the chunk's first line in the file. */
-  readonly line: number;
-  readonly document: number;
-  readonly separatorError?: string;
-}
-
 /** Reads one file's text (YAML, or a JSON stream when it starts with `{`). */
 export function readManifestText(text: string, file: string, options: ReadOptions = {}): ReadResult {
   const reader = new FileReader(file, options);
@@ -171,39 +171,14 @@ export function readManifestText(text: string, file: string, options: ReadOption
       reader.errors.push({ file, line, document, message: `${file}:${line}: ${document !== undefined ? `document ${document}: ` : ''}cannot read: ${e instanceof Error ? e.message : String(e)}` });
     }
   };
-  if (normalized.trimStart().startsWith('{')) guard(1, undefined, () => reader.readJsonStream(normalized));
-  else for (const chunk of splitDocuments(normalized)) guard(chunk.line, chunk.document, () => reader.readYamlDocument(chunk));
+  if (normalized.trimStart().startsWith('{')) {
+    guard(1, undefined, () => reader.readJsonStream(normalized));
+  } else {
+    const all = normalized === '' || normalized.endsWith('\n') ? normalized : `${normalized}\n`; // every line ends with a newline
+    const chunks = (fastPathEnabled() ? splitDocuments : splitDocumentsByLines)(all);
+    for (const chunk of chunks) guard(chunk.line, chunk.document, () => reader.readYamlDocument(all, chunk));
+  }
   return { objects: reader.objects, errors: reader.errors, files: [file] };
-}
-
-/** apimachinery YAMLReader: a line starting with `---` ends a document. */
-function splitDocuments(text: string): Chunk[] {
-  const lines = text.split('\n');
-  if (lines[lines.length - 1] === '') lines.pop();
-  const chunks: Chunk[] = [];
-  let buf: string[] = [];
-  let start = 1;
-  let pendingError: string | undefined;
-  const flush = () => {
-    if (buf.length > 0 || pendingError !== undefined) chunks.push({ text: buf.join('\n') + '\n', line: start, document: chunks.length + 1, separatorError: pendingError });
-    buf = [];
-    pendingError = undefined;
-  };
-  lines.forEach((line, i) => {
-    if (line.startsWith('---')) {
-      const rest = line.slice(3).trim();
-      flush();
-      if (rest !== '' && !rest.startsWith('#')) {
-        pendingError = `content after the document separator (${JSON.stringify(line.slice(0, 40))}): kubectl refuses it ("invalid Yaml document separator"); put the content on the next line`;
-      }
-      start = i + 2;
-      return;
-    }
-    if (buf.length === 0) start = i + 1;
-    buf.push(line);
-  });
-  flush();
-  return chunks;
 }
 
 function lineTable(text: string): (offset: number) => number {
@@ -231,13 +206,30 @@ class FileReader {
     this.errors.push({ file: this.file, line, document, message: `${where}: ${document !== undefined ? `document ${document}: ` : ''}${message}` });
   }
 
-  public readYamlDocument(chunk: Chunk): void {
+  public readYamlDocument(all: string, chunk: Chunk): void {
     const { document } = chunk;
     if (chunk.separatorError) return this.error(chunk.line - 1, document, chunk.separatorError);
-    if (Buffer.byteLength(chunk.text) > this.maxDocumentBytes) {
+    const length = chunk.end - chunk.start;
+    if (length * 3 > this.maxDocumentBytes && Buffer.byteLength(all.slice(chunk.start, chunk.end)) > this.maxDocumentBytes) {
       return this.error(chunk.line, document, `document is larger than ${this.maxDocumentBytes} bytes, not read`);
     }
-    let text = chunk.text;
+    if (fastPathEnabled()) {
+      const fast = readFastDocument(all, chunk.start, chunk.end, this.limits);
+      if (fast && !isList(fast.value)) {
+        if (fast.scalars) {
+          const at = (offset: number) => offset - chunk.start;
+          const nodes = fast.scalars.map((n) => ({ ...n, offset: at(n.offset), ...(n.end !== undefined ? { end: at(n.end) } : {}) }));
+          const template = findTemplateIn(nodes, all.slice(chunk.start, chunk.end));
+          if (template) {
+            const line = chunk.line + newlinesIn(all, chunk.start, chunk.start + template.offset);
+            return this.error(line, document, templateMessage(template.snippet));
+          }
+        }
+        // No aliases: the object's JSON is at most 6 bytes a character of its text.
+        return this.accept(fast.value, document, chunk.line + newlinesIn(all, chunk.start, fast.rootOffset), () => undefined, length * 6 + 64);
+      }
+    }
+    let text = all.slice(chunk.start, chunk.end);
     let docs = parseAllDocuments(text, PARSE_OPTIONS);
     if (!Array.isArray(docs) || docs.length === 0) return; // comments only
     if (docs[0].errors.length > 0) {
@@ -297,7 +289,8 @@ class FileReader {
       const start = pos;
       const fileLine = (offset: number) => lineOf(start + offset);
       let root: Node | null = null;
-      if (Buffer.byteLength(segment) <= this.maxDocumentBytes && isRecord(value)) {
+      if ((segment.length * 3 <= this.maxDocumentBytes || Buffer.byteLength(segment) <= this.maxDocumentBytes) && isRecord(value)
+        && (!fastPathEnabled() || isList(value) || jsonHasDuplicateKeys(segment) !== false)) {
         // The same text as YAML, for duplicate keys (Go's decoder keeps the last) and item lines.
         const doc: Document = parseDocument(segment, PARSE_OPTIONS);
         if (doc.errors.length === 0) {
@@ -307,22 +300,25 @@ class FileReader {
           } catch { /* the JSON value stands */ }
         }
       }
-      if (hasNonFinite(value)) this.error(lineOf(pos), document, 'a number is out of range for JSON (kubectl refuses it)');
-      else this.accept(value, document, lineOf(pos), (itemPath) => itemLine(root, itemPath, fileLine));
+      if (mayOverflow(segment) && hasNonFinite(value)) this.error(lineOf(pos), document, 'a number is out of range for JSON (kubectl refuses it)');
+      else this.accept(value, document, lineOf(pos), (itemPath) => itemLine(root, itemPath, fileLine), segment.length * 6 + 64);
       pos = end;
     }
   }
 
-  private accept(value: unknown, document: number, line: number, lineOfItem: (itemPath: number[]) => number | undefined): void {
+  /** `maxJsonBytes`: a bound on the JSON size of the value (undefined: none known). */
+  private accept(
+    value: unknown, document: number, line: number, lineOfItem: (itemPath: number[]) => number | undefined, maxJsonBytes?: number,
+  ): void {
     if (value === null || value === undefined) return; // empty document: kubectl skips it
     if (!isRecord(value)) {
       return this.error(line, document, `the document is ${Array.isArray(value) ? 'a list' : `a ${typeof value === 'string' ? 'string' : typeof value} (${JSON.stringify(value).slice(0, 40)})`}, not a Kubernetes object (a map with apiVersion and kind)`);
     }
-    if (!isList(value)) return this.acceptObject(value, document, line, undefined);
-    for (const item of expandLists(value)) this.acceptObject(item.manifest, document, lineOfItem(item.itemPath) ?? line, item.itemPath);
+    if (!isList(value)) return this.acceptObject(value, document, line, undefined, maxJsonBytes);
+    for (const item of expandLists(value)) this.acceptObject(item.manifest, document, lineOfItem(item.itemPath) ?? line, item.itemPath, undefined);
   }
 
-  private acceptObject(m: unknown, document: number, line: number, itemPath: number[] | undefined): void {
+  private acceptObject(m: unknown, document: number, line: number, itemPath: number[] | undefined, maxJsonBytes: number | undefined): void {
     const what = itemPath ? `${itemPathText(itemPath)}: ` : '';
     if (!isRecord(m)) return this.error(line, document, `${what}not a Kubernetes object (a map with apiVersion and kind)`);
     if (typeof m.kind !== 'string' || m.kind === '') {
@@ -331,44 +327,12 @@ class FileReader {
     if (typeof m.apiVersion !== 'string' || m.apiVersion === '') {
       return this.error(line, document, `${what}no apiVersion: not a Kubernetes object (kubectl refuses it: "apiVersion not set")`);
     }
-    const size = Buffer.byteLength(JSON.stringify(m));
+    const size = maxJsonBytes !== undefined && maxJsonBytes <= this.maxObjectBytes ? 0 : Buffer.byteLength(JSON.stringify(m));
     if (size > this.maxObjectBytes) {
       return this.error(line, document, `${what}${m.kind} is ${size} bytes as JSON, more than the ${this.maxObjectBytes} bytes the API server accepts in a request; not read`);
     }
     this.objects.push({ manifest: m, file: this.file, line, document, ...(itemPath ? { itemPath } : {}) });
   }
-}
-
-function hasNonFinite(v: unknown): boolean {
-  if (typeof v === 'number') return !Number.isFinite(v);
-  if (Array.isArray(v)) return v.some(hasNonFinite);
-  if (isRecord(v)) return Object.values(v).some(hasNonFinite);
-  return false;
-}
-
-/** The end of the JSON value starting at `pos` (brackets and strings balanced). */
-export function jsonValueEnd(text: string, pos: number): number {
-  const open = text[pos];
-  if (open !== '{' && open !== '[' && open !== '"') {
-    let i = pos;
-    while (i < text.length && !/[\s{}[\],"]/.test(text[i])) i++;
-    return Math.max(i, pos + 1);
-  }
-  let depth = 0;
-  let inString = false;
-  for (let i = pos; i < text.length; i++) {
-    const c = text[i];
-    if (inString) {
-      if (c === '\\') {i++;} else if (c === '"') {
-        inString = false;
-        if (depth === 0) return i + 1;
-      }
-    } else if (c === '"') {inString = true;} else if (c === '{' || c === '[') {depth++;} else if (c === '}' || c === ']') {
-      depth--;
-      if (depth <= 0) return i + 1;
-    }
-  }
-  return text.length;
 }
 
 /** The file line of a List item (through nested `items`), if it can be found. */

@@ -38,29 +38,56 @@ export interface TemplateFinding {
   readonly snippet: string;
 }
 
+/** A node of a document as the template check sees it, in document order. */
+export interface TemplateNode {
+  /** Offset of the node (of its first character). */
+  readonly offset: number;
+  /** A scalar: its value (before any type resolution), and whether it is plain. */
+  readonly value?: string;
+  readonly plain?: boolean;
+  /** A scalar that is not plain: where it ends (its lines are not template directives). */
+  readonly end?: number;
+  /** A map (a flow map starting with `{{` is how `key: {{ .Values.x }}` parses). */
+  readonly map?: boolean;
+}
+
 /** The first sign that a parsed document is an unrendered template, if any. */
 export function findTemplate(doc: Document, text: string): TemplateFinding | undefined {
   if (!text.includes('{{')) return undefined;
-  let found: TemplateFinding | undefined;
-  const scalarRanges: Array<[number, number]> = [];
+  const nodes: TemplateNode[] = [];
   visit(doc, {
     Scalar(_key, node: Scalar) {
       const value = typeof node.source === 'string' ? node.source : String(node.value ?? '');
-      const at = node.range ? node.range[0] : 0;
-      if (node.type !== 'PLAIN' && node.range) scalarRanges.push([node.range[0], node.range[1]]);
-      if (found) return;
-      const builtin = HELM_BUILTIN.exec(value);
-      if (builtin) { found = { offset: at, snippet: snippetAt(value, builtin.index) }; return; }
-      if (node.type === 'PLAIN') {
-        const t = plainTemplate(value);
-        if (t) found = { offset: at, snippet: t };
-      }
+      const plain = node.type === 'PLAIN';
+      nodes.push({ offset: node.range ? node.range[0] : 0, value, plain, ...(!plain && node.range ? { end: node.range[1] } : {}) });
     },
     Map(_key, node: YAMLMap) {
-      if (found || !node.range) return;
-      if (text.startsWith('{{', node.range[0])) found = { offset: node.range[0], snippet: snippetAt(text, node.range[0]) };
+      if (node.range) nodes.push({ offset: node.range[0], map: true });
     },
   });
+  return findTemplateIn(nodes, text);
+}
+
+/** `findTemplate` on the nodes of a document (in document order) and its text. */
+export function findTemplateIn(nodes: readonly TemplateNode[], text: string): TemplateFinding | undefined {
+  if (!text.includes('{{')) return undefined;
+  let found: TemplateFinding | undefined;
+  const scalarRanges: Array<[number, number]> = [];
+  for (const node of nodes) {
+    if (node.map) {
+      if (!found && text.startsWith('{{', node.offset)) found = { offset: node.offset, snippet: snippetAt(text, node.offset) };
+      continue;
+    }
+    const value = node.value ?? '';
+    if (node.end !== undefined) scalarRanges.push([node.offset, node.end]);
+    if (found) continue;
+    const builtin = HELM_BUILTIN.exec(value);
+    if (builtin) { found = { offset: node.offset, snippet: snippetAt(value, builtin.index) }; continue; }
+    if (node.plain) {
+      const t = plainTemplate(value);
+      if (t) found = { offset: node.offset, snippet: t };
+    }
+  }
   if (found) return found;
   let offset = 0;
   for (const line of text.split('\n')) {
