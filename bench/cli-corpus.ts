@@ -25,7 +25,7 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { parseAllDocuments } from 'yaml';
-import { measure } from './measure';
+import { Target, measure, writeReport } from './measure';
 import { runCli } from '../src/cli/audit';
 import { jsonValueEnd, readManifestFiles } from '../src/manifest/reader';
 import { corpusFiles } from '../test/manifest/real-world-corpus';
@@ -200,7 +200,7 @@ function report(o: CliCorpusOptions, results: Record<string, Record<PointName, S
   }
   const largest = String(Math.max(...o.sizes));
   const top = results[largest];
-  const targets: Array<{ target: string; value: string; ok: boolean }> = [];
+  const targets: Target[] = [];
   if (top) {
     const input = top.c.bytes / MiB;
     const speed = input / (top.c.minMs / 1000);
@@ -216,13 +216,7 @@ function report(o: CliCorpusOptions, results: Record<string, Record<PointName, S
       ok: growth <= 3 * input,
     });
   }
-  lines.push('');
-  for (const t of targets) lines.push(`${t.ok ? 'MET ' : 'MISS'}  ${t.target}: ${t.value}`);
-  console.log(lines.join('\n'));
-  fs.mkdirSync(path.dirname(o.out), { recursive: true });
-  fs.writeFileSync(o.out, JSON.stringify({ ...o, node: process.version, results, ratios, targets }, null, 2) + '\n');
-  console.log(`\nwrote ${path.relative(path.join(__dirname, '..'), o.out)}`);
-  return targets.some((t) => !t.ok) ? 1 : 0;
+  return writeReport(lines, targets, o.out, { ...o, node: process.version, results, ratios, targets }) ? 0 : 1;
 }
 
 if (require.main === module) {

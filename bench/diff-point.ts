@@ -17,7 +17,7 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { libraryApp } from './library';
-import { measure } from './measure';
+import { Target, measure, writeReport } from './measure';
 import { Topology, namespaceOf, serviceName } from './topology';
 import { SecurityAudit, SecurityDiff } from '../src';
 
@@ -129,7 +129,7 @@ export function runDiff(o: DiffRunOptions): number {
   lines.push('| N | K | change | objects | changed | audit ms (min) | diff ms (min) | diff/audit per run (min) | diff/audit per run (median) | CPU ratio (median) | items |');
   lines.push('|---:|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|');
   const results: Record<string, Record<string, DiffSample[]>> = {};
-  const targets: Array<{ target: string; value: string; ok: boolean }> = [];
+  const targets: Target[] = [];
   for (const k of o.namespaceCounts) {
     for (const n of o.sizes) {
       const byKind: Record<string, DiffSample[]> = Object.fromEntries(KINDS.map((c) => [c, []]));
@@ -159,13 +159,7 @@ export function runDiff(o: DiffRunOptions): number {
       }
     }
   }
-  lines.push('');
-  for (const t of targets) lines.push(`${t.ok ? 'MET ' : 'MISS'}  ${t.target}: ${t.value}`);
-  console.log(lines.join('\n'));
-  fs.mkdirSync(path.dirname(o.out), { recursive: true });
-  fs.writeFileSync(o.out, JSON.stringify({ ...o, node: process.version, results, targets }, null, 2) + '\n');
-  console.log(`\nwrote ${path.relative(path.join(__dirname, '..'), o.out)}`);
-  return targets.some((t) => !t.ok) ? 1 : 0;
+  return writeReport(lines, targets, o.out, { ...o, node: process.version, results, targets }) ? 0 : 1;
 }
 
 if (require.main === module) main();

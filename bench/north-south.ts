@@ -6,8 +6,7 @@
  * Runs are interleaved (variant by variant, point by point, the order reversed every other run),
  * so a noisy moment of the shared machine hits all four alike; medians and minima are reported.
  */
-import * as fs from 'fs';
-import * as path from 'path';
+import { Target, writeReport } from './measure';
 import { Sample, median, sample } from './sample';
 
 export interface NorthSouthOptions {
@@ -89,7 +88,7 @@ export function runNorthSouth(o: NorthSouthOptions): number {
       lines.push(`| ${n} | ${k} | ${v} | ${fmt(ratio.medians, 2)} | ${fmt(ratio.minima, 2)} | ${fmt(ratio.cpu, 2)} |`);
     }
   }
-  const targets: Array<{ target: string; value: string; ok: boolean }> = [];
+  const targets: Target[] = [];
   for (const k of o.namespaceCounts) {
     const r = ratios[`1000/${k}`];
     if (!r) continue;
@@ -101,11 +100,5 @@ export function runNorthSouth(o: NorthSouthOptions): number {
       ok: r[ns].medians <= 1.5,
     });
   }
-  lines.push('');
-  for (const t of targets) lines.push(`${t.ok ? 'MET ' : 'MISS'}  ${t.target}: ${t.value}`);
-  console.log(lines.join('\n'));
-  fs.mkdirSync(path.dirname(o.out), { recursive: true });
-  fs.writeFileSync(o.out, JSON.stringify({ ...o, node: process.version, results, ratios, targets }, null, 2) + '\n');
-  console.log(`\nwrote ${path.relative(path.join(__dirname, '..'), o.out)}`);
-  return targets.some((t) => !t.ok) ? 1 : 0;
+  return writeReport(lines, targets, o.out, { ...o, node: process.version, results, ratios, targets }) ? 0 : 1;
 }

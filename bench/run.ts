@@ -23,10 +23,10 @@
  * unless given): the diff of two baselines with 1% of the services changed against the audit of
  * the head alone, both change kinds interleaved; target ≤ 2×; writes bench/results/diff.json.
  */
-import * as fs from 'fs';
 import * as path from 'path';
 import { runCliCorpus } from './cli-corpus';
 import { runDiff } from './diff-point';
+import { Target, writeReport } from './measure';
 import { runNorthSouth } from './north-south';
 import { Sample, median, sample } from './sample';
 
@@ -43,7 +43,6 @@ const namespaceCounts = arg('namespaces', northSouth || diff ? '10' : '10,50').s
 const runs = Number(arg('runs', '3'));
 const out = arg('out', path.join(__dirname, 'results', northSouth ? 'north-south.json' : cliCorpus ? 'cli-corpus.json' : diff ? 'diff.json' : 'latest.json'));
 const POINTS = ['a', 'b', 'c', 'd', 'audit', 'reachability'];
-const root = path.join(__dirname, '..');
 
 if (diff) {
   process.exitCode = runDiff({ sizes, namespaceCounts, runs, out });
@@ -138,7 +137,7 @@ function reportGrid(results: Record<string, Record<string, Sample>>) {
     }
   }
   // The targets (issue: synthesis and audit that stay fast and linear at platform scale).
-  const targets: Array<{ target: string; value: string; ok: boolean }> = [];
+  const targets: Target[] = [];
   for (const k of namespaceCounts) {
     const mid = ratios[`1000/${k}`];
     if (mid) targets.push({ target: `a/c ≤ 1.5 at N=1000, K=${k}`, value: fmt(mid.aOverC, 2), ok: mid.aOverC <= 1.5 });
@@ -152,11 +151,6 @@ function reportGrid(results: Record<string, Record<string, Sample>>) {
       targets.push({ target: `reachability at N=5000, K=${k} < 2 s`, value: `${fmt(big.reachability.wallMs)} ms`, ok: big.reachability.wallMs < 2000 });
     }
   }
-  lines.push('');
-  for (const t of targets) lines.push(`${t.ok ? 'MET ' : 'MISS'}  ${t.target}: ${t.value}`);
-  console.log(lines.join('\n'));
-  fs.mkdirSync(path.dirname(out), { recursive: true });
-  fs.writeFileSync(out, JSON.stringify({ runs, sizes, namespaceCounts, node: process.version, results, ratios, scaling, targets }, null, 2) + '\n');
-  if (targets.some((t) => !t.ok)) process.exitCode = 1;
-  console.log(`\nwrote ${path.relative(root, out)}`);
+  const payload = { runs, sizes, namespaceCounts, node: process.version, results, ratios, scaling, targets };
+  if (!writeReport(lines, targets, out, payload)) process.exitCode = 1;
 }
