@@ -2,8 +2,9 @@
  * Runs the README's own setup instructions, verbatim, in an empty folder with the packed tarball.
  *
  * The flows read README.md and then the pages of FLOW_DOCUMENTS, in that order (the README's app
- * goes on in docs/audit-cli.md: the cdk8s-cli plugin and the CLI). A fenced block of one of them
- * takes part when its info string carries `readme=` (GitHub shows only the language):
+ * goes on in docs/audit-cli.md: the cdk8s-cli plugin and the CLI; the recipes of other pages are
+ * flows of their own, which tests run). A fenced block of one of them takes part when its info
+ * string carries `readme=` (GitHub shows only the language):
  *
  *   ```sh readme=app                        shell commands, run in the flow's folder (bash -e)
  *   ```json readme=app:tsconfig.json        the block is that file of the flow
@@ -58,28 +59,39 @@ export interface NotRunLine {
  * The documents whose `readme=` blocks make the flows, in flow order: a flow's blocks on a page
  * come after its blocks in the README.
  */
-export const FLOW_DOCUMENTS: readonly string[] = ['README.md', 'docs/audit-cli.md'];
+export const FLOW_DOCUMENTS: readonly string[] = ['README.md', 'docs/audit-cli.md', 'docs/security-diff.md', 'docs/security-alerts.md'];
 
-/** What runs each flow: `.ci/run` (this script, `--flow NAME`) or a test, with the fixtures the commands need. */
+/**
+ * What runs each flow: `.ci/run` (this script, `--flow NAME`) or a test, with the fixtures the
+ * commands need, which checks what they print (`shop-diff`: the page's file is the diff's output,
+ * which the test renders and compares; `alerts`: commands for a cluster, a Pushgateway and this
+ * repository's CI, each run or checked against the page's example).
+ */
 export const FLOW_RUNNERS: { readonly [flow: string]: string } = {
   'app': '.ci/run',
   'projen': '.ci/run',
   'adopt': 'test/cli/baseline.test.ts',
   'adopt-config': 'test/cli/config.test.ts',
   'diff': 'test/diff/readme-recipe.test.ts',
+  'shop-diff': 'test/diff/shop.test.ts',
+  'alerts': 'test/security-alerts-readme.test.ts',
 };
 
-/** Every fenced block whose info string has a `readme=` attribute, in document order. */
+/**
+ * Every fenced block whose info string has a `readme=` attribute, in document order. A block opened
+ * with more than three backticks (to show Markdown) ends at a fence at least as long.
+ */
 export function extractBlocks(markdown: string, doc: string = 'README.md'): ReadmeBlock[] {
   const blocks: ReadmeBlock[] = [];
   const lines = markdown.split('\n');
   for (let i = 0; i < lines.length; i++) {
-    const open = /^```(\S*)(.*)$/.exec(lines[i]);
+    const open = /^(```+)([^`\s]*)(.*)$/.exec(lines[i]);
     if (!open) continue;
     const start = i;
+    const close = new RegExp(`^${open[1]}\`*\\s*$`);
     const body: string[] = [];
-    for (i++; i < lines.length && !/^```\s*$/.test(lines[i]); i++) body.push(lines[i]);
-    const attr = /(?:^|\s)readme=(\S+)/.exec(open[2]);
+    for (i++; i < lines.length && !close.test(lines[i]); i++) body.push(lines[i]);
+    const attr = /(?:^|\s)readme=(\S+)/.exec(open[3]);
     if (!attr) continue;
     const targets = attr[1].split(',').map((t) => {
       const [flowFile, after] = t.split('@');
@@ -87,7 +99,7 @@ export function extractBlocks(markdown: string, doc: string = 'README.md'): Read
       if (!flow) throw new Error(`${doc}:${start + 1}: empty flow in readme=${attr[1]}`);
       return { flow, ...(file ? { file } : {}), ...(after ? { after } : {}) };
     });
-    blocks.push({ doc, line: start + 1, lang: open[1], targets, code: body.join('\n') + '\n' });
+    blocks.push({ doc, line: start + 1, lang: open[2], targets, code: body.join('\n') + '\n' });
   }
   return blocks;
 }

@@ -119,7 +119,7 @@ export interface SecurityAlertsProps {
   readonly labels?: { [key: string]: string };
   /**
    * Base URL of the runbooks: each alert gets `runbook_url: <base>#<alertname in lowercase>`.
-   * @default SecurityAlerts.DEFAULT_RUNBOOK_BASE_URL (the runbooks in this library's README)
+   * @default SecurityAlerts.DEFAULT_RUNBOOK_BASE_URL (the runbooks of this library's docs/security-alerts.md)
    */
   readonly runbookBaseUrl?: string;
   /**
@@ -148,8 +148,8 @@ const LABEL_NAME = /^[a-zA-Z_][a-zA-Z0-9_]*$/;
  * });
  */
 export class SecurityAlerts extends Construct {
-  /** Where the runbooks of these alerts live by default. */
-  public static readonly DEFAULT_RUNBOOK_BASE_URL = 'https://github.com/cdk8s-secure-baseline/cdk8s-secure-baseline/blob/main/README.md';
+  /** Where the runbooks of these alerts live by default: the Runbooks section of docs/security-alerts.md on GitHub. */
+  public static readonly DEFAULT_RUNBOOK_BASE_URL = 'https://github.com/cdk8s-secure-baseline/cdk8s-secure-baseline/blob/main/docs/security-alerts.md';
 
   /** The PrometheusRule object. */
   public readonly prometheusRule: ApiObject;

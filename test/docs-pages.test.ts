@@ -209,6 +209,7 @@ describe('docs pages', () => {
     expect(page('```text error\nshop/ns: size\n```\n')).toThrow(/docs\/example.md:1: an error block shows what the ```ts block right before it throws, and there is none/);
     expect(page(throwing)).toThrow(/size "20GB"/);
     expect(page('```yaml\nkind: Namespace\n```\n')).toThrow(/docs\/example.md:1: a ```yaml block is neither run nor written/);
+    expect(page('````markdown\n```ts\nconst ok = 1;\n```\n````\n')).toThrow(/docs\/example.md:1: a ```markdown block is neither run nor written/);
   });
 
   test('a readme= block is left to its flow, which must read the page and have a runner', () => {

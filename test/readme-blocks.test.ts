@@ -77,4 +77,9 @@ describe('README blocks run in CI', () => {
     expect(subs.shellLine('npm i cdk8s@2.1.0 cdk8s-secure-baseline -D x  # c')).toBe(`npm i cdk8s@2.1.0 ${TARBALL} -D x  # c`);
     expect(subs.shellLine('echo cdk8s-secure-baseline')).toBe('echo cdk8s-secure-baseline');
   });
+
+  test('a block opened with four backticks (Markdown that shows a fence) ends at four', () => {
+    expect(extractBlocks('````markdown readme=x:out.md\n```sh\nls\n```\n````\n```sh readme=x\nls\n```\n', 'docs/x.md').map((b) => [b.line, b.lang, b.code]))
+      .toEqual([[1, 'markdown', '```sh\nls\n```\n'], [6, 'sh', 'ls\n']]);
+  });
 });

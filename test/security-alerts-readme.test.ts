@@ -4,23 +4,26 @@ import * as os from 'os';
 import * as path from 'path';
 import { Yaml } from 'cdk8s';
 import * as ts from 'typescript';
-import { findPromtool } from '../scripts/promtool';
+import { findPromtool, synthRuleFile } from '../scripts/promtool';
+import { documentBlocks } from '../scripts/readme-blocks';
+import { SecurityAlerts } from '../src';
+import { fencedBlocks } from './util/code-blocks';
 import { runCli } from '../src/cli/audit';
 
 /**
- * The shell blocks of the README's "Security alerts" section, run or checked against what the
- * section's TypeScript example synthesizes (test/readme.test.ts runs that example too; these
- * blocks need a cluster or a Pushgateway, so they are not part of the README flows CI runs).
+ * The shell blocks of docs/security-alerts.md (its `alerts` flow: scripts/readme-blocks.ts), run or
+ * checked against what the page's TypeScript example synthesizes (test/docs-pages.test.ts runs that
+ * example too; these blocks need a cluster, a Pushgateway or this repository's CI, so no flow CI
+ * runs holds them), and the page's runbooks, one per alert.
  */
 const root = path.join(__dirname, '..');
-const readme = fs.readFileSync(path.join(root, 'README.md'), 'utf-8');
-const start = readme.indexOf('\n## Security alerts\n');
-if (start < 0) throw new Error('README.md has no "## Security alerts" section');
-/** The section, up to the next section of the README (its subsections, ###, included). */
-const section = readme.slice(start, readme.indexOf('\n## ', start + 1));
-const blocks = (lang: string) => [...section.matchAll(new RegExp('```' + lang + '\\n([\\s\\S]*?)```', 'g'))].map((m) => m[1]);
+const PAGE = 'docs/security-alerts.md';
+const page = fs.readFileSync(path.join(root, PAGE), 'utf-8');
+const blocks = (lang: string): string[] => lang === 'sh'
+  ? documentBlocks(root).filter((b) => b.doc === PAGE && b.targets.some((t) => t.flow === 'alerts')).map((b) => b.code)
+  : fencedBlocks(page).filter((b) => b.lang === lang).map((b) => b.code);
 
-/** Runs the section's TypeScript example (the package name mapped to src/) into a new folder. */
+/** Runs the page's TypeScript example (the package name mapped to src/) into a new folder. */
 function synthExample(): string {
   const [code] = blocks('ts');
   const outdir = fs.mkdtempSync(path.join(os.tmpdir(), 'alerts-readme-'));
@@ -37,13 +40,24 @@ function synthExample(): string {
   return outdir;
 }
 
-describe('README: Security alerts', () => {
+describe('docs/security-alerts.md', () => {
   const outdir = synthExample();
   const objects = fs.readdirSync(outdir).filter((f) => f.endsWith('.yaml')).flatMap((f) => Yaml.load(path.join(outdir, f)));
 
-  test('the section has one TypeScript example and three shell blocks', () => {
+  test('the page has one TypeScript example and three shell blocks, all of the alerts flow', () => {
     expect(blocks('ts').length).toBe(1);
     expect(blocks('sh').length).toBe(3);
+    expect(fencedBlocks(page).map((b) => [b.lang, b.info])).toEqual([['ts', ''], ...Array(3).fill(['sh', 'readme=alerts'])]);
+  });
+
+  test('every alert SecurityAlerts can emit has its runbook on the page, where the default runbook URL leads', () => {
+    expect(SecurityAlerts.DEFAULT_RUNBOOK_BASE_URL).toBe(`https://github.com/cdk8s-secure-baseline/cdk8s-secure-baseline/blob/main/${PAGE}`);
+    const runbooks = new Set([...page.matchAll(/^### (\S+)$/gm)].map((m) => m[1]));
+    const urls = synthRuleFile({}).groups.flatMap((g) => g.rules.map((r) => r.annotations.runbook_url as string));
+    expect(urls.length).toBe(15);
+    const anchors = urls.map((u) => u.slice(`${SecurityAlerts.DEFAULT_RUNBOOK_BASE_URL}#`.length));
+    expect(anchors.filter((a) => !runbooks.has(a))).toEqual([]);
+    expect([...runbooks].filter((r) => !anchors.includes(r))).toEqual([]);
   });
 
   test('the promtool command is the one CI runs', () => {

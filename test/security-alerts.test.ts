@@ -18,7 +18,7 @@ function promqlErrors(expr: string): number[] {
   return errors;
 }
 
-/** The metrics each group may read (verified against the exporters' sources, see the README's Security alerts section). */
+/** The metrics each group may read (verified against the exporters' sources, see docs/security-alerts.md). */
 const KNOWN_METRICS = new Set([
   'certmanager_certificate_expiration_timestamp_seconds',
   'certmanager_certificate_renewal_timestamp_seconds',

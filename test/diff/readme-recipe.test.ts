@@ -2,18 +2,19 @@ import { spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { Substitutions, extractBlocks, flowSteps } from '../../scripts/readme-blocks';
+import { Substitutions, documentBlocks, flowSteps } from '../../scripts/readme-blocks';
+import { DIFF_USAGE } from '../../src/diff/cli';
 
 /**
- * The README's CI recipe for the security diff (the `sh readme=diff` block) runs verbatim in a git
+ * The CI recipe of docs/security-diff.md (the `sh readme=diff` block) runs verbatim in a git
  * repository holding a cdk8s app, with a base commit and a head commit. `npx` is the only thing
  * provided: `npx cdk8s synth --output DIR` runs the app's main.ts (as cdk8s-cli does) and
  * `npx cdk8s-secure-baseline` this checkout's CLI. (An unchanged app giving exit 0 is tested in
  * test/diff/cli.test.ts and test/diff/shop.test.ts; each run here takes tens of seconds.)
  */
 const root = path.join(__dirname, '..', '..');
-const readme = fs.readFileSync(path.join(root, 'README.md'), 'utf-8');
-const steps = flowSteps(extractBlocks(readme), 'diff', new Substitutions({ devDependencies: {} }));
+const PAGE = 'docs/security-diff.md';
+const steps = flowSteps(documentBlocks(root), 'diff', new Substitutions({ devDependencies: {} }));
 
 const APP = (extra: string) => `import { App, Chart } from 'cdk8s';
 import { LeastPrivilegeServiceAccount, Mesh, SecureNamespace, SecurityAudit, Verb } from 'cdk8s-secure-baseline';
@@ -70,9 +71,9 @@ esac
   return { dir: app, env };
 }
 
-describe('README: the security diff in CI', () => {
-  test('the recipe is one sh block of the diff flow, with a git worktree for the base', () => {
-    expect(steps).toHaveLength(1);
+describe('docs/security-diff.md: the security diff in CI', () => {
+  test('the recipe is one sh block of the diff flow, on the page, with a git worktree for the base', () => {
+    expect(steps.map((s) => [s.kind, s.doc])).toEqual([['sh', PAGE]]);
     expect(steps[0].text).toContain('git worktree add --detach');
     expect(steps[0].text).toContain('npx cdk8s-secure-baseline diff');
   });
@@ -89,4 +90,9 @@ describe('README: the security diff in CI', () => {
     expect(JSON.parse(fs.readFileSync(path.join(dir, 'security-diff.sarif'), 'utf-8')).runs[0].results.map((x: any) => x.ruleId)).toEqual(['SB-RBAC-POD-EXEC']);
     expect(sh(dir, 'git worktree list | wc -l', env).stdout.trim()).toBe('1');
   }, 180_000);
+
+  test('the page states the command line the CLI prints as its usage', () => {
+    const synopsis = DIFF_USAGE.split('\n')[0].replace(/^Usage: /, '');
+    expect(fs.readFileSync(path.join(root, PAGE), 'utf-8').split('\n')).toContain(`\`${synopsis}\`.`);
+  });
 });

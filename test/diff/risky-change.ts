@@ -5,7 +5,7 @@
  *   acknowledged "for now",
  * - an exposed port: the shop-web namespace admits the internet on TCP/8080, through a
  *   LoadBalancer Service in front of the frontend.
- * `npx ts-node -P test/tsconfig.json test/diff/risky-change.ts` prints the diff the README shows.
+ * `npx ts-node -P test/tsconfig.json test/diff/risky-change.ts` prints the diff docs/security-diff.md shows.
  */
 import { ApiObject, App, YamlOutputType } from 'cdk8s';
 import { buildShop } from '../../examples/shop/app';

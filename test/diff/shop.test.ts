@@ -1,6 +1,6 @@
-import * as fs from 'fs';
 import * as path from 'path';
 import { baseShop, riskyDiff, riskyShop } from './risky-change';
+import { documentBlocks } from '../../scripts/readme-blocks';
 import { DiffChange, SecurityDiff } from '../../src';
 
 /** The example shop before and after the scripted risky change (test/diff/risky-change.ts). */
@@ -33,14 +33,13 @@ describe('the shop', () => {
     expect(riskyShop().node.findAll().length).toBeGreaterThan(0);
   });
 
-  test('the README shows this diff, as rendered', () => {
-    const readme = fs.readFileSync(path.join(__dirname, '..', '..', 'README.md'), 'utf-8');
-    const m = /<!-- security-diff:shop-risky-change -->\n````markdown\n([\s\S]*?)````\n<!-- \/security-diff:shop-risky-change -->/.exec(readme);
-    expect(m).not.toBeNull();
+  test('docs/security-diff.md shows this diff, as rendered (the file of its shop-diff flow)', () => {
+    const shown = documentBlocks(path.join(__dirname, '..', '..')).filter((b) => b.targets.some((t) => t.flow === 'shop-diff'));
+    expect(shown.map((b) => [b.doc, b.lang, b.targets])).toEqual([['docs/security-diff.md', 'markdown', [{ flow: 'shop-diff', file: 'security-diff.md' }]]]);
     const rendered = `${diff.toMarkdown().replace(/\n+$/, '')}\n`;
-    if (m![1] !== rendered) {
-      throw new Error('the README\'s security diff of the shop\'s risky change is stale (the shop or the diff changed). '
-        + 'Fix: replace the block between the security-diff:shop-risky-change markers with the output of '
+    if (shown[0].code !== rendered) {
+      throw new Error(`${shown[0].doc}:${shown[0].line}: the security diff of the shop's risky change is stale (the shop or the diff changed). `
+        + 'Fix: replace the block\'s content with the output of '
         + '`npx ts-node -T -P test/tsconfig.json test/diff/risky-change.ts`');
     }
   });

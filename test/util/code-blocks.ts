@@ -16,17 +16,21 @@ export interface FencedBlock {
   readonly line: number;
 }
 
-/** Every fenced block of a Markdown text, in order. */
+/**
+ * Every fenced block of a Markdown text, in order. A block opened with more than three backticks
+ * (to show Markdown) ends at a fence at least as long.
+ */
 export function fencedBlocks(markdown: string): FencedBlock[] {
   const out: FencedBlock[] = [];
   const lines = markdown.split('\n');
   for (let i = 0; i < lines.length; i++) {
-    const open = /^```(\S*)(.*)$/.exec(lines[i]);
+    const open = /^(```+)([^`\s]*)(.*)$/.exec(lines[i]);
     if (!open) continue;
     const line = i + 1;
+    const close = new RegExp(`^${open[1]}\`*\\s*$`);
     const body: string[] = [];
-    for (i++; i < lines.length && !/^```\s*$/.test(lines[i]); i++) body.push(lines[i]);
-    out.push({ lang: open[1], info: open[2].trim(), code: body.join('\n') + '\n', line });
+    for (i++; i < lines.length && !close.test(lines[i]); i++) body.push(lines[i]);
+    out.push({ lang: open[2], info: open[3].trim(), code: body.join('\n') + '\n', line });
   }
   return out;
 }
