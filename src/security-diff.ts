@@ -16,6 +16,7 @@ import { scopedReachability } from './diff/scope-reachability';
 import { DiffSide, DiffSidesOptions, SideInput, changesBetween, incrementalStats, isEmptyChange } from './diff/side';
 import { SideIndex } from './diff/side-index';
 import { DiffChange, SecurityDiffItem, SecurityDiffOptions } from './diff/types';
+import { unmodelledPolicyItems } from './diff/unmodelled';
 import { readManifestFiles } from './manifest/reader';
 import { Reachability } from './reachability/analyzer';
 
@@ -174,7 +175,7 @@ export function readSide(paths: readonly string[], which: string): SideInput[] {
 function manifestSide(inputs: SideInput[], options: SecurityDiffOptions): DiffSide {
   const side: DiffSide = new DiffSide(inputs, options, {
     reachability: () => Reachability.fromManifests(side.manifests(), { ...options.reachability, foldInternet: false }),
-    reachabilityOf: (manifests) => Reachability.fromManifests(manifests, { ...options.reachability, foldInternet: false }),
+    reachabilityOf: (manifests, pairs) => Reachability._fromManifests(manifests, { ...options.reachability, foldInternet: false }, [], pairs),
   });
   return side;
 }
@@ -203,7 +204,7 @@ export function diffSides(base: DiffSide, head: DiffSide, options: DiffSidesOpti
     if (incremental) incrementalStats[scoped ? 'reachabilityScoped' : 'reachabilityFull']++;
     specs.push(...(scoped ? connectivityItems(base, head, scoped.base, scoped.head) : connectivityItems(base, head)));
   }
-  specs.push(...exposureItems(changes));
+  specs.push(...exposureItems(changes), ...unmodelledPolicyItems(changes));
   if (affectsRbac(changes)) specs.push(...rbacItems(base, head));
   const scopedFindings = incremental ? scopedAudit(base, head, changes, bx, hx) : undefined;
   if (incremental) incrementalStats[scopedFindings ? 'auditScoped' : 'auditFull']++;

@@ -9,7 +9,7 @@ import { SecurityDiff, SecurityDiffResult } from '../security-diff';
 
 /** What `--fail-on` can name, and the weakening changes each one fails on. */
 export const FAIL_ON: { readonly [name: string]: readonly DiffChange[] } = {
-  'new-paths': [DiffChange.PATH_ADDED, DiffChange.PATH_WIDENED, DiffChange.LAYER_OPENED, DiffChange.EXPOSURE_ADDED],
+  'new-paths': [DiffChange.PATH_ADDED, DiffChange.PATH_WIDENED, DiffChange.LAYER_OPENED, DiffChange.EXPOSURE_ADDED, DiffChange.UNMODELLED_POLICY_CHANGED],
   'exposure': [DiffChange.EXPOSURE_ADDED],
   'new-capabilities': [DiffChange.CAPABILITY_GAINED],
   'new-findings': [DiffChange.FINDING_INTRODUCED, DiffChange.ACKNOWLEDGEMENT_REMOVED],
@@ -24,12 +24,12 @@ export const DIFF_USAGE = `Usage: cdk8s-secure-baseline diff BASE HEAD [--format
 
 Compares two synthesized baselines (folders searched recursively for *.yaml, *.yml and *.json, or
 files; BASE before the change, HEAD after it) in security terms: connectivity (paths added, removed,
-widened, exposure to the internet), identity and RBAC (capabilities each subject gained or lost),
-audit findings introduced and resolved and acknowledgements added, removed or re-worded, pod
-security (privilege changes per workload), data (encryption, retention, backups; images that lost a
-digest or changed registry) and enforcement (admission policies, Pod Security levels, mesh modes).
-Objects are matched by group, kind, namespace and name and compared by content: reordering
-documents, files or keys is no change.
+widened, exposure to the internet, network policies the reachability proof does not model), identity
+and RBAC (capabilities each subject gained or lost), audit findings introduced and resolved and
+acknowledgements added, removed or re-worded, pod security (privilege changes per workload), data
+(encryption, retention, backups; images that lost a digest or changed registry) and enforcement
+(admission policies, Pod Security levels, mesh modes). Objects are matched by group, kind, namespace
+and name and compared by content: reordering documents, files or keys is no change.
 
 Options:
   --format md|json|sarif|text   report format (default: md, for a pull-request comment);

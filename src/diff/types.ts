@@ -50,6 +50,11 @@ export enum DiffChange {
   EXPOSURE_ADDED = 'exposure-added',
   /** An exposure to the internet is gone. */
   EXPOSURE_REMOVED = 'exposure-removed',
+  /**
+   * A network policy the reachability proof does not model (AdminNetworkPolicy, Calico, ...) was
+   * added, changed or removed: the paths it opens or closes are not in the connectivity items.
+   */
+  UNMODELLED_POLICY_CHANGED = 'unmodelled-policy-changed',
   /** A subject holds a dangerous capability it did not hold (somewhere new). */
   CAPABILITY_GAINED = 'capability-gained',
   /** A subject no longer holds a dangerous capability (somewhere). */
