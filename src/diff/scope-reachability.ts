@@ -136,7 +136,7 @@ function sliced(side: DiffSide, rx: ReachIndex, marks: Marks, special: Set<strin
   for (const ns of rx.namespaces.keys()) {
     if (!rx.declaredNamespaces.has(ns)) manifests.push({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: ns } });
   }
-  const r = side.reachabilityOf(manifests)!;
+  const r = side.reachabilityOf(manifests, marks)!;
   const marked = (p: { from: string; to: string }) => marks.sources.has(p.from) || marks.receivers.has(p.to);
   return ReachabilityResult._create(r.endpoints, r.edges.filter(marked), r.extraPaths.filter(marked), [], [], []);
 }

@@ -10,6 +10,7 @@ import { AuditOptions, AuditResult } from '../audit/types';
 import { describeManifest, expandLists, identityKey, isList, isRecord } from '../manifest/objects';
 import { RbacProof, proveRbac } from '../rbac/proof';
 import { ReachabilityOptions, ReachabilityResult } from '../reachability/analyzer';
+import { PairScope } from '../reachability/paths';
 
 /** An object handed to one side: the manifest and where it came from. */
 export interface SideInput {
@@ -118,7 +119,7 @@ export interface SideAnalyses {
    * The reachability analysis of some of the side's manifests, with the side's options (only for
    * sides whose analysis reads nothing but the manifests, not an app's constructs).
    */
-  reachabilityOf(manifests: any[]): ReachabilityResult;
+  reachabilityOf(manifests: any[], pairs?: PairScope): ReachabilityResult;
 }
 
 /** One side of the diff. */
@@ -190,8 +191,8 @@ export class DiffSide {
   }
 
   /** The reachability analysis of some manifests of this side, or undefined when it needs the whole app (see `SideAnalyses`). */
-  public reachabilityOf(manifests: any[]): ReachabilityResult | undefined {
-    return this.analyses.reachabilityOf?.(manifests);
+  public reachabilityOf(manifests: any[], pairs?: PairScope): ReachabilityResult | undefined {
+    return this.analyses.reachabilityOf?.(manifests, pairs);
   }
 
   /** The reachability analysis of this side. */

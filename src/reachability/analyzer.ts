@@ -7,7 +7,7 @@ import { externalHostsFromConstructs, externalHostsFromManifests } from './exter
 import { foldInternet } from './fold';
 import { IntentRule, intentFromConstructs, intentFromManifests } from './intent';
 import { K8s } from './model';
-import { computePaths } from './paths';
+import { computePaths, PairScope } from './paths';
 import { PortSet } from './ports';
 import { renderDot, renderMarkdown, renderMatrix, renderMermaid } from './render';
 import {
@@ -141,16 +141,17 @@ export class Reachability {
 
   /**
    * `fromManifests` with API server endpoints whose port may be unknown (the CLI's
-   * `--api-server CIDR[:PORT]`; no port: every TCP port).
+   * `--api-server CIDR[:PORT]`; no port: every TCP port), deciding only the pairs of `pairs` when
+   * given (the security diff's incremental analysis).
    * @internal
    */
   public static _fromManifests(objects: any[], options: ReachabilityOptions,
-    apiServers: Array<{ cidrs: string[]; port?: number }>): ReachabilityResult {
+    apiServers: Array<{ cidrs: string[]; port?: number }>, pairs?: PairScope): ReachabilityResult {
     const input = readInput(objects);
     const specs = [...apiServers, ...(options.apiServer ? [{ cidrs: options.apiServer.ranges, port: options.apiServer.port }] : [])]
       .map((a) => ({ cidrs: a.cidrs, ports: a.port === undefined ? PortSet.allOf('TCP') : PortSet.range('TCP', a.port) }));
     const hosts = externalHostsFromManifests(input.objects);
-    return analyzeObjects(input.objects, intentFromManifests(input.objects), options, input.duplicates, specs, hosts);
+    return analyzeObjects(input.objects, intentFromManifests(input.objects), options, input.duplicates, specs, hosts, undefined, pairs);
   }
 
   /**
@@ -234,8 +235,8 @@ function readInput(objects: any[]): { objects: K8s[]; duplicates: ReachabilityDu
 
 function analyzeObjects(objects: K8s[], intent: IntentRule[], options: ReachabilityOptions,
   duplicates: ReachabilityDuplicate[] = [], apiServers: ApiServerSpec[] = [], externalHosts: ExternalHost[] = [],
-  sink?: AggregateSink): ReachabilityResult {
-  const found = computePaths(objects, intent, options, duplicates, apiServers, externalHosts, sink);
+  sink?: AggregateSink, pairs?: PairScope): ReachabilityResult {
+  const found = computePaths(objects, intent, options, duplicates, apiServers, externalHosts, sink, pairs);
   const byPair = (a: { from: string; to: string }, b: { from: string; to: string }) => a.from.localeCompare(b.from) || a.to.localeCompare(b.to);
   const paths = options.foldInternet === false ? found.paths : foldInternet(found.model, found.paths);
   return ReachabilityResult._create(found.endpoints, paths.edges.sort(byPair),

@@ -26,6 +26,16 @@ interface Declared {
   origins: string[];
 }
 
+/**
+ * The pairs to decide, by endpoint id: those with a sender in `sources` or a receiver in
+ * `receivers` (the security diff's marked pairs). Every such pair comes out as it would in the
+ * whole analysis; the others are not decided (no edge, extra or missing path, nor API-server reach).
+ */
+export interface PairScope {
+  readonly sources: ReadonlySet<string>;
+  readonly receivers: ReadonlySet<string>;
+}
+
 /** The paths between two endpoints, before the internet's address classes are folded. */
 export interface Paths {
   edges: ReachabilityEdge[];
@@ -88,9 +98,9 @@ function infrastructurePorts(node: Node): PortSet {
   }
 }
 
-/** Builds the model of `objects` and decides every path of it against `intent`. */
-export function computePaths(objects: K8s[], intent: IntentRule[], options: ReachabilityOptions,
-  duplicates: ReachabilityDuplicate[], apiServers: ApiServerSpec[], externalHosts: ExternalHost[], sink?: AggregateSink): ComputedPaths {
+/** Builds the model of `objects` and decides every path of it (or those of `pairs`) against `intent`. */
+export function computePaths(objects: K8s[], intent: IntentRule[], options: ReachabilityOptions, duplicates: ReachabilityDuplicate[],
+  apiServers: ApiServerSpec[], externalHosts: ExternalHost[], sink?: AggregateSink, pairs?: PairScope): ComputedPaths {
   const opts = {
     trustDomain: options.trustDomain ?? 'cluster.local',
     istioRootNamespace: options.istioRootNamespace ?? 'istio-system',
@@ -105,7 +115,7 @@ export function computePaths(objects: K8s[], intent: IntentRule[], options: Reac
   const computation = new PathComputation(model, opts, intent, apiSpecs, sink);
   const unmodelled = findUnmodelledPolicies(objects);
   const warnings: string[] = [...duplicates.map((d) => d.message), ...unmodelled.map((u) => u.message)];
-  computation.decide(computation.declaredGraph(intent, warnings));
+  computation.decide(computation.declaredGraph(intent, warnings), pairs);
   const endpoints = computation.endpoints();
   const unknown = model.unknownNamespaces;
   const api = apiSpecs.length === 0 ? { unreachable: [], ungranted: [] } : apiServerFindings(model, objects, computation.apiReach, apiSpecs);
@@ -174,17 +184,21 @@ class PathComputation {
     return declared;
   }
 
-  /** Decides every pair whose receiver represents its class (each receiver when not aggregated). */
-  public decide(declared: Map<number, Map<number, Declared>>): void {
+  /** Decides every pair whose receiver represents its class (each receiver when not aggregated); with `pairs`, only those. */
+  public decide(declared: Map<number, Map<number, Declared>>, pairs?: PairScope): void {
+    const senders = pairs ? new Set(this.model.nodes.filter((n) => pairs.sources.has(n.id)).map((n) => n.index)) : undefined;
     for (const d of this.model.nodes) {
       if (this.repOf(d.index) !== d.index) continue;
+      // A receiver outside the scope: only its pairs with a sender in it.
+      const only = pairs && !pairs.receivers.has(d.id) ? senders! : undefined;
+      if (only?.size === 0) continue;
       const decl = declared.get(d.index);
       const named = this.mesh.governs(d) ? new Set(this.mesh.namedSenders(d).map((n) => this.repOf(n.index))) : new Set<number>();
       const candidates = new Set<number>();
       for (const s of this.np.candidateSenders(d)) candidates.add(this.repOf(s));
       for (const s of decl?.keys() ?? []) candidates.add(this.repOf(s));
       for (const s of named) candidates.add(s);
-      for (const si of candidates) this.decidePair(si, d, decl, named);
+      for (const si of candidates) if (!only || only.has(si)) this.decidePair(si, d, decl, named);
     }
   }
 
