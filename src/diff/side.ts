@@ -126,6 +126,13 @@ export interface SideAnalyses {
 export class DiffSide {
   /** Objects by key, in input order. */
   public readonly objects = new Map<string, SideObject>();
+  /**
+   * The earlier copies of each repeated identity, in input order (`objects` holds the last, which
+   * kubectl apply keeps; Helm and kubectl create keep the first). The audit judges them too.
+   */
+  public readonly shadowed = new Map<string, SideInput[]>();
+  /** Every input with a manifest, Lists expanded, in input order (repeated identities included). */
+  private readonly inputs: SideInput[];
   private auditResult?: AuditResult;
   private reachabilityResult?: ReachabilityResult;
   private proof?: RbacProof;
@@ -146,9 +153,12 @@ export class DiffSide {
     // The last object of each identity counts, where it stands (as effectiveObjects keeps it): a
     // repeated identity is deleted and set again, so the map's order is that of last occurrences.
     let position = 0;
+    this.inputs = flat;
     for (const input of flat) {
       const k = identityKey(input.manifest);
       if (k !== undefined) {
+        const earlier = this.objects.get(k);
+        if (earlier !== undefined) this.shadowed.set(k, [...(this.shadowed.get(k) ?? []), earlier.input]);
         this.objects.delete(k);
         this.objects.set(k, new LazySideObject(input, k, position++));
         continue;
@@ -165,7 +175,7 @@ export class DiffSide {
     if (this.auditResult === undefined) {
       this.auditResult = this.analyses.audit !== undefined
         ? this.analyses.audit()
-        : runAudit([...this.objects.values()].map((o) => engineInput(o.input)), this.options);
+        : runAudit((this.shadowed.size > 0 ? this.inputs : [...this.objects.values()].map((o) => o.input)).map(engineInput), this.options);
     }
     return this.auditResult;
   }
@@ -175,9 +185,17 @@ export class DiffSide {
     return [...objects].sort((a, b) => a.position - b.position);
   }
 
-  /** Whether the audit is the engine's over the objects alone (not an app's SecurityAudit), so it can run over some of them. */
+  /**
+   * Whether the audit is the engine's over the objects alone (not an app's SecurityAudit) and no
+   * identity repeats, so it can run over some of them.
+   */
   public get auditsObjects(): boolean {
-    return this.analyses.audit === undefined;
+    return this.analyses.audit === undefined && this.shadowed.size === 0;
+  }
+
+  /** The canonical JSON of the earlier copies of an identity ('' when it does not repeat). */
+  public shadowedFingerprint(key: string): string {
+    return (this.shadowed.get(key) ?? []).map((i) => canonicalJson(i.manifest)).join('\n');
   }
 
   /** The audit of some objects of this side (in this side's order), with this side's options. */
@@ -254,10 +272,16 @@ export function changesBetween(base: DiffSide, head: DiffSide): ChangeSet {
   for (const [key, h] of head.objects) {
     const b = base.objects.get(key);
     if (b === undefined) added.push(h);
-    else if (!sameJson(b.manifest, h.manifest) && b.fingerprint() !== h.fingerprint()) changed.push({ base: b, head: h });
+    else if ((!sameJson(b.manifest, h.manifest) && b.fingerprint() !== h.fingerprint()) || shadowingDiffers(base, head, key)) changed.push({ base: b, head: h });
   }
   for (const [key, b] of base.objects) if (!head.objects.has(key)) removed.push(b);
   return { added, removed, changed };
+}
+
+/** Whether the earlier copies of a repeated identity differ between the sides (the audit judges them: see `DiffSide.shadowed`). */
+function shadowingDiffers(base: DiffSide, head: DiffSide, key: string): boolean {
+  if (!base.shadowed.has(key) && !head.shadowed.has(key)) return false;
+  return base.shadowedFingerprint(key) !== head.shadowedFingerprint(key);
 }
 
 /** Whether nothing changed. */

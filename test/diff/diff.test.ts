@@ -109,10 +109,14 @@ describe('no change', () => {
     expect(r.changedObjects).toBe(0);
   });
 
-  test('betweenManifests: a duplicate later object wins, as kubectl apply leaves it', () => {
+  test('betweenManifests: the later copy of an identity is the object (as kubectl apply leaves it); a new earlier copy is still a change', () => {
     const cm = (v: string) => ({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'c', namespace: 'a' }, data: { v } });
-    expect(SecurityDiff.betweenManifests([cm('1')], [cm('0'), cm('1')]).changedObjects).toBe(0);
     expect(SecurityDiff.betweenManifests([cm('1')], [cm('1'), cm('0')]).changedObjects).toBe(1);
+    // Helm and kubectl create keep the first copy: the audit judges it (test/diff/duplicates.test.ts).
+    const shadowed = SecurityDiff.betweenManifests([cm('1')], [cm('0'), cm('1')]);
+    expect(shadowed.changedObjects).toBe(1);
+    expect(shadowed.items.map((i) => [i.change, i.ruleId])).toEqual([[DiffChange.FINDING_INTRODUCED, 'SB-META-DUPLICATE']]);
+    expect(SecurityDiff.betweenManifests([cm('0'), cm('1')], [cm('0'), cm('1')]).changedObjects).toBe(0);
   });
 });
 
