@@ -272,10 +272,14 @@ export function changesBetween(base: DiffSide, head: DiffSide): ChangeSet {
   for (const [key, h] of head.objects) {
     const b = base.objects.get(key);
     if (b === undefined) added.push(h);
-    else if ((!sameJson(b.manifest, h.manifest) && b.fingerprint() !== h.fingerprint()) || shadowingDiffers(base, head, key)) changed.push({ base: b, head: h });
+    else if (!sameContent(b, h) || shadowingDiffers(base, head, key)) changed.push({ base: b, head: h });
   }
   for (const [key, b] of base.objects) if (!head.objects.has(key)) removed.push(b);
   return { added, removed, changed };
+}
+
+function sameContent(b: SideObject, h: SideObject): boolean {
+  return sameJson(b.manifest, h.manifest) || b.fingerprint() === h.fingerprint();
 }
 
 /** Whether the earlier copies of a repeated identity differ between the sides (the audit judges them: see `DiffSide.shadowed`). */
