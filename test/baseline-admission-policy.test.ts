@@ -381,7 +381,9 @@ describe('AUDIT_RULES: the audit rules\' CEL twins, enforced by the API server',
     // A reason too short to count acknowledges nothing.
     expect(admit(spec, deploymentWith('web', { 'ack.cdk8s-secure-baseline.io/SB-CTR-IMAGE-TAG': 'todo' })).allowed).toBe(false);
     const owned = { ...deploymentWith('web'), kind: 'ReplicaSet', metadata: { name: 'web-1', namespace: 'shop', ownerReferences: [{ apiVersion: 'apps/v1', kind: 'Deployment', name: 'web', uid: 'u', controller: true }] } };
-    expect(admit(spec, owned).matched).toBe(false);
+    expect(admit(spec, owned, 'CREATE', null, 'system:serviceaccount:kube-system:deployment-controller').matched).toBe(false);
+    // The same reference written by anyone else proves nothing (test/audit/adversarial/admission-forged-owner.test.ts).
+    expect(admit(spec, owned).allowed).toBe(false);
   });
 
   test('a LoadBalancer Service, a DestinationRule without mesh TLS and a wildcard Role are denied on UPDATE too', () => {

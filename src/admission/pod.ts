@@ -3,11 +3,17 @@
  * model's findPodSpecs for built-in kinds): Pod `spec`, PodTemplate `template.spec`, CronJob
  * `spec.jobTemplate.spec.template.spec`, the other workloads `spec.template.spec`.
  *
- * Objects a controller made (an ownerReference with `controller: true`: the ReplicaSets of a
- * Deployment, the Pods of a ReplicaSet or Job) are not checked again: their controller was, with
- * its acknowledgements, when it was admitted.
+ * Objects a built-in controller made (an ownerReference with `controller: true`, written by
+ * kube-controller-manager: the ReplicaSets of a Deployment, the Pods of a ReplicaSet or Job) are
+ * not checked again: their controller was, with its acknowledgements, when it was admitted. The
+ * reference alone proves nothing (anyone may write one naming an object they own, and the API
+ * server checks only its shape), so the request must come from kube-controller-manager: its own
+ * user, or a kube-system service account (`--use-service-account-credentials`, one per controller).
  */
 import { AdmissionTwin, TwinExpression, TwinValidation } from './twin';
+
+/** The user names of kube-system's service accounts (the built-in controllers' with `--use-service-account-credentials`). */
+const KUBE_SYSTEM_SERVICE_ACCOUNTS = 'system:serviceaccount:kube-system:';
 
 /** The workload resources a pod rule matches. */
 export const POD_RESOURCES = [
@@ -46,7 +52,8 @@ export function podTwin(validations: TwinValidation[], set: ContainerSet = Conta
     match: POD_RESOURCES,
     matchConditions: [{
       name: 'not-made-by-a-controller',
-      expression: '!has(object.metadata.ownerReferences) || !object.metadata.ownerReferences.exists(r, has(r.controller) && r.controller)',
+      expression: '!has(object.metadata.ownerReferences) || !object.metadata.ownerReferences.exists(r, has(r.controller) && r.controller)'
+        + ` || !(request.userInfo.username == 'system:kube-controller-manager' || request.userInfo.username.startsWith('${KUBE_SYSTEM_SERVICE_ACCOUNTS}'))`,
     }, ...conditions],
     variables: [
       { name: 'spec', expression: POD_SPEC },

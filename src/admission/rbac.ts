@@ -10,7 +10,8 @@ import { clusterScopedResources } from '../manifest/cluster-scoped';
 import { ANY, RbacRisk, RiskTarget, risksOfRule } from '../rbac/risk-model';
 
 const list = (field: string) => `(has(r.${field}) ? r.${field} : [])`;
-const NAMED = `size(${list('resourceNames')}) > 0`;
+/** Restricted by resourceNames: an entry "" lets every unnamed request through (see `hasResourceNames`). */
+const NAMED = `(size(${list('resourceNames')}) > 0 && !${list('resourceNames')}.exists(n, n == ''))`;
 const UNNAMED_VERBS = ['create', 'list', 'watch', 'deletecollection'];
 
 function verbsClause(verbs: readonly string[]): string {

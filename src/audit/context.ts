@@ -40,7 +40,7 @@ interface KindIndex {
 export class AuditContext {
   public readonly objects: K8sObject[] = [];
   public readonly pods: PodView[] = [];
-  /** Groups of objects with one identity, each in input order (the last one is in `objects`). */
+  /** Groups of objects with one identity, each in input order (the kept one, by default the last, is in `objects`). */
   public readonly duplicates: DuplicateObjects[] = [];
   private readonly byKind = new Map<string, KindIndex>();
   /** `find`'s index by kind and group, each built on first use: namespace, then name, to the first object. */
@@ -50,12 +50,15 @@ export class AuditContext {
    * @param inputs the objects, Lists already expanded
    * @param locate where each input was read from (default: its `location`, else `construct "..."` or `input N`)
    * @param userRuleIds the IDs of the audit's user rules (known rule IDs besides the built-in ones)
+   * @param keptCopy which copy of a repeated identity the cluster keeps (0-based; the last when
+   *   undefined or out of range): kubectl apply keeps the last, Helm and `kubectl create` the first
    */
   constructor(
     inputs: AuditInput[],
     public readonly options: AuditOptions,
     locate: Locator = defaultLocator(inputs),
     public readonly userRuleIds: readonly string[] = [],
+    keptCopy?: number,
   ) {
     // Each step is a function of its own: V8 optimizes them one by one as they get hot.
     const all: Array<AuditObject | undefined> = new Array(inputs.length);
@@ -65,10 +68,11 @@ export class AuditContext {
       all[i] = obj;
       if (obj !== undefined) identities.add(obj);
     }
-    // kubectl apply keeps the last object of each identity: the others are shadowed.
+    // kubectl apply keeps the last object of each identity (unless told which copy): the others are shadowed.
     const shadowed = new Set<number>();
     for (const indexes of identities.repeated.values()) {
-      for (let i = 0; i < indexes.length - 1; i++) shadowed.add(indexes[i]);
+      const kept = keptCopy !== undefined && keptCopy < indexes.length ? keptCopy : indexes.length - 1;
+      for (let i = 0; i < indexes.length; i++) if (i !== kept) shadowed.add(indexes[i]);
       this.duplicates.push({ objects: indexes.map((i) => all[i]!) });
     }
     for (let i = 0; i < all.length; i++) {

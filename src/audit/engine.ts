@@ -172,11 +172,24 @@ function audit(
   const findings: Finding[] = [];
 
   const rules: RuleDefinition[] = selected.run.filter(r => !disabled.has(r.id));
-  for (const rule of rules) {
-    for (const issue of rule.check(ctx)) {
-      findings.push(toFinding(rule, issue.obj, issue.message, issue.jsonPath, issue.fix, issue.constructPath, flat, used));
+  const seen = new Set<string>();
+  const runRules = (world: AuditContext, main: boolean) => {
+    for (const rule of rules) {
+      for (const issue of rule.check(world)) {
+        const key = `${rule.id}\u0000${issue.obj?.index ?? ''}\u0000${issue.constructPath ?? ''}\u0000${issue.jsonPath ?? ''}\u0000${issue.message}`;
+        if (!main && seen.has(key)) continue;
+        seen.add(key);
+        findings.push(toFinding(rule, issue.obj, issue.message, issue.jsonPath, issue.fix, issue.constructPath, flat, used));
+      }
     }
-  }
+  };
+  runRules(ctx, true);
+  // Every copy of a repeated identity is judged, not only the last one kubectl apply keeps: Helm and
+  // `kubectl create` keep the first (creating the second fails), and a later apply cannot change
+  // immutable fields (a Pod's spec, a Job's template). The rules run again in each world where an
+  // earlier copy is the one kept; what they find there and not above is reported too.
+  const copies = ctx.duplicates.reduce((n, d) => Math.max(n, d.objects.length), 0);
+  for (let kept = 0; kept < copies - 1; kept++) runRules(new AuditContext(flat, options, locate, selected.userIds, kept), false);
 
   if (!disabled.has(RuleIds.ACK_UNUSED)) {
     const unusedRule = RULES_BY_ID.get(RuleIds.ACK_UNUSED)!;

@@ -2,8 +2,8 @@
  * Internal: the one object model every analyzer (audit, reachability, CLI, cdk8s-cli plugin) reads
  * manifests through, so that they all see the same objects the API server would:
  *
- * - `kind: List` and typed lists (`PodList`, `NamespaceList`, ...) are expanded into their items, as
- *   kubectl does; items of a typed list take the list's apiVersion and the kind without `List` when
+ * - `kind: List`, typed lists (`PodList`, `NamespaceList`, ...) and any other object with an `items`
+ *   array are expanded into their items, as kubectl does (see `isList`); items of a typed list take the list's apiVersion and the kind without `List` when
  *   they carry none (the API server writes typed lists that way: see apimachinery's
  *   `UnstructuredList.UnmarshalJSON`).
  * - Objects are identified by group, kind, namespace and name; a later object with the same
@@ -27,9 +27,15 @@ export function groupOf(apiVersion: unknown): string {
   return i < 0 ? '' : apiVersion.slice(0, i);
 }
 
-/** Whether a manifest is a list kubectl expands (`kind: List` or `*List` with `items`). */
+/**
+ * Whether a manifest is a list kubectl expands: any object with a kind and an `items` array, not
+ * only `kind: List` and `*List`. kubectl's and Helm's decoder (apimachinery
+ * `unstructuredJSONScheme.decode`) makes every document with an `items` field an UnstructuredList
+ * whatever its kind, and the builder's FlattenListVisitor applies its items, never the object
+ * itself: a `kind: ConfigMap` with `items` creates the items and no ConfigMap.
+ */
 export function isList(m: unknown): m is Json {
-  return isRecord(m) && typeof m.kind === 'string' && m.kind.endsWith('List') && Array.isArray(m.items);
+  return isRecord(m) && typeof m.kind === 'string' && m.kind !== '' && Array.isArray(m.items);
 }
 
 /** One item of an expanded list, with where it came from. */
@@ -41,13 +47,14 @@ export interface ListItem {
 
 /**
  * Expands Lists (recursively) into their items. Items of typed lists that lack apiVersion/kind get
- * the list's apiVersion and the list kind minus `List`. Items are copied only when they need
+ * the list's apiVersion and the list kind minus a `List` suffix (`decodeToList`: `strings.TrimSuffix`,
+ * so the items of a `kind: Pod` carrying `items` are Pods). Items are copied only when they need
  * that completion.
  */
 export function expandLists(manifest: any, itemPath: number[] = [], depth = 0): ListItem[] {
   if (!isList(manifest) || depth > 16) return [{ manifest, itemPath }];
   const listKind: string = manifest.kind;
-  const itemKind = listKind === 'List' ? undefined : listKind.slice(0, -'List'.length);
+  const itemKind = listKind === 'List' ? undefined : listKind.endsWith('List') ? listKind.slice(0, -'List'.length) : listKind;
   const out: ListItem[] = [];
   manifest.items.forEach((item: any, i: number) => {
     let m = item;

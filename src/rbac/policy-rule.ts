@@ -36,7 +36,7 @@ function normalized(rule: PolicyRuleLike): NormalizedRule {
       verbs: new Set(strings(rule.verbs)),
       groups: new Set(strings(rule.apiGroups)),
       resources: new Set(strings(rule.resources)),
-      named: strings(rule.resourceNames).length > 0,
+      named: restrictsNames(strings(rule.resourceNames)),
     };
     NORMALIZED.set(rule, n);
   }
@@ -61,6 +61,16 @@ export function resourceMatches(rule: PolicyRuleLike, resource: string): boolean
   return slash >= 0 && resources.has(`*${resource.slice(slash)}`);
 }
 
+/**
+ * Whether resourceNames restrict a rule. The authorizer compares the request's object name with
+ * each entry, and requests that name no object (create, list, watch, deletecollection) carry the
+ * name "": an entry "" lets those through on every object. No object is named "", so a rule
+ * holding one is read as not restricted by name at all.
+ */
+function restrictsNames(names: readonly string[]): boolean {
+  return names.length > 0 && !names.includes('');
+}
+
 /** Whether the rule is restricted to named objects. */
 export function hasResourceNames(rule: PolicyRuleLike): boolean {
   return normalized(rule).named;
@@ -74,7 +84,7 @@ export function grants(rule: PolicyRuleLike, verb: string, group: string, resour
 /** Whether the rule grants `verb` on the object called `name` (unnamed rules grant every name). */
 export function grantsName(rule: PolicyRuleLike, name: string): boolean {
   const names = strings(rule.resourceNames);
-  return names.length === 0 || names.includes(name);
+  return !restrictsNames(names) || names.includes(name);
 }
 
 /** The subset of `verbs` a PolicyRule grants on `group`/`resource`. */

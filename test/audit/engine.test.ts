@@ -28,7 +28,7 @@ describe('engine', () => {
     ]);
   });
 
-  test('duplicates: the rules audit only the last object of each identity, as the cluster keeps it', () => {
+  test('duplicates: the rules audit the last object of each identity, as kubectl apply keeps it, and every earlier copy too', () => {
     const bad = compliantPodSpec();
     bad.containers[0].securityContext.privileged = true;
     // A reviewed, compliant Deployment first; a privileged one with the same identity later wins.
@@ -42,9 +42,13 @@ describe('engine', () => {
       'SB-META-DUPLICATE overlay.yaml kubectl apply keeps only the last: Deployment/shop/web at overlay.yaml document 1 shadows the definition at base.yaml document 4',
       'SB-PSS-PRIVILEGED overlay.yaml container "web" runs privileged (securityContext.privileged: true)',
     ]);
-    // And the other way round: a compliant object last hides the privileged one from the other rules.
+    // And the other way round: a compliant object last does not hide the privileged one (Helm and
+    // `kubectl create` keep the first copy): it is judged in the world where it is kept.
     const r2 = auditManifests([...scaffold(), deployment('web', 'shop', bad), deployment('web', 'shop')]);
-    expect(r2.findings.map(f => f.ruleId)).toEqual(['SB-META-DUPLICATE']);
+    expect(r2.findings.map(f => `${f.ruleId} ${f.message}`)).toEqual([
+      'SB-META-DUPLICATE kubectl apply keeps only the last: Deployment/shop/web at input 5 shadows the definition at input 4',
+      'SB-PSS-PRIVILEGED container "web" runs privileged (securityContext.privileged: true)',
+    ]);
   });
 
   test('unknown disabledRules are an error', () => {

@@ -8,16 +8,16 @@ function describe(o: K8sObject): string {
 }
 
 /**
- * Objects with one identity (group, kind, namespace, name): `kubectl apply` (and every GitOps
- * tool) keeps only the last, so an earlier, reviewed definition can be silently replaced by a later
- * one. The other rules audit what the cluster gets (the last object of each identity); this rule
- * reports every object that repeats an earlier one.
+ * Objects with one identity (group, kind, namespace, name): `kubectl apply` keeps only the last, so
+ * an earlier, reviewed definition can be silently replaced by a later one (and Helm or `kubectl
+ * create` keep the first). The other rules audit every copy, each in the world where it is the one
+ * kept (engine.ts); this rule reports every object that repeats an earlier one.
  */
 export const rule: RuleDefinition = {
   id: RuleIds.META_DUPLICATE,
   severity: Severity.ERROR,
   area: 'Metadata',
-  description: 'No two objects may share group, kind, namespace and name: kubectl apply keeps only the last one, and the audit checks only that one.',
+  description: 'No two objects may share group, kind, namespace and name: kubectl apply keeps only the last one, Helm and kubectl create the first, so which definition the cluster runs depends on the tool.',
   fix: 'Remove or rename the duplicate object so that each identity is defined once (merge the intended settings into one definition).',
   standards: {},
   check: (ctx: AuditContext) => {
