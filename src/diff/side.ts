@@ -7,7 +7,7 @@
 import { AuditContext } from '../audit/context';
 import { ConstructAcknowledgement, EngineInput, flattenLists, runAudit } from '../audit/engine';
 import { AuditOptions, AuditResult } from '../audit/types';
-import { describeManifest, expandLists, identityKey, isList, isRecord } from '../manifest/objects';
+import { canonicalJson, describeManifest, expandLists, identityKey, isList, isRecord } from '../manifest/objects';
 import { RbacProof, proveRbac } from '../rbac/proof';
 import { ReachabilityOptions, ReachabilityResult } from '../reachability/analyzer';
 import { PairScope } from '../reachability/paths';
@@ -42,15 +42,7 @@ export interface SideObject {
   fingerprint(): string;
 }
 
-/** JSON with the keys of every map sorted: equal for equal objects whatever their key order. */
-export function canonicalJson(x: unknown): string {
-  if (Array.isArray(x)) return `[${x.map(canonicalJson).join(',')}]`;
-  if (x !== null && typeof x === 'object') {
-    const keys = Object.keys(x as object).filter((k) => (x as any)[k] !== undefined).sort();
-    return `{${keys.map((k) => `${JSON.stringify(k)}:${canonicalJson((x as any)[k])}`).join(',')}}`;
-  }
-  return JSON.stringify(x) ?? 'null';
-}
+export { canonicalJson };
 
 /**
  * Whether two JSON values are equal key for key (the same keys, in any order, with equal values).

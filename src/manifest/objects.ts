@@ -27,6 +27,16 @@ export function groupOf(apiVersion: unknown): string {
   return i < 0 ? '' : apiVersion.slice(0, i);
 }
 
+/** JSON with the keys of every map sorted: equal for equal objects whatever their key order. */
+export function canonicalJson(x: unknown): string {
+  if (Array.isArray(x)) return `[${x.map(canonicalJson).join(',')}]`;
+  if (x !== null && typeof x === 'object') {
+    const keys = Object.keys(x as object).filter((k) => (x as any)[k] !== undefined).sort();
+    return `{${keys.map((k) => `${JSON.stringify(k)}:${canonicalJson((x as any)[k])}`).join(',')}}`;
+  }
+  return JSON.stringify(x) ?? 'null';
+}
+
 /**
  * Whether a manifest is a list kubectl expands: any object with a kind and an `items` array, not
  * only `kind: List` and `*List`. kubectl's and Helm's decoder (apimachinery

@@ -14,7 +14,7 @@ import {
   ApiServerAccessFinding, ExtraPath, MissingPath, ReachabilityDuplicate, ReachabilityEdge, ReachabilityEndpoint, ReachabilityOptions,
 } from './result-types';
 import { UnmodelledPolicy } from './unmodelled-policy';
-import { describeManifest, expandLists, identityKey, itemPathText } from '../manifest/objects';
+import { canonicalJson, describeManifest, expandLists, identityKey, itemPathText } from '../manifest/objects';
 import { readManifestFiles } from '../manifest/reader';
 import { SecureNamespace } from '../secure-namespace';
 
@@ -218,10 +218,15 @@ function readInput(objects: any[]): { objects: K8s[]; duplicates: ReachabilityDu
     if (indexes.length < 2) continue;
     const object = describeManifest(manifests[indexes[0]]);
     const where = indexes.map((i) => positions[i]);
+    const differs = new Set(indexes.map((i) => canonicalJson(manifests[i]))).size > 1;
     duplicates.push({
       object,
       positions: where,
-      message: `${object} is in the input ${indexes.length} times (objects ${where.join(', ')}); only the last one counts, as kubectl apply leaves the last`,
+      differs,
+      message: differs
+        ? `${object} is in the input ${indexes.length} times (objects ${where.join(', ')}) with different content: the proof reads the last `
+          + '(kubectl apply keeps it), but Helm and kubectl create keep the first, so it cannot vouch for the paths. Fix: define the object once'
+        : `${object} is in the input ${indexes.length} times (objects ${where.join(', ')}), each the same; the last one counts, as kubectl apply leaves the last`,
     });
   }
   const effective = duplicates.length === 0 ? manifests : manifests.filter((_m, i) => {

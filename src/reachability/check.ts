@@ -70,6 +70,7 @@ export class ReachabilityCheck extends Construct {
         if (props.failOnExtraPaths ?? true) {
           for (const f of result.reachableButUngranted) errors.push(`${this.node.path}: ${f.message}`);
           for (const u of result.unmodelledPolicies) errors.push(`${this.node.path}: ${u.message}`);
+          for (const d of result.duplicates) if (d.differs) errors.push(`${this.node.path}: ${d.message}`);
         }
         if (props.failOnMissingPaths ?? false) {
           for (const f of result.grantedButUnreachable) errors.push(`${this.node.path}: ${f.message}`);

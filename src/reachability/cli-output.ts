@@ -81,9 +81,26 @@ function unmodelledLines(result: ReachabilityResult): string {
   return `\nPolicies the proof does not model (${u.length}): the proof cannot vouch for the paths they allow:\n${u.map((x) => `  ${x.message}\n`).join('')}`;
 }
 
-/** Warnings other than the unmodelled policies (which have their own section). */
+/** Objects defined more than once with different content: the proof cannot tell which copy the cluster runs. */
+function ambiguous(result: ReachabilityResult): ReachabilityResult['duplicates'] {
+  return result.duplicates.filter((d) => d.differs);
+}
+
+/** Text lines naming the objects defined more than once, differently (empty when there are none). */
+function ambiguousLines(result: ReachabilityResult): string {
+  const d = ambiguous(result);
+  if (d.length === 0) return '';
+  return `\nObjects defined more than once, differently (${d.length}): the proof cannot vouch for the paths:\n${d.map((x) => `  ${x.message}\n`).join('')}`;
+}
+
+/** How many things the proof cannot vouch for (policies it does not model, ambiguous duplicates): they fail, like extra paths. */
+function undecided(result: ReachabilityResult): number {
+  return result.unmodelledPolicies.length + ambiguous(result).length;
+}
+
+/** Warnings other than the unmodelled policies and ambiguous duplicates (which have their own sections). */
 function otherWarnings(result: ReachabilityResult): string[] {
-  const own = new Set(result.unmodelledPolicies.map((u) => u.message));
+  const own = new Set([...result.unmodelledPolicies.map((u) => u.message), ...ambiguous(result).map((d) => d.message)]);
   return result.warnings.filter((w) => !own.has(w));
 }
 
@@ -144,12 +161,13 @@ export function writeReport(result: ReachabilityResult, sink: AggregateSink, arg
     if (result.grantedButUnreachable.length > 0) w.write(`\nGranted but unreachable API server (${result.grantedButUnreachable.length}):\n${result.grantedButUnreachable.map((f) => `  ${f.message}\n`).join('')}`);
     if (result.reachableButUngranted.length > 0) w.write(`\nReachable but ungranted API server (${result.reachableButUngranted.length}):\n${result.reachableButUngranted.map((f) => `  ${f.message}\n`).join('')}`);
     w.write(unmodelledLines(result));
+    w.write(ambiguousLines(result));
     const warnings = otherWarnings(result);
     if (warnings.length > 0) w.write(`\nWarnings:\n${warnings.map((x) => `  ${x}\n`).join('')}`);
     if (noIntent) w.write(`\n${NO_INTENT}\n`);
   }
   w.flush();
-  return result.extraPaths.length + result.reachableButUngranted.length + result.unmodelledPolicies.length;
+  return result.extraPaths.length + result.reachableButUngranted.length + undecided(result);
 }
 
 /** Writes the openings (`--openings`); returns whether there are any (or policies the proof does not model). */
@@ -166,7 +184,7 @@ export function writeOpenings(result: ReachabilityResult, sink: AggregateSink, a
       ...(all.length > shown.length ? [['omitted', { openings: all.length - shown.length }] as [string, unknown]] : []),
       ['warnings', result.warnings], ['unmodelledPolicies', result.unmodelledPolicies],
     ]);
-    return all.length > 0 || result.unmodelledPolicies.length > 0;
+    return all.length > 0 || undecided(result) > 0;
   }
   w.write(`Openings (${all.length}): ${OPENING_KINDS.map((k) => `${counts[k]} ${k}`).join(', ')}\n`);
   for (const kind of OPENING_KINDS) {
@@ -177,8 +195,9 @@ export function writeOpenings(result: ReachabilityResult, sink: AggregateSink, a
   const g = groupLines(groups);
   if (g) w.write(`\n${g}`);
   w.write(unmodelledLines(result));
+  w.write(ambiguousLines(result));
   const warnings = otherWarnings(result);
   if (warnings.length > 0) w.write(`\nWarnings:\n${warnings.map((x) => `  ${x}\n`).join('')}`);
   w.flush();
-  return all.length > 0 || result.unmodelledPolicies.length > 0;
+  return all.length > 0 || undecided(result) > 0;
 }

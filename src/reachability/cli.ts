@@ -3,7 +3,7 @@
  *
  * Manifests are read as kubectl reads them (src/manifest/reader.ts). The report is aggregated
  * (aggregate.ts, classes.ts); `--openings` reports only openings (openings.ts).
- * Exit codes: 0 no extra paths, 1 extra paths or unmodelled policies (with --openings: openings and --fail-on-openings),
+ * Exit codes: 0 no extra paths, 1 extra paths, unmodelled policies or differing duplicates (with --openings: openings and --fail-on-openings),
  * 2 usage or read errors (read errors outrank paths), 3 internal errors.
  */
 import { BUNDLE_ABOVE } from './aggregate';
@@ -61,11 +61,14 @@ Network policies the proof does not model (AdminNetworkPolicy, BaselineAdminNetw
 NetworkPolicy and GlobalNetworkPolicy, any other *NetworkPolicy kind) may allow what the modelled
 ones (networking.k8s.io/v1 NetworkPolicy, cilium.io/v2 CiliumNetworkPolicy and
 CiliumClusterwideNetworkPolicy, Istio and Linkerd authorization) deny: they are listed, and they
-count as findings, since the proof cannot vouch for the paths they allow.
+count as findings, since the proof cannot vouch for the paths they allow. So do objects defined
+more than once with different content: the proof reads the last copy (kubectl apply keeps it), but
+Helm and kubectl create keep the first.
 
 Exit codes: 0 no extra paths, 1 extra paths (or pods that reach the API server without API access,
-or policies the proof does not model; with --openings: openings or such policies, only with
---fail-on-openings), 2 usage or read errors (read errors take precedence over extra paths),
+or policies the proof does not model, or objects defined twice differently; with --openings:
+openings, such policies or such objects, only with --fail-on-openings), 2 usage or read errors
+(read errors take precedence over extra paths),
 3 internal error (a failure of cdk8s-secure-baseline, not a finding).
 Without arguments this help goes to stderr and the exit code is 2.
 `;

@@ -132,6 +132,12 @@ export interface ReachabilityDuplicate {
   readonly object: string;
   /** Where each copy sits in the input (`#3`, `#5 items[2]`), in order; the last one counts. */
   readonly positions: string[];
+  /**
+   * Whether the copies differ in content. The proof reads the last copy (what `kubectl apply`
+   * keeps), but Helm and `kubectl create` keep the first: when they differ the proof cannot vouch
+   * for the paths, and the check and the CLI fail on it.
+   */
+  readonly differs: boolean;
   /** Explanation. */
   readonly message: string;
 }

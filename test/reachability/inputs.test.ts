@@ -1,5 +1,10 @@
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import * as yaml from 'yaml';
 import { analyze, denyAll, deploy, np, ns, ports } from './fixtures';
 import { Reachability } from '../../src';
+import { runReachabilityCli } from '../../src/reachability/cli';
 
 const pod = (namespace: string, name: string, labels: Record<string, string>, owner?: { kind: string; name: string; apiVersion?: string }) => ({
   apiVersion: 'v1',
@@ -71,7 +76,9 @@ describe('lists and duplicates', () => {
     expect(r.duplicates).toEqual([{
       object: 'NetworkPolicy a/default-deny',
       positions: ['#4', '#5'],
-      message: 'NetworkPolicy a/default-deny is in the input 2 times (objects #4, #5); only the last one counts, as kubectl apply leaves the last',
+      differs: true,
+      message: 'NetworkPolicy a/default-deny is in the input 2 times (objects #4, #5) with different content: the proof reads the last '
+        + '(kubectl apply keeps it), but Helm and kubectl create keep the first, so it cannot vouch for the paths. Fix: define the object once',
     }]);
     expect(r.warnings).toContain(r.duplicates[0].message);
     expect(r.toJson().duplicates).toEqual(r.duplicates);
@@ -79,5 +86,22 @@ describe('lists and duplicates', () => {
     const listed = Reachability.fromManifests([{ apiVersion: 'v1', kind: 'List', items: isolated }, { apiVersion: 'v1', kind: 'List', items: [redeclared] }]);
     expect(listed.duplicates[0].positions).toEqual(['#1 items[3]', '#2 items[0]']);
     expect(ports(listed, 'a/x', 'a/y')).toEqual(['*']);
+    // The same copy twice decides nothing: not ambiguous.
+    const same = analyze([...isolated, denyAll('a')]);
+    expect(same.duplicates.map((d) => [d.differs, d.message])).toEqual([[false,
+      'NetworkPolicy a/default-deny is in the input 2 times (objects #4, #5), each the same; the last one counts, as kubectl apply leaves the last']]);
+  });
+
+  test('copies that differ make the CLI fail (fail closed), whichever copy is open', () => {
+    const open = np('a', 'default-deny', { podSelector: {}, policyTypes: ['Ingress'], ingress: [{}] });
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'reach-dup-'));
+    // The open copy first: Helm and kubectl create keep it; the proof reads the deny-all.
+    fs.writeFileSync(path.join(dir, 'a.yaml'), [ns('a'), deploy('a', 'x'), open, denyAll('a')].map((o) => yaml.stringify(o)).join('---\n'));
+    const out: string[] = [];
+    const code = runReachabilityCli([dir], { out: (s) => out.push(s), err: (s) => out.push(s) });
+    expect(code).toBe(1);
+    expect(out.join('')).toContain('Objects defined more than once, differently (1): the proof cannot vouch for the paths:\n  NetworkPolicy a/default-deny is in the input 2 times');
+    fs.writeFileSync(path.join(dir, 'a.yaml'), [ns('a'), deploy('a', 'x'), denyAll('a'), denyAll('a')].map((o) => yaml.stringify(o)).join('---\n'));
+    expect(runReachabilityCli([dir], { out: () => undefined, err: () => undefined })).toBe(0);
   });
 });
