@@ -25,6 +25,42 @@ describe('SB-PSS-SECCOMP', () => {
     ]);
   });
 
+  test('a deprecated unconfined annotation counts where the field is unset: the API server copies it in (applySeccompVersionSkew)', () => {
+    const annotated = (annotations: Record<string, string>, spec = compliantPodSpec()) => {
+      const d = deployment('web', 'shop', spec);
+      d.spec.template.metadata.annotations = annotations;
+      return d;
+    };
+    // The pod's field says RuntimeDefault, the container sets none: the annotation becomes the container's field.
+    expect(findings(RuleIds.PSS_SECCOMP, [annotated({ 'container.seccomp.security.alpha.kubernetes.io/web': 'unconfined' })])).toEqual([
+      {
+        object: 'Deployment/shop/web',
+        jsonPath: 'spec.template.metadata.annotations',
+        message: 'pod annotation container.seccomp.security.alpha.kubernetes.io/web sets seccomp profile "unconfined": the API server copies it into container "web"\'s unset seccompProfile, which runs it Unconfined',
+      },
+    ]);
+    // A Pod too, and the pod annotation when the pod's field is unset (every container without its own then runs Unconfined).
+    const bare = compliantPodSpec();
+    delete bare.securityContext.seccompProfile;
+    bare.containers[0].securityContext.seccompProfile = { type: 'RuntimeDefault' };
+    const pod = { apiVersion: 'v1', kind: 'Pod', metadata: { name: 'p', namespace: 'shop', annotations: { 'seccomp.security.alpha.kubernetes.io/pod': 'unconfined' } }, spec: bare };
+    expect(findings(RuleIds.PSS_SECCOMP, [pod]).map((f) => f.message)).toEqual([
+      'pod annotation seccomp.security.alpha.kubernetes.io/pod sets seccomp profile "unconfined": the API server copies it into the pod\'s unset seccompProfile, which runs it Unconfined',
+    ]);
+    // A set field wins over its annotation (nothing is copied), and allowed values pass.
+    const own = compliantPodSpec();
+    own.containers[0].securityContext.seccompProfile = { type: 'RuntimeDefault' };
+    expect(findings(RuleIds.PSS_SECCOMP, [annotated({ 'container.seccomp.security.alpha.kubernetes.io/web': 'unconfined' }, own)])).toEqual([]);
+    expect(findings(RuleIds.PSS_SECCOMP, [annotated({
+      'container.seccomp.security.alpha.kubernetes.io/web': 'runtime/default', 'seccomp.security.alpha.kubernetes.io/pod': 'localhost/p.json',
+    })])).toEqual([]);
+    // An annotation never stands in for a missing profile.
+    const none = compliantPodSpec();
+    delete none.securityContext.seccompProfile;
+    expect(findings(RuleIds.PSS_SECCOMP, [annotated({ 'seccomp.security.alpha.kubernetes.io/pod': 'runtime/default' }, none)]).map((f) => f.jsonPath))
+      .toEqual(['spec.template.spec.containers[0].securityContext.seccompProfile']);
+  });
+
   test('Windows pods need no profile from Pod Security v1.25 on, but may not set a bad one', () => {
     const windows = compliantPodSpec();
     windows.os = { name: 'windows' };
