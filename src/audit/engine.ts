@@ -5,13 +5,14 @@
 import { knownRuleIds, reasonProblem, unknownRuleFix, unknownRuleProblem } from './acknowledgement';
 import { AuditContext, AuditInput, K8sObject, Locator } from './context';
 import { applyExceptions, validateExceptionOptions } from './exceptions';
+import { DuplicateObjects } from './input-objects';
 import { RuleDefinition } from './rule';
 import { ACKNOWLEDGEMENT_ANNOTATION_PREFIX, RuleIds } from './rule-ids';
 import { SelectedRules, withRulesOf } from './rule-selection';
 import { RULES_BY_ID } from './rules';
 import { applyScope, countFindings, validateAuditScope } from './scope';
 import { AcknowledgementSource, AuditOptions, AuditResult, Finding } from './types';
-import { expandLists, isList, itemPathText } from '../manifest/objects';
+import { canonicalJson, expandLists, isList, itemPathText } from '../manifest/objects';
 
 /** A construct-channel acknowledgement (`SecurityAudit.acknowledge`). */
 export interface ConstructAcknowledgement {
@@ -188,8 +189,8 @@ function audit(
   // `kubectl create` keep the first (creating the second fails), and a later apply cannot change
   // immutable fields (a Pod's spec, a Job's template). The rules run again in each world where an
   // earlier copy is the one kept; what they find there and not above is reported too.
-  const copies = ctx.duplicates.reduce((n, d) => Math.max(n, d.objects.length), 0);
-  for (let kept = 0; kept < copies - 1; kept++) runRules(new AuditContext(flat, options, locate, selected.userIds, kept), false);
+  // A world where every earlier copy equals the last one is the main world again: it is skipped.
+  for (const kept of worldsWithOtherCopies(ctx.duplicates)) runRules(new AuditContext(flat, options, locate, selected.userIds, kept), false);
 
   if (!disabled.has(RuleIds.ACK_UNUSED)) {
     const unusedRule = RULES_BY_ID.get(RuleIds.ACK_UNUSED)!;
@@ -210,6 +211,16 @@ function audit(
   findings.sort(compareFindings);
   const objectCount = ctx.objects.length + ctx.duplicates.reduce((n, d) => n + d.objects.length - 1, 0);
   return countFindings(objectCount, findings, options.failOnWarnings === true);
+}
+
+/** The copies k (0-based, before the last) such that some repeated identity's copy k differs from its last copy. */
+function worldsWithOtherCopies(duplicates: readonly DuplicateObjects[]): number[] {
+  const worlds = new Set<number>();
+  for (const d of duplicates) {
+    const last = canonicalJson(d.objects[d.objects.length - 1].manifest);
+    for (let k = 0; k < d.objects.length - 1; k++) if (!worlds.has(k) && canonicalJson(d.objects[k].manifest) !== last) worlds.add(k);
+  }
+  return [...worlds].sort((a, b) => a - b);
 }
 
 function toFinding(
