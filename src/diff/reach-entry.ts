@@ -205,7 +205,10 @@ function workloadsOf(o: SideObject, ix: SideIndex): { list: Workload[]; problem?
   });
   // A Linkerd pod makes the analyzer add Linkerd's control plane (and read Linkerd's policies).
   const linkerd = pods.specs.some((loc) => loc.metadata?.annotations?.['linkerd.io/inject'] !== undefined);
-  const problem = arr(m.metadata?.ownerReferences).length > 0 ? `${o.label} has ownerReferences` : linkerd ? 'Linkerd' : undefined;
+  // Host-network pods escape their policies and match ipBlocks as peers (network-policy.ts): the bounds here do not model that.
+  const hostNetwork = pods.specs.some((loc) => loc.spec?.hostNetwork === true);
+  const problem = arr(m.metadata?.ownerReferences).length > 0 ? `${o.label} has ownerReferences` : linkerd ? 'Linkerd'
+    : hostNetwork ? `${o.label} runs host-network pods` : undefined;
   return { list, problem };
 }
 

@@ -85,7 +85,9 @@ export function buildModel(objects: K8s[], options: BuildOptions, identities: Id
       annotations,
       managed: true,
       infrastructure: false,
-      mesh: meshOf(model.namespaces.get(ns), labels, annotations),
+      // Istio and Linkerd inject no proxy into host-network pods.
+      mesh: spec.hostNetwork === true ? 'none' : meshOf(model.namespaces.get(ns), labels, annotations),
+      ...(spec.hostNetwork === true ? { hostNetwork: true } : {}),
       apiToken: apiTokenOf(noAutomount, ns, spec),
     });
   }

@@ -13,6 +13,12 @@
  *   address node is either inside or outside each ipBlock. IPv4-mapped IPv6 is IPv4 and `::/0`
  *   contains all IPv4 (see private/ip-ranges.ts).
  * - Named ports resolve against the destination pod's container ports; `endPort` makes a range.
+ * - Host-network pods (`hostNetwork: true`) are not selected by NetworkPolicies: nothing isolates
+ *   them. Their traffic carries a node address, which an ipBlock may hold (node addresses are not
+ *   in the manifests): as a peer, a host-network pod gets the ports of every rule naming an ipBlock
+ *   besides those of rules open to every peer or whose selectors match its labels (kubernetes.io
+ *   "Network Policies": what happens to host-network pods is up to the plugin; most treat their
+ *   traffic as the node's, which selectors do not match; counting both errs towards a path).
  *
  * Every policy's selectors are evaluated once against the label index; per pod, the rules of the
  * policies selecting it are unioned into a map peer -> ports.
@@ -21,6 +27,7 @@
  * An endpoint allowed by name (`toFQDNs`) is only ever a destination.
  */
 import { compileCilium } from './cilium';
+import { CLUSTER_NODES_ID } from './cilium-peers';
 import { hasNamedPorts, K8s, Model, Node, parseSelector, pinnedNamespaces, resolvePort } from './model';
 import { PortSet } from './ports';
 
@@ -28,6 +35,8 @@ export interface CompiledRule {
   readonly policy: string;
   /** 'all': every peer; otherwise node indexes. */
   readonly peers: 'all' | readonly number[];
+  /** Whether a peer is an ipBlock (which may hold the node addresses of host-network pods). */
+  readonly addresses?: boolean;
   readonly ports: any[] | undefined;
   /** Ports when they do not depend on the target (no named ports). */
   readonly fixed?: PortSet;
@@ -42,6 +51,8 @@ interface Side {
   open: CompiledRule[];
   /** Rules naming this peer with named ports (resolved per target). */
   named: Map<number, CompiledRule[]>;
+  /** Rules naming an ipBlock: they may admit host-network pods (node addresses). */
+  addresses: CompiledRule[];
 }
 
 export function isNetworkPolicy(o: K8s): boolean {
@@ -81,11 +92,18 @@ export class NetworkPolicyLayer {
   private readonly reverseEgress = new Map<number, number[]>();
   /** Senders that may reach any destination through some rule (not isolated, or an open rule). */
   private readonly openSenders: number[] = [];
+  /** Host-network workloads. */
+  private readonly hostNetwork: number[] = [];
+  /** Egress-isolated senders with a rule naming an ipBlock (which may reach host-network pods). */
+  private readonly addressSenders: number[] = [];
   public readonly policyCount: number;
+  /** The index of Cilium's node for the cluster's nodes, when there is one. */
+  private readonly clusterNodes?: number;
 
   constructor(private readonly model: Model) {
+    this.clusterNodes = model.nodes.find((x) => x.id === CLUSTER_NODES_ID)?.index;
     const n = model.nodes.length;
-    const side = (): Side => ({ isolated: false, policies: [], map: new Map(), open: [], named: new Map() });
+    const side = (): Side => ({ isolated: false, policies: [], map: new Map(), open: [], named: new Map(), addresses: [] });
     this.egress = Array.from({ length: n }, side);
     this.ingress = Array.from({ length: n }, side);
     const policies = model.objects.filter(isNetworkPolicy);
@@ -99,7 +117,9 @@ export class NetworkPolicyLayer {
     for (const node of model.nodes) {
       const e = this.egress[node.index];
       if (node.kind === 'ExternalHost') continue;
-      if (!node.managed || !e.isolated || e.open.length > 0) this.openSenders.push(node.index);
+      if (node.hostNetwork) this.hostNetwork.push(node.index);
+      if (!this.isolates(node, e) || e.open.length > 0) this.openSenders.push(node.index);
+      else if (e.addresses.length > 0) this.addressSenders.push(node.index);
       for (const d of [...e.map.keys(), ...e.named.keys()]) {
         const list = this.reverseEgress.get(d);
         if (list) list.push(node.index);
@@ -124,7 +144,8 @@ export class NetworkPolicyLayer {
         for (const p of peersJson) for (const x of peerNodes(this.model, p, ns)) set.add(x.index);
         peers = [...set];
       }
-      return { policy: name, peers, ports: r?.ports, fixed: hasNamedPorts(r?.ports) ? undefined : Model.resolvePorts(r?.ports) };
+      const addresses = peers !== 'all' && peersJson.some((p: any) => p && typeof p === 'object' && p.ipBlock);
+      return { policy: name, peers, addresses, ports: r?.ports, fixed: hasNamedPorts(r?.ports) ? undefined : Model.resolvePorts(r?.ports) };
     });
     const isolate = (sides: Side[]) => { for (const pod of selected) sides[pod.index].isolated = true; };
     if (types.ingress) { isolate(this.ingress); this.apply(this.ingress, selected, name, compileRules(spec.ingress, 'from')); }
@@ -138,6 +159,8 @@ export class NetworkPolicyLayer {
       s.policies.push(name);
       for (const r of rules) {
         if (r.peers === 'all') { s.open.push(r); continue; }
+        // Cilium: host-network pods are the host and remote-node entities (the cluster's nodes).
+        if (r.addresses || (this.clusterNodes !== undefined && r.peers.includes(this.clusterNodes))) s.addresses.push(r);
         for (const peer of r.peers) {
           if (r.fixed) {s.map.set(peer, (s.map.get(peer) ?? PortSet.EMPTY).union(r.fixed));} else {
             const list = s.named.get(peer);
@@ -159,11 +182,17 @@ export class NetworkPolicyLayer {
     return this.sidePorts(target, this.ingress[target.index], sender, target);
   }
 
+  /** Whether a direction of a node is isolated (host-network pods never are). */
+  private isolates(owner: Node, s: Side): boolean {
+    return owner.managed && s.isolated && !owner.hostNetwork;
+  }
+
   private sidePorts(owner: Node, s: Side, peer: Node, portsOf: Node): PortSet {
-    if (!owner.managed || !s.isolated) return PortSet.ALL;
+    if (!this.isolates(owner, s)) return PortSet.ALL;
     let out = s.map.get(peer.index) ?? PortSet.EMPTY;
     for (const r of s.named.get(peer.index) ?? []) out = out.union(rulePorts(r, portsOf));
     for (const r of s.open) out = out.union(rulePorts(r, portsOf));
+    if (peer.hostNetwork) for (const r of s.addresses) out = out.union(rulePorts(r, portsOf));
     return out;
   }
 
@@ -176,7 +205,7 @@ export class NetworkPolicyLayer {
   }
 
   public isIsolated(node: Node, direction: 'ingress' | 'egress'): boolean {
-    return node.managed && (direction === 'ingress' ? this.ingress : this.egress)[node.index].isolated;
+    return this.isolates(node, (direction === 'ingress' ? this.ingress : this.egress)[node.index]);
   }
 
   public policiesOf(node: Node, direction: 'ingress' | 'egress'): string[] {
@@ -186,10 +215,10 @@ export class NetworkPolicyLayer {
   /** Senders that may reach `target` at L3/L4 (a superset, to be checked with `allowed`). */
   public candidateSenders(target: Node): Iterable<number> {
     const s = this.ingress[target.index];
-    if (target.managed && s.isolated && s.open.length === 0) {
-      return [...s.map.keys(), ...s.named.keys()];
+    if (this.isolates(target, s) && s.open.length === 0) {
+      return [...s.map.keys(), ...s.named.keys(), ...(s.addresses.length > 0 ? this.hostNetwork : [])];
     }
-    return new Set([...(this.reverseEgress.get(target.index) ?? []), ...this.openSenders]);
+    return new Set([...(this.reverseEgress.get(target.index) ?? []), ...this.openSenders, ...(target.hostNetwork ? this.addressSenders : [])]);
   }
 }
 

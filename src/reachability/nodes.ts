@@ -51,6 +51,13 @@ export interface Node {
   readonly ranges?: IpRangeSet;
   mesh: MeshMembership;
   /**
+   * A workload whose pods use the node's network namespace (`hostNetwork: true`): NetworkPolicies
+   * do not select them (they are not isolated in either direction), their traffic comes from and
+   * goes to node addresses (which pod selectors never match and any ipBlock may), and no mesh
+   * injects them.
+   */
+  readonly hostNetwork?: boolean;
+  /**
    * For workloads: the Kubernetes API token its pods hold, described; `projected` when it is a
    * projected token for the API server's audience (asked for), not the legacy automounted one.
    */
