@@ -85,8 +85,7 @@ export function buildModel(objects: K8s[], options: BuildOptions, identities: Id
       annotations,
       managed: true,
       infrastructure: false,
-      // Istio and Linkerd inject no proxy into host-network pods.
-      mesh: spec.hostNetwork === true ? 'none' : meshOf(model.namespaces.get(ns), labels, annotations),
+      mesh: spec.hostNetwork === true ? 'none' : meshOf(model.namespaces.get(ns), labels, annotations), // (no proxy in host-network pods)
       ...(spec.hostNetwork === true ? { hostNetwork: true } : {}),
       apiToken: apiTokenOf(noAutomount, ns, spec),
     });
