@@ -96,6 +96,7 @@ export const NO_TWIN_REASONS: ReadonlyArray<readonly [string, string]> = [
   ['SB-SA-AUTOMOUNT', 'at synth time only: the API server\'s controllers create and update ServiceAccounts (every namespace\'s "default"), which a policy on them would block'],
   ['SB-NET-POLICY-', 'at synth time only: deciding ipBlocks exactly needs CEL\'s cidr library, which this project cannot evaluate to prove the twin equal to the audit'],
   ['SB-SECRET-ENV-LITERAL', 'at synth time only: the shared secret detector\'s name and value heuristics are not expressible in CEL'],
+  ['SB-SECRET-LITERAL', 'at synth time only: the shared secret detector\'s heuristics (names, configuration-file lines, command lines, credential formats in every string) are not expressible in CEL'],
   ['SB-MESH-LINKERD-AUTHN-OPEN', 'at synth time only: NetworkAuthentication ranges need exact IP arithmetic (as SB-NET-POLICY-*)'],
   ['SB-STORAGE-CLASS-UNENCRYPTED', 'at synth time only: StorageClasses are cluster-scoped, and a policy on them would judge every chart\'s'],
 ];

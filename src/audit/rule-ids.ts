@@ -67,6 +67,8 @@ export class RuleIds {
   public static readonly SECRET_ENV_REF = 'SB-SECRET-ENV-REF';
   /** Secret objects with data in the manifests. */
   public static readonly SECRET_IN_MANIFEST = 'SB-SECRET-IN-MANIFEST';
+  /** Literal credentials in ConfigMaps, container arguments, annotations and any other field. */
+  public static readonly SECRET_LITERAL = 'SB-SECRET-LITERAL';
 
   // Service accounts.
   /** ServiceAccount automounting its token. */

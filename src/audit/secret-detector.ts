@@ -1,6 +1,7 @@
 /**
- * Internal: the one secret detector for environment variables, shared by the constructs
- * (PodHardening, MtlsService) and the audit (SB-SECRET-ENV-LITERAL), so they never disagree.
+ * Internal: the one secret detector, shared by the constructs (PodHardening, MtlsService) and the
+ * audit (SB-SECRET-ENV-LITERAL for environment variables, SB-SECRET-LITERAL for ConfigMaps,
+ * container arguments and every other string), so they never disagree.
  *
  * Names are split into words (on `_`, `-`, `.`, spaces and camelCase) and judged by words, so
  * `TOKENIZERS_PARALLELISM` is not a token and `DB_PASS` is a password. Values are checked for a
@@ -94,21 +95,67 @@ export function secretNameReason(name: string): string | undefined {
   return secretNameWord(name)?.text;
 }
 
-/** Credential formats recognisable in a value alone. */
-const SECRET_VALUES: Array<[RegExp, string]> = [
-  [/-----BEGIN[ A-Z0-9_-]{0,100}PRIVATE KEY( BLOCK)?-----/, 'a PEM private key'],
-  // scheme://user:password@host, where the password is no $(VAR) / ${VAR} reference.
-  [/\b[a-z][a-z0-9+.-]*:\/\/[^\s:/?#@]+:(?![$][({])[^\s/?#@]+@/i, 'a URL with a password'],
-  [/\b(?:A3T[A-Z0-9]|AKIA|ASIA|ABIA|ACCA)[A-Z0-9]{16}\b/, 'an AWS access key ID'],
-  [/\b(?:gh[pousr]_[A-Za-z0-9]{36}|github_pat_[A-Za-z0-9_]{82})\b/, 'a GitHub token'],
-  [/\bxox[abposr]-[A-Za-z0-9-]{10,}/, 'a Slack token'],
-  [/\beyJ[A-Za-z0-9_-]{10,}\.eyJ[A-Za-z0-9_-]{10,}\.[A-Za-z0-9_-]*/, 'a JSON Web Token'],
+/**
+ * scheme://user:password@host (the user may be empty: `redis://:password@host`), where the
+ * password is no $(VAR) / ${VAR} reference: the part after `://`.
+ */
+const URL_USERINFO = /[^\s:/?#@]*:(?![$][({])[^\s/?#@]+@/y;
+
+function isLetter(c: number): boolean {
+  return (c >= 0x41 && c <= 0x5a) || (c >= 0x61 && c <= 0x7a);
+}
+
+function isWordChar(c: number): boolean {
+  return (c >= 0x30 && c <= 0x39) || isLetter(c) || c === 0x5f;
+}
+
+/** Whether a URL scheme (`\b[a-z][a-z0-9+.-]*`, any case) ends at `end`. */
+function schemeEndsAt(v: string, end: number): boolean {
+  for (let s = end - 1; s >= 0; s--) {
+    const c = v.charCodeAt(s);
+    const letter = isLetter(c);
+    if (!letter && !(c >= 0x30 && c <= 0x39) && c !== 0x2b && c !== 0x2e && c !== 0x2d) return false;
+    if (letter && (s === 0 || !isWordChar(v.charCodeAt(s - 1)))) return true;
+  }
+  return false;
+}
+
+/**
+ * `/\b[a-z][a-z0-9+.-]*:\/\/[^\s:/?#@]*:(?![$][({])[^\s/?#@]+@/i`, tried only where `://` is
+ * (the regex alone walks every word of long texts: descriptions, dashboards).
+ */
+function hasUrlWithPassword(v: string): boolean {
+  for (let p = v.indexOf('://'); p >= 0; p = v.indexOf('://', p + 1)) {
+    if (!schemeEndsAt(v, p)) continue;
+    URL_USERINFO.lastIndex = p + 3;
+    if (URL_USERINFO.test(v)) return true;
+  }
+  return false;
+}
+
+/** Credential formats recognisable in a value alone, in order: each with a cheap test of its fixed part first. */
+const SECRET_VALUES: Array<[(v: string) => boolean, RegExp | ((v: string) => boolean), string]> = [
+  [(v) => v.includes('PRIVATE KEY'), /-----BEGIN[ A-Z0-9_-]{0,100}PRIVATE KEY( BLOCK)?-----/, 'a PEM private key'],
+  [(v) => v.includes('://'), hasUrlWithPassword, 'a URL with a password'],
+  [(v) => v.includes('AKIA') || v.includes('ASIA') || v.includes('ABIA') || v.includes('ACCA') || v.includes('A3T'),
+    /\b(?:A3T[A-Z0-9]|AKIA|ASIA|ABIA|ACCA)[A-Z0-9]{16}\b/, 'an AWS access key ID'],
+  [(v) => v.includes('_'), /\b(?:gh[pousr]_[A-Za-z0-9]{36}|github_pat_[A-Za-z0-9_]{82})\b/, 'a GitHub token'],
+  [(v) => v.includes('xox'), /\bxox[abposr]-[A-Za-z0-9-]{10,}/, 'a Slack token'],
+  [(v) => v.includes('eyJ'), /\beyJ[A-Za-z0-9_-]{10,}\.eyJ[A-Za-z0-9_-]{10,}\.[A-Za-z0-9_-]*/, 'a JSON Web Token'],
 ];
+
+/**
+ * A cheap test that every value in one of the SECRET_VALUES formats passes (each format's fixed
+ * part), so that most strings are cleared by one scan; the shortest format (`a://b:c@`) has 8 characters.
+ */
+const SECRET_VALUE_HINT = /PRIVATE KEY|:\/\/|AKIA|ASIA|ABIA|ACCA|A3T|gh[pousr]_|github_pat_|xox[abposr]-|eyJ/;
+const SECRET_VALUE_MIN_LENGTH = 8;
 
 /** What credential a literal value contains (e.g. `a PEM private key`), or undefined. */
 export function secretValueReason(value: string): string | undefined {
-  for (const [re, what] of SECRET_VALUES) {
-    if (re.test(value)) return what;
+  if (value.length < SECRET_VALUE_MIN_LENGTH || !SECRET_VALUE_HINT.test(value)) return undefined;
+  for (const [mayHold, format, what] of SECRET_VALUES) {
+    if (mayHold(value) && (typeof format === 'function' ? format(value) : format.test(value))) return what;
   }
   return undefined;
 }
@@ -140,7 +187,11 @@ export function secretEnv(name: string, value: string, annotations: { [key: stri
   const found = secretNameWord(name);
   if (!found) return undefined;
   if (/^(credentials?|creds)$/.test(found.word) && isPath(value)) return undefined;
-  const inName = found.text;
+  return judgedByName(name, found.text, annotations);
+}
+
+/** A name found secret, unless a not-secret annotation with an acceptable reason clears it. */
+function judgedByName(name: string, inName: string, annotations: { [key: string]: string }): SecretEnv | undefined {
   const reason = annotations[NOT_SECRET_ANNOTATION_PREFIX + name];
   if (reason !== undefined) {
     const problem = reasonProblem(reason);
@@ -148,6 +199,106 @@ export function secretEnv(name: string, value: string, annotations: { [key: stri
     return { why: `its name (${inName})`, byName: true, refusedReason: `the reason ${JSON.stringify(reason)} in ${NOT_SECRET_ANNOTATION_PREFIX}${name} ${problem}` };
   }
   return { why: `its name (${inName})`, byName: true };
+}
+
+/**
+ * A whole value that refers to a secret kept elsewhere: `$(VAR)`, `${VAR}`, `$VAR`, Argo CD's
+ * `$oidc.keycloak.clientSecret` / `$secret-name:key`, `{{ .Values.x }}`, `<placeholder>`, sops `ENC[...]`.
+ */
+const REFERENCE = /^(\$\{[^}]*\}|\$\([^)]*\)|\$[A-Za-z_][\w.:-]*|\{\{.*\}\}|<[^<>]*>|ENC\[.*\])$/s;
+/** YAML 1.1 booleans and null, and numbers. */
+const NOT_TEXT = /^([-+]?(\d+(\.\d*)?|\.\d+)([eE][-+]?\d+)?|true|false|yes|no|on|off|y|n|null|~)$/i;
+
+/**
+ * Whether a value set under a name can carry a literal secret: not empty, not a reference to one
+ * kept elsewhere, not a file path, not a boolean, null or number, not a mask (`****`).
+ */
+export function isLiteralSecretCandidate(value: string): boolean {
+  const v = value.trim();
+  return v !== '' && !REFERENCE.test(v) && !isPath(v) && !NOT_TEXT.test(v) && /[A-Za-z0-9]/.test(v);
+}
+
+/**
+ * Judges a literal set under a name other than an environment variable's (a ConfigMap key, a
+ * `--flag=value` argument, a `key: value` line of a configuration file) by its name alone, with
+ * the same not-secret annotation; values in a credential format are for `secretValueReason`.
+ */
+export function secretNamedLiteral(name: string, value: string, annotations: { [key: string]: string } = {}): SecretEnv | undefined {
+  if (!isLiteralSecretCandidate(value)) return undefined;
+  const found = secretNameWord(name);
+  return found ? judgedByName(name, found.text, annotations) : undefined;
+}
+
+/** Every name `secretNameWord` can find secret contains one of these: the cheap test before splitting names into words. */
+const SECRET_NAME_HINT = /pass|pwd|secret|token|jwt|bearer|key|cred|auth/i;
+
+/** Whether a name may look secret (a superset of `secretNameReason`, for cheap filtering). */
+export function maySecretName(name: string): boolean {
+  return SECRET_NAME_HINT.test(name);
+}
+
+/**
+ * A setting line of a configuration file, matched from the line's start: `key: value` (YAML,
+ * properties), `key = value` (INI, TOML, properties), `KEY=value` / `export KEY=value` (dotenv,
+ * shell), `"key": "value"` (JSON).
+ */
+const SETTING = /[ \t]*(?:-[ \t]+)?(?:export[ \t]+)?(["']?)([A-Za-z_][\w.-]*)\1[ \t]*(?::(?=[ \t"']|$)|=)[ \t]*([^\n]*)/my;
+/** Where a secret-looking name may be: only those lines are tried. */
+const SECRET_NAME_HINTS = /pass|pwd|secret|token|jwt|bearer|key|cred|auth/gi;
+
+/** The scalar of a setting line: unquoted, without a trailing JSON comma or `#` comment; undefined for YAML blocks, flows, anchors, aliases and tags. */
+function settingValue(raw: string): string | undefined {
+  let v = raw.trim();
+  if (v.endsWith(',')) v = v.slice(0, -1).trimEnd();
+  const first = v[0];
+  if (first === '"' || first === "'") {
+    const end = v.indexOf(first, 1);
+    return end > 0 ? v.slice(1, end) : v.slice(1);
+  }
+  if (first === undefined || '|>{[&*!'.includes(first)) return undefined;
+  const comment = v.search(/[ \t]#/);
+  return comment >= 0 ? v.slice(0, comment).trimEnd() : v;
+}
+
+/** A setting of a configuration file judged secret by its key. */
+export interface SecretSetting {
+  /** The setting's key, e.g. `spring.datasource.password`. */
+  readonly name: string;
+  /** 1-based line in the text. */
+  readonly line: number;
+  readonly found: SecretEnv;
+}
+
+/**
+ * The settings of a configuration file's text (a ConfigMap value such as `application.yaml`)
+ * whose key looks secret and whose value is a literal, in order (conservative, after
+ * detect-secrets' KeywordDetector: references, paths, booleans, numbers, masks, comments and
+ * nested blocks pass). Values in a credential format are for `secretValueReason`.
+ */
+export function secretSettings(text: string, annotations: { [key: string]: string } = {}): SecretSetting[] {
+  const out: SecretSetting[] = [];
+  let line = 1;
+  let counted = 0;
+  SECRET_NAME_HINTS.lastIndex = 0;
+  let hint: RegExpExecArray | null;
+  while ((hint = SECRET_NAME_HINTS.exec(text)) !== null) {
+    // Each line once: from its start, then on to the next line.
+    const start = text.lastIndexOf('\n', hint.index) + 1;
+    const end = text.indexOf('\n', hint.index);
+    SECRET_NAME_HINTS.lastIndex = end < 0 ? text.length : end + 1;
+    SETTING.lastIndex = start;
+    const m = SETTING.exec(text);
+    if (m === null || !SECRET_NAME_HINT.test(m[2])) continue;
+    const value = settingValue(m[3]);
+    const found = value === undefined ? undefined : secretNamedLiteral(m[2], value, annotations);
+    if (found) {
+      for (let i = text.indexOf('\n', counted); i >= 0 && i < start; i = text.indexOf('\n', i + 1)) line++;
+      counted = start;
+      out.push({ name: m[2], line, found });
+    }
+    if (end < 0) break;
+  }
+  return out;
 }
 
 /** Why `name` cannot be written into an annotation key, or undefined (annotation names: 63 characters, alphanumeric at both ends). */

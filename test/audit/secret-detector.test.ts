@@ -1,7 +1,7 @@
 import { ApiObject, Chart, Testing } from 'cdk8s';
 import { auditManifests } from '../../src/audit/engine';
 import { RuleIds } from '../../src/audit/rule-ids';
-import { nameWords, secretEnv } from '../../src/audit/secret-detector';
+import { isLiteralSecretCandidate, maySecretName, nameWords, secretEnv, secretNameReason, secretNamedLiteral, secretSettings, secretValueReason } from '../../src/audit/secret-detector';
 import { PodHardening } from '../../src/pod-hardening';
 
 const PEM = '-----BEGIN RSA PRIVATE KEY-----\nMIIEowIBAAKCAQEA7bq\n-----END RSA PRIVATE KEY-----';
@@ -183,3 +183,59 @@ describe('declaring a flagged name not secret, with a reason', () => {
     expect(PodHardening._checkEnv(scope(), { DB_PASS: 'x' }, { DB_PASS: REASON })).toEqual({ 'not-secret.cdk8s-secure-baseline.io/DB_PASS': REASON });
   });
 });
+
+describe('the detector outside env vars (SB-SECRET-LITERAL)', () => {
+  test('the cheap name and value tests never drop what the full tests find', () => {
+    for (const [name, value, flagged] of CASES) {
+      if (secretNameReason(name) !== undefined) expect(maySecretName(name)).toBe(true);
+      if (flagged === 'value') expect(secretValueReason(value)).toBeDefined();
+    }
+    expect(secretValueReason('a://b:c@')).toBe('a URL with a password');
+    expect(secretValueReason('x+a://b:c@')).toBe('a URL with a password');
+    expect(secretValueReason('_a://b:c@')).toBeUndefined(); // no word boundary before the scheme
+    expect(secretValueReason('1a://b:c@ 2://b:c@')).toBeUndefined();
+    expect(secretValueReason('see https://docs.example.com/a and redis://u:hunter2@cache:6379')).toBe('a URL with a password');
+    // A password without a user (Redis' AUTH): still a password.
+    expect(secretValueReason('redis://:hunter2@cache:6379/0')).toBe('a URL with a password');
+    expect(secretValueReason('redis://:${REDIS_PASSWORD}@cache:6379')).toBeUndefined();
+    expect(secretValueReason('http://proxy:3128/path@x')).toBeUndefined();
+  });
+
+  test.each([
+    ['hunter2', true], ['sk_live_x', true], ['', false], ['  ', false], ['${DB_PASSWORD}', false], ['$(DB_PASSWORD)', false], ['$DB_PASSWORD', false], ['$oidc.keycloak.clientSecret', false], ['$argocd-secret:dex.github.clientSecret', false],
+    ['{{ .Values.password }}', false], ['<your password>', false], ['ENC[AES256_GCM,data:abc]', false], ['/run/secrets/db', false], ['./key', false],
+    ['true', false], ['Off', false], ['null', false], ['~', false], ['4096', false], ['-1.5e3', false], ['********', false], ['changeme', true],
+  ])('%j is a literal that can carry a secret: %s', (value, literal) => {
+    expect(isLiteralSecretCandidate(value)).toBe(literal);
+    expect(secretNamedLiteral('DB_PASSWORD', value) !== undefined).toBe(literal);
+  });
+
+  test('settings of configuration files, by key, conservatively', () => {
+    const text = [
+      'db:',
+      '  password: hunter2   # local',
+      '  password_file: /run/secrets/db',
+      '  passwordRef: ${DB_PASSWORD}',
+      '  token:',
+      '    value: x',
+      '# secret: hunter2',
+      'export API_KEY="abc123"',
+      '  "clientSecret": "s3cr3t",',
+      'admin_password = hunter2',
+      'key: value',
+      'apiKey: |',
+      '  multi-line',
+      'MAX_TOKENS=100',
+      '- secret: !vault |',
+    ].join('\n');
+    expect(secretSettings(text).map((s) => [s.line, s.name, s.found.why])).toEqual([
+      [2, 'password', 'its name (the word "password")'],
+      [8, 'API_KEY', 'its name (the words "api" and "key")'],
+      [9, 'clientSecret', 'its name (the word "secret")'],
+      [10, 'admin_password', 'its name (the word "password")'],
+    ]);
+    expect(secretSettings('password: hunter2', { 'not-secret.cdk8s-secure-baseline.io/password': REASON_FOR_SETTINGS })).toEqual([]);
+  });
+});
+
+const REASON_FOR_SETTINGS = 'the demo fixture of the docs; the real password comes from a Secret';

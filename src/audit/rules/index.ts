@@ -76,6 +76,7 @@ import { rule as saPodAutomount } from './sa-pod-automount';
 import { rule as secretEnvLiteral } from './secret-env-literal';
 import { rule as secretEnvRef } from './secret-env-ref';
 import { rule as secretInManifest } from './secret-in-manifest';
+import { rule as secretLiteral } from './secret-literal';
 import { rule as storageClassUnencrypted } from './storage-class-unencrypted';
 import { rule as storageClassUnverified } from './storage-class-unverified';
 import { rule as svcExposed } from './svc-exposed';
@@ -156,6 +157,7 @@ export const ALL_RULES: RuleDefinition[] = [
   secretEnvLiteral,
   secretEnvRef,
   secretInManifest,
+  secretLiteral,
   storageClassUnencrypted,
   storageClassUnverified,
   svcExposed,
