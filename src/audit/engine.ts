@@ -173,6 +173,15 @@ function audit(
   const findings: Finding[] = [];
 
   const rules: RuleDefinition[] = selected.run.filter(r => !disabled.has(r.id));
+  // Every copy of a repeated identity is judged, not only the last one kubectl apply keeps: Helm and
+  // `kubectl create` keep the first (creating the second fails), and a later apply cannot change
+  // immutable fields (a Pod's spec, a Job's template). The rules run again in each world where an
+  // earlier copy is the one kept; what they find there and not above is reported too. A world
+  // where every earlier copy equals the last one is the main world again: it is skipped. Each
+  // world costs a whole audit, so at most MAX_WORLDS run; a differing copy past them is not judged,
+  // so its SB-META-DUPLICATE finding cannot be acknowledged (fail closed).
+  const worlds = worldsWithOtherCopies(ctx.duplicates);
+  const unjudged = copiesAt(ctx.duplicates, worlds.slice(MAX_WORLDS));
   const seen = new Set<string>();
   const runRules = (world: AuditContext, main: boolean) => {
     for (const rule of rules) {
@@ -180,17 +189,14 @@ function audit(
         const key = `${rule.id}\u0000${issue.obj?.index ?? ''}\u0000${issue.constructPath ?? ''}\u0000${issue.jsonPath ?? ''}\u0000${issue.message}`;
         if (!main && seen.has(key)) continue;
         seen.add(key);
-        findings.push(toFinding(rule, issue.obj, issue.message, issue.jsonPath, issue.fix, issue.constructPath, flat, used));
+        const notJudged = rule.id === RuleIds.META_DUPLICATE && issue.obj !== undefined && unjudged.has(issue.obj.index);
+        const message = notJudged ? `${issue.message} (${UNJUDGED})` : issue.message;
+        findings.push(toFinding(rule, issue.obj, message, issue.jsonPath, issue.fix, issue.constructPath, flat, used, !notJudged));
       }
     }
   };
   runRules(ctx, true);
-  // Every copy of a repeated identity is judged, not only the last one kubectl apply keeps: Helm and
-  // `kubectl create` keep the first (creating the second fails), and a later apply cannot change
-  // immutable fields (a Pod's spec, a Job's template). The rules run again in each world where an
-  // earlier copy is the one kept; what they find there and not above is reported too.
-  // A world where every earlier copy equals the last one is the main world again: it is skipped.
-  for (const kept of worldsWithOtherCopies(ctx.duplicates)) runRules(new AuditContext(flat, options, locate, selected.userIds, kept), false);
+  for (const kept of worlds.slice(0, MAX_WORLDS)) runRules(new AuditContext(flat, options, locate, selected.userIds, kept), false);
 
   if (!disabled.has(RuleIds.ACK_UNUSED)) {
     const unusedRule = RULES_BY_ID.get(RuleIds.ACK_UNUSED)!;
@@ -213,6 +219,22 @@ function audit(
   return countFindings(objectCount, findings, options.failOnWarnings === true);
 }
 
+/** How many worlds with earlier copies kept the audit judges at most (each costs a whole audit). */
+const MAX_WORLDS = 8;
+const UNJUDGED = `one of more than ${MAX_WORLDS + 1} differing copies: the audit judges the first ${MAX_WORLDS} and the last each as the kept one, `
+  + 'not this one, so no acknowledgement covers it; define the object once';
+
+/** The object indexes of the copies at positions `ks` that differ from their identity's last copy. */
+function copiesAt(duplicates: readonly DuplicateObjects[], ks: readonly number[]): Set<number> {
+  const out = new Set<number>();
+  if (ks.length === 0) return out;
+  for (const d of duplicates) {
+    const last = canonicalJson(d.objects[d.objects.length - 1].manifest);
+    for (const k of ks) if (k < d.objects.length - 1 && canonicalJson(d.objects[k].manifest) !== last) out.add(d.objects[k].index);
+  }
+  return out;
+}
+
 /** The copies k (0-based, before the last) such that some repeated identity's copy k differs from its last copy. */
 function worldsWithOtherCopies(duplicates: readonly DuplicateObjects[]): number[] {
   const worlds = new Set<number>();
@@ -232,6 +254,7 @@ function toFinding(
   constructPath: string | undefined,
   inputs: EngineInput[],
   used: Set<ConstructAcknowledgement>,
+  acknowledgeable = true,
 ): Finding {
   const base = {
     ruleId: rule.id,
@@ -248,7 +271,7 @@ function toFinding(
     file: obj?.file,
     jsonPath,
   };
-  if (obj && !ACK_RULES.has(rule.id)) {
+  if (obj && !ACK_RULES.has(rule.id) && acknowledgeable) {
     const reason = obj.annotations[ACKNOWLEDGEMENT_ANNOTATION_PREFIX + rule.id];
     if (reason !== undefined && reasonProblem(reason) === undefined) {
       return clean({ ...base, acknowledged: true, acknowledgement: { reason, source: AcknowledgementSource.ANNOTATION } });

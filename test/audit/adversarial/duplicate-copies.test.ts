@@ -114,5 +114,20 @@ describe('identical copies add no world', () => {
     expect(runsOf([cm('1'), cm('1'), cm('1'), cm('1')])).toBe(1);
     expect(runsOf([cm('0'), cm('1'), cm('1'), cm('1')])).toBe(2);
     expect(runsOf([cm('0'), cm('2'), cm('1')])).toBe(3);
+    // Each world is a whole audit: many differing copies cost at most 8 more, not one per copy.
+    const many = Array.from({ length: 50 }, (_, i) => cm(String(i)));
+    expect(runsOf(many)).toBe(9);
+  });
+
+  test('a differing copy past the worlds judged cannot have its SB-META-DUPLICATE acknowledged (fail closed)', () => {
+    const acked = (v: string) => ({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'c', namespace: 'shop', annotations: ACK_DUPLICATE }, data: { v } });
+    const r = SecurityAudit.auditManifests(Array.from({ length: 12 }, (_, i) => acked(String(i))));
+    const dup = r.findings.filter((f) => f.ruleId === RuleIds.META_DUPLICATE);
+    expect(dup).toHaveLength(11);
+    // Copies 1..8 were each judged as the kept one (and the last is kept): their acknowledgement holds.
+    expect(dup.filter((f) => f.acknowledged)).toHaveLength(8);
+    const open = dup.filter((f) => !f.acknowledged);
+    expect(open).toHaveLength(3);
+    expect(open[0].message).toContain('one of more than 9 differing copies: the audit judges the first 8 and the last each as the kept one, not this one, so no acknowledgement covers it; define the object once');
   });
 });
