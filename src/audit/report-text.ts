@@ -80,11 +80,51 @@ function groupsBy<T>(items: readonly T[], keyOf: (t: T) => string): Map<string, 
   return out;
 }
 
+/** Characters of report text handed on at a time by `writeGroupedText`. */
+const CHUNK = 64 * 1024;
+
+/** Lines (each ends with a newline) handed on in chunks of about `CHUNK` characters. */
+class Lines {
+  private buffered: string[] = [];
+  private size = 0;
+
+  constructor(private readonly write: (chunk: string) => void) {}
+
+  public push(...lines: string[]): void {
+    for (const line of lines) {
+      this.buffered.push(line);
+      this.size += line.length + 1;
+    }
+    if (this.size >= CHUNK) this.flush();
+  }
+
+  public flush(): void {
+    if (this.buffered.length === 0) return;
+    const chunk = this.buffered.join('\n') + '\n';
+    this.buffered = [];
+    this.size = 0;
+    this.write(chunk);
+  }
+}
+
 /** The text report. */
 export function renderGroupedText(result: { findings: Finding[] }, summary: string, failOnWarnings: boolean, options: ReportOptions): string {
+  const chunks: string[] = [];
+  writeGroupedText(result, summary, failOnWarnings, options, (chunk) => chunks.push(chunk));
+  return chunks.join('');
+}
+
+/**
+ * The text report, handed to `write` in chunks: the CLI writes a large report out as it goes
+ * rather than holding it (and the lines it is joined from) whole.
+ */
+export function writeGroupedText(
+  result: { findings: Finding[] }, summary: string, failOnWarnings: boolean, options: ReportOptions, write: (chunk: string) => void,
+): void {
   const positions = options.positions;
   const pos = (f: Finding) => positions?.get(f);
-  const lines: string[] = [summary];
+  const lines = new Lines(write);
+  lines.push(summary);
   const findings = result.findings;
   const objectKey = (f: Finding) => `${subjectOf(f)}\u0000${f.constructPath ?? ''}\u0000${f.file ?? ''}\u0000${pos(f)?.objectLine ?? ''}`;
 
@@ -148,5 +188,5 @@ export function renderGroupedText(result: { findings: Finding[] }, summary: stri
     lines.push('', `Baseline ${baseline.file}: ${plural(total, 'accepted finding')} no longer found; shrink the baseline with --baseline ${baseline.file} --write-baseline ${baseline.file}:`);
     for (const e of baseline.absent) lines.push(`  ${e.ruleId}  ${e.object}${e.jsonPath ? ` (at ${e.jsonPath})` : ''}${e.count !== undefined ? ` x${e.count}` : ''}`);
   }
-  return lines.join('\n') + '\n';
+  lines.flush();
 }

@@ -22,7 +22,8 @@ import { packageVersion } from './version';
 import { BaselineFile, BaselineOutcome, applyBaseline, parseBaseline, renderBaseline } from '../audit/baseline';
 import { EngineInput, runAudit } from '../audit/engine';
 import { exceptionOrigins } from '../audit/exceptions';
-import { FindingPosition, ReportOptions, TOOL_NAME, renderJson, renderSarif, renderText, summaryLine } from '../audit/report';
+import { FindingPosition, ReportOptions, TOOL_NAME, renderJson, renderSarif, summaryLine } from '../audit/report';
+import { writeGroupedText } from '../audit/report-text';
 import { selectRules } from '../audit/rule-selection';
 import { AuditOptions, Finding } from '../audit/types';
 import { runDiffCli } from '../diff/cli';
@@ -225,15 +226,16 @@ function runCliUnsafe(argv: string[], io: CliIo): number {
     ...(inScope.length !== audited.findings.length ? { outOfScope: audited.findings.length - inScope.length } : {}),
     ...(baseline ? { baseline } : {}),
   };
-  const report = parsed.format === 'json' ? renderJson(result, failOnWarnings, reportOptions)
-    : parsed.format === 'sarif' ? renderSarif(result, reportOptions)
-      : renderText(result, failOnWarnings, reportOptions);
+  // The text report is written out as it is made: on a large repo it is megabytes.
+  const render = (write: (chunk: string) => void) => (parsed.format === 'json' ? write(renderJson(result, failOnWarnings, reportOptions))
+    : parsed.format === 'sarif' ? write(renderSarif(result, reportOptions))
+      : writeGroupedText(result, summaryLine(result, reportOptions), failOnWarnings, reportOptions, write));
   if (parsed.metricsFile) writeFile(parsed.metricsFile, renderAuditMetrics(result, failOnWarnings, Date.now() / 1000));
   if (parsed.output) {
-    writeFile(parsed.output, report);
+    writeChunks(parsed.output, render);
     io.stdout(`${summaryLine(result, reportOptions)}\n`);
   } else {
-    io.stdout(report);
+    render(io.stdout);
   }
   if (errors.length > 0) {
     io.stderr(`error: ${errors.length} read error(s): the audit covers only the objects that could be read${parsed.writeBaseline !== undefined ? `; the baseline ${parsed.writeBaseline} was not written` : ''}\n`);
@@ -270,6 +272,20 @@ function readBaseline(parsed: ParsedArgs): BaselineFile | undefined {
 function writeFile(file: string, text: string): void {
   fs.mkdirSync(path.dirname(path.resolve(file)), { recursive: true });
   fs.writeFileSync(file, text, 'utf-8');
+}
+
+/** `writeFile` with the text handed over in chunks. */
+function writeChunks(file: string, render: (write: (chunk: string) => void) => void): void {
+  fs.mkdirSync(path.dirname(path.resolve(file)), { recursive: true });
+  const fd = fs.openSync(file, 'w');
+  try {
+    render((chunk) => {
+      const bytes = Buffer.from(chunk, 'utf-8');
+      for (let at = 0; at < bytes.length;) at += fs.writeSync(fd, bytes, at, bytes.length - at);
+    });
+  } finally {
+    fs.closeSync(fd);
+  }
 }
 
 if (require.main === module) {
