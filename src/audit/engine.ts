@@ -181,14 +181,18 @@ function audit(
   // world costs a whole audit, so at most MAX_WORLDS run; a differing copy past them is not judged,
   // so its SB-META-DUPLICATE finding cannot be acknowledged (fail closed).
   const worlds = worldsWithOtherCopies(ctx.duplicates);
+  const judged = worlds.slice(0, MAX_WORLDS);
   const unjudged = copiesAt(ctx.duplicates, worlds.slice(MAX_WORLDS));
   const seen = new Set<string>();
   const runRules = (world: AuditContext, main: boolean) => {
     for (const rule of rules) {
       for (const issue of rule.check(world)) {
-        const key = `${rule.id}\u0000${issue.obj?.index ?? ''}\u0000${issue.constructPath ?? ''}\u0000${issue.jsonPath ?? ''}\u0000${issue.message}`;
-        if (!main && seen.has(key)) continue;
-        seen.add(key);
+        if (judged.length > 0) {
+          // (Only with other worlds to run: what the main world found is not reported twice.)
+          const key = `${rule.id}\u0000${issue.obj?.index ?? ''}\u0000${issue.constructPath ?? ''}\u0000${issue.jsonPath ?? ''}\u0000${issue.message}`;
+          if (!main && seen.has(key)) continue;
+          seen.add(key);
+        }
         const notJudged = rule.id === RuleIds.META_DUPLICATE && issue.obj !== undefined && unjudged.has(issue.obj.index);
         const message = notJudged ? `${issue.message} (${UNJUDGED})` : issue.message;
         findings.push(toFinding(rule, issue.obj, message, issue.jsonPath, issue.fix, issue.constructPath, flat, used, !notJudged));
@@ -196,7 +200,7 @@ function audit(
     }
   };
   runRules(ctx, true);
-  for (const kept of worlds.slice(0, MAX_WORLDS)) runRules(new AuditContext(flat, options, locate, selected.userIds, kept), false);
+  for (const kept of judged) runRules(new AuditContext(flat, options, locate, selected.userIds, kept), false);
 
   if (!disabled.has(RuleIds.ACK_UNUSED)) {
     const unusedRule = RULES_BY_ID.get(RuleIds.ACK_UNUSED)!;
@@ -256,48 +260,39 @@ function toFinding(
   used: Set<ConstructAcknowledgement>,
   acknowledgeable = true,
 ): Finding {
-  const base = {
-    ruleId: rule.id,
-    severity: rule.severity,
-    message,
-    fix: fix ?? rule.fix,
-    resource: obj ? {
-      apiVersion: obj.apiVersion,
-      kind: obj.kind,
-      name: obj.name,
-      ...(obj.namespace !== '' ? { namespace: obj.namespace } : {}),
-    } : undefined,
-    constructPath: obj?.constructPath ?? constructPath,
-    file: obj?.file,
-    jsonPath,
-  };
+  let acknowledgement: Finding['acknowledgement'];
   if (obj && !ACK_RULES.has(rule.id) && acknowledgeable) {
     const reason = obj.annotations[ACKNOWLEDGEMENT_ANNOTATION_PREFIX + rule.id];
     if (reason !== undefined && reasonProblem(reason) === undefined) {
-      return clean({ ...base, acknowledged: true, acknowledgement: { reason, source: AcknowledgementSource.ANNOTATION } });
-    }
-    // Acknowledgements are ordered from the object's own construct up to the root: the nearest wins.
-    const matching = (inputs[obj.index].acknowledgements ?? []).filter(a => a.ruleId === rule.id);
-    if (matching.length > 0) {
-      const ack = matching[0];
-      for (const a of matching) used.add(a);
-      return clean({
-        ...base,
-        acknowledged: true,
-        acknowledgement: { reason: ack.reason, source: AcknowledgementSource.CONSTRUCT, constructPath: ack.constructPath },
-      });
+      acknowledgement = { reason, source: AcknowledgementSource.ANNOTATION };
+    } else {
+      // Acknowledgements are ordered from the object's own construct up to the root: the nearest wins.
+      const matching = (inputs[obj.index].acknowledgements ?? []).filter(a => a.ruleId === rule.id);
+      if (matching.length > 0) {
+        for (const a of matching) used.add(a);
+        acknowledgement = { reason: matching[0].reason, source: AcknowledgementSource.CONSTRUCT, constructPath: matching[0].constructPath };
+      }
     }
   }
-  return clean({ ...base, acknowledged: false });
+  // Built field by field, only the defined ones, in one order: tidy JSON, and no `delete` (which
+  // would turn every finding into a slow dictionary-mode object).
+  const f: { -readonly [K in keyof Finding]: Finding[K] } = { ruleId: rule.id, severity: rule.severity, message } as Finding;
+  const fixText = fix ?? rule.fix;
+  if (fixText !== undefined) f.fix = fixText;
+  if (obj) {
+    f.resource = obj.namespace !== ''
+      ? { apiVersion: obj.apiVersion, kind: obj.kind, name: obj.name, namespace: obj.namespace }
+      : { apiVersion: obj.apiVersion, kind: obj.kind, name: obj.name };
+  }
+  const where = obj?.constructPath ?? constructPath;
+  if (where !== undefined) f.constructPath = where;
+  if (obj?.file !== undefined) f.file = obj.file;
+  if (jsonPath !== undefined) f.jsonPath = jsonPath;
+  f.acknowledged = acknowledgement !== undefined;
+  if (acknowledgement !== undefined) f.acknowledgement = acknowledgement;
+  return f;
 }
 
-/** Drops undefined fields so JSON output and deep equality stay tidy. */
-function clean<T extends object>(o: T): T {
-  for (const k of Object.keys(o) as (keyof T)[]) {
-    if (o[k] === undefined) delete o[k];
-  }
-  return o;
-}
 
 /**
  * Audits plain manifests (JSON objects as parsed from YAML). Acknowledgement annotations apply.
