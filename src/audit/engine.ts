@@ -180,9 +180,11 @@ function audit(
   // where every earlier copy equals the last one is the main world again: it is skipped. Each
   // world costs a whole audit, so at most MAX_WORLDS run; a differing copy past them is not judged,
   // so its SB-META-DUPLICATE finding cannot be acknowledged (fail closed).
-  const worlds = worldsWithOtherCopies(ctx.duplicates);
+  const differing = differingCopies(ctx.duplicates);
+  const worlds = [...new Set(differing.map((c) => c.k))].sort((a, b) => a - b);
   const judged = worlds.slice(0, MAX_WORLDS);
-  const unjudged = copiesAt(ctx.duplicates, worlds.slice(MAX_WORLDS));
+  const firstUnjudged = worlds[MAX_WORLDS] ?? Infinity;
+  const unjudged = new Set(differing.filter((c) => c.k >= firstUnjudged).map((c) => c.index));
   const seen = new Set<string>();
   const runRules = (world: AuditContext, main: boolean) => {
     for (const rule of rules) {
@@ -228,25 +230,14 @@ const MAX_WORLDS = 8;
 const UNJUDGED = `one of more than ${MAX_WORLDS + 1} differing copies: the audit judges the first ${MAX_WORLDS} and the last each as the kept one, `
   + 'not this one, so no acknowledgement covers it; define the object once';
 
-/** The object indexes of the copies at positions `ks` that differ from their identity's last copy. */
-function copiesAt(duplicates: readonly DuplicateObjects[], ks: readonly number[]): Set<number> {
-  const out = new Set<number>();
-  if (ks.length === 0) return out;
+/** Every earlier copy (position k, 0-based, before the last) that differs from its identity's last copy, with its object index. */
+function differingCopies(duplicates: readonly DuplicateObjects[]): Array<{ readonly k: number; readonly index: number }> {
+  const out: Array<{ k: number; index: number }> = [];
   for (const d of duplicates) {
     const last = canonicalJson(d.objects[d.objects.length - 1].manifest);
-    for (const k of ks) if (k < d.objects.length - 1 && canonicalJson(d.objects[k].manifest) !== last) out.add(d.objects[k].index);
+    for (let k = 0; k < d.objects.length - 1; k++) if (canonicalJson(d.objects[k].manifest) !== last) out.push({ k, index: d.objects[k].index });
   }
   return out;
-}
-
-/** The copies k (0-based, before the last) such that some repeated identity's copy k differs from its last copy. */
-function worldsWithOtherCopies(duplicates: readonly DuplicateObjects[]): number[] {
-  const worlds = new Set<number>();
-  for (const d of duplicates) {
-    const last = canonicalJson(d.objects[d.objects.length - 1].manifest);
-    for (let k = 0; k < d.objects.length - 1; k++) if (!worlds.has(k) && canonicalJson(d.objects[k].manifest) !== last) worlds.add(k);
-  }
-  return [...worlds].sort((a, b) => a - b);
 }
 
 function toFinding(

@@ -1,3 +1,4 @@
+import { pathText } from '../../manifest/objects';
 import { AuditContext, ContainerView, K8sObject, PodView, isObject } from '../context';
 import { Issue, RuleDefinition, q } from '../rule';
 import { RuleIds } from '../rule-ids';
@@ -42,10 +43,6 @@ function refused(found: SecretEnv): string {
   return found.refusedReason ? `; ${found.refusedReason}` : '';
 }
 
-/** A JSON path segment for a key: `.key`, or `["a.b/c"]` when the key holds dots or brackets (as SB-NS-PSS writes label keys). */
-function segment(key: string): string {
-  return /^[^.[\]]+$/.test(key) ? `.${key}` : `[${JSON.stringify(key)}]`;
-}
 
 // ---------------------------------------------------------------------------------------------
 // ConfigMaps
@@ -61,7 +58,7 @@ function checkConfigMap(obj: K8sObject, out: Issue[]): void {
     for (const key in data) {
       const value = data[key];
       if (typeof value !== 'string') continue;
-      const jsonPath = `data${segment(key)}`;
+      const jsonPath = pathText(['data', key]);
       const what = secretValueReason(value);
       if (what) {
         out.push({ obj, jsonPath, message: `ConfigMap data key ${q(key)} holds a value that looks like a secret: its value (${what})` });
@@ -85,7 +82,7 @@ function checkConfigMap(obj: K8sObject, out: Issue[]): void {
     for (const key in binary) {
       const value = binary[key];
       const what = typeof value === 'string' ? secretValueReason(Buffer.from(value, 'base64').toString('latin1')) : undefined;
-      if (what) out.push({ obj, jsonPath: `binaryData${segment(key)}`, message: `ConfigMap binaryData key ${q(key)} holds a value that, decoded, looks like a secret: its value (${what})` });
+      if (what) out.push({ obj, jsonPath: pathText(['binaryData', key]), message: `ConfigMap binaryData key ${q(key)} holds a value that, decoded, looks like a secret: its value (${what})` });
     }
   }
 }
@@ -248,8 +245,7 @@ function walkFields(node: any, w: Walk, except: string | undefined): void {
 
 function report(w: Walk, what: string): void {
   const p = w.path;
-  let jsonPath = '';
-  for (const s of p) jsonPath += typeof s === 'number' ? `[${s}]` : jsonPath === '' && /^[^.[\]]+$/.test(s) ? s : segment(s);
+  const jsonPath = pathText(p);
   const n = p.length;
   const map = n >= 2 ? p[n - 2] : undefined;
   const where = n >= 3 && p[n - 3] === 'metadata' && (map === 'annotations' || map === 'labels')
