@@ -10,7 +10,7 @@
  */
 import { SideObject } from './side';
 import { SideIndex, rawNamespace } from './side-index';
-import { groupOf, isClusterScopedKind, isRecord } from '../manifest/objects';
+import { groupOf, isClusterScopedKind, isRecord, mayHoldPodSpecs } from '../manifest/objects';
 import { IDENTITY_EGRESS_ANNOTATION } from '../private/cloud-identity';
 import { Selector, apiVersionPrefix, namespaceOf, parseSelector } from '../reachability/model';
 import { isNetworkPolicy, policyTypesOf } from '../reachability/network-policy';
@@ -73,6 +73,10 @@ export interface Entry {
   readonly sidecarNamespace?: string;
   readonly istio: boolean;
   readonly problem?: string;
+  /** A NetworkPolicy's peers as `fixedInput` reads them: whether one is an ipBlock, and those with a namespaceSelector. */
+  readonly peers?: { readonly ipBlock: boolean; readonly withNamespaces: readonly any[] };
+  /** An Istio policy's sources (of every rule) as `fixedInput` reads them: whether one names ipBlocks, and the namespaces their principals name. */
+  readonly sources?: { readonly ipBlocks: boolean; readonly principalNamespaces: readonly string[] };
   /** `fixedInput`, once worked out. */
   keep?: boolean;
 }
@@ -130,6 +134,24 @@ export function roleOf(o: SideObject, workload: boolean): Role {
   return group === 'policy.linkerd.io' || !KNOWN_GROUPS.has(group) ? 'global' : 'none';
 }
 
+/** Kinds `roleOf` and `readEntry` read (in some group). */
+const READ_KINDS = new Set(['NetworkPolicy', 'AuthorizationPolicy', 'PeerAuthentication', 'Sidecar', 'ServiceEntry', 'Namespace', 'Gateway']);
+
+/**
+ * The API version prefix of an object the analysis reads nothing of but its group (`readEntry`
+ * would give role `none`, no workload, no problem and nothing else), or undefined: a cheap test
+ * that spares the index an entry for most objects (Services, ServiceAccounts, ...).
+ */
+export function plainPrefix(o: SideObject): string | undefined {
+  const m = o.manifest;
+  const kind = m.kind;
+  if (typeof kind !== 'string' || READ_KINDS.has(kind)) return undefined;
+  const group = groupOf(m.apiVersion);
+  if (!KNOWN_GROUPS.has(group) || mayHoldPodSpecs(group, kind) || m.metadata?.namespace === '') return undefined;
+  if (kind === 'ServiceAccount' && m.metadata?.annotations?.[IDENTITY_EGRESS_ANNOTATION] !== undefined) return undefined;
+  return apiVersionPrefix(m);
+}
+
 /** What the analysis reads of one object (the same for equal objects of either side). */
 export function readEntry(o: SideObject, ix: SideIndex): Entry {
   const m = o.manifest;
@@ -142,6 +164,8 @@ export function readEntry(o: SideObject, ix: SideIndex): Entry {
   let namespace: Entry['namespace'];
   let policy: Policy | undefined;
   let mesh: MeshPolicy | undefined;
+  let peers: Entry['peers'];
+  let sources: Entry['sources'];
   if (m.kind === 'Namespace' && group === '') {
     const l = m.metadata?.labels ?? {};
     if (l['istio-injection'] === 'enabled' || l['istio.io/rev'] || l['istio.io/dataplane-mode']) istio = true;
@@ -161,10 +185,12 @@ export function readEntry(o: SideObject, ix: SideIndex): Entry {
       from: arr(spec.ingress).map((r) => (Array.isArray(r?.from) && r.from.length > 0 ? r.from : 'all')),
       to: arr(spec.egress).map((r) => (Array.isArray(r?.to) && r.to.length > 0 ? r.to : 'all')),
     };
+    peers = peersOf(spec);
   } else if (group === 'security.istio.io' && (m.kind === 'AuthorizationPolicy' || m.kind === 'PeerAuthentication') && !m.spec?.targetRef && !m.spec?.targetRefs) {
     const spec = m.spec ?? {};
-    const sources = m.kind === 'PeerAuthentication' ? [] : arr(spec.rules).flatMap((r) => arr(r?.from).map((f) => f?.source ?? {}));
-    mesh = { obj: o, ns: m.metadata?.namespace ?? 'default', selector: spec.selector ? parseSelector(spec.selector) : undefined, sources };
+    const from = arr(spec.rules).flatMap((r) => arr(r?.from).map((f) => f?.source ?? {}));
+    mesh = { obj: o, ns: m.metadata?.namespace ?? 'default', selector: spec.selector ? parseSelector(spec.selector) : undefined, sources: m.kind === 'PeerAuthentication' ? [] : from };
+    sources = sourcesOf(from);
   }
   const workloads = workloadsOf(o, ix);
   if (workloads?.problem !== undefined) problem = workloads.problem;
@@ -181,7 +207,39 @@ export function readEntry(o: SideObject, ix: SideIndex): Entry {
     sidecarNamespace: m.kind === 'Sidecar' && group === 'networking.istio.io' && m.spec?.workloadSelector ? rawNamespace(o) : undefined,
     istio,
     problem,
+    peers,
+    sources,
   };
+}
+
+/** What `fixedInput` reads of a NetworkPolicy's peers (as `hasIpBlock` and `ReachIndex.addsEndpoints` read them). */
+function peersOf(spec: any): Entry['peers'] {
+  let ipBlock = false;
+  const withNamespaces: any[] = [];
+  for (const [rules, key] of [[spec.ingress, 'from'], [spec.egress, 'to']] as const) {
+    for (const r of arr(rules)) {
+      for (const p of arr(r?.[key])) {
+        if (!p || typeof p !== 'object') continue;
+        if (p.ipBlock) ipBlock = true;
+        if (p.namespaceSelector) withNamespaces.push(p);
+      }
+    }
+  }
+  return { ipBlock, withNamespaces };
+}
+
+/** What `fixedInput` reads of an Istio policy's sources: ipBlocks, and the namespaces its principals name. */
+function sourcesOf(from: readonly any[]): Entry['sources'] {
+  let ipBlocks = false;
+  const principalNamespaces: string[] = [];
+  for (const src of from) {
+    if (src.ipBlocks !== undefined || src.notIpBlocks !== undefined) ipBlocks = true;
+    for (const p of arr(src.principals)) {
+      const pm = PRINCIPAL.exec(String(p));
+      if (pm !== null) principalNamespaces.push(pm[1]);
+    }
+  }
+  return { ipBlocks, principalNamespaces };
 }
 
 /** The workload endpoints of an object (as the analyzer's model names them), or undefined. */
@@ -222,8 +280,12 @@ export interface EgressIndex {
   readonly always: EgressPeer[];
 }
 
-/** The egress peers of some policies, each under one pair of its pod selector's matchLabels (or always tested). */
-export function egressIndexOf(policies: readonly Policy[]): EgressIndex {
+/**
+ * The egress peers of some policies, each under one pair of its pod selector's matchLabels (or
+ * always tested). With `pairs`, only the peers under those pairs (`key\u0000value`) and those
+ * always tested: enough to look up workloads whose labels are all among `pairs`.
+ */
+export function egressIndexOf(policies: readonly Policy[], pairs?: ReadonlySet<string>): EgressIndex {
   const index: EgressIndex = { byPair: new Map(), always: [] };
   for (const policy of policies) {
     if (!policy.egress) continue;
@@ -235,7 +297,7 @@ export function egressIndexOf(policies: readonly Policy[]): EgressIndex {
         let pair: string | undefined;
         if (ml !== null && typeof ml === 'object') for (const k in ml) { pair = `${k}\u0000${String(ml[k])}`; break; }
         if (pair === undefined) index.always.push({ peer, policy });
-        else push(index.byPair, pair, { peer, policy });
+        else if (pairs === undefined || pairs.has(pair)) push(index.byPair, pair, { peer, policy });
       }
     }
   }

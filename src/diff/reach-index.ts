@@ -8,7 +8,7 @@
  */
 import {
   DNS_LABELS, EgressIndex, EgressPeer, Entry, ISTIOD_LABELS, MANAGED_BY, METADATA_NAME, MeshPolicy, PRINCIPAL, Policy, Role, Workload, arr,
-  egressIndexOf, hasIpBlock, push, readEntry, roleOf, wildSource,
+  egressIndexOf, hasIpBlock, plainPrefix, push, readEntry, roleOf, wildSource,
 } from './reach-entry';
 import { SideObject } from './side';
 import { SideIndex, rawNamespace } from './side-index';
@@ -48,6 +48,8 @@ export class ReachIndex {
   private readonly selecting = new Map<string, Policy[]>();
   private readonly parsed = new WeakMap<object, { pods: Selector; namespaces?: Selector; pinned?: string[] }>();
   private egressPeers?: EgressIndex;
+  /** The label pairs `egressPeers` holds the peers of (see `expectReceivers`). */
+  private readonly egressPairs = new Set<string>();
   private readonly unknownPrincipal = new Map<string, boolean>();
   /** The items of each selector index (`policies`, `meshIndex`, `peerAuthIndex`), by name and namespace. */
   private readonly lists = new Map<string, readonly unknown[]>();
@@ -68,6 +70,12 @@ export class ReachIndex {
     const peerAuthByNs = new Map<string, MeshPolicy[]>();
     const declared: Entry[] = [];
     for (const o of objects) {
+      const plain = plainPrefix(o);
+      if (plain !== undefined) {
+        if (!this.firstOfGroup.has(plain)) this.firstOfGroup.set(plain, o);
+        if (plain.endsWith('istio.io')) this.istio = true;
+        continue;
+      }
       const entry = (reuse && !reuse.changed.has(o.key) ? reuse.index.entries.get(o.key) : undefined) ?? readEntry(o, ix);
       this.entries.set(o.key, entry);
       if (!this.firstOfGroup.has(entry.prefix)) this.firstOfGroup.set(entry.prefix, entry.obj);
@@ -136,8 +144,14 @@ export class ReachIndex {
     const fixed = this.special.has(ns) || this.gatewayNamespaces.has(ns);
     let keep = e.role === 'global';
     if (e.role === 'policy') {
-      keep = fixed || hasIpBlock(m) || m.metadata?.annotations?.[EXTERNAL_HOSTS_ANNOTATION] !== undefined || this.addsEndpoints(m)
+      const peers = e.peers ?? { ipBlock: hasIpBlock(m), withNamespaces: [] };
+      keep = fixed || peers.ipBlock || m.metadata?.annotations?.[EXTERNAL_HOSTS_ANNOTATION] !== undefined
+        || (e.peers ? peers.withNamespaces.some((p) => this.peerAddsEndpoints(p, this.istio)) : this.addsEndpoints(m))
         || (m.metadata?.labels?.['app.kubernetes.io/managed-by'] === MANAGED_BY && this.workloadSidecarNamespaces.has(rawNamespace(o)));
+    } else if (e.role === 'mesh' && e.sources !== undefined) {
+      // (An entry with sources has no targetRef; its selector decides.)
+      keep = fixed || !m.spec?.selector || m.spec.targetRef !== undefined || m.spec.targetRefs !== undefined || e.sources.ipBlocks
+        || e.sources.principalNamespaces.some((n) => !this.isKnown(n));
     } else if (e.role === 'mesh') {
       const spec = m.spec ?? {};
       const shapes = (src: any) => src.ipBlocks !== undefined || src.notIpBlocks !== undefined
@@ -284,21 +298,37 @@ export class ReachIndex {
    * its index serves the unchanged policies and only this side's changed ones are indexed here.
    */
   private egressPeersFor(labels: Record<string, string>): EgressPeer[] {
-    if (this.egressPeers === undefined) {
-      this.egressPeers = egressIndexOf(this.reuse ? this.policyList.filter((p) => this.reuse!.changed.has(p.obj.key)) : this.policyList);
-    }
+    this.expectLabels([labels]);
     const out: EgressPeer[] = [];
     const add = (index: EgressIndex, skip?: ReadonlySet<string>) => {
       const take = (e: EgressPeer) => { if (!skip?.has(e.policy.obj.key)) out.push(e); };
       index.always.forEach(take);
       for (const k of Object.keys(labels)) index.byPair.get(`${k}\u0000${labels[k]}`)?.forEach(take);
     };
-    add(this.egressPeers);
+    add(this.egressPeers!);
     if (this.reuse) {
-      this.reuse.index.egressPeersFor({}); // (builds the twin's index)
+      this.reuse.index.expectLabels([labels]);
       add(this.reuse.index.egressPeers!, this.reuse.changed);
     }
     return out;
+  }
+
+  /**
+   * Makes the egress index hold what `sendersTo` reads for workloads with these labels: the index
+   * holds only the peers under label pairs asked for so far (most peers name workloads no change
+   * touched), and is built again when a new pair comes. Say every receiver first (one build).
+   */
+  public expectLabels(labels: ReadonlyArray<Record<string, string>>): void {
+    let grown = this.egressPeers === undefined;
+    for (const l of labels) {
+      for (const k of Object.keys(l)) {
+        const pair = `${k}\u0000${l[k]}`;
+        if (!this.egressPairs.has(pair)) { this.egressPairs.add(pair); grown = true; }
+      }
+    }
+    if (!grown) return;
+    const policies = this.reuse ? this.policyList.filter((p) => this.reuse!.changed.has(p.obj.key)) : this.policyList;
+    this.egressPeers = egressIndexOf(policies, this.egressPairs);
   }
 
   /** Workloads that can have a path to `d` (a superset): senders whose egress may reach it, if `d`'s ingress may admit them, and the senders its mesh policies name. */

@@ -164,6 +164,9 @@ export function scopedReachability(base: DiffSide, head: DiffSide, c: ChangeSet,
       mark(x.base, rb, root, marks, special, istio);
       mark(x.head, rh, root, marks, special, istio);
     }
+    // The egress indexes hold only the peers that can name a marked receiver (of either side).
+    const receivers = [...marks.receivers].flatMap((id) => [rb.byId.get(id), rh.byId.get(id)]).filter((w): w is Workload => w !== undefined);
+    for (const rx of [rh, rb]) rx.expectLabels(receivers.map((w) => w.labels));
     return { base: sliced(base, rb, marks, special), head: sliced(head, rh, marks, special) };
   } catch (e) {
     if (e instanceof Full) return undefined;
