@@ -45,6 +45,13 @@ export enum BaselineAdmissionRule {
    * model's dangerous rows, RoleBindings without system: subjects. The rule's acknowledgement
    * annotation (a reason of 20 characters or more) admits the object, as in the audit. RULES.md
    * lists which rules are enforced here and which need the whole app (synth time only).
+   *
+   * One more policy, `<prefix>-ephemeral-containers`, covers the `pods/ephemeralcontainers`
+   * subresource (kubectl debug), which the pod twins do not match: each ephemeral container a
+   * request adds must meet the container twins (image pinned, read-only root filesystem) and the
+   * Pod Security container rules (not privileged, capabilities, allowPrivilegeEscalation,
+   * runAsNonRoot, runAsUser, seccomp, procMount, SELinux, AppArmor, HostProcess), unless the Pod
+   * acknowledges the rule.
    */
   AUDIT_RULES = 'audit-rules',
   /**

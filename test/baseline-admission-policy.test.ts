@@ -58,8 +58,10 @@ describe('BaselineAdmissionPolicy objects', () => {
       'secure-baseline-no-cluster-admin-binding', 'secure-baseline-encrypted-storage',
       // AUDIT_RULES: one policy per audit rule with a CEL twin, by rule ID.
       ...ALL_RULES.filter((r) => r.admission !== undefined).map((r) => `secure-baseline-${r.id.toLowerCase()}`),
+      // The container rules on ephemeral containers (kubectl debug's pods/ephemeralcontainers).
+      'secure-baseline-ephemeral-containers',
     ]);
-    expect(policies.length).toBe(4 + 27);
+    expect(policies.length).toBe(4 + 27 + 1);
     expect(bindings.map((b) => b.spec.policyName)).toEqual(policies.map((p) => p.metadata.name));
     for (const o of [...policies, ...bindings]) {
       expect(o.apiVersion).toBe('admissionregistration.k8s.io/v1');

@@ -36,7 +36,11 @@ export enum ContainerSet {
   REGULAR_AND_INIT = 'regular-and-init',
 }
 
-function containers(set: ContainerSet): string {
+/** The name of the match condition that skips objects a built-in controller made. */
+export const NOT_MADE_BY_A_CONTROLLER = 'not-made-by-a-controller';
+
+/** CEL: the containers of `set` in the pod spec `variables.spec` (the `containers` variable of a pod twin). */
+export function containersCel(set: ContainerSet): string {
   const regular = '(has(variables.spec.containers) ? variables.spec.containers : [])';
   const init = '(has(variables.spec.initContainers) ? variables.spec.initContainers : [])';
   const ephemeral = '(has(variables.spec.ephemeralContainers) ? variables.spec.ephemeralContainers : [])';
@@ -51,13 +55,13 @@ export function podTwin(validations: TwinValidation[], set: ContainerSet = Conta
   return {
     match: POD_RESOURCES,
     matchConditions: [{
-      name: 'not-made-by-a-controller',
+      name: NOT_MADE_BY_A_CONTROLLER,
       expression: '!has(object.metadata.ownerReferences) || !object.metadata.ownerReferences.exists(r, has(r.controller) && r.controller)'
         + ` || !(request.userInfo.username == 'system:kube-controller-manager' || request.userInfo.username.startsWith('${KUBE_SYSTEM_SERVICE_ACCOUNTS}'))`,
     }, ...conditions],
     variables: [
       { name: 'spec', expression: POD_SPEC },
-      { name: 'containers', expression: containers(set) },
+      { name: 'containers', expression: containersCel(set) },
     ],
     validations,
   };

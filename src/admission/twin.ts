@@ -92,7 +92,7 @@ export const GUARDED_BY_POLICY: Readonly<Record<string, string>> = {
 
 /** Why a rule that looks at one object has no CEL twin, by rule ID (or ID prefix ending in '-'). */
 export const NO_TWIN_REASONS: ReadonlyArray<readonly [string, string]> = [
-  ['SB-PSS-', 'in the cluster by Pod Security Admission itself, at the level and version of the namespace\'s enforce labels (which POD_SECURITY guards)'],
+  ['SB-PSS-', 'in the cluster by Pod Security Admission itself, at the level and version of the namespace\'s enforce labels (which POD_SECURITY guards); those on a container\'s securityContext also by AUDIT_RULES on each ephemeral container kubectl debug adds (policy `<prefix>-ephemeral-containers`), whatever the namespace enforces'],
   ['SB-SA-AUTOMOUNT', 'at synth time only: the API server\'s controllers create and update ServiceAccounts (every namespace\'s "default"), which a policy on them would block'],
   ['SB-NET-POLICY-', 'at synth time only: deciding ipBlocks exactly needs CEL\'s cidr library, which this project cannot evaluate to prove the twin equal to the audit'],
   ['SB-SECRET-ENV-LITERAL', 'at synth time only: the shared secret detector\'s name and value heuristics are not expressible in CEL'],

@@ -3,6 +3,7 @@
  * audit rule with a CEL twin), in CEL evaluated by the API server.
  */
 import { lazy } from './lazy';
+import { ephemeralContainersPolicy } from '../admission/ephemeral';
 import { celList, celString, twinPolicySpec } from '../admission/twin';
 import { BaselineAdmissionRule } from '../admission-policy-options';
 import { ENFORCE_VERSION_LABEL, MIN_POD_SECURITY_VERSION, enforceVersionCel } from '../audit/pod-security-version';
@@ -54,7 +55,7 @@ export function policySpecs(rules: BaselineAdmissionRule[], inputs: PolicySpecIn
   for (const rule of ordered) {
     switch (rule) {
       case BaselineAdmissionRule.AUDIT_RULES:
-        specs.push(...twinSpecs());
+        specs.push(...twinSpecs(), ephemeralContainersSpec());
         break;
       case BaselineAdmissionRule.BASELINE_OBJECTS:
         specs.push(baselineObjectsSpec(rule, inputs.managers, inputs.baselineObjects));
@@ -89,6 +90,21 @@ function twinSpecs(): PolicySpec[] {
       validations: spec.validations,
     };
   });
+}
+
+/**
+ * AUDIT_RULES on `pods/ephemeralcontainers` (kubectl debug), which the pod twins do not match: the
+ * container rules on each ephemeral container a request adds (src/admission/ephemeral.ts).
+ */
+function ephemeralContainersSpec(): PolicySpec {
+  const p = ephemeralContainersPolicy(ALL_RULES);
+  return {
+    rule: BaselineAdmissionRule.AUDIT_RULES,
+    name: 'ephemeral-containers',
+    resourceRules: p.resourceRules,
+    variables: p.variables,
+    validations: p.validations,
+  };
 }
 
 /** BASELINE_OBJECTS: the baseline's own policies change only through the GitOps controller. */

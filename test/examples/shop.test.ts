@@ -83,7 +83,7 @@ describe('example shop', () => {
     app.synth();
     expect(fs.readdirSync(outdir).filter((f) => f.endsWith('.yaml')).sort()).toEqual(['payments.k8s.yaml', 'shop-data.k8s.yaml', 'shop-platform.k8s.yaml', 'shop-web.k8s.yaml', 'shop.k8s.yaml']);
     // The audit and the reachability proof ran as part of the synth and wrote their reports.
-    expect(JSON.parse(fs.readFileSync(path.join(`${outdir}-reports`, 'security-audit.json'), 'utf-8')).summary).toEqual({ objects: 198, violations: 0, warnings: 0, acknowledged: 19, passed: true });
+    expect(JSON.parse(fs.readFileSync(path.join(`${outdir}-reports`, 'security-audit.json'), 'utf-8')).summary).toEqual({ objects: 200, violations: 0, warnings: 0, acknowledged: 19, passed: true });
     const report = fs.readFileSync(path.join(`${outdir}-reports`, 'reachability.md'), 'utf-8');
     expect(report).toContain('0 extra (undeclared) and 0 missing (declared but blocked)');
     // The cloud identity's single path: payments to the EKS Pod Identity Agent, nothing else reaches it.
@@ -98,8 +98,8 @@ describe('example shop', () => {
     expect(fs.readFileSync(path.join(again, 'shop.k8s.yaml'), 'utf-8')).toEqual(first);
     expectValidManifests(Yaml.load(path.join(outdir, 'payments.k8s.yaml')));
     const summary = summarize(app);
-    expect(summary).toMatch(/^Wrote 5 manifest files to .*: payments\.k8s\.yaml, shop-data\.k8s\.yaml, shop-platform\.k8s\.yaml, shop-web\.k8s\.yaml, shop\.k8s\.yaml\n198 objects: /);
-    expect(summary).toContain('Security audit: PASSED — 198 objects, 0 violations, 19 acknowledged, 0 warnings');
+    expect(summary).toMatch(/^Wrote 5 manifest files to .*: payments\.k8s\.yaml, shop-data\.k8s\.yaml, shop-platform\.k8s\.yaml, shop-web\.k8s\.yaml, shop\.k8s\.yaml\n200 objects: /);
+    expect(summary).toContain('Security audit: PASSED — 200 objects, 0 violations, 19 acknowledged, 0 warnings');
     expect(summary).toContain('Reachability: 30 paths connect (14 of them infrastructure: DNS, mesh control plane); 0 extra (undeclared) and 0 missing (declared but blocked).');
     // The RBAC proof ran too: every dangerous capability of the app is declared (a grant with a reason).
     expect(summary).toMatch(/RBAC proof: \d+ subjects, \d+ hold dangerous capabilities \(\d+ held\), 0 undeclared\./);
