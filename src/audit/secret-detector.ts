@@ -25,6 +25,8 @@ const SECRET_WORDS = new Set([
   'password', 'passwd', 'passphrase', 'secret', 'secrets', 'token', 'tokens', 'jwt', 'bearer',
   'apikey', 'apikeys', 'privatekey', 'accesskey', 'secretkey', 'authtoken', 'accesstoken', 'refreshtoken',
   'clientsecret', 'dbpassword', 'credential', 'credentials', 'creds',
+  // Redis' password settings (redis.conf `requirepass`, `masterauth`).
+  'requirepass', 'masterauth',
 ]);
 /** Words that name a secret only as the last word of a longer name (`DB_PASS`, `BASIC_AUTH`; `PWD` alone is the working directory). */
 const SECRET_LAST_WORDS = new Set(['pass', 'pwd', 'auth']);
@@ -133,6 +135,32 @@ function hasUrlWithPassword(v: string): boolean {
   return false;
 }
 
+/**
+ * A JAAS login module entry (`<class>LoginModule <control flag> <options>;`: Kafka's
+ * `sasl.jaas.config`, `jaas.conf` files), with its options up to the `;`.
+ */
+const JAAS_ENTRY = /LoginModule\s+(?:required|requisite|sufficient|optional)\s([^;]*)/g;
+/** One `name=value` / `name="value"` option of a JAAS entry. */
+const JAAS_OPTION = /([A-Za-z_][\w.-]*)\s*=\s*("(?:[^"\\]|\\.)*"|'[^']*'|[^\s;"']+)/g;
+
+function unquote(v: string): string {
+  return v.length >= 2 && (v[0] === '"' || v[0] === '\'') && v[v.length - 1] === v[0] ? v.slice(1, -1) : v;
+}
+
+/** Whether a JAAS entry sets an option whose name looks secret (`password`, `clientSecret`) to a literal, not `${file:...}` / `$(VAR)`. */
+function hasJaasSecret(v: string): boolean {
+  JAAS_ENTRY.lastIndex = 0;
+  let entry: RegExpExecArray | null;
+  while ((entry = JAAS_ENTRY.exec(v)) !== null) {
+    JAAS_OPTION.lastIndex = 0;
+    let option: RegExpExecArray | null;
+    while ((option = JAAS_OPTION.exec(entry[1])) !== null) {
+      if (maySecretName(option[1]) && secretNamedLiteral(option[1], unquote(option[2])) !== undefined) return true;
+    }
+  }
+  return false;
+}
+
 /** Credential formats recognisable in a value alone, in order: each with a cheap test of its fixed part first. */
 const SECRET_VALUES: Array<[(v: string) => boolean, RegExp | ((v: string) => boolean), string]> = [
   [(v) => v.includes('PRIVATE KEY'), /-----BEGIN[ A-Z0-9_-]{0,100}PRIVATE KEY( BLOCK)?-----/, 'a PEM private key'],
@@ -142,13 +170,14 @@ const SECRET_VALUES: Array<[(v: string) => boolean, RegExp | ((v: string) => boo
   [(v) => v.includes('_'), /\b(?:gh[pousr]_[A-Za-z0-9]{36}|github_pat_[A-Za-z0-9_]{82})\b/, 'a GitHub token'],
   [(v) => v.includes('xox'), /\bxox[abposr]-[A-Za-z0-9-]{10,}/, 'a Slack token'],
   [(v) => v.includes('eyJ'), /\beyJ[A-Za-z0-9_-]{10,}\.eyJ[A-Za-z0-9_-]{10,}\.[A-Za-z0-9_-]*/, 'a JSON Web Token'],
+  [(v) => v.includes('LoginModule'), hasJaasSecret, 'a JAAS login configuration with a literal password'],
 ];
 
 /**
  * A cheap test that every value in one of the SECRET_VALUES formats passes (each format's fixed
  * part), so that most strings are cleared by one scan; the shortest format (`a://b:c@`) has 8 characters.
  */
-const SECRET_VALUE_HINT = /PRIVATE KEY|:\/\/|AKIA|ASIA|ABIA|ACCA|A3T|gh[pousr]_|github_pat_|xox[abposr]-|eyJ/;
+const SECRET_VALUE_HINT = /PRIVATE KEY|:\/\/|AKIA|ASIA|ABIA|ACCA|A3T|gh[pousr]_|github_pat_|xox[abposr]-|eyJ|LoginModule/;
 const SECRET_VALUE_MIN_LENGTH = 8;
 
 /** What credential a literal value contains (e.g. `a PEM private key`), or undefined. */
@@ -229,6 +258,30 @@ export function secretNamedLiteral(name: string, value: string, annotations: { [
   return found ? judgedByName(name, found.text, annotations) : undefined;
 }
 
+/** HTTP headers whose value is a credential whatever it is called: `Authorization: Bearer ...`. */
+const CREDENTIAL_HEADER = /^(proxy-)?authorization$/i;
+/** Schemes of the Authorization header (the IANA HTTP Authentication Scheme registry, and the common `Token`, `ApiKey`, `Bot`). */
+const AUTH_SCHEME = /^(basic|bearer|digest|dpop|gnap|hoba|mutual|negotiate|ntlm|oauth|privatetoken|concealed|scram-sha-1|scram-sha-256|vapid|aws4-hmac-sha256|token|apikey|bot)$/i;
+
+/**
+ * Judges one HTTP header sent with a literal value (an `httpGet` probe's or hook's `httpHeaders`,
+ * `curl -H`, nginx's `proxy_set_header`): by its value's format, then `Authorization` and
+ * `Proxy-Authorization` by the credentials after the scheme (`Bearer` alone carries none), and
+ * any other header by its name (`X-Api-Key`, `X-Auth-Token`), with the not-secret annotation.
+ */
+export function secretHeader(name: string, value: string, annotations: { [key: string]: string } = {}): SecretEnv | undefined {
+  if (typeof name !== 'string' || typeof value !== 'string') return undefined;
+  const inValue = secretValueReason(value);
+  if (inValue) return { why: `its value (${inValue})`, byName: false };
+  const header = name.trim();
+  if (!CREDENTIAL_HEADER.test(header)) return maySecretName(header) ? secretNamedLiteral(header, value, annotations) : undefined;
+  const v = value.trim();
+  const space = v.search(/\s/);
+  const scheme = space < 0 ? v : v.slice(0, space);
+  const credentials = AUTH_SCHEME.test(scheme) ? (space < 0 ? '' : v.slice(space + 1)) : v;
+  return isLiteralSecretCandidate(credentials) ? judgedByName(header, `the header "${header}" carries credentials`, annotations) : undefined;
+}
+
 /** Every name `secretNameWord` can find secret contains one of these: the cheap test before splitting names into words. */
 const SECRET_NAME_HINT = /pass|pwd|secret|token|jwt|bearer|key|cred|auth/i;
 
@@ -243,6 +296,13 @@ export function maySecretName(name: string): boolean {
  * shell), `"key": "value"` (JSON).
  */
 const SETTING = /[ \t]*(?:-[ \t]+)?(?:export[ \t]+)?(["']?)([A-Za-z_][\w.-]*)\1[ \t]*(?::(?=[ \t"']|$)|=)[ \t]*([^\n]*)/my;
+/**
+ * A space-separated setting line (fluent-bit, nginx, redis.conf, sshd_config): `Key value` or
+ * `key value;`, whose value is one word (a phrase such as nginx's `auth_jwt "closed site"` is no secret).
+ */
+const SPACED_SETTING = /[ \t]*([A-Za-z_][\w.-]*)[ \t]+("[^"\s]*"|'[^'\s]*'|[^\s"';#]+)[ \t]*;?[ \t]*(?:#[^\n]*)?$/my;
+/** An nginx directive that sets an HTTP header: `proxy_set_header Authorization "Basic ...";`. */
+const HEADER_SETTING = /[ \t]*(?:proxy_set_header|grpc_set_header|add_header)[ \t]+([!#$%&'*+.^`|~\w-]+)[ \t]+("[^"\n]*"|'[^'\n]*'|[^\s;]+)/y;
 /** Where a secret-looking name may be: only those lines are tried. */
 const SECRET_NAME_HINTS = /pass|pwd|secret|token|jwt|bearer|key|cred|auth/gi;
 
@@ -269,13 +329,28 @@ export interface SecretSetting {
   readonly found: SecretEnv;
 }
 
+/** The name and value of the setting on the line starting at `start`, in the syntaxes asked for. */
+function settingAt(text: string, start: number, spaced: boolean): { name: string; value: string | undefined; header?: boolean } | undefined {
+  SETTING.lastIndex = start;
+  const m = SETTING.exec(text);
+  if (m !== null) return { name: m[2], value: settingValue(m[3]) };
+  if (!spaced) return undefined;
+  HEADER_SETTING.lastIndex = start;
+  const h = HEADER_SETTING.exec(text);
+  if (h !== null) return { name: h[1], value: unquote(h[2]), header: true };
+  SPACED_SETTING.lastIndex = start;
+  const s = SPACED_SETTING.exec(text);
+  return s === null ? undefined : { name: s[1], value: unquote(s[2]) };
+}
+
 /**
  * The settings of a configuration file's text (a ConfigMap value such as `application.yaml`)
  * whose key looks secret and whose value is a literal, in order (conservative, after
  * detect-secrets' KeywordDetector: references, paths, booleans, numbers, masks, comments and
- * nested blocks pass). Values in a credential format are for `secretValueReason`.
+ * nested blocks pass). Values in a credential format are for `secretValueReason`. `spaced` also
+ * reads space-separated `Key value` lines and nginx's header directives (for `.conf` files).
  */
-export function secretSettings(text: string, annotations: { [key: string]: string } = {}): SecretSetting[] {
+export function secretSettings(text: string, annotations: { [key: string]: string } = {}, spaced = false): SecretSetting[] {
   const out: SecretSetting[] = [];
   let line = 1;
   let counted = 0;
@@ -286,15 +361,14 @@ export function secretSettings(text: string, annotations: { [key: string]: strin
     const start = text.lastIndexOf('\n', hint.index) + 1;
     const end = text.indexOf('\n', hint.index);
     SECRET_NAME_HINTS.lastIndex = end < 0 ? text.length : end + 1;
-    SETTING.lastIndex = start;
-    const m = SETTING.exec(text);
-    if (m === null || !SECRET_NAME_HINT.test(m[2])) continue;
-    const value = settingValue(m[3]);
-    const found = value === undefined ? undefined : secretNamedLiteral(m[2], value, annotations);
+    const m = settingAt(text, start, spaced);
+    if (m === undefined || !SECRET_NAME_HINT.test(m.name)) continue;
+    const found = m.value === undefined ? undefined
+      : m.header ? secretHeader(m.name, m.value, annotations) : secretNamedLiteral(m.name, m.value, annotations);
     if (found) {
       for (let i = text.indexOf('\n', counted); i >= 0 && i < start; i = text.indexOf('\n', i + 1)) line++;
       counted = start;
-      out.push({ name: m[2], line, found });
+      out.push({ name: m.name, line, found });
     }
     if (end < 0) break;
   }

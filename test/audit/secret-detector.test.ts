@@ -43,6 +43,9 @@ const CASES: Array<[string, string, 'name' | 'value' | false]> = [
   ['SIGNING_KEY', 'abc', 'name'],
   ['MASTER_KEY', 'abc', 'name'],
   ['OCI_CLI_KEY_CONTENT', 'abc', 'name'],
+  // Redis' password settings.
+  ['requirepass', 'foobared', 'name'],
+  ['REDIS_MASTERAUTH', 'foobared', 'name'],
   // Credentials in values, whatever the name.
   ['DATABASE_URL', 'postgres://admin:hunter2@db.shop.svc:5432/shop', 'value'],
   ['BROKER', 'amqp://guest:guest@rabbitmq:5672/', 'value'],
@@ -52,6 +55,8 @@ const CASES: Array<[string, string, 'name' | 'value' | false]> = [
   ['UPLOADER', 'ghp_0123456789abcdefghijklmnopqrstuvwxyZ', 'value'],
   ['NOTIFY', 'xoxb-123456789012-abcdefghijkl', 'value'],
   ['SESSION', JWT, 'value'],
+  ['KAFKA_SASL_JAAS_CONFIG', 'org.apache.kafka.common.security.plain.PlainLoginModule required username="u" password="p";', 'value'],
+  ['KAFKA_SASL_JAAS_CONFIG', 'org.apache.kafka.common.security.plain.PlainLoginModule required username="u" password="${file:/etc/kafka/pw.properties:pw}";', false],
   // Not secrets: paths, files and settings about secrets.
   ['POSTGRES_PASSWORD_FILE', '/run/secrets/db/password', false],
   ['GOOGLE_APPLICATION_CREDENTIALS', '/var/run/secrets/gcp/key.json', false],

@@ -163,7 +163,7 @@ describe('SB-SECRET-LITERAL', () => {
       web.spec.template.metadata.annotations = { 'example.com/deploy-token': GITHUB };
       const secret = { apiVersion: 'v1', kind: 'Secret', metadata: { name: 's', namespace: 'shop', annotations: { note: PEM } }, data: { key: Buffer.from(PEM).toString('base64') } };
       expect(findings(RuleIds.SECRET_LITERAL, [cm, cr, web, secret])).toEqual([
-        { object: 'ConfigMap/shop/app', jsonPath: 'metadata.annotations["kubectl.kubernetes.io/last-applied-configuration"]', message: 'annotation "kubectl.kubernetes.io/last-applied-configuration" holds a value that looks like a secret: its value (a PEM private key)' },
+        { object: 'ConfigMap/shop/app', jsonPath: 'metadata.annotations["kubectl.kubernetes.io/last-applied-configuration"]', message: 'the copy of the object in annotation "kubectl.kubernetes.io/last-applied-configuration", at data["tls.key"]: ConfigMap data key "tls.key" holds a value that looks like a secret: its value (a PEM private key)' },
         { object: 'ConfigMap/shop/app', jsonPath: 'metadata.labels.owner-key', message: 'label "owner-key" holds a value that looks like a secret: its value (an AWS access key ID)' },
         { object: 'Database/shop/orders', jsonPath: 'spec.backups[0].target', message: 'field spec.backups[0].target holds a value that looks like a secret: its value (a URL with a password)' },
         { object: 'Database/shop/orders', jsonPath: 'spec.env[0].value', message: 'field spec.env[0].value holds a value that looks like a secret: its value (a GitHub token)' },
