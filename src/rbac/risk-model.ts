@@ -13,7 +13,7 @@
  * proxying into pods past NetworkPolicy, and changing the network or mesh policy that holds the
  * baseline in place.
  */
-import { PolicyRuleLike, grants, grantsName, hasResourceNames, strings } from './policy-rule';
+import { PolicyRuleLike, grantsName, groupMatches, hasResourceNames, resourceMatches, strings, verbMatches } from './policy-rule';
 import { RuleIds } from '../audit/rule-ids';
 import { RuleStandards } from '../audit/types';
 import { isClusterScopedResource } from '../manifest/cluster-scoped';
@@ -283,7 +283,8 @@ export function riskHit(risk: RbacRisk, rule: PolicyRuleLike, namespace: string 
       }
       continue;
     }
-    verbs = verbs.filter((v) => grants(rule, v, t.group, t.resource));
+    if (!groupMatches(rule, t.group) || !resourceMatches(rule, t.resource)) continue;
+    verbs = verbs.filter((v) => verbMatches(rule, v));
     if (verbs.length > 0) access.push({ group: t.group, resource: t.resource, verbs });
   }
   return access.length > 0 ? { risk, access } : undefined;
