@@ -150,8 +150,10 @@ export class DiffSide {
       const k = identityKey(input.manifest);
       if (k !== undefined) {
         const earlier = this.objects.get(k);
-        if (earlier !== undefined) this.shadowed.set(k, [...(this.shadowed.get(k) ?? []), earlier.input]);
-        this.objects.delete(k);
+        if (earlier !== undefined) {
+          this.shadowed.set(k, [...(this.shadowed.get(k) ?? []), earlier.input]);
+          this.objects.delete(k);
+        }
         this.objects.set(k, new LazySideObject(input, k, position++));
         continue;
       }

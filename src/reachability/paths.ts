@@ -115,7 +115,8 @@ export function computePaths(objects: K8s[], intent: IntentRule[], options: Reac
   const computation = new PathComputation(model, opts, intent, apiSpecs, sink);
   const unmodelled = findUnmodelledPolicies(objects);
   const warnings: string[] = [...duplicates.map((d) => d.message), ...unmodelled.map((u) => u.message)];
-  computation.decide(computation.declaredGraph(intent, warnings), pairs);
+  // (Pair-scoped: the caller reads only the paths of the pairs, so no warning is worked out.)
+  computation.decide(computation.declaredGraph(intent, pairs ? undefined : warnings, pairs), pairs);
   const endpoints = computation.endpoints();
   const unknown = model.unknownNamespaces;
   const api = apiSpecs.length === 0 ? { unreachable: [], ungranted: [] } : apiServerFindings(model, objects, computation.apiReach, apiSpecs);
@@ -145,8 +146,11 @@ class PathComputation {
     this.label = sink ? sink.label(model, this.classes!) : (n: Node) => n.id;
   }
 
-  /** The declared graph, per (receiver, sender); a rule naming no endpoint is a warning (unless infrastructure). */
-  public declaredGraph(intent: IntentRule[], warnings: string[]): Map<number, Map<number, Declared>> {
+  /**
+   * The declared graph, per (receiver, sender); a rule naming no endpoint is a warning (unless
+   * infrastructure), when `warnings` is given. With `pairs`, only the pairs `decide` decides.
+   */
+  public declaredGraph(intent: IntentRule[], warnings: string[] | undefined, pairs?: PairScope): Map<number, Map<number, Declared>> {
     const model = this.model;
     const declared = new Map<number, Map<number, Declared>>();
     for (const rule of intent) {
@@ -154,13 +158,15 @@ class PathComputation {
       const receivers = resolveRef(model, rule.to);
       if (senders.length === 0 || receivers.length === 0) {
         const which = senders.length === 0 ? rule.from : rule.to;
-        if (!rule.infrastructure) warnings.push(`${rule.origin}: declares a path ${senders.length === 0 ? 'from' : 'to'} ${describeRef(which)} that matches no endpoint`);
+        if (warnings && !rule.infrastructure) warnings.push(`${rule.origin}: declares a path ${senders.length === 0 ? 'from' : 'to'} ${describeRef(which)} that matches no endpoint`);
         continue;
       }
       for (const d of receivers) {
         let ruleApp: PortSet | undefined;
+        const anySender = pairs === undefined || pairs.receivers.has(d.id);
         for (const s of senders) {
           if (!s.managed && !d.managed) continue;
+          if (!anySender && !pairs!.sources.has(s.id)) continue;
           ruleApp ??= Model.resolvePorts(rule.ports, d);
           let app = ruleApp;
           const tp = this.mesh.transportPort(s, d);
