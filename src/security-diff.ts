@@ -17,7 +17,7 @@ import { DiffSide, DiffSidesOptions, SideInput, changesBetween, incrementalStats
 import { SideIndex } from './diff/side-index';
 import { DiffChange, SecurityDiffItem, SecurityDiffOptions } from './diff/types';
 import { unmodelledPolicyItems } from './diff/unmodelled';
-import { readManifestFiles } from './manifest/reader';
+import { DocumentCache, readManifestFiles } from './manifest/reader';
 import { Reachability } from './reachability/analyzer';
 
 export * from './diff/types';
@@ -146,14 +146,17 @@ export class SecurityDiff {
    * @param options audit and reachability options
    */
   public static betweenFiles(base: string[], head: string[], options: SecurityDiffOptions = {}): SecurityDiffResult {
-    return diffSides(manifestSide(readSide(base, 'base'), options), manifestSide(readSide(head, 'head'), options));
+    // One document cache for both sides: a document the change left alone is parsed once, and
+    // both sides hold the same object (so comparing it costs nothing).
+    const documents: DocumentCache = new Map();
+    return diffSides(manifestSide(readSide(base, 'base', documents), options), manifestSide(readSide(head, 'head', documents), options));
   }
 
   private constructor() {}
 }
 
 /** A side read from files; throws listing every read error. */
-export function readSide(paths: readonly string[], which: string): SideInput[] {
+export function readSide(paths: readonly string[], which: string, documents?: DocumentCache): SideInput[] {
   if (paths.length === 0) throw new Error(`security diff: no ${which} path given. Fix: name the ${which} manifests folder or files`);
   const inputs: SideInput[] = [];
   const errors: string[] = [];
@@ -163,7 +166,7 @@ export function readSide(paths: readonly string[], which: string): SideInput[] {
       const rel = path.relative(root, path.resolve(f));
       return (rel === '' ? path.basename(f) : rel).split(path.sep).join('/');
     };
-    const read = readManifestFiles([p], { displayName: show });
+    const read = readManifestFiles([p], { displayName: show, documents });
     errors.push(...read.errors.map((e) => `${which} ${p}: ${e.message}`));
     if (read.files.length === 0 && read.errors.length === 0) errors.push(`${which} ${p}: no *.yaml, *.yml or *.json files found`);
     inputs.push(...read.objects.map((o) => ({ manifest: o.manifest, file: o.file, line: o.line })));

@@ -53,7 +53,17 @@ export interface ReadOptions {
   readonly maxDepth?: number;
   /** How a file is named in objects and messages (e.g. relative to the working directory). */
   readonly displayName?: (file: string) => string;
+  /**
+   * Documents read before, by text, for reads with the same limits (the security diff reads its two
+   * sides through one): a document whose text was read already is not parsed again and yields the
+   * same object, which the caller must not change. Only documents the fast path reads whole (one
+   * object, no template) are kept; the others are read each time.
+   */
+  readonly documents?: DocumentCache;
 }
+
+/** Documents read before (see `ReadOptions.documents`): the object, and the lines from the document's start to its root. */
+export type DocumentCache = Map<string, { readonly value: unknown; readonly rootLines: number }>;
 
 /** An object read from a manifest, with where it came from. */
 export interface ReadObject {
@@ -194,8 +204,10 @@ class FileReader {
   private readonly maxObjectBytes: number;
   private readonly maxDocumentBytes: number;
   private readonly limits: { maxNodes: number; maxDepth: number };
+  private readonly documents?: DocumentCache;
 
   constructor(private readonly file: string, options: ReadOptions) {
+    this.documents = options.documents;
     this.maxObjectBytes = options.maxObjectBytes ?? 3 * MiB;
     this.maxDocumentBytes = options.maxDocumentBytes ?? 64 * MiB;
     this.limits = { maxNodes: options.maxNodes ?? 10_000_000, maxDepth: options.maxDepth ?? 1000 };
@@ -214,6 +226,10 @@ class FileReader {
       return this.error(chunk.line, document, `document is larger than ${this.maxDocumentBytes} bytes, not read`);
     }
     if (fastPathEnabled()) {
+      // (The fast path reads the document's text alone: the same text, the same object.)
+      const key = this.documents !== undefined ? all.slice(chunk.start, chunk.end) : undefined;
+      const seen = key !== undefined ? this.documents!.get(key) : undefined;
+      if (seen !== undefined) return this.accept(seen.value, document, chunk.line + seen.rootLines, () => undefined, length * 6 + 64);
       const fast = readFastDocument(all, chunk.start, chunk.end, this.limits);
       if (fast && !isList(fast.value)) {
         if (fast.scalars) {
@@ -225,8 +241,10 @@ class FileReader {
             return this.error(line, document, templateMessage(template.snippet));
           }
         }
+        const rootLines = newlinesIn(all, chunk.start, fast.rootOffset);
+        if (key !== undefined && !fast.scalars) this.documents!.set(key, { value: fast.value, rootLines });
         // No aliases: the object's JSON is at most 6 bytes a character of its text.
-        return this.accept(fast.value, document, chunk.line + newlinesIn(all, chunk.start, fast.rootOffset), () => undefined, length * 6 + 64);
+        return this.accept(fast.value, document, chunk.line + rootLines, () => undefined, length * 6 + 64);
       }
     }
     let text = all.slice(chunk.start, chunk.end);

@@ -5,6 +5,7 @@ import * as yaml from 'yaml';
 import { DiffChange, SecurityDiff, SecurityDiffResult } from '../../src';
 import { durationHours, registryOf } from '../../src/diff/data';
 import { canonicalJson } from '../../src/diff/side';
+import { readManifestFiles } from '../../src/manifest/reader';
 
 const FIXTURES = path.join(__dirname, 'fixtures');
 
@@ -181,5 +182,31 @@ describe('reports', () => {
     expect(registryOf('nginx:1')).toBe('docker.io');
     expect(registryOf('ghcr.io/a/b:1')).toBe('ghcr.io');
     expect(registryOf('localhost:5000/x')).toBe('localhost:5000');
+  });
+});
+
+describe('betweenFiles reads a document both sides hold once (one document cache)', () => {
+  const strip = (r: SecurityDiffResult) => r.items.map((i) => ({ ...i, locations: [] }));
+  const objectsOf = (dir: string) => readManifestFiles([dir]).objects.map((o) => o.manifest);
+
+  test.each(fs.readdirSync(FIXTURES).sort())('%s: the same items as the two sides read apart', (category) => {
+    const [base, head] = ['base', 'head'].map((s) => path.join(FIXTURES, category, s));
+    const shared = SecurityDiff.betweenFiles([base], [head]);
+    const apart = SecurityDiff.betweenManifests(objectsOf(base), objectsOf(head));
+    expect(shared.items.length).toBeGreaterThan(0);
+    expect(strip(shared)).toEqual(strip(apart));
+    expect(shared.changedObjects).toBe(apart.changedObjects);
+  });
+
+  test('an edit inside one document of an otherwise identical file is the one change; moving documents is none', () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'diff-shared-'));
+    const doc = (name: string, privileged: boolean) => `apiVersion: v1\nkind: Pod\nmetadata:\n  name: ${name}\n  namespace: a\nspec:\n  containers:\n  - name: c\n    image: r.example/i@sha256:${'a'.repeat(64)}\n    securityContext: {privileged: ${privileged ? 'yes' : 'no'}}\n`;
+    fs.mkdirSync(path.join(dir, 'base'));
+    fs.mkdirSync(path.join(dir, 'head'));
+    fs.writeFileSync(path.join(dir, 'base', 'pods.yaml'), [doc('p1', false), doc('p2', false), doc('p3', false)].join('---\n'));
+    fs.writeFileSync(path.join(dir, 'head', 'pods.yaml'), [doc('p3', false), doc('p2', true), doc('p1', false)].join('---\n'));
+    const r = SecurityDiff.betweenFiles([path.join(dir, 'base')], [path.join(dir, 'head')]);
+    expect(r.changedObjects).toBe(1);
+    expect(r.itemsOf(DiffChange.PRIVILEGE_RAISED).map((i) => [i.subject, i.locations])).toEqual([['Pod a/p2 container "c"', ['pods.yaml:12']]]);
   });
 });
