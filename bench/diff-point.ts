@@ -1,25 +1,32 @@
 /**
  * The security diff's benchmark point, in its own process:
- *   diff-point.ts <services> <namespaces> [mixed|images]
+ *   diff-point.ts <services> <namespaces> [mixed|images] [api|cli]
  * Base: the library's output for the topology (bench/library.ts). Head: the same with 1% of the
  * services changed, spread over every namespace — `mixed`: each changed service gets another image
  * registry and a NetworkPolicy admitting its whole namespace on TCP/8080 (connectivity, data and
  * audit changes); `images`: only the image changes. Measures the audit of the head alone and the
- * diff of base and head (both from plain JSON objects computed before the clocks start) and prints
- * one JSON line: wall and CPU milliseconds of each, their ratio, the items and the peak RSS.
+ * diff of base and head, and prints one JSON line: wall and CPU milliseconds of each, their ratio,
+ * the items and the peak RSS. Two ways in:
+ *   - `api` (default): `SecurityAudit.auditManifests(head)` against `SecurityDiff.betweenManifests`,
+ *     from plain JSON objects computed before the clocks start;
+ *   - `cli`: the commands a GitOps pipeline runs, in process (`runCli`, reports to a sink) over
+ *     YAML folders written before the clocks start (one file per namespace, as `cdk8s synth` writes
+ *     one per chart): `audit HEAD --no-config` against `diff BASE HEAD`, reading included.
  *
- * `runDiff` (`bench/run.ts --diff`) runs this point in its own process several times, both kinds
- * interleaved, and checks the target of issue #17: the diff within 2× the audit of the head alone
- * (ratio of the minima of the runs: the machine is shared and noisy).
+ * `runDiff` (`bench/run.ts --diff`) runs this point in its own process several times, every kind
+ * and way interleaved, and checks the target of issue #17: the diff within 2× the audit of the head
+ * alone (the median of the runs' ratios; the minimum is printed too: the machine is shared and noisy).
  */
 import { execFileSync } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
+import * as yaml from 'yaml';
 import { libraryApp } from './library';
 import { Target, measure, writeReport } from './measure';
 import { Topology, namespaceOf, serviceName } from './topology';
-import { SecurityAudit, SecurityDiff } from '../src';
+import { SecurityAudit, SecurityDiff, SecurityDiffResult } from '../src';
+import { runCli } from '../src/cli/audit';
 
 /** The 1% of services changed: 100k + k for k = 0, 1, ... (one per namespace when there are ≥ 1% namespaces). */
 export function changedServices(t: Topology): number[] {
@@ -55,20 +62,48 @@ export function headOf(t: Topology, base: any[], kind: string): any[] {
   return head;
 }
 
+/** Writes objects as YAML, one file per namespace (`cluster.yaml` for the others), documents in the objects' order. */
+export function writeFolder(objects: any[], dir: string): void {
+  const files = new Map<string, string[]>();
+  for (const o of objects) {
+    const name = `${o.metadata?.namespace ?? 'cluster'}.yaml`;
+    files.set(name, [...(files.get(name) ?? []), yaml.stringify(o)]);
+  }
+  fs.mkdirSync(dir, { recursive: true });
+  for (const [name, docs] of files) fs.writeFileSync(path.join(dir, name), docs.join('---\n'));
+}
+
 function main() {
-  const [services, namespaces, kind = 'mixed'] = process.argv.slice(2);
+  const [services, namespaces, kind = 'mixed', via = 'api'] = process.argv.slice(2);
   if (kind !== 'mixed' && kind !== 'images') throw new Error(`unknown change kind ${JSON.stringify(kind)}: use mixed or images`);
+  if (via !== 'api' && via !== 'cli') throw new Error(`unknown way in ${JSON.stringify(via)}: use api or cli`);
   const t: Topology = { services: Number(services), namespaces: Number(namespaces) };
   const outdir = fs.mkdtempSync(path.join(os.tmpdir(), 'bench-diff-'));
   const base = libraryApp(t, outdir, false).charts.flatMap((c) => c.toJson());
   fs.rmSync(outdir, { recursive: true, force: true });
   const head = headOf(t, base, kind);
-  const audit = measure(() => SecurityAudit.auditManifests(head).objectCount);
-  const diff = measure(() => SecurityDiff.betweenManifests(base, head));
+  let audit: { wallMs: number; cpuMs: number };
+  let diff: { wallMs: number; cpuMs: number; value: SecurityDiffResult };
+  if (via === 'api') {
+    audit = measure(() => SecurityAudit.auditManifests(head).objectCount);
+    diff = measure(() => SecurityDiff.betweenManifests(base, head));
+  } else {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'bench-diff-cli-'));
+    writeFolder(base, path.join(dir, 'base'));
+    writeFolder(head, path.join(dir, 'head'));
+    const sink = { stdout: () => undefined, stderr: () => undefined };
+    audit = measure(() => runCli(['audit', path.join(dir, 'head'), '--no-config'], sink));
+    const timed = measure(() => runCli(['diff', path.join(dir, 'base'), path.join(dir, 'head')], sink));
+    if (timed.value !== 0) throw new Error(`diff CLI exited ${timed.value}`);
+    // (The items: the API over the same folders, after the clocks.)
+    diff = { ...timed, value: SecurityDiff.betweenFiles([path.join(dir, 'base')], [path.join(dir, 'head')]) };
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
   const items = diff.value.items;
   process.stdout.write(JSON.stringify({
     point: 'diff',
     change: kind,
+    via,
     ...t,
     objects: head.length,
     changedServices: changedServices(t).length,
@@ -87,6 +122,7 @@ function main() {
 /** One run of the point in its own process. */
 interface DiffSample {
   readonly change: string;
+  readonly via: string;
   readonly objects: number;
   readonly changedObjects: number;
   readonly auditWallMs: number;
@@ -98,8 +134,8 @@ interface DiffSample {
   readonly maxRssMiB: number;
 }
 
-function sampleDiff(n: number, k: number, kind: string): DiffSample {
-  const stdout = execFileSync(process.execPath, ['--max-old-space-size=4096', '-r', 'ts-node/register/transpile-only', __filename, String(n), String(k), kind], {
+function sampleDiff(n: number, k: number, kind: string, via: string): DiffSample {
+  const stdout = execFileSync(process.execPath, ['--max-old-space-size=4096', '-r', 'ts-node/register/transpile-only', __filename, String(n), String(k), kind, via], {
     cwd: path.join(__dirname, '..'),
     env: { ...process.env, TS_NODE_PROJECT: path.join(__dirname, 'tsconfig.json') },
     encoding: 'utf-8',
@@ -115,7 +151,8 @@ export interface DiffRunOptions {
   readonly out: string;
 }
 
-const KINDS = ['mixed', 'images'];
+/** Change kinds and ways in (`kind/via`). */
+const KINDS = ['mixed/api', 'images/api', 'mixed/cli', 'images/cli'];
 
 /** The diff point at every size and namespace count, both kinds interleaved; returns the exit code (1: a target missed). */
 export function runDiff(o: DiffRunOptions): number {
@@ -124,7 +161,8 @@ export function runDiff(o: DiffRunOptions): number {
   const fmt = (x: number, d = 0) => x.toFixed(d);
   const lines: string[] = [];
   lines.push(`Security diff benchmark: ${o.runs} interleaved runs per kind; base = the library's output, head = 1% of the services changed`);
-  lines.push('(mixed: another image registry and a NetworkPolicy admitting the namespace; images: the image only)');
+  lines.push('(mixed: another image registry and a NetworkPolicy admitting the namespace; images: the image only;');
+  lines.push(' api: auditManifests against betweenManifests; cli: `audit HEAD` against `diff BASE HEAD` over YAML folders, reading included)');
   lines.push('');
   lines.push('| N | K | change | objects | changed | audit ms (min) | diff ms (min) | diff/audit per run (min) | diff/audit per run (median) | CPU ratio (median) | items |');
   lines.push('|---:|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|');
@@ -135,7 +173,8 @@ export function runDiff(o: DiffRunOptions): number {
       const byKind: Record<string, DiffSample[]> = Object.fromEntries(KINDS.map((c) => [c, []]));
       for (let r = 0; r < o.runs; r++) {
         for (const kind of r % 2 ? [...KINDS].reverse() : KINDS) {
-          byKind[kind].push(sampleDiff(n, k, kind));
+          const [change, via] = kind.split('/');
+          byKind[kind].push(sampleDiff(n, k, change, via));
           process.stderr.write('.');
         }
       }
@@ -151,7 +190,7 @@ export function runDiff(o: DiffRunOptions): number {
           + `| ${fmt(minRatio, 2)} | ${fmt(medianRatio, 2)} | ${fmt(cpu, 2)} | ${s[0].items} |`);
         if (n === 5000) {
           targets.push({
-            target: `diff ≤ 2× the audit of the head alone at N=5000, K=${k}, ${kind} (#17; median of the runs' ratios)`,
+            target: `diff ≤ 2× the audit of the head alone at N=5000, K=${k}, ${kind.replace('/', ', ')} (#17; median of the runs' ratios)`,
             value: `${fmt(medianRatio, 2)} (best run ${fmt(minRatio, 2)}, CPU ${fmt(cpu, 2)})`,
             ok: medianRatio <= 2,
           });
