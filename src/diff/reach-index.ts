@@ -13,7 +13,7 @@ import {
 import { SideObject } from './side';
 import { SideIndex, rawNamespace } from './side-index';
 import { EXTERNAL_HOSTS_ANNOTATION } from '../private/external-egress';
-import { Selector, SelectorIndex, namespaceOf, parseSelector, pinnedNamespaces, selectorMatches } from '../reachability/model';
+import { Selector, SelectorIndex, apiVersionPrefix, namespaceOf, parseSelector, pinnedNamespaces, selectorMatches } from '../reachability/model';
 
 
 /** The workload view of one side; `problem` says why it cannot bound paths (then the analysis runs in full). */
@@ -44,7 +44,9 @@ export class ReachIndex {
   private readonly meshPolicies: MeshPolicy[] = [];
   private readonly meshIndex = new Map<string, SelectorIndex<MeshPolicy>>();
   private readonly peerAuthIndex = new Map<string, SelectorIndex<MeshPolicy>>();
+  /** The entries this side read (with `reuse`: of its changed objects only), by key and in order. */
   private readonly entries = new Map<string, Entry>();
+  private readonly entryList: Entry[] = [];
   private readonly selecting = new Map<string, Policy[]>();
   private readonly parsed = new WeakMap<object, { pods: Selector; namespaces?: Selector; pinned?: string[] }>();
   private egressPeers?: EgressIndex;
@@ -56,12 +58,12 @@ export class ReachIndex {
   private openEgress?: Set<Workload>;
 
   /**
-   * @param objects the side's objects, in order
+   * @param objects the side's objects, in order; with `reuse`, only those of the changed keys
    * @param ix the side's lookups
    * @param root the Istio root namespace
    * @param special namespaces where the analyzer adds endpoints of its own (kube-system, the mesh's)
-   * @param reuse the other side's view and the keys that changed: unchanged objects (equal content)
-   * are read once, there
+   * @param reuse the other side's view and the keys that changed: the view of the unchanged objects
+   * (equal content) is the other side's, read once there; this side reads only its changed ones
    */
   constructor(objects: Iterable<SideObject>, ix: SideIndex, private readonly root: string, private readonly special: ReadonlySet<string>,
     private readonly reuse?: { readonly index: ReachIndex; readonly changed: ReadonlySet<string> }) {
@@ -69,16 +71,16 @@ export class ReachIndex {
     const meshByNs = new Map<string, MeshPolicy[]>();
     const peerAuthByNs = new Map<string, MeshPolicy[]>();
     const declared: Entry[] = [];
-    for (const o of objects) {
-      const plain = plainPrefix(o);
-      if (plain !== undefined) {
-        if (!this.firstOfGroup.has(plain)) this.firstOfGroup.set(plain, o);
-        if (plain.endsWith('istio.io')) this.istio = true;
-        continue;
+    const plain = (o: SideObject, prefix: string) => {
+      if (!this.firstOfGroup.has(prefix)) this.firstOfGroup.set(prefix, o);
+      if (prefix.endsWith('istio.io')) this.istio = true;
+    };
+    const add = (entry: Entry, own: boolean) => {
+      if (own) {
+        this.entries.set(entry.obj.key, entry);
+        this.entryList.push(entry);
       }
-      const entry = (reuse && !reuse.changed.has(o.key) ? reuse.index.entries.get(o.key) : undefined) ?? readEntry(o, ix);
-      this.entries.set(o.key, entry);
-      if (!this.firstOfGroup.has(entry.prefix)) this.firstOfGroup.set(entry.prefix, entry.obj);
+      plain(entry.obj, entry.prefix);
       if (entry.istio) this.istio = true;
       if (entry.problem !== undefined) this.problem = entry.problem;
       if (entry.gatewayNamespace !== undefined) this.gatewayNamespaces.add(entry.gatewayNamespace);
@@ -112,6 +114,29 @@ export class ReachIndex {
       } else if (entry.role !== 'none') {
         this.others.push(entry.obj);
       }
+    };
+    const read = (o: SideObject) => {
+      const prefix = plainPrefix(o);
+      if (prefix !== undefined) plain(o, prefix);
+      else add(readEntry(o, ix), true);
+    };
+    if (reuse === undefined) {
+      for (const o of objects) read(o);
+    } else {
+      // The other side's view of the unchanged objects (its order; nothing here depends on the
+      // order but the first object of each group, and any object of a group stands for it), then
+      // this side's changed objects.
+      const twin = reuse.index;
+      for (const e of twin.entryList) if (!reuse.changed.has(e.obj.key)) add(e, false);
+      for (const [prefix, o] of twin.firstOfGroup) if (!reuse.changed.has(o.key)) plain(o, prefix);
+      for (const o of objects) read(o);
+      // A group the other side's first object of which changed: any unchanged object of it here.
+      for (const prefix of twin.firstOfGroup.keys()) {
+        if (this.firstOfGroup.has(prefix)) continue;
+        for (const o of ix.objects.values()) {
+          if (apiVersionPrefix(o.manifest) === prefix) { plain(o, prefix); break; }
+        }
+      }
     }
     // Namespace objects come first in the analyzer's view: a Namespace read after workloads of its namespace wins.
     for (const e of declared) this.namespaces.set(e.namespace!.name, e.namespace!.labels);
@@ -137,7 +162,7 @@ export class ReachIndex {
    * difference in what it reads makes the diff run in full).
    */
   public fixedInput(o: SideObject): boolean {
-    const e = this.entries.get(o.key)!;
+    const e = this.entryOf(o.key)!;
     if (e.keep !== undefined) return e.keep;
     const m = o.manifest;
     const ns = namespaceOf(m);
@@ -161,6 +186,13 @@ export class ReachIndex {
     }
     e.keep = keep;
     return keep;
+  }
+
+  /** What the view read of the object of a key (this side's changed objects here, the unchanged ones in the other side's view). */
+  private entryOf(key: string): Entry | undefined {
+    const own = this.entries.get(key);
+    if (own !== undefined || this.reuse === undefined || this.reuse.changed.has(key)) return own;
+    return this.reuse.index.entryOf(key);
   }
 
   /** Whether an Istio principal names a ServiceAccount of a namespace the analyzer does not know (it adds an endpoint). */

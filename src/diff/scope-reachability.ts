@@ -152,7 +152,7 @@ export function scopedReachability(base: DiffSide, head: DiffSide, c: ChangeSet,
     const special = new Set(['kube-system', root, linkerd]);
     const rh = new ReachIndex(head.objects.values(), hx, root, special);
     const changed = new Set([...c.added, ...c.removed, ...c.changed.map((x) => x.base)].map((o) => o.key));
-    const rb = new ReachIndex(base.objects.values(), bx, root, special, { index: rh, changed });
+    const rb = new ReachIndex(base.inOrder([...c.removed, ...c.changed.map((x) => x.base)]), bx, root, special, { index: rh, changed });
     for (const rx of [rb, rh]) if (rx.problem !== undefined) full(rx.problem);
     const istio = rb.istio;
     if (istio !== rh.istio) full('mesh');

@@ -166,6 +166,21 @@ describe('hand-made pairs whose paths the bounds of reach-index.ts must find', (
     expect(full.items.some((i: any) => i.category === 'connectivity')).toBe(true);
     expect(incremental).toEqual(full);
   });
+
+  test('the base reads the head\'s view of unchanged objects: a group whose first object in the head is new still counts in the base (Istio here)', () => {
+    // RequestAuthentication: an object of security.istio.io the analysis reads nothing of but its
+    // group (the analyzer adds istiod when an Istio group is used).
+    const ra = (name: string) => ({ apiVersion: 'security.istio.io/v1', kind: 'RequestAuthentication', metadata: { name, namespace: 'a' }, spec: {} });
+    const istioBase = [...base, ra('ra-b')];
+    const webOut = np('web-out', 'a', { podSelector: { matchLabels: { app: 'web' } }, policyTypes: ['Egress'], egress: [{ to: [{ namespaceSelector: {} }] }] });
+    const head = [ra('ra-a'), ...JSON.parse(JSON.stringify(istioBase)), webOut];
+    const before = incrementalStats.reachabilityScoped;
+    const { incremental, full } = both(istioBase, head);
+    expect(incrementalStats.reachabilityScoped).toBe(before + 1);
+    expect(full.items.filter((i: any) => i.category === 'connectivity').length).toBeGreaterThan(0);
+    expect(full.items.some((i: any) => JSON.stringify(i).includes('istiod'))).toBe(false);
+    expect(incremental).toEqual(full);
+  });
 });
 
 describe('sides', () => {
