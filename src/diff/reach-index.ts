@@ -7,17 +7,17 @@
  * through, or the receiver's mesh policies to name the sender).
  */
 import {
-  DNS_LABELS, EgressIndex, EgressPeer, Entry, ISTIOD_LABELS, MANAGED_BY, METADATA_NAME, MeshPolicy, PRINCIPAL, Policy, Role, Workload, arr,
-  egressIndexOf, hasIpBlock, plainPrefix, push, readEntry, roleOf, wildSource,
+  EgressIndex, EgressPeer, Entry, METADATA_NAME, MeshPolicy, PRINCIPAL, Policy, Role, Workload, arr,
+  egressIndexOf, plainPrefix, push, readEntry, roleOf, wildSource,
 } from './reach-entry';
+import { GraphView, addsEndpoints, shapesGraph } from './reach-shape';
 import { SideObject } from './side';
 import { SideIndex, rawNamespace } from './side-index';
-import { EXTERNAL_HOSTS_ANNOTATION } from '../private/external-egress';
-import { Selector, SelectorIndex, apiVersionPrefix, namespaceOf, parseSelector, pinnedNamespaces, selectorMatches } from '../reachability/model';
+import { Selector, SelectorIndex, apiVersionPrefix, parseSelector, pinnedNamespaces, selectorMatches } from '../reachability/model';
 
 
 /** The workload view of one side; `problem` says why it cannot bound paths (then the analysis runs in full). */
-export class ReachIndex {
+export class ReachIndex implements GraphView {
   public readonly workloads: Workload[] = [];
   public readonly byId = new Map<string, Workload>();
   public readonly byObject = new Map<SideObject, Workload[]>();
@@ -52,7 +52,6 @@ export class ReachIndex {
   private egressPeers?: EgressIndex;
   /** The label pairs `egressPeers` holds the peers of (see `expectReceivers`). */
   private readonly egressPairs = new Set<string>();
-  private readonly unknownPrincipal = new Map<string, boolean>();
   /** The items of each selector index (`policies`, `meshIndex`, `peerAuthIndex`), by name and namespace. */
   private readonly lists = new Map<string, readonly unknown[]>();
   private openEgress?: Set<Workload>;
@@ -65,7 +64,7 @@ export class ReachIndex {
    * @param reuse the other side's view and the keys that changed: the view of the unchanged objects
    * (equal content) is the other side's, read once there; this side reads only its changed ones
    */
-  constructor(objects: Iterable<SideObject>, ix: SideIndex, private readonly root: string, private readonly special: ReadonlySet<string>,
+  constructor(objects: Iterable<SideObject>, ix: SideIndex, public readonly root: string, public readonly special: ReadonlySet<string>,
     private readonly reuse?: { readonly index: ReachIndex; readonly changed: ReadonlySet<string> }) {
     const policiesByNs = new Map<string, Policy[]>();
     const meshByNs = new Map<string, MeshPolicy[]>();
@@ -163,29 +162,8 @@ export class ReachIndex {
    */
   public fixedInput(o: SideObject): boolean {
     const e = this.entryOf(o.key)!;
-    if (e.keep !== undefined) return e.keep;
-    const m = o.manifest;
-    const ns = namespaceOf(m);
-    const fixed = this.special.has(ns) || this.gatewayNamespaces.has(ns);
-    let keep = e.role === 'global';
-    if (e.role === 'policy') {
-      const peers = e.peers ?? { ipBlock: hasIpBlock(m), withNamespaces: [] };
-      keep = fixed || peers.ipBlock || m.metadata?.annotations?.[EXTERNAL_HOSTS_ANNOTATION] !== undefined
-        || (e.peers ? peers.withNamespaces.some((p) => this.peerAddsEndpoints(p, this.istio)) : this.addsEndpoints(m))
-        || (m.metadata?.labels?.['app.kubernetes.io/managed-by'] === MANAGED_BY && this.workloadSidecarNamespaces.has(rawNamespace(o)));
-    } else if (e.role === 'mesh' && e.sources !== undefined) {
-      // (An entry with sources has no targetRef; its selector decides.)
-      keep = fixed || !m.spec?.selector || m.spec.targetRef !== undefined || m.spec.targetRefs !== undefined || e.sources.ipBlocks
-        || e.sources.principalNamespaces.some((n) => !this.isKnown(n));
-    } else if (e.role === 'mesh') {
-      const spec = m.spec ?? {};
-      const shapes = (src: any) => src.ipBlocks !== undefined || src.notIpBlocks !== undefined
-        || arr(src.principals).some((p) => this.namesUnknownNamespace(String(p)));
-      keep = fixed || !spec.selector || spec.targetRef !== undefined || spec.targetRefs !== undefined
-        || arr(spec.rules).some((r) => arr(r?.from).some((f) => shapes(f?.source ?? {})));
-    }
-    e.keep = keep;
-    return keep;
+    if (e.keep === undefined) e.keep = shapesGraph(this, e, o);
+    return e.keep;
   }
 
   /** What the view read of the object of a key (this side's changed objects here, the unchanged ones in the other side's view). */
@@ -193,17 +171,6 @@ export class ReachIndex {
     const own = this.entries.get(key);
     if (own !== undefined || this.reuse === undefined || this.reuse.changed.has(key)) return own;
     return this.reuse.index.entryOf(key);
-  }
-
-  /** Whether an Istio principal names a ServiceAccount of a namespace the analyzer does not know (it adds an endpoint). */
-  public namesUnknownNamespace(principal: string): boolean {
-    let answer = this.unknownPrincipal.get(principal);
-    if (answer === undefined) {
-      const pm = PRINCIPAL.exec(principal);
-      answer = pm !== null && !this.isKnown(pm[1]);
-      this.unknownPrincipal.set(principal, answer);
-    }
-    return answer;
   }
 
   /** The Istio AuthorizationPolicies and PeerAuthentications that apply to a workload. */
@@ -419,41 +386,10 @@ export class ReachIndex {
     return [...out];
   }
 
-  /**
-   * Whether a NetworkPolicy's peers may add endpoints of their own: a peer pinning a namespace the
-   * analyzer does not know adds a pod endpoint there unless one it always adds (kube-dns, istiod)
-   * matches the peer.
-   */
+  /** Whether a NetworkPolicy's peers may add endpoints of their own (see `addsEndpoints` of reach-shape.ts). */
   public addsEndpoints(np: any, istio: boolean = this.istio): boolean {
-    for (const [rules, key] of [[np.spec?.ingress, 'from'], [np.spec?.egress, 'to']] as const) {
-      for (const r of arr(rules)) {
-        for (const p of arr(r?.[key])) if (p && typeof p === 'object' && p.namespaceSelector && this.peerAddsEndpoints(p, istio)) return true;
-      }
-    }
-    return false;
+    return addsEndpoints(this, np, istio);
   }
-
-  private peerAddsEndpoints(p: any, istio: boolean): boolean {
-    // The common cases without parsing: one namespace named, known, or its well-known endpoint selected.
-    const nsSel = p.namespaceSelector;
-    const named = nsSel.matchLabels?.[METADATA_NAME];
-    if (typeof named === 'string' && nsSel.matchExpressions === undefined) {
-      if (this.isKnown(named)) return false;
-      const podLabels = p.podSelector?.matchLabels;
-      const wellKnown = named === 'kube-system' ? DNS_LABELS : istio && named === this.root ? ISTIOD_LABELS : undefined;
-      if (wellKnown && p.podSelector?.matchExpressions === undefined && podLabels !== null && typeof podLabels === 'object'
-        && Object.keys(podLabels).every((k) => wellKnown[k] === podLabels[k]) && Object.keys(nsSel.matchLabels).length === 1) return false;
-    }
-    const pods = parseSelector(p.podSelector ?? {});
-    for (const ns of pinnedNamespaces(parseSelector(nsSel)) ?? []) {
-      if (this.isKnown(ns)) continue;
-      const dns = ns === 'kube-system' && selectorMatches(pods, DNS_LABELS);
-      const istiod = istio && ns === this.root && selectorMatches(pods, ISTIOD_LABELS);
-      if (!dns && !istiod) return true;
-    }
-    return false;
-  }
-
 }
 
 /** The namespace the analyzer reads an object in (`default` when unset). */
