@@ -120,11 +120,14 @@ function keep(rx: ReachIndex, marks: Marks, special: Set<string>): Set<SideObjec
 function sliced(side: DiffSide, rx: ReachIndex, marks: Marks, special: Set<string>): ReachabilityResult {
   const kept = keep(rx, marks, special);
   // The policies that apply to a kept workload; the others decide no kept pair (unless fixedInput).
+  // Mesh policies judge what a workload receives: without a marked sender, the only receivers of
+  // decided pairs are the marked ones, so theirs are the only mesh policies read.
+  const receiving = (w: Workload) => marks.sources.size > 0 || marks.receivers.has(w.id);
   const applying = new Set<SideObject>();
   for (const o of kept) {
     for (const w of rx.byObject.get(o) ?? []) {
       for (const p of rx.policiesOf(w)) applying.add(p.obj);
-      for (const p of rx.meshObjectsOf(w)) applying.add(p);
+      if (receiving(w)) for (const p of rx.meshObjectsOf(w)) applying.add(p);
     }
   }
   const objects = new Set<SideObject>([...kept, ...rx.firstOfGroup.values()]);
