@@ -5,7 +5,7 @@
  * apply to endpoints the analyzer adds (policies of kube-system, the mesh's and gateways'
  * namespaces). Such an object stays in every slice the incremental analysis reads.
  */
-import { DNS_LABELS, Entry, ISTIOD_LABELS, MANAGED_BY, METADATA_NAME, PRINCIPAL, arr, hasIpBlock } from './reach-entry';
+import { DNS_LABELS, Entry, ISTIOD_LABELS, MANAGED_BY, METADATA_NAME, arr } from './reach-entry';
 import { SideObject } from './side';
 import { rawNamespace } from './side-index';
 import { EXTERNAL_HOSTS_ANNOTATION } from '../private/external-egress';
@@ -30,31 +30,18 @@ export function shapesGraph(view: GraphView, e: Entry, o: SideObject): boolean {
   const m = o.manifest;
   const ns = namespaceOf(m);
   const fixed = view.special.has(ns) || view.gatewayNamespaces.has(ns);
+  // (readEntry reads the peers of every NetworkPolicy, and the sources of every Istio policy
+  // without a targetRef: one with a targetRef shapes the graph.)
   if (e.role === 'policy') {
-    const peers = e.peers ?? { ipBlock: hasIpBlock(m), withNamespaces: [] };
-    return fixed || peers.ipBlock || m.metadata?.annotations?.[EXTERNAL_HOSTS_ANNOTATION] !== undefined
-      || (e.peers ? peers.withNamespaces.some((p) => peerAddsEndpoints(view, p, view.istio)) : addsEndpoints(view, m, view.istio))
+    return fixed || e.peers!.ipBlock || m.metadata?.annotations?.[EXTERNAL_HOSTS_ANNOTATION] !== undefined
+      || e.peers!.withNamespaces.some((p) => peerAddsEndpoints(view, p, view.istio))
       || (m.metadata?.labels?.['app.kubernetes.io/managed-by'] === MANAGED_BY && view.workloadSidecarNamespaces.has(rawNamespace(o)));
   }
-  if (e.role === 'mesh' && e.sources !== undefined) {
-    // (An entry with sources has no targetRef; its selector decides.)
-    return fixed || !m.spec?.selector || m.spec.targetRef !== undefined || m.spec.targetRefs !== undefined || e.sources.ipBlocks
-      || e.sources.principalNamespaces.some((n) => !view.isKnown(n));
-  }
   if (e.role === 'mesh') {
-    const spec = m.spec ?? {};
-    const shapes = (src: any) => src.ipBlocks !== undefined || src.notIpBlocks !== undefined
-      || arr(src.principals).some((p) => namesUnknownNamespace(view, String(p)));
-    return fixed || !spec.selector || spec.targetRef !== undefined || spec.targetRefs !== undefined
-      || arr(spec.rules).some((r) => arr(r?.from).some((f) => shapes(f?.source ?? {})));
+    return e.sources === undefined || fixed || !m.spec?.selector || m.spec.targetRef !== undefined || m.spec.targetRefs !== undefined
+      || e.sources.ipBlocks || e.sources.principalNamespaces.some((n) => !view.isKnown(n));
   }
   return e.role === 'global';
-}
-
-/** Whether an Istio principal names a ServiceAccount of a namespace the analyzer does not know (it adds an endpoint). */
-export function namesUnknownNamespace(view: GraphView, principal: string): boolean {
-  const pm = PRINCIPAL.exec(principal);
-  return pm !== null && !view.isKnown(pm[1]);
 }
 
 /**
